@@ -1,0 +1,58 @@
+using Arm64Vm.Cpu.Decoding;
+using Arm64Vm.Memory;
+
+namespace Arm64Vm.Cpu;
+
+/// <summary>
+/// Pre-decoded code, one 1024-slot page per 4 KiB physical page of RAM that has been executed. Slots decode lazily
+/// on first execution and stay decoded; a write to a code page resets only the slots it overlaps, so data that
+/// shares a page with code costs little. Steady-state execution never re-decodes.
+/// </summary>
+public sealed class CodeCache
+{
+    public const int SlotsPerPage = Ram.PageSize / 4;
+    private readonly Dictionary<ulong, DecodedInst[]> _pages = new();
+
+    public CodeCache(PhysicalMemoryMap map)
+    {
+        foreach (var ram in map.RamRegions) Attach(ram);
+    }
+
+    public int PageCount => _pages.Count;
+
+    /// <summary>Slots reset because their bytes were written (self-modifying or reloaded code).</summary>
+    public long InvalidatedSlots { get; private set; }
+
+    public void Attach(Ram ram) => ram.CodeWritten += OnCodeWritten;
+
+    /// <summary>The pre-decoded page for a RAM physical page, created (all slots undecoded) on first use.</summary>
+    public DecodedInst[] GetPage(Ram ram, ulong paPage)
+    {
+        if (!_pages.TryGetValue(paPage, out var page))
+        {
+            page = new DecodedInst[SlotsPerPage];
+            _pages.Add(paPage, page);
+            ram.MarkCodePage(paPage);
+        }
+        return page;
+    }
+
+    private void OnCodeWritten(ulong pa, int size)
+    {
+        ulong end = pa + (ulong)size;
+        for (ulong a = pa & ~3UL; a < end; a += 4)
+        {
+            if (_pages.TryGetValue(a & ~(ulong)(Ram.PageSize - 1), out var page))
+            {
+                page[(a >> 2) & (SlotsPerPage - 1)] = default;
+                InvalidatedSlots++;
+            }
+        }
+    }
+
+    /// <summary>Drops every pre-decoded page (all slots return to undecoded).</summary>
+    public void Clear()
+    {
+        foreach (var page in _pages.Values) Array.Clear(page);
+    }
+}

@@ -1,0 +1,339 @@
+using System.Runtime.CompilerServices;
+using Arm64Vm.Memory;
+
+namespace Arm64Vm.Cpu;
+
+/// <summary>Options of one data access, beyond its size and direction.</summary>
+[Flags]
+public enum AccessOptions : byte
+{
+    None = 0,
+    /// <summary>LDTR/STTR: permission-checked as EL0 (Arm ARM C3.2.5).</summary>
+    Unprivileged = 1,
+    /// <summary>Must be naturally aligned whatever SCTLR.A says (exclusives, acquire/release, atomics).</summary>
+    RequireAligned = 2,
+    /// <summary>The access is a cache maintenance instruction (reported with ISS.CM = 1).</summary>
+    CacheMaintenance = 4,
+}
+
+public sealed unsafe partial class CpuCore
+{
+    public const int TlbBits = 10;
+    public const int TlbSize = 1 << TlbBits;
+    private const ulong PageMask = ~(ulong)(Ram.PageSize - 1);
+
+    private TlbEntry[] _tlb = null!;
+    private ushort _fastRead;
+    private ushort _fastWrite;
+
+    /// <summary>TLB misses filled since reset (a statistic).</summary>
+    public ulong TlbFills { get; private set; }
+
+    private void InitTlb()
+    {
+        _tlb = new TlbEntry[TlbSize];
+        FlushTlb();
+    }
+
+    /// <summary>Invalidates every TLB entry of this PE.</summary>
+    public void FlushTlb()
+    {
+        for (int i = 0; i < _tlb.Length; i++) _tlb[i].VaPage = TlbEntry.InvalidTag;
+        InvalidateFetch();
+    }
+
+    /// <summary>Invalidates the entries for which <paramref name="match"/> is true.</summary>
+    public void FlushTlbWhere(Func<TlbEntry, bool> match)
+    {
+        for (int i = 0; i < _tlb.Length; i++)
+            if (_tlb[i].VaPage != TlbEntry.InvalidTag && match(_tlb[i])) _tlb[i].VaPage = TlbEntry.InvalidTag;
+        InvalidateFetch();
+    }
+
+    /// <summary>Makes writes to a physical page take the slow path (the page now holds code or a reservation).</summary>
+    public void DropFastWrites(ulong paPage)
+    {
+        for (int i = 0; i < _tlb.Length; i++)
+            if (_tlb[i].VaPage != TlbEntry.InvalidTag && _tlb[i].PaPage == paPage)
+                _tlb[i].Fast &= unchecked((ushort)~(TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
+    }
+
+    internal IReadOnlyList<TlbEntry> TlbSnapshot => _tlb;
+
+    /// <summary>Recomputes EL-dependent fast-path masks; called whenever PSTATE.EL changes.</summary>
+    private void OnElChanged()
+    {
+        _fastRead = El == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
+        _fastWrite = El == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
+    }
+
+    // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte ReadU8(ulong va)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0) return *(byte*)(e.HostOffset + (long)va);
+        return (byte)ReadSlow(va, 1, AccessOptions.None);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ushort ReadU16(ulong va)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 1) == 0) return *(ushort*)(e.HostOffset + (long)va);
+        return (ushort)ReadSlow(va, 2, AccessOptions.None);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint ReadU32(ulong va)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 3) == 0) return *(uint*)(e.HostOffset + (long)va);
+        return (uint)ReadSlow(va, 4, AccessOptions.None);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadU64(ulong va)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 7) == 0) return *(ulong*)(e.HostOffset + (long)va);
+        return ReadSlow(va, 8, AccessOptions.None);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteU8(ulong va, byte value)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0) { *(byte*)(e.HostOffset + (long)va) = value; return; }
+        WriteSlow(va, 1, value, AccessOptions.None);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteU16(ulong va, ushort value)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 1) == 0) { *(ushort*)(e.HostOffset + (long)va) = value; return; }
+        WriteSlow(va, 2, value, AccessOptions.None);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteU32(ulong va, uint value)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 3) == 0) { *(uint*)(e.HostOffset + (long)va) = value; return; }
+        WriteSlow(va, 4, value, AccessOptions.None);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteU64(ulong va, ulong value)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 7) == 0) { *(ulong*)(e.HostOffset + (long)va) = value; return; }
+        WriteSlow(va, 8, value, AccessOptions.None);
+    }
+
+    /// <summary>Reads 1, 2, 4 or 8 bytes with options (zero-extended).</summary>
+    public ulong Read(ulong va, int size, AccessOptions options = AccessOptions.None)
+    {
+        if (options == AccessOptions.None)
+        {
+            switch (size)
+            {
+                case 1: return ReadU8(va);
+                case 2: return ReadU16(va);
+                case 4: return ReadU32(va);
+                case 8: return ReadU64(va);
+            }
+        }
+        return ReadSlow(va, size, options);
+    }
+
+    /// <summary>Writes 1, 2, 4 or 8 bytes with options.</summary>
+    public void Write(ulong va, int size, ulong value, AccessOptions options = AccessOptions.None)
+    {
+        if (options == AccessOptions.None)
+        {
+            switch (size)
+            {
+                case 1: WriteU8(va, (byte)value); return;
+                case 2: WriteU16(va, (ushort)value); return;
+                case 4: WriteU32(va, (uint)value); return;
+                case 8: WriteU64(va, value); return;
+            }
+        }
+        WriteSlow(va, size, value, options);
+    }
+
+    // ---------------- Slow paths ----------------
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong ReadSlow(ulong va, int size, AccessOptions options)
+    {
+        if (!IsAlignmentOk(va, size, options))
+        {
+            RaiseDataAbort(va, FaultStatus.Alignment, write: false, options);
+        }
+        if (((va & 0xFFF) + (ulong)size) > 0x1000)
+        {
+            // Crosses a page: performed as single bytes, each translated (Arm ARM B2.6: unaligned Normal accesses
+            // may be split into byte accesses).
+            ulong v = 0;
+            for (int i = 0; i < size; i++) v |= ReadSlow(va + (ulong)i, 1, options & ~AccessOptions.RequireAligned) << (8 * i);
+            return v;
+        }
+        ref TlbEntry e = ref TranslateData(va, write: false, options);
+        if (e.DataAttributes.IsDevice && (va & (ulong)(size - 1)) != 0)
+            RaiseDataAbort(va, FaultStatus.Alignment, write: false, options);
+        ulong pa = e.PaPage | (va & 0xFFF);
+        if (!Memory.TryRead(Index, pa, size, AccessKind.Read, e.DataAttributes, out ulong value))
+            RaiseExternalAbort(va, pa, write: false, options);
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WriteSlow(ulong va, int size, ulong value, AccessOptions options)
+    {
+        if (!IsAlignmentOk(va, size, options))
+            RaiseDataAbort(va, FaultStatus.Alignment, write: true, options);
+        if (((va & 0xFFF) + (ulong)size) > 0x1000)
+        {
+            // Translate both pages before writing anything so a fault on the second page leaves memory unchanged.
+            TranslateData(va, write: true, options);
+            TranslateData((va + (ulong)size - 1) & PageMask, write: true, options);
+            for (int i = 0; i < size; i++) WriteSlow(va + (ulong)i, 1, value >> (8 * i), options & ~AccessOptions.RequireAligned);
+            return;
+        }
+        ref TlbEntry e = ref TranslateData(va, write: true, options);
+        if (e.DataAttributes.IsDevice && (va & (ulong)(size - 1)) != 0)
+            RaiseDataAbort(va, FaultStatus.Alignment, write: true, options);
+        ulong pa = e.PaPage | (va & 0xFFF);
+        if (!Memory.TryWrite(Index, pa, size, AccessKind.Write, e.DataAttributes, value))
+            RaiseExternalAbort(va, pa, write: true, options);
+        if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, pa);
+    }
+
+    private bool IsAlignmentOk(ulong va, int size, AccessOptions options)
+    {
+        if ((va & (ulong)(size - 1)) == 0) return true;
+        if ((options & AccessOptions.RequireAligned) != 0) return false;
+        return !SysRegs.AlignmentCheckEnabled;
+    }
+
+    /// <summary>
+    /// Translates a data VA for the current EL (or EL0 when unprivileged), checking permissions; takes the fault
+    /// (throwing <see cref="GuestException"/>) if there is one. Returns the TLB entry, valid until the next fill.
+    /// </summary>
+    public ref TlbEntry TranslateData(ulong va, bool write, AccessOptions options = AccessOptions.None)
+    {
+        int el = (options & AccessOptions.Unprivileged) != 0 ? 0 : El;
+        ref TlbEntry e = ref LookupOrFill(va, write ? AccessKind.Write : AccessKind.Read, el, options);
+        ushort need = write ? (el == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1) : (el == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1);
+        // Cache maintenance by VA needs read permission only (Arm ARM D8.13.x), except DC IVAC which the caller checks.
+        if ((options & AccessOptions.CacheMaintenance) != 0) need = el == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
+        if ((e.Perm & need) == 0)
+            RaiseDataAbort(va, FaultStatus.Permission(LevelOf(e.BlockShift)), write, options);
+        return ref e;
+    }
+
+    /// <summary>Physical address of a data VA (with permission checks and faults), for exclusives, atomics and CMOs.</summary>
+    public ulong TranslateDataPa(ulong va, bool write, AccessOptions options, out MemoryAttributes attributes)
+    {
+        ref TlbEntry e = ref TranslateData(va, write, options);
+        attributes = e.DataAttributes;
+        return e.PaPage | (va & 0xFFF);
+    }
+
+    /// <summary>Fetch translation for the run loop: false after taking the abort.</summary>
+    private bool TranslateFetch(ulong va, out ulong pa)
+    {
+        ref TlbEntry e = ref LookupOrFill(va, AccessKind.Fetch, El, AccessOptions.None);
+        ushort need = El == 0 ? TlbEntry.ExecEl0 : TlbEntry.ExecEl1;
+        if ((e.Perm & need) == 0)
+        {
+            NextPc = va;
+            TakeInstructionAbort(va, FaultStatus.Permission(LevelOf(e.BlockShift)));
+            pa = 0;
+            return false;
+        }
+        pa = e.PaPage | (va & 0xFFF);
+        return true;
+    }
+
+    private ref TlbEntry LookupOrFill(ulong va, AccessKind kind, int el, AccessOptions options)
+    {
+        ulong vaPage = va & PageMask;
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == vaPage) return ref e;
+        if (!TranslateAddress(va, kind, el, options, out TranslationResult r))
+            throw GuestException.Instance;
+        FillEntry(ref e, vaPage, in r);
+        return ref e;
+    }
+
+    private void FillEntry(ref TlbEntry e, ulong vaPage, in TranslationResult r)
+    {
+        TlbFills++;
+        ulong paPage = r.Pa & PageMask;
+        e.VaPage = vaPage;
+        e.PaPage = paPage;
+        e.DataAttributes = r.DataAttributes;
+        e.FetchAttributes = r.FetchAttributes;
+        e.Perm = r.Perm;
+        e.Global = r.Global;
+        e.Asid = r.Asid;
+        e.BlockShift = r.BlockShift;
+        e.Fast = 0;
+        e.HostOffset = 0;
+        var ram = Memory.Map.FindRam(paPage);
+        if (ram != null && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Read) && !r.DataAttributes.IsDevice)
+        {
+            e.HostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
+            e.Fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));
+            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Write))
+                e.Fast |= (ushort)(r.Perm & (TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
+        }
+    }
+
+    /// <summary>Translation without side effects on guest state (traces, debuggers): false on any fault.</summary>
+    public bool TryTranslateNoFault(ulong va, AccessKind kind, int el, out ulong pa, out MemoryAttributes attributes)
+    {
+        if (!Stage1Enabled && !Stage2Enabled && (va >> Features.PaBits) == 0)
+        {
+            pa = va;
+            attributes = MmuOffAttributes(kind);
+            return true;
+        }
+        ulong savedNext = NextPc;
+        bool ok;
+        TranslationResult r = default;
+        try
+        {
+            _probeOnly = true;
+            ok = TranslateAddress(va, kind, el, AccessOptions.None, out r);
+        }
+        catch (GuestException) { ok = false; }
+        finally { _probeOnly = false; NextPc = savedNext; }
+        pa = ok ? r.Pa : 0;
+        attributes = ok ? (kind == AccessKind.Fetch ? r.FetchAttributes : r.DataAttributes) : default;
+        return ok;
+    }
+
+    private static int LevelOf(byte blockShift) => blockShift switch { 12 or 14 or 16 => 3, 21 or 25 or 29 => 2, 30 or 36 or 42 => 1, _ => 3 };
+
+    /// <summary>Takes a data abort to EL1 for a fault at stage 1 (alignment, translation, permission...).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void RaiseDataAbort(ulong va, uint dfsc, bool write, AccessOptions options)
+    {
+        if (_probeOnly) throw GuestException.Instance;
+        NextPc = Pc;
+        TakeDataAbort(va, dfsc, write, cacheMaintenance: (options & AccessOptions.CacheMaintenance) != 0);
+        throw GuestException.Instance;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RaiseExternalAbort(ulong va, ulong pa, bool write, AccessOptions options)
+    {
+        RaiseDataAbort(va, FaultStatus.SynchronousExternal, write, options);
+    }
+}

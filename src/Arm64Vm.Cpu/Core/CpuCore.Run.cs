@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using Arm64Vm.Cpu.Decoding;
+using Arm64Vm.Memory;
+
+namespace Arm64Vm.Cpu;
+
+public sealed unsafe partial class CpuCore
+{
+    private DecodedInst[]? _fetchPage;
+    private ulong _fetchVaPage = ulong.MaxValue;
+    private byte* _fetchHost;
+    private bool _stop;
+    private bool _eventPending;
+    private CpuExit _exit;
+
+    /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
+    public void RequestStop()
+    {
+        _stop = true;
+        _eventPending = true;
+    }
+
+    /// <summary>Forgets the cached fetch page: the translation regime, EL or mapping of the PC may have changed.</summary>
+    public void InvalidateFetch()
+    {
+        _fetchVaPage = ulong.MaxValue;
+        _fetchPage = null;
+    }
+
+    /// <summary>
+    /// Runs until an exit: at most <paramref name="maxInstructions"/> instructions. Guest faults become guest
+    /// exceptions; nothing the guest does throws out of here.
+    /// </summary>
+    public CpuExit Run(ulong maxInstructions)
+    {
+        _exit = default;
+        _stop = false;
+        _eventPending = false;
+        ulong budget = maxInstructions;
+        while (true)
+        {
+            try
+            {
+                RunBlock(ref budget);
+            }
+            catch (GuestException)
+            {
+                // The handler already took the exception (or prepared an exit); commit its NextPc.
+                Pc = NextPc;
+            }
+            if (_stop) break;
+            if (budget == 0)
+            {
+                _exit.Reason = ExitReason.InstructionLimit;
+                break;
+            }
+        }
+        if (_exit.Reason == ExitReason.None) _exit.Reason = ExitReason.StopRequested;
+        return _exit;
+    }
+
+    private void RunBlock(ref ulong budget)
+    {
+        while (budget != 0)
+        {
+            ulong pc = Pc;
+            // One test covers "PC left the cached page" and "PC is not word aligned".
+            if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+            ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
+            if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(*(uint*)(_fetchHost + (pc & 0xFFC)));
+            NextPc = pc + 4;
+            budget--;
+            Retired++;
+            A64Dispatch.Execute(this, ref d);
+            Pc = NextPc;
+            if (_eventPending) { _eventPending = false; if (_stop) return; }
+        }
+    }
+
+    /// <summary>Slow path of instruction fetch: alignment check, translation, and the pre-decoded page.</summary>
+    private void EnterFetchPage(ulong pc)
+    {
+        if (IllegalState)
+        {
+            // PSTATE.IL set by an illegal exception return: the next instruction takes an Illegal Execution
+            // state exception (Arm ARM D1.4.4), EC 0x0E.
+            NextPc = pc;
+            TakeException(ExceptionClass.IllegalState, 0);
+            throw GuestException.Instance;
+        }
+        if ((pc & 3) != 0)
+        {
+            // PC alignment fault (Arm ARM D1.3.5.2): EC 0x22, FAR = the misaligned PC.
+            NextPc = pc;
+            TakeException(ExceptionClass.PcAlignment, 0, pc, farValid: true);
+            throw GuestException.Instance;
+        }
+        if (!TranslateFetch(pc, out ulong pa)) throw GuestException.Instance;
+        var ram = Memory.Map.FindRam(pa);
+        if (ram == null || !ram.Contains(pa, 4))
+        {
+            // Executing from something that is not RAM: synchronous external abort on instruction fetch.
+            NextPc = pc;
+            TakeInstructionAbort(pc, FaultStatus.SynchronousExternal);
+            throw GuestException.Instance;
+        }
+        ulong paPage = pa & ~(ulong)(Ram.PageSize - 1);
+        _fetchPage = System.CodeCache.GetPage(ram, paPage);
+        _fetchHost = ram.PointerTo(paPage);
+        _fetchVaPage = pc & ~(ulong)(Ram.PageSize - 1);
+    }
+
+    /// <summary>Records an exit for the host and stops the run loop after the current instruction.</summary>
+    internal void ExitToHost(in CpuExit exit)
+    {
+        _exit = exit;
+        _stop = true;
+        _eventPending = true;
+    }
+
+    /// <summary>Reads the instruction word at a VA as the guest would fetch it (for traces and tests).</summary>
+    public bool TryPeekInstruction(ulong va, out uint word)
+    {
+        word = 0;
+        if (!TryTranslateNoFault(va, AccessKind.Fetch, El, out ulong pa, out _)) return false;
+        if (!Memory.TryRead(Index, pa, 4, AccessKind.Fetch, MemoryAttributes.NormalWriteBackInnerShareable, out ulong v)) return false;
+        word = (uint)v;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong CounterValue() => Retired / CpuSystem.InstructionsPerTick;
+}

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using Arm64Vm.Memory;
+
+namespace Arm64Vm.Cpu;
+
+/// <summary>
+/// One AArch64 processing element running EL0 and EL1 (AArch64 state only). EL2 is played by C# host code: every
+/// exception the architecture routes to EL2 ends <see cref="Run"/> with a <see cref="CpuExit"/>.
+/// The class is split by concern: registers and PSTATE here, the run loop, exceptions, memory access and
+/// system registers in their own files.
+/// </summary>
+public sealed partial class CpuCore
+{
+    public CpuCore(CpuSystem system, int index)
+    {
+        System = system;
+        Index = index;
+        Memory = system.Memory;
+        SysRegs = new SystemRegisterFile(this);
+        InitTlb();
+        Reset();
+    }
+
+    /// <summary>What every CPU of the machine shares: memory system, code cache, exclusive monitor, features.</summary>
+    public CpuSystem System { get; }
+    /// <summary>Index of this PE in the system (also its agent id on the memory system).</summary>
+    public int Index { get; }
+    public IMemorySystem Memory { get; }
+    public SystemRegisterFile SysRegs { get; }
+    public CpuFeatures Features => System.Features;
+
+    // ---- General-purpose registers (Arm ARM B1.2.1) ----
+    public GeneralRegisterFile Xr;
+    public ulong SpEl0;
+    public ulong SpEl1;
+
+    // ---- SIMD&FP registers ----
+    public VectorRegisterFile Vr;
+    public uint Fpcr;
+    public uint Fpsr;
+
+    // ---- PC and PSTATE (Arm ARM D1.4) ----
+    public ulong Pc;
+    /// <summary>Address of the next instruction; handlers that branch or take exceptions overwrite it.</summary>
+    public ulong NextPc;
+    /// <summary>NZCV in bits [31:28], as in the NZCV register.</summary>
+    public uint Nzcv;
+    /// <summary>D, A, I, F in bits [9:6], as in the DAIF register.</summary>
+    public uint Daif;
+    /// <summary>Current exception level: 0 or 1.</summary>
+    public int El;
+    /// <summary>PSTATE.SP: 0 selects SP_EL0, 1 selects SP_ELx.</summary>
+    public int SpSel;
+    /// <summary>PSTATE.IL (illegal execution state).</summary>
+    public bool IllegalState;
+
+    // ---- EL2 state owned by the host layer ----
+    public ulong HcrEl2;
+    public ulong VtcrEl2;
+    public ulong VttbrEl2;
+    public ulong VpidrEl2;
+    public ulong VmpidrEl2;
+
+    /// <summary>Instructions retired since reset (drives the generic timer's counter).</summary>
+    public ulong Retired;
+
+    public bool IsHalted { get; set; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong X(int r) => Xr[r];      // Xr[31] is kept zero: ZR
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint W(int r) => (uint)Xr[r];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetX(int r, ulong value)
+    {
+        if (r != 31) Xr[r] = value;
+    }
+
+    /// <summary>Writes a W register: the upper 32 bits of X become zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetW(int r, uint value)
+    {
+        if (r != 31) Xr[r] = value;
+    }
+
+    /// <summary>Register 31 as the current stack pointer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong XOrSp(int r) => r == 31 ? Sp : Xr[r];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetXOrSp(int r, ulong value)
+    {
+        if (r == 31) Sp = value; else Xr[r] = value;
+    }
+
+    /// <summary>The stack pointer selected by PSTATE.EL and PSTATE.SP.</summary>
+    public ulong Sp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => SpSel == 0 || El == 0 ? SpEl0 : SpEl1;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        set { if (SpSel == 0 || El == 0) SpEl0 = value; else SpEl1 = value; }
+    }
+
+    public bool N => (Nzcv & 0x8000_0000u) != 0;
+    public bool Z => (Nzcv & 0x4000_0000u) != 0;
+    public bool C => (Nzcv & 0x2000_0000u) != 0;
+    public bool V => (Nzcv & 0x1000_0000u) != 0;
+
+    /// <summary>Builds the SPSR image of the current PSTATE (Arm ARM C5.2.18, SPSR_EL1 for AArch64 state).</summary>
+    public ulong PstateToSpsr()
+    {
+        ulong spsr = Nzcv & 0xF000_0000u;
+        spsr |= Daif & 0x3C0u;
+        if (IllegalState) spsr |= 1UL << 20;
+        spsr |= (ulong)(uint)(El << 2) | (ulong)(uint)SpSel;
+        return spsr;
+    }
+
+    /// <summary>Resets this PE to its architectural reset state at EL1h (what KVM's vCPU reset produces).</summary>
+    public void Reset()
+    {
+        Xr = default;
+        Vr = default;
+        SpEl0 = SpEl1 = 0;
+        Fpcr = Fpsr = 0;
+        Pc = NextPc = 0;
+        Nzcv = 0;
+        Daif = 0x3C0;          // D, A, I, F masked
+        El = 1;
+        SpSel = 1;             // EL1h
+        IllegalState = false;
+        ExclusiveValid = false;
+        IsHalted = false;
+        Retired = 0;
+        SysRegs.Reset();
+        FlushTlb();
+        InvalidateFetch();
+    }
+}

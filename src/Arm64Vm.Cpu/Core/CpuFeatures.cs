@@ -1,0 +1,36 @@
+namespace Arm64Vm.Cpu;
+
+/// <summary>
+/// What this implementation provides. The ID registers are computed from these flags, so a feature is advertised
+/// exactly when the flag says its instructions work.
+/// </summary>
+public sealed class CpuFeatures
+{
+    /// <summary>FEAT_LSE atomics (ID_AA64ISAR0_EL1.Atomic = 2).</summary>
+    public bool Lse { get; set; } = true;
+    /// <summary>CRC32/CRC32C instructions (ID_AA64ISAR0_EL1.CRC32 = 1).</summary>
+    public bool Crc32 { get; set; } = true;
+    /// <summary>Floating point and AdvSIMD (ID_AA64PFR0_EL1.FP/AdvSIMD = 0; 0xF when absent).</summary>
+    public bool FpSimd { get; set; }
+    public bool Aes { get; set; }
+    public bool Pmull { get; set; }
+    public bool Sha1 { get; set; }
+    public bool Sha256 { get; set; }
+    /// <summary>Stage-1 translation granules implemented (ID_AA64MMFR0_EL1.TGran*).</summary>
+    public bool Granule4K { get; set; } = true;
+    public bool Granule16K { get; set; } = true;
+    public bool Granule64K { get; set; } = true;
+    /// <summary>Physical address size in bits (ID_AA64MMFR0_EL1.PARange): 40 bits = 0b0010.</summary>
+    public int PaBits { get; set; } = 40;
+    /// <summary>Semihosting through HLT #0xF000 (an external debugger's service; on by default as in QEMU -semihosting).</summary>
+    public bool Semihosting { get; set; } = true;
+    /// <summary>CTR_EL0.IDC: data clean to PoU not required for instruction-to-data coherence.</summary>
+    public bool Idc { get; set; }
+    /// <summary>CTR_EL0.DIC: instruction invalidation to PoU not required for data-to-instruction coherence.</summary>
+    public bool Dic { get; set; }
+    /// <summary>log2(words) of the smallest D-cache and I-cache lines (CTR_EL0.DminLine/IminLine): 4 = 64 bytes.</summary>
+    public int DminLine { get; set; } = 4;
+    public int IminLine { get; set; } = 4;
+    /// <summary>DC ZVA block size as log2(words) (DCZID_EL0.BS): 4 = 64 bytes.</summary>
+    public int DczBlockLog2Words { get; set; } = 4;
+}

@@ -1,0 +1,31 @@
+namespace Arm64Vm.Cpu;
+
+/// <summary>
+/// The global exclusive monitor for shareable memory (Arm ARM B2.9.2). Each PE may hold one reservation granule;
+/// a store by any other agent to a reserved granule clears that PE's reservation. The granule is 64 bytes
+/// (CTR_EL0.ERG = 4).
+/// </summary>
+public sealed class GlobalExclusiveMonitor
+{
+    public const int GranuleShift = 6;
+    private readonly Dictionary<int, ulong> _reservations = new();
+
+    public void Mark(int agent, ulong pa) => _reservations[agent] = pa >> GranuleShift;
+
+    public bool IsExclusive(int agent, ulong pa) => _reservations.TryGetValue(agent, out var g) && g == pa >> GranuleShift;
+
+    public void Clear(int agent) => _reservations.Remove(agent);
+
+    /// <summary>Any agent's store clears the other agents' reservations on the same granule.</summary>
+    public void NoteStore(int agent, ulong pa)
+    {
+        if (_reservations.Count == 0) return;
+        ulong g = pa >> GranuleShift;
+        List<int>? hit = null;
+        foreach (var (a, granule) in _reservations)
+            if (a != agent && granule == g) (hit ??= new()).Add(a);
+        if (hit != null) foreach (var a in hit) _reservations.Remove(a);
+    }
+
+    public bool HasAny => _reservations.Count != 0;
+}

@@ -1,0 +1,51 @@
+using Arm64Vm.Memory;
+
+namespace Arm64Vm.Cpu;
+
+/// <summary>
+/// One entry of the per-PE software TLB: a 4 KiB piece of a combined stage-1 + stage-2 translation with its
+/// attributes and permissions. <see cref="Fast"/> holds one bit per (access, EL) for which the access may go
+/// straight to host memory at <c>VA + HostOffset</c>; everything else (MMIO, cache-model pages, code pages for
+/// writes, faults) takes the slow path.
+/// </summary>
+public struct TlbEntry
+{
+    public const ulong InvalidTag = ulong.MaxValue;
+
+    // Permission bits (Perm) and fast-path bits (Fast).
+    public const ushort ReadEl0 = 1 << 0, WriteEl0 = 1 << 1, ExecEl0 = 1 << 2;
+    public const ushort ReadEl1 = 1 << 3, WriteEl1 = 1 << 4, ExecEl1 = 1 << 5;
+
+    /// <summary>VA of the 4 KiB page (tag), or <see cref="InvalidTag"/>.</summary>
+    public ulong VaPage;
+    /// <summary>Host address minus VA, for the direct RAM path.</summary>
+    public long HostOffset;
+    /// <summary>Physical address of the 4 KiB page.</summary>
+    public ulong PaPage;
+    /// <summary>Effective attributes for data accesses.</summary>
+    public MemoryAttributes DataAttributes;
+    /// <summary>Effective attributes for instruction fetches.</summary>
+    public MemoryAttributes FetchAttributes;
+    public ushort Perm;
+    public ushort Fast;
+    /// <summary>ASID the entry was created under; ignored when <see cref="Global"/>.</summary>
+    public ushort Asid;
+    public ushort Vmid;
+    public bool Global;
+    /// <summary>log2 of the size of the translation this piece came from (12 for a 4 KiB page, 21 for a 2 MiB block...).</summary>
+    public byte BlockShift;
+    /// <summary>The TTBR half the translation came from (0 or 1); VA ranges with TTBR1 are the upper ones.</summary>
+    public byte Region;
+}
+
+/// <summary>The outcome of a translation, before it is split into TLB entries.</summary>
+public struct TranslationResult
+{
+    public ulong Pa;
+    public MemoryAttributes DataAttributes;
+    public MemoryAttributes FetchAttributes;
+    public ushort Perm;
+    public bool Global;
+    public ushort Asid;
+    public byte BlockShift;
+}

@@ -1,0 +1,55 @@
+namespace Arm64Vm.Cpu.Decoding;
+
+/// <summary>
+/// Decodes a 32-bit A64 word against the generated table. Rows are bucketed by bits [31:21] at start-up; a
+/// bucket lists, in table order, the rows whose fixed bits agree with that key, so a decode tests a handful of
+/// mask/value pairs. Rows in a priority group are tried in the group's order; a row whose validator rejects the
+/// word does not match.
+/// </summary>
+public static class A64Decoder
+{
+    private const int KeyShift = 21;
+    private static readonly DecodeRow[][] Buckets = BuildBuckets();
+    private static readonly DecodeRow?[] RowByOp = BuildRowByOp();
+
+    private static DecodeRow[][] BuildBuckets()
+    {
+        var buckets = new DecodeRow[1 << (32 - KeyShift)][];
+        uint keyMask = ~0u << KeyShift;
+        for (uint key = 0; key < buckets.Length; key++)
+        {
+            uint bits = key << KeyShift;
+            buckets[key] = A64Table.Rows.Where(r => ((bits ^ r.Value) & r.Mask & keyMask) == 0).ToArray();
+        }
+        return buckets;
+    }
+
+    private static DecodeRow?[] BuildRowByOp()
+    {
+        var byOp = new DecodeRow?[A64Table.OpCount];
+        foreach (var r in A64Table.Rows) if (r.Op != A64Op.Unallocated) byOp[(int)r.Op] = r;
+        return byOp;
+    }
+
+    /// <summary>The table row that decodes this word, or null when the word is unallocated.</summary>
+    public static DecodeRow? FindRow(uint word)
+    {
+        foreach (var row in Buckets[word >> KeyShift])
+        {
+            if ((word & row.Mask) != row.Value) continue;
+            if (row.HasValidator && !A64Hooks.Validate(row.Op, word)) continue;
+            return row.Op == A64Op.Unallocated ? null : row;
+        }
+        return null;
+    }
+
+    public static A64Op DecodeOp(uint word) => FindRow(word)?.Op ?? A64Op.Unallocated;
+
+    public static DecodedInst Decode(uint word)
+    {
+        var op = DecodeOp(word);
+        return new DecodedInst { Op = op, Raw = word, Imm = op == A64Op.Unallocated ? 0 : A64Hooks.Predecode(op, word) };
+    }
+
+    public static DecodeRow? RowOf(A64Op op) => (int)op < RowByOp.Length ? RowByOp[(int)op] : null;
+}

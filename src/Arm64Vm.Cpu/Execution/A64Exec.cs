@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using Arm64Vm.Cpu.Decoding;
+
+namespace Arm64Vm.Cpu.Execution;
+
+/// <summary>
+/// Instruction semantics, one partial file per Arm ARM encoding class (C4.1). The generated dispatch switch calls
+/// the method named by each decode-table row. Shared pseudocode helpers (ConditionHolds, AddWithCarry...) live here.
+/// </summary>
+public static partial class A64Exec
+{
+    /// <summary>Every unallocated encoding: UNDEFINED, EC 0x00 (Arm ARM C4.1).</summary>
+    public static void Unallocated(CpuCore cpu, ref DecodedInst d) => cpu.TakeUndefined();
+
+    /// <summary>ConditionHolds() (Arm ARM J1, shared/functions/system/ConditionHolds).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool ConditionHolds(uint nzcv, uint cond)
+    {
+        bool n = (nzcv & 0x8000_0000u) != 0, z = (nzcv & 0x4000_0000u) != 0, c = (nzcv & 0x2000_0000u) != 0, v = (nzcv & 0x1000_0000u) != 0;
+        bool result = (cond >> 1) switch
+        {
+            0 => z,                 // EQ / NE
+            1 => c,                 // CS / CC
+            2 => n,                 // MI / PL
+            3 => v,                 // VS / VC
+            4 => c && !z,           // HI / LS
+            5 => n == v,            // GE / LT
+            6 => n == v && !z,      // GT / LE
+            _ => true,              // AL / NV (both "always")
+        };
+        if ((cond & 1) != 0 && cond != 15) result = !result;
+        return result;
+    }
+
+    /// <summary>AddWithCarry() for 64-bit operands: result and NZCV in bits [31:28].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong AddWithCarry64(ulong x, ulong y, bool carryIn, out uint nzcv)
+    {
+        ulong cin = carryIn ? 1UL : 0UL;
+        ulong result = x + y + cin;
+        bool carry = result < x || (carryIn && result == x);
+        bool overflow = ((~(x ^ y) & (x ^ result)) >> 63) != 0;
+        nzcv = (uint)(result >> 63) << 31 | (result == 0 ? 1u << 30 : 0) | (carry ? 1u << 29 : 0) | (overflow ? 1u << 28 : 0);
+        return result;
+    }
+
+    /// <summary>AddWithCarry() for 32-bit operands.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint AddWithCarry32(uint x, uint y, bool carryIn, out uint nzcv)
+    {
+        ulong wide = (ulong)x + y + (carryIn ? 1UL : 0UL);
+        uint result = (uint)wide;
+        bool carry = (wide >> 32) != 0;
+        bool overflow = ((~(x ^ y) & (x ^ result)) >> 31) != 0;
+        nzcv = (result >> 31) << 31 | (result == 0 ? 1u << 30 : 0) | (carry ? 1u << 29 : 0) | (overflow ? 1u << 28 : 0);
+        return result;
+    }
+
+    /// <summary>Sign-extends the low <paramref name="bits"/> bits of <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long SignExtend(ulong value, int bits) => (long)(value << (64 - bits)) >> (64 - bits);
+}
