@@ -64,13 +64,15 @@ public sealed unsafe partial class CpuCore
         while (budget != 0)
         {
             ulong pc = Pc;
+            // Every step counts against the budget, including one whose fetch faults, so a guest stuck in a loop of
+            // exceptions still reaches the instruction limit.
+            budget--;
+            Retired++;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
             ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
             if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(*(uint*)(_fetchHost + (pc & 0xFFC)));
             NextPc = pc + 4;
-            budget--;
-            Retired++;
             A64Dispatch.Execute(this, ref d);
             Pc = NextPc;
             if (_eventPending) { _eventPending = false; if (_stop) return; }
@@ -129,5 +131,5 @@ public sealed unsafe partial class CpuCore
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ulong CounterValue() => Retired / CpuSystem.InstructionsPerTick;
+    public ulong CounterValue() => System.SystemCounter();
 }

@@ -61,7 +61,8 @@ public sealed partial class CpuCore
     public ulong VpidrEl2;
     public ulong VmpidrEl2;
 
-    /// <summary>Instructions retired since reset (drives the generic timer's counter).</summary>
+    /// <summary>Instructions retired by this PE since it was created (a PE reset does not clear it: the system counter
+    /// that it drives is not reset with a PE).</summary>
     public ulong Retired;
 
     public bool IsHalted { get; set; }
@@ -134,7 +135,6 @@ public sealed partial class CpuCore
         IllegalState = false;
         ExclusiveValid = false;
         IsHalted = false;
-        Retired = 0;
         SysRegs.Reset();
         FlushTlb();
         InvalidateFetch();

@@ -29,6 +29,17 @@ public sealed class CpuSystem
     public GlobalExclusiveMonitor Monitor { get; }
     public IReadOnlyList<CpuCore> Cpus => _cpus;
 
+    /// <summary>
+    /// The system counter (CNTPCT/CNTVCT): one tick per <see cref="InstructionsPerTick"/> instructions retired by all
+    /// PEs together, so every PE reads the same monotonic, deterministic time.
+    /// </summary>
+    public ulong SystemCounter()
+    {
+        ulong n = 0;
+        foreach (var cpu in _cpus) n += cpu.Retired;
+        return n / InstructionsPerTick;
+    }
+
     /// <summary>SEV: sets the event register of every PE (Arm ARM D1.6.1).</summary>
     public void SendEvent()
     {

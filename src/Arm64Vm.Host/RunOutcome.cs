@@ -1,0 +1,25 @@
+namespace Arm64Vm.Host;
+
+/// <summary>Why a run ended.</summary>
+public enum StopReason
+{
+    /// <summary>PSCI SYSTEM_OFF: exit status 0.</summary>
+    SystemOff,
+    /// <summary>Semihosting SYS_EXIT / SYS_EXIT_EXTENDED with the guest's status.</summary>
+    SemihostingExit,
+    /// <summary>The instruction budget ran out.</summary>
+    InstructionLimit,
+    /// <summary>Interrupted by the user (Ctrl-C) or the embedding program.</summary>
+    Interrupted,
+    /// <summary>Every PE waits for an interrupt that nothing can raise.</summary>
+    Idle,
+    /// <summary>PSCI SYSTEM_RESET when the caller asked to stop there instead of rebooting.</summary>
+    SystemReset,
+    /// <summary>Something the host cannot emulate (reported with a message).</summary>
+    GuestError,
+}
+
+public sealed record RunOutcome(StopReason Reason, int ExitCode, string Message, ulong Instructions, TimeSpan Elapsed, int Resets)
+{
+    public double Mips => Elapsed.TotalSeconds > 0 ? Instructions / Elapsed.TotalSeconds / 1e6 : 0;
+}
