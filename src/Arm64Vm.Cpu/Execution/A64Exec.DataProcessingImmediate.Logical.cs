@@ -1,0 +1,80 @@
+using System.Numerics;
+using Arm64Vm.Cpu.Decoding;
+
+namespace Arm64Vm.Cpu.Execution;
+
+/// <summary>Logical (immediate), Arm ARM C4.1.66.4. The bitmask is decoded once (predecoder) into d.Imm.</summary>
+public static partial class A64Exec
+{
+    /// <summary>
+    /// DecodeBitMasks(immN, imms, immr, immediate = TRUE, M) returning wmask (Arm ARM J1,
+    /// aarch64/instrs/integer/bitmasks). False for the reserved patterns: no element size (N:NOT(imms) has no
+    /// set bit above bit 0), an all-ones element (S = levels), or a 64-bit element in a 32-bit operation.
+    /// </summary>
+    public static bool TryDecodeBitMask(uint n, uint imms, uint immr, int datasize, out ulong mask)
+    {
+        mask = 0;
+        uint combined = (n << 6) | (~imms & 0x3F);
+        if (combined < 2) return false;                                     // len < 1
+        int len = BitOperations.Log2(combined);
+        int esize = 1 << len;
+        if (esize > datasize) return false;
+        uint levels = (uint)esize - 1;
+        uint s = imms & levels, r = immr & levels;
+        if (s == levels) return false;
+        ulong emask = esize == 64 ? ~0UL : (1UL << esize) - 1;
+        ulong welem = (2UL << (int)s) - 1;                                  // Ones(S + 1), S <= 62
+        if (r != 0) welem = ((welem >> (int)r) | (welem << (esize - (int)r))) & emask;
+        for (int e = esize; e < 64; e <<= 1) welem |= welem << e;           // Replicate
+        mask = datasize == 64 ? welem : (uint)welem;
+        return true;
+    }
+
+    /// <summary>Validator of the logical (immediate) rows: DecodeBitMasks must not be reserved.</summary>
+    public static bool LogicalImmValid(uint raw) =>
+        TryDecodeBitMask((raw >> 22) & 1, (raw >> 10) & 0x3F, (raw >> 16) & 0x3F, (raw & 0x8000_0000u) != 0 ? 64 : 32, out _);
+
+    /// <summary>Predecoder of the logical (immediate) rows: the decoded bitmask (zero-extended for 32-bit).</summary>
+    public static ulong LogicalImm(uint raw)
+    {
+        TryDecodeBitMask((raw >> 22) & 1, (raw >> 10) & 0x3F, (raw >> 16) & 0x3F, (raw & 0x8000_0000u) != 0 ? 64 : 32, out ulong mask);
+        return mask;
+    }
+
+    // Rn is always ZR-capable; Rd is SP-capable for AND/ORR/EOR and ZR for ANDS. The mask of a 32-bit row is
+    // zero-extended, so 64-bit arithmetic followed by truncation equals the 32-bit operation.
+
+    /// <summary>AND (immediate), 32-bit, C6.2 AND (immediate).</summary>
+    public static void AND_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.W(d.Rn) & d.Imm);
+
+    /// <summary>AND (immediate), 64-bit.</summary>
+    public static void AND_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.X(d.Rn) & d.Imm);
+
+    /// <summary>ORR (immediate), 32-bit, C6.2 ORR (immediate) (MOV bitmask alias when Rn = ZR).</summary>
+    public static void ORR_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.W(d.Rn) | d.Imm);
+
+    /// <summary>ORR (immediate), 64-bit.</summary>
+    public static void ORR_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.X(d.Rn) | d.Imm);
+
+    /// <summary>EOR (immediate), 32-bit, C6.2 EOR (immediate).</summary>
+    public static void EOR_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.W(d.Rn) ^ d.Imm);
+
+    /// <summary>EOR (immediate), 64-bit.</summary>
+    public static void EOR_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.X(d.Rn) ^ d.Imm);
+
+    /// <summary>ANDS (immediate), 32-bit, C6.2 ANDS (immediate) (TST alias when Rd = ZR).</summary>
+    public static void ANDS_imm_w(CpuCore cpu, ref DecodedInst d)
+    {
+        uint r = cpu.W(d.Rn) & (uint)d.Imm;
+        cpu.Nzcv = LogicFlags32(r);
+        cpu.SetW(d.Rd, r);
+    }
+
+    /// <summary>ANDS (immediate), 64-bit.</summary>
+    public static void ANDS_imm_x(CpuCore cpu, ref DecodedInst d)
+    {
+        ulong r = cpu.X(d.Rn) & d.Imm;
+        cpu.Nzcv = LogicFlags64(r);
+        cpu.SetX(d.Rd, r);
+    }
+}

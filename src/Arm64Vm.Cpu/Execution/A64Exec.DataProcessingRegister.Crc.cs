@@ -1,0 +1,102 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Arm64Vm.Cpu.Decoding;
+
+namespace Arm64Vm.Cpu.Execution;
+
+/// <summary>
+/// CRC32B/H/W/X and CRC32CB/H/W/X, Arm ARM C4.1.67 (FEAT_CRC32). The ASL
+/// BitReverse(Poly32Mod2(BitReverse(acc):Zeros(size) EOR BitReverse(val):Zeros(32), poly)) is the bit-reflected
+/// CRC update without pre/post inversion: CRC32 uses the reflected polynomial 0xEDB88320 (a table), CRC32C uses
+/// 0x82F63B78 (<see cref="BitOperations.Crc32C(uint, byte)"/>, hardware-accelerated where available).
+/// UNDEFINED when <see cref="CpuFeatures.Crc32"/> is false (ID_AA64ISAR0_EL1.CRC32 = 0).
+/// </summary>
+public static partial class A64Exec
+{
+    private static class Crc32Table
+    {
+        public static readonly uint[] Entries = Build();
+
+        private static uint[] Build()
+        {
+            var t = new uint[256];
+            for (uint i = 0; i < 256; i++)
+            {
+                uint c = i;
+                for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB8_8320u & (0u - (c & 1)));
+                t[i] = c;
+            }
+            return t;
+        }
+    }
+
+    /// <summary>CRC32 (polynomial 0x04C11DB7) over the low <paramref name="bytes"/> bytes of <paramref name="val"/>, LSB first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Crc32Update(uint crc, ulong val, int bytes)
+    {
+        uint[] t = Crc32Table.Entries;
+        for (int i = 0; i < bytes; i++)
+        {
+            crc = (crc >> 8) ^ t[(byte)(crc ^ (uint)val)];
+            val >>= 8;
+        }
+        return crc;
+    }
+
+    /// <summary>False (after taking the UNDEFINED exception) when FEAT_CRC32 is not implemented.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CrcImplemented(CpuCore cpu)
+    {
+        if (cpu.Features.Crc32) return true;
+        cpu.TakeUndefined();
+        return false;
+    }
+
+    /// <summary>CRC32B, C6.2 CRC32B, CRC32H, CRC32W, CRC32X.</summary>
+    public static void CRC32B(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 1));
+    }
+
+    /// <summary>CRC32H.</summary>
+    public static void CRC32H(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 2));
+    }
+
+    /// <summary>CRC32W.</summary>
+    public static void CRC32W(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 4));
+    }
+
+    /// <summary>CRC32X (sf = 1, Xm).</summary>
+    public static void CRC32X(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 8));
+    }
+
+    /// <summary>CRC32CB, C6.2 CRC32CB, CRC32CH, CRC32CW, CRC32CX.</summary>
+    public static void CRC32CB(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), (byte)cpu.X(d.Rm)));
+    }
+
+    /// <summary>CRC32CH.</summary>
+    public static void CRC32CH(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), (ushort)cpu.X(d.Rm)));
+    }
+
+    /// <summary>CRC32CW.</summary>
+    public static void CRC32CW(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), cpu.W(d.Rm)));
+    }
+
+    /// <summary>CRC32CX.</summary>
+    public static void CRC32CX(CpuCore cpu, ref DecodedInst d)
+    {
+        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), cpu.X(d.Rm)));
+    }
+}
