@@ -1,5 +1,3 @@
-using System.Reflection;
-using Arm64Vm.Memory;
 using Xunit;
 
 namespace Arm64Vm.Cpu.Tests;
@@ -344,7 +342,7 @@ public class LoadStoreSingleTests
         using var h = new CpuHarness();
         var c = h.Cpu;
         ulong page = D + 0x10000;
-        InstallTranslation(c, page, TlbEntry.ReadEl1 | TlbEntry.WriteEl1);
+        LdstTest.InstallTranslation(c, page, TlbEntry.ReadEl1 | TlbEntry.WriteEl1);
         h.Ram.WriteRaw(page + 8, 8, 0x1234);
         c.SetX(1, page);
         LdstTest.RunClean(h, 0xF9400429);     // ldr x9, [x1, #8]
@@ -361,27 +359,11 @@ public class LoadStoreSingleTests
         Assert.Equal(0UL, h.Ram.ReadRaw(page + 4, 4));
 
         // EL0 read-only: LDTR works, STTR faults.
-        InstallTranslation(c, page, TlbEntry.ReadEl1 | TlbEntry.WriteEl1 | TlbEntry.ReadEl0);
+        LdstTest.InstallTranslation(c, page, TlbEntry.ReadEl1 | TlbEntry.WriteEl1 | TlbEntry.ReadEl0);
         LdstTest.RunClean(h, 0xF8408820);     // ldtr x0, [x1, #8]
         Assert.Equal(0x1234UL, c.X(0));
         esr = LdstTest.RunToException(h, 0xB8004825); // sttr w5, [x1, #4]
         LdstTest.AssertDataAbort(h, esr, 0, FaultStatus.Permission(3), page + 4, write: true);
-    }
-
-    /// <summary>Puts an identity translation of one 4 KiB page with the given permissions into the PE's TLB.</summary>
-    private static void InstallTranslation(CpuCore cpu, ulong page, ushort perm)
-    {
-        var tlb = (TlbEntry[])typeof(CpuCore).GetField("_tlb", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(cpu)!;
-        ref TlbEntry e = ref tlb[(int)(page >> 12) & (CpuCore.TlbSize - 1)];
-        e = default;
-        e.VaPage = page;
-        e.PaPage = page;
-        e.DataAttributes = MemoryAttributes.NormalWriteBackInnerShareable;
-        e.FetchAttributes = MemoryAttributes.NormalWriteBackInnerShareable;
-        e.Perm = perm;
-        e.Fast = 0;
-        e.Global = true;
-        e.BlockShift = 12;
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Arm64Vm.Memory;
 using Xunit;
 
 namespace Arm64Vm.Cpu.Tests;
@@ -53,5 +55,21 @@ internal static class LdstTest
     {
         h.Cpu.HcrEl2 |= Hcr.DC;
         h.Cpu.FlushTlb();
+    }
+
+    /// <summary>Puts an identity translation of one 4 KiB page with the given permissions into the PE's TLB.</summary>
+    public static void InstallTranslation(CpuCore cpu, ulong page, ushort perm)
+    {
+        var tlb = (TlbEntry[])typeof(CpuCore).GetField("_tlb", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(cpu)!;
+        ref TlbEntry e = ref tlb[(int)(page >> 12) & (CpuCore.TlbSize - 1)];
+        e = default;
+        e.VaPage = page;
+        e.PaPage = page;
+        e.DataAttributes = MemoryAttributes.NormalWriteBackInnerShareable;
+        e.FetchAttributes = MemoryAttributes.NormalWriteBackInnerShareable;
+        e.Perm = perm;
+        e.Fast = 0;
+        e.Global = true;
+        e.BlockShift = 12;
     }
 }
