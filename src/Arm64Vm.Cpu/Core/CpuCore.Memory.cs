@@ -290,7 +290,9 @@ public sealed unsafe partial class CpuCore
         {
             e.HostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
             e.Fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));
-            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Write))
+            // Not on a page where another PE holds an exclusive reservation: those stores must reach the monitor.
+            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Write)
+                && !System.Monitor.IsPageReservedByOther(Index, paPage))
                 e.Fast |= (ushort)(r.Perm & (TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
         }
     }

@@ -138,5 +138,6 @@ public sealed partial class CpuCore
         SysRegs.Reset();
         FlushTlb();
         InvalidateFetch();
+        OnElChanged();         // the TLB fast-path masks follow PSTATE.EL
     }
 }

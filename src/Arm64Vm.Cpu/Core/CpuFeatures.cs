@@ -33,4 +33,6 @@ public sealed class CpuFeatures
     public int IminLine { get; set; } = 4;
     /// <summary>DC ZVA block size as log2(words) (DCZID_EL0.BS): 4 = 64 bytes.</summary>
     public int DczBlockLog2Words { get; set; } = 4;
+    /// <summary>FEAT_LRCPC: LDAPR/LDAPRB/LDAPRH (ID_AA64ISAR1_EL1.LRCPC = 1).</summary>
+    public bool Lrcpc { get; set; } = true;
 }

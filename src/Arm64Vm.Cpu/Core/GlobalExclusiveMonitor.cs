@@ -21,10 +21,19 @@ public sealed class GlobalExclusiveMonitor
     {
         if (_reservations.Count == 0) return;
         ulong g = pa >> GranuleShift;
-        List<int>? hit = null;
+        // Removing during enumeration is allowed for Dictionary (.NET Core 3.0+) and allocates nothing.
         foreach (var (a, granule) in _reservations)
-            if (a != agent && granule == g) (hit ??= new()).Add(a);
-        if (hit != null) foreach (var a in hit) _reservations.Remove(a);
+            if (a != agent && granule == g) _reservations.Remove(a);
+    }
+
+    /// <summary>True when an agent other than <paramref name="agent"/> holds a reservation in the 4 KiB page.</summary>
+    public bool IsPageReservedByOther(int agent, ulong paPage)
+    {
+        if (_reservations.Count == 0) return false;
+        ulong page = paPage >> 12;
+        foreach (var (a, granule) in _reservations)
+            if (a != agent && granule >> (12 - GranuleShift) == page) return true;
+        return false;
     }
 
     public bool HasAny => _reservations.Count != 0;

@@ -25,7 +25,7 @@ public static partial class SystemRegisterTable
             [(5, 4)] = Id("ID_AA64AFR0_EL1", 3, 0, 0, 5, 4, _ => 0),
             [(5, 5)] = Id("ID_AA64AFR1_EL1", 3, 0, 0, 5, 5, _ => 0),
             [(6, 0)] = Id("ID_AA64ISAR0_EL1", 3, 0, 0, 6, 0, IdAa64Isar0),
-            [(6, 1)] = Id("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, _ => 0),
+            [(6, 1)] = Id("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, IdAa64Isar1),
             [(7, 0)] = Id("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, IdAa64Mmfr0),
             [(7, 1)] = Id("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, _ => 0),
             [(7, 2)] = Id("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, _ => 0),
@@ -46,6 +46,9 @@ public static partial class SystemRegisterTable
 
     /// <summary>ID_AA64DFR0_EL1: Armv8.0 debug (DebugVer 6), two breakpoints, two watchpoints, no PMU.</summary>
     private const ulong IdAa64Dfr0 = 0x6 | (0x1UL << 12) | (0x1UL << 20);
+
+    /// <summary>ID_AA64ISAR1_EL1: LRCPC [23:20] = 1 when FEAT_LRCPC (LDAPR) is implemented.</summary>
+    private static ulong IdAa64Isar1(CpuCore c) => c.Features.Lrcpc ? 1UL << 20 : 0;
 
     /// <summary>ID_AA64ISAR0_EL1: AES/PMULL, SHA1, SHA2, CRC32, LSE atomics as implemented.</summary>
     private static ulong IdAa64Isar0(CpuCore c)
