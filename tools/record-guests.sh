@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every guest under QEMU (the reference) and records what it printed on the PL011 and its exit status:
+#   tests/guests/expected/NAME.txt   UART output, byte for byte
+#   tests/guests/manifest.txt        NAME QEMU_CPU EXIT_STATUS (the tests replay these under arm64vm)
+# Needs qemu-system-aarch64 (Debian qemu-system-arm). Not part of CI: the recorded files are committed.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root/tests/guests"
+# Guests that need a newer architecture than Cortex-A57 (ARMv8.0) are recorded with -cpu max.
+declare -A cpu=([isa-selfcheck]=max)
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+{
+    echo "# NAME QEMU_CPU EXIT_STATUS -- recorded by tools/record-guests.sh from qemu-system-aarch64 -M virt"
+    for src in *.S; do
+        name="${src%.S}"
+        c="${cpu[$name]:-cortex-a57}"
+        set +e
+        timeout 120 qemu-system-aarch64 -M virt -cpu "$c" -m 128M -display none -monitor none \
+            -serial "file:$tmp/$name.txt" -semihosting -kernel "bin/$name.elf" </dev/null
+        rc=$?
+        set -e
+        cp "$tmp/$name.txt" "expected/$name.txt"
+        echo "$name $c $rc"
+        echo "record-guests: $name ($c) exit $rc" >&2
+    done
+} > manifest.txt
