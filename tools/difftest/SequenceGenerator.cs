@@ -218,6 +218,10 @@ internal sealed class SequenceGenerator
         if (Enc.IsExclusiveClass(w))
         {
             if (rn == 31) { rn = RandomReg(); w = Enc.Set(w, 5, 5, (uint)rn); }
+            // Should-be-one fields (Rs of loads, Rt2 of single-register forms): other values are CONSTRAINED
+            // UNPREDICTABLE, so keep them architectural.
+            if (!Enc.IsExclusivePair(w) && !Enc.IsCas(w)) w = Enc.Set(w, 10, 5, 31);
+            if (Enc.IsLoadExclusive(w)) w = Enc.Set(w, 16, 5, 31);
             if (Enc.IsStoreExclusive(w))
             {
                 if (exclusiveOpenSize != 0 && exclusiveOpenSize != size) return false;
