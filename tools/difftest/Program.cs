@@ -23,6 +23,7 @@ internal static class Program
         {
             "generate" => Generate(root, Opt("out", Path.Combine(root, "tests/golden/difftest")), int.Parse(Opt("seed", "1")),
                 int.Parse(Opt("blobs", "1")), int.Parse(Opt("per-blob", "100")), Opt("cpu", "cortex-a57"), Opt("prefix", "a57")),
+            "stats" => Stats(Opt("dir", Path.Combine(root, "tests/golden/difftest"))),
             "compare" => Compare(Opt("dir", Path.Combine(root, "tests/golden/difftest")), Opt("arm64vm", "arm64vm")),
             _ => 2,
         };
@@ -89,6 +90,41 @@ internal static class Program
             return File.ReadAllText(tmp);
         }
         finally { File.Delete(tmp); }
+    }
+
+    /// <summary>Decodes every sequence word of the recorded blobs and prints instruction counts per class and row.</summary>
+    private static int Stats(string dir)
+    {
+        var perClass = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var perRow = new Dictionary<string, int>();
+        int words = 0, seqs = 0;
+        foreach (var bin in Directory.GetFiles(dir, "*.bin").Order(StringComparer.Ordinal))
+        {
+            var image = File.ReadAllBytes(bin);
+            int tab = -1;
+            for (int i = 0; i + 8 <= image.Length; i += 16)
+                if (System.Text.Encoding.ASCII.GetString(image, i + 8, 8) == "DIFFTEST") { tab = i + 16; break; }
+            if (tab < 0) continue;
+            int count = BitConverter.ToInt32(image, tab);
+            seqs += count;
+            for (int off = tab + 16 + 4 * count; off + 4 <= image.Length; off += 4)
+            {
+                uint w = BitConverter.ToUInt32(image, off);
+                var row = Arm64Vm.Cpu.Decoding.A64Decoder.FindRow(w);
+                string cls = row?.Class ?? "unallocated";
+                words++;
+                perClass[cls] = perClass.GetValueOrDefault(cls) + 1;
+                if (row != null) perRow[row.Name] = perRow.GetValueOrDefault(row.Name) + 1;
+            }
+        }
+        Console.WriteLine($"{seqs} sequences, {words} instruction words, {perRow.Count} distinct decode rows");
+        foreach (var (c, n) in perClass) Console.WriteLine($"  {c,-20} {n}");
+        var total = Arm64Vm.Cpu.Decoding.A64Table.Rows.Where(r => r.Class.StartsWith("dp_", StringComparison.Ordinal)
+            || (r.Class.StartsWith("ldst.", StringComparison.Ordinal) && (r.Mask & (1u << 26)) != 0 && (r.Value & (1u << 26)) == 0)
+            || (r.Class.StartsWith("br.", StringComparison.Ordinal) && !r.Class.StartsWith("br.exc", StringComparison.Ordinal) && !r.Class.StartsWith("br.sys", StringComparison.Ordinal)))
+            .Select(r => r.Name).Where(n => n != "UNALLOCATED" && !perRow.ContainsKey(n)).ToList();
+        Console.WriteLine($"integer rows never generated: {(total.Count == 0 ? "none" : string.Join(' ', total))}");
+        return 0;
     }
 
     private static int Compare(string dir, string arm64vm)
