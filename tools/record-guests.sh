@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Runs every guest under QEMU (the reference) and records what it printed on the PL011 and its exit status:
 #   tests/guests/expected/NAME.txt   UART output, byte for byte
-#   tests/guests/manifest.txt        NAME QEMU_CPU EXIT_STATUS (the tests replay these under arm64vm)
+#   tests/guests/manifest.txt        NAME QEMU_CPU EXIT_STATUS KIND (the tests replay these under arm64vm;
+#                                    KIND "bench" = long-running benchmark guest, checked by tools/bench/run.sh)
 # Needs qemu-system-aarch64 (Debian qemu-system-arm). Not part of CI: the recorded files are committed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/tests/guests"
 # Guests that need a newer architecture than Cortex-A57 (ARMv8.0) are recorded with -cpu max.
 declare -A cpu=([isa-selfcheck]=max)
+declare -A kind=([alu-loop]=bench [ldst-loop]=bench)
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 {
-    echo "# NAME QEMU_CPU EXIT_STATUS -- recorded by tools/record-guests.sh from qemu-system-aarch64 -M virt"
+    echo "# NAME QEMU_CPU EXIT_STATUS KIND -- recorded by tools/record-guests.sh from qemu-system-aarch64 -M virt"
     for src in *.S; do
         name="${src%.S}"
         c="${cpu[$name]:-cortex-a57}"
@@ -20,7 +22,7 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
         rc=$?
         set -e
         cp "$tmp/$name.txt" "expected/$name.txt"
-        echo "$name $c $rc"
+        echo "$name $c $rc ${kind[$name]:-test}"
         echo "record-guests: $name ($c) exit $rc" >&2
     done
 } > manifest.txt

@@ -14,7 +14,10 @@ public class BundledGuestTests
     {
         var data = new TheoryData<string>();
         foreach (var line in File.ReadAllLines(GuestRunner.PathOf("tests/guests/manifest.txt")))
-            if (line.Length > 0 && line[0] != '#') data.Add(line.Split(' ')[0]);
+        {
+            // Benchmark guests run ~10^8 instructions: tools/bench/run.sh checks their output instead.
+            if (line.Length > 0 && line[0] != '#' && !line.EndsWith(" bench", StringComparison.Ordinal)) data.Add(line.Split(' ')[0]);
+        }
         return data;
     }
 
