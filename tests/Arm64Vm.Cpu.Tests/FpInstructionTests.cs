@@ -326,4 +326,23 @@ public class FpInstructionTests
             Assert.Equal(0x00UL, h.Cpu.SysRegs.EsrEl1 >> 26);
         }
     }
+
+    /// <summary>Random words of the SIMD&amp;FP data-processing space (op0 = x111) with random V registers and FPCR.</summary>
+    [Fact]
+    public void RandomFpWordsNeverThrow()
+    {
+        using var h = Machine();
+        var r = new Random(777);
+        for (int i = 0; i < 30_000; i++)
+        {
+            uint word = ((uint)r.NextInt64(0, 1L << 32) & ~(7u << 25)) | (7u << 25);
+            for (int v = 0; v < 32; v++) h.Cpu.SetQ(v, (ulong)r.NextInt64() ^ ((ulong)r.Next(4) << 62), (ulong)r.NextInt64());
+            h.Cpu.Fpcr = (uint)r.Next(16) << 22 | (uint)r.Next(2) << 26;
+            h.Cpu.El = 1;
+            h.Cpu.SysRegs.VbarEl1 = CpuHarness.VectorBase;
+            h.Load(CpuHarness.CodeBase, word, CpuHarness.Stop);
+            h.Cpu.Pc = CpuHarness.CodeBase;
+            h.Cpu.Run(2);   // must not throw
+        }
+    }
 }
