@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+using Arm64Vm.Cpu.Decoding;
+using Arm64Vm.Cpu.FloatingPoint;
+
+namespace Arm64Vm.Cpu.Execution;
+
+/// <summary>
+/// Scalar floating point (Arm ARM C4.1.96: data-processing 1/2/3 source, compare, conditional compare/select,
+/// immediate). Operand width comes from ftype bit 22 (single/double). Semantics live in <see cref="Fp"/>.
+/// </summary>
+public static partial class A64Exec
+{
+    /// <summary>Reads the low N bits of V[reg] (H/S/D view).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong FpRead(CpuCore cpu, int reg, int n) => n == 64 ? cpu.GetD(reg) : n == 32 ? cpu.GetS(reg) : cpu.GetH(reg);
+
+    /// <summary>Writes the low N bits of V[reg] and zeroes the rest of the register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FpWrite(CpuCore cpu, int reg, int n, ulong value)
+    {
+        if (n == 64) cpu.SetD(reg, value);
+        else if (n == 32) cpu.SetS(reg, (uint)value);
+        else cpu.SetH(reg, (ushort)value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FpSize(ref DecodedInst d) => d.Bit(22) ? 64 : 32;
+
+    /// <summary>FMOV (register), C7.2.130: bit copy, no exceptions.</summary>
+    public static void FmovReg(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        FpWrite(cpu, d.Rd, n, FpRead(cpu, d.Rn, n));
+    }
+
+    /// <summary>FABS (scalar), C7.2.54: clears the sign bit, NaNs included, no exceptions.</summary>
+    public static void FabsScalar(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        FpWrite(cpu, d.Rd, n, Fp.Abs(FpRead(cpu, d.Rn, n), n));
+    }
+
+    /// <summary>FNEG (scalar), C7.2.140: flips the sign bit, NaNs included, no exceptions.</summary>
+    public static void FnegScalar(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        FpWrite(cpu, d.Rd, n, Fp.Neg(FpRead(cpu, d.Rn, n), n));
+    }
+
+    /// <summary>FSQRT (scalar), C7.2.177.</summary>
+    public static void FsqrtScalar(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        uint fpsr = 0;
+        ulong r = Fp.Sqrt(FpRead(cpu, d.Rn, n), n, cpu.Fpcr, ref fpsr);
+        cpu.Fpsr |= fpsr;
+        FpWrite(cpu, d.Rd, n, r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FtypeSize(uint ftype) => ftype == 0 ? 32 : ftype == 1 ? 64 : 16;
+
+    /// <summary>FCVT (scalar, between half/single/double), C7.2.69: FPConvert with the FPCR rounding mode.</summary>
+    public static void FcvtPrecision(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FtypeSize(d.Bits(23, 22)), m = FtypeSize(d.Bits(16, 15));
+        uint fpsr = 0, fpcr = cpu.Fpcr;
+        ulong r = Fp.Convert(FpRead(cpu, d.Rn, n), n, m, fpcr, FpBits.RMode(fpcr), ref fpsr);
+        cpu.Fpsr |= fpsr;
+        FpWrite(cpu, d.Rd, m, r);
+    }
+
+    /// <summary>FRINTN/P/M/Z/A/X/I (scalar), C7.2.155-C7.2.161: FPRoundInt; rmode from opcode bits [17:15].</summary>
+    public static void FrintScalar(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        uint fpsr = 0, fpcr = cpu.Fpcr;
+        FrintMode(d.Bits(17, 15), fpcr, out var rounding, out bool exact);
+        ulong r = Fp.RoundInt(FpRead(cpu, d.Rn, n), n, fpcr, rounding, exact, ref fpsr);
+        cpu.Fpsr |= fpsr;
+        FpWrite(cpu, d.Rd, n, r);
+    }
+
+    /// <summary>The rounding of FRINT* from its 3-bit selector: N P M Z A - X I (X and I use FPCR, X is exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FrintMode(uint rm, uint fpcr, out FpRounding rounding, out bool exact)
+    {
+        exact = rm == 6;
+        rounding = rm switch
+        {
+            0 => FpRounding.TieEven,
+            1 => FpRounding.PosInf,
+            2 => FpRounding.NegInf,
+            3 => FpRounding.Zero,
+            4 => FpRounding.TieAway,
+            _ => FpBits.RMode(fpcr),
+        };
+    }
+
+    /// <summary>FCMP / FCMPE (with register or #0.0), C7.2.66/C7.2.67: NZCV from FPCompare.</summary>
+    public static void Fcmp(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        ulong op2 = d.Bit(3) ? 0 : FpRead(cpu, d.Rm, n);
+        uint fpsr = 0;
+        uint flags = Fp.Compare(FpRead(cpu, d.Rn, n), op2, d.Bit(4), n, cpu.Fpcr, ref fpsr);
+        cpu.Fpsr |= fpsr;
+        cpu.Nzcv = flags << 28;
+    }
+
+    /// <summary>FCCMP / FCCMPE, C7.2.60/C7.2.61.</summary>
+    public static void Fccmp(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        if (ConditionHolds(cpu.Nzcv, d.Bits(15, 12)))
+        {
+            uint fpsr = 0;
+            uint flags = Fp.Compare(FpRead(cpu, d.Rn, n), FpRead(cpu, d.Rm, n), d.Bit(4), n, cpu.Fpcr, ref fpsr);
+            cpu.Fpsr |= fpsr;
+            cpu.Nzcv = flags << 28;
+        }
+        else cpu.Nzcv = d.Bits(3, 0) << 28;
+    }
+
+    /// <summary>FCSEL, C7.2.68.</summary>
+    public static void Fcsel(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        int src = ConditionHolds(cpu.Nzcv, d.Bits(15, 12)) ? d.Rn : d.Rm;
+        FpWrite(cpu, d.Rd, n, FpRead(cpu, src, n));
+    }
+
+    /// <summary>VFPExpandImm() (Arm ARM J1) for N = 16, 32 or 64.</summary>
+    public static ulong VfpExpandImm(uint imm8, int n)
+    {
+        int e = n == 64 ? 11 : n == 32 ? 8 : 5, f = n - e - 1;
+        ulong sign = (imm8 >> 7) & 1, b6 = (imm8 >> 6) & 1;
+        ulong exp = ((b6 ^ 1) << (e - 1)) | ((b6 != 0 ? (1UL << (e - 3)) - 1 : 0) << 2) | ((imm8 >> 4) & 3);
+        ulong frac = (ulong)(imm8 & 15) << (f - 4);
+        return (sign << (n - 1)) | (exp << f) | frac;
+    }
+
+    /// <summary>FMOV (scalar, immediate), C7.2.132.</summary>
+    public static void FmovImm(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        FpWrite(cpu, d.Rd, n, VfpExpandImm(d.Bits(20, 13), n));
+    }
+
+    /// <summary>FMUL/FDIV/FADD/FSUB/FMAX/FMIN/FMAXNM/FMINNM/FNMUL (scalar), C7.2: opcode bits [15:12].</summary>
+    public static void FpDp2(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        ulong a = FpRead(cpu, d.Rn, n), b = FpRead(cpu, d.Rm, n);
+        uint fpsr = 0, fpcr = cpu.Fpcr;
+        ulong r = d.Bits(15, 12) switch
+        {
+            0 => Fp.Mul(a, b, n, fpcr, ref fpsr),
+            1 => Fp.Div(a, b, n, fpcr, ref fpsr),
+            2 => Fp.Add(a, b, n, fpcr, ref fpsr),
+            3 => Fp.Sub(a, b, n, fpcr, ref fpsr),
+            4 => Fp.MaxMin(a, b, true, n, fpcr, ref fpsr),
+            5 => Fp.MaxMin(a, b, false, n, fpcr, ref fpsr),
+            6 => Fp.MaxMinNum(a, b, true, n, fpcr, ref fpsr),
+            7 => Fp.MaxMinNum(a, b, false, n, fpcr, ref fpsr),
+            _ => Fp.Neg(Fp.Mul(a, b, n, fpcr, ref fpsr), n),
+        };
+        cpu.Fpsr |= fpsr;
+        FpWrite(cpu, d.Rd, n, r);
+    }
+
+    /// <summary>
+    /// FMADD/FMSUB/FNMADD/FNMSUB, C7.2.100/C7.2.121/C7.2.142/C7.2.143: FPMulAdd(a', n', m) where a' = -a when o1,
+    /// n' = -n when o0 != o1 (negation before NaN processing, so NaN signs flip).
+    /// </summary>
+    public static void FpDp3(CpuCore cpu, ref DecodedInst d)
+    {
+        if (cpu.FpAccessTrapped()) return;
+        int n = FpSize(ref d);
+        ulong a = FpRead(cpu, d.Ra, n), x = FpRead(cpu, d.Rn, n), y = FpRead(cpu, d.Rm, n);
+        bool o1 = d.Bit(21), o0 = d.Bit(15);
+        if (o1) a = Fp.Neg(a, n);
+        if (o0 != o1) x = Fp.Neg(x, n);
+        uint fpsr = 0;
+        ulong r = Fp.MulAdd(a, x, y, n, cpu.Fpcr, ref fpsr);
+        cpu.Fpsr |= fpsr;
+        FpWrite(cpu, d.Rd, n, r);
+    }
+}
