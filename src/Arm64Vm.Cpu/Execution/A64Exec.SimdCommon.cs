@@ -92,7 +92,12 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Int128 ShiftRound(Int128 x, int shift, bool round)
     {
-        if (shift >= 0) return x << Math.Min(shift, 65);
+        if (shift >= 0)
+        {
+            if (shift < 64) return x << shift;
+            // Any non-zero value saturates and its low 64 bits are zero: +-2^126 has both properties.
+            return x == 0 ? Int128.Zero : (x > 0 ? Int128.One << 126 : -(Int128.One << 126));
+        }
         int n = -shift;
         if (n > 65) return round ? Int128.Zero : (x < 0 ? Int128.NegativeOne : Int128.Zero);
         if (round) x += Int128.One << (n - 1);
