@@ -227,6 +227,20 @@ public class SimdLoadStoreTests
     }
 
     [Fact]
+    public void MisalignedSpBaseFaultsWhenSctlrSaIsSet()
+    {
+        using var h = Setup();
+        h.Cpu.SpEl1 = D + 8;
+        h.Cpu.SpSel = 1;
+        h.Cpu.SysRegs.SctlrEl1 &= ~(1UL << 3);
+        Step(h, 0x3DC007E0); // ldr q0, [sp, #16]
+        AssertV(h.Cpu, 0, PatLe(0x18, 8), PatLe(0x20, 8));
+        h.Cpu.SysRegs.SctlrEl1 |= 1UL << 3;
+        Step(h, 0x3DC007E0);
+        Assert.Equal(0x26UL, h.Cpu.SysRegs.EsrEl1 >> 26);
+    }
+
+    [Fact]
     public void TrappedWhenCpacrFpenIsClear()
     {
         using var h = Setup();

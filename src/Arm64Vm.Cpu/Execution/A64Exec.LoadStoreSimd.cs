@@ -67,7 +67,7 @@ public static partial class A64Exec
     {
         if (cpu.FpAccessTrapped()) return;
         int scale = SimdRegScale(d.Raw);
-        ulong address = cpu.XOrSp(d.Rn) + ((ulong)d.Bits(21, 10) << scale);
+        ulong address = BaseAddress(cpu, d.Rn) + ((ulong)d.Bits(21, 10) << scale);
         SimdLoadOrStore(cpu, ref d, address, scale);
     }
 
@@ -75,7 +75,7 @@ public static partial class A64Exec
     public static void LDST_simd_unscaled(CpuCore cpu, ref DecodedInst d)
     {
         if (cpu.FpAccessTrapped()) return;
-        ulong address = cpu.XOrSp(d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
+        ulong address = BaseAddress(cpu, d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
         SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
     }
 
@@ -83,7 +83,7 @@ public static partial class A64Exec
     public static void LDST_simd_post(CpuCore cpu, ref DecodedInst d)
     {
         if (cpu.FpAccessTrapped()) return;
-        ulong address = cpu.XOrSp(d.Rn);
+        ulong address = BaseAddress(cpu, d.Rn);
         SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
         cpu.SetXOrSp(d.Rn, address + (ulong)SignExtend(d.Bits(20, 12), 9));
     }
@@ -92,7 +92,7 @@ public static partial class A64Exec
     public static void LDST_simd_pre(CpuCore cpu, ref DecodedInst d)
     {
         if (cpu.FpAccessTrapped()) return;
-        ulong address = cpu.XOrSp(d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
+        ulong address = BaseAddress(cpu, d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
         SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
         cpu.SetXOrSp(d.Rn, address);
     }
@@ -111,7 +111,7 @@ public static partial class A64Exec
             _ => m, // 011 LSL/UXTX, 111 SXTX
         };
         if (d.Bit(12)) offset <<= scale;
-        SimdLoadOrStore(cpu, ref d, cpu.XOrSp(d.Rn) + offset, scale);
+        SimdLoadOrStore(cpu, ref d, BaseAddress(cpu, d.Rn) + offset, scale);
     }
 
     /// <summary>LDR (literal, SIMD&amp;FP): S, D or Q at PC + imm19 * 4, C7.2.177.</summary>
@@ -131,7 +131,7 @@ public static partial class A64Exec
         int scale = 2 + (int)(d.Raw >> 30);
         uint mode = d.Bits(24, 23);
         long offset = SignExtend(d.Bits(21, 15), 7) << scale;
-        ulong baseAddr = cpu.XOrSp(d.Rn);
+        ulong baseAddr = BaseAddress(cpu, d.Rn);
         ulong address = mode == 0b01 ? baseAddr : baseAddr + (ulong)offset;
         ulong size = 1UL << scale;
         if (d.Bit(22))

@@ -56,7 +56,7 @@ public static partial class A64Exec
         int elements = regBytes >> log2;
         int t = d.Rt;
         bool load = d.Bit(22);
-        ulong address = cpu.XOrSp(d.Rn);
+        ulong address = BaseAddress(cpu, d.Rn);
         int total = rpt * selem * regBytes;
         cpu.CheckVectorAlignment(address, ebytes, write: !load);
 
@@ -134,7 +134,7 @@ public static partial class A64Exec
         }
         int ebytes = 1 << scale;
         int t = d.Rt;
-        ulong address = cpu.XOrSp(d.Rn);
+        ulong address = BaseAddress(cpu, d.Rn);
         cpu.CheckVectorAlignment(address, ebytes, write: !load);
 
         if (replicate)

@@ -57,8 +57,8 @@ public static partial class A64Exec
         Lanes1<T>(cpu, ref d, log2);
     }
 
-    public static void CLS(CpuCore cpu, ref DecodedInst d) => Unary<OpCls>(cpu, ref d, Size(ref d));
-    public static void CLZ(CpuCore cpu, ref DecodedInst d) => Unary<OpClz>(cpu, ref d, Size(ref d));
+    public static void CLS_v(CpuCore cpu, ref DecodedInst d) => Unary<OpCls>(cpu, ref d, Size(ref d));
+    public static void CLZ_v(CpuCore cpu, ref DecodedInst d) => Unary<OpClz>(cpu, ref d, Size(ref d));
     public static void SQABS(CpuCore cpu, ref DecodedInst d) => Unary<OpSqabs>(cpu, ref d, Size(ref d));
     public static void SQNEG(CpuCore cpu, ref DecodedInst d) => Unary<OpSqneg>(cpu, ref d, Size(ref d));
     public static void ABS(CpuCore cpu, ref DecodedInst d) => Unary<OpAbs>(cpu, ref d, Size(ref d));
@@ -104,15 +104,15 @@ public static partial class A64Exec
     }
 
     /// <summary>RBIT (vector): reverse the bits of each byte, C7.2.220.</summary>
-    public static void RBIT(CpuCore cpu, ref DecodedInst d)
+    public static void RBIT_v(CpuCore cpu, ref DecodedInst d)
     {
         if (cpu.FpAccessTrapped()) return;
         var a = cpu.Vr[d.Rn];
-        ulong lo = ReverseBitsInBytes(a.AsUInt64().GetElement(0)), hi = ReverseBitsInBytes(a.AsUInt64().GetElement(1));
+        ulong lo = RbitBytes(a.AsUInt64().GetElement(0)), hi = RbitBytes(a.AsUInt64().GetElement(1));
         WriteVec(cpu, ref d, Vector128.Create(lo, hi).AsByte(), 3);
     }
 
-    private static ulong ReverseBitsInBytes(ulong x)
+    private static ulong RbitBytes(ulong x)
     {
         x = ((x >> 1) & 0x5555_5555_5555_5555UL) | ((x & 0x5555_5555_5555_5555UL) << 1);
         x = ((x >> 2) & 0x3333_3333_3333_3333UL) | ((x & 0x3333_3333_3333_3333UL) << 2);
@@ -132,9 +132,9 @@ public static partial class A64Exec
         cpu.Vr[d.Rd] = r;
     }
 
-    public static void REV16(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 1);
-    public static void REV32(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 2);
-    public static void REV64(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 3);
+    public static void REV16_v(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 1);
+    public static void REV32_v(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 2);
+    public static void REV64_v(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 3);
 
     /// <summary>SADDLP/UADDLP/SADALP/UADALP: adjacent pairs added into double-width lanes (optionally accumulated).</summary>
     private static void AddPairsLong(CpuCore cpu, ref DecodedInst d, bool accumulate)
