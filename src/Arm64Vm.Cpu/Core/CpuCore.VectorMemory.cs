@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Arm64Vm.Cpu;
+
+/// <summary>
+/// Memory accesses of SIMD&amp;FP loads and stores. A vector access is performed as 64-bit little-endian pieces;
+/// the alignment check (SCTLR_EL1.A) is made once per access by the caller with <see cref="CheckVectorAlignment"/>
+/// against the architectural size (the element size for structure accesses, the register size otherwise), so
+/// the pieces themselves never fault for alignment unless they touch Device memory unaligned.
+/// </summary>
+public sealed unsafe partial class CpuCore
+{
+    /// <summary>Alignment fault when SCTLR_EL1.A is set and <paramref name="va"/> is not aligned to <paramref name="align"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CheckVectorAlignment(ulong va, int align, bool write)
+    {
+        if ((va & (ulong)(align - 1)) != 0 && SysRegs.AlignmentCheckEnabled)
+            RaiseDataAbort(va, FaultStatus.Alignment, write, AccessOptions.None);
+    }
+
+    /// <summary>
+    /// Reads 8 bytes at any address. <paramref name="elem"/> is the element size used to split an access that
+    /// is not 8-byte aligned and leaves the fast path (Device memory, page crossing).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong VecRead64(ulong va, int elem)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF8)
+            return Unsafe.ReadUnaligned<ulong>((void*)(e.HostOffset + (long)va));
+        return VecReadSlow(va, elem);
+    }
+
+    /// <summary>Writes 8 bytes at any address (see <see cref="VecRead64"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void VecWrite64(ulong va, ulong value, int elem)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF8)
+        {
+            Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
+            return;
+        }
+        VecWriteSlow(va, value, elem);
+    }
+
+    /// <summary>Reads 16 bytes (two 64-bit pieces, low address first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<byte> VecRead128(ulong va, int elem)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF0)
+            return Unsafe.ReadUnaligned<Vector128<byte>>((void*)(e.HostOffset + (long)va));
+        ulong lo = VecRead64(va, elem);
+        ulong hi = VecRead64(va + 8, elem);
+        return Vector128.Create(lo, hi).AsByte();
+    }
+
+    /// <summary>Writes 16 bytes; both pages are translated first when the access crosses a page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void VecWrite128(ulong va, Vector128<byte> value, int elem)
+    {
+        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF0)
+        {
+            Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
+            return;
+        }
+        PrepareVectorStore(va, 16);
+        VecWrite64(va, value.AsUInt64().GetElement(0), elem);
+        VecWrite64(va + 8, value.AsUInt64().GetElement(1), elem);
+    }
+
+    /// <summary>
+    /// Translates (with permission checks, taking any fault) every page a store of <paramref name="bytes"/> bytes
+    /// touches, so that a multi-piece store that faults leaves memory unchanged.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrepareVectorStore(ulong va, int bytes)
+    {
+        if ((va & 0xFFF) + (ulong)bytes > 0x1000) PrepareVectorStoreSlow(va, bytes);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PrepareVectorStoreSlow(ulong va, int bytes)
+    {
+        ulong last = va + (ulong)bytes - 1;
+        for (ulong page = va & PageMask; ; page += 0x1000)
+        {
+            TranslateData(page < va ? va : page, write: true);
+            if (page == (last & PageMask)) break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong VecReadSlow(ulong va, int elem)
+    {
+        if ((va & 7) == 0) return ReadSlow(va, 8, AccessOptions.None);
+        ulong v = 0;
+        for (int i = 0; i < 8; i += elem)
+            v |= ReadPiece(va + (ulong)i, elem) << (8 * i);
+        return v;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void VecWriteSlow(ulong va, ulong value, int elem)
+    {
+        if ((va & 7) == 0) { WriteSlow(va, 8, value, AccessOptions.None); return; }
+        PrepareVectorStore(va, 8);
+        for (int i = 0; i < 8; i += elem)
+            WritePiece(va + (ulong)i, elem, value >> (8 * i));
+    }
+
+    /// <summary>One element-sized piece; an unaligned piece with SCTLR.A set is split further into bytes
+    /// (the architectural check was already made by the caller).</summary>
+    private ulong ReadPiece(ulong va, int size)
+    {
+        if ((va & (ulong)(size - 1)) != 0 && SysRegs.AlignmentCheckEnabled)
+        {
+            ulong v = 0;
+            for (int i = 0; i < size; i++) v |= ReadSlow(va + (ulong)i, 1, AccessOptions.None) << (8 * i);
+            return v;
+        }
+        return ReadSlow(va, size, AccessOptions.None);
+    }
+
+    private void WritePiece(ulong va, int size, ulong value)
+    {
+        if ((va & (ulong)(size - 1)) != 0 && SysRegs.AlignmentCheckEnabled)
+        {
+            for (int i = 0; i < size; i++) WriteSlow(va + (ulong)i, 1, value >> (8 * i), AccessOptions.None);
+            return;
+        }
+        WriteSlow(va, size, value, AccessOptions.None);
+    }
+}
