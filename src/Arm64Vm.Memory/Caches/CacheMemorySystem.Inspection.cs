@@ -24,6 +24,47 @@ public sealed partial class CacheMemorySystem
     }
 
     /// <summary>
+    /// The value an instruction fill by this agent would read now (the PoU view, see <c>ReadAtPoU</c>), without
+    /// changing any state: with IDC=1 the newest dirty copy of the inner domain, else the newest dirty copy at or
+    /// after PoU, else the first holder of the fetch path from PoU on, else memory.
+    /// </summary>
+    public ulong PeekAtPoU(int agent, ulong pa, int size)
+    {
+        var a = AgentOf(agent);
+        ulong line = pa >> CacheConfig.LineShift;
+        int off = (int)pa & (L - 1);
+        var attrs = MemoryAttributes.NormalWriteBackInnerShareable;
+        var snoop = _idc ? a.FetchSnoopIdc : a.FetchSnoopNoIdc;
+        // Dirty copies move down level by level, so the top-most dirty copy is the newest one.
+        foreach (var c in snoop)
+        {
+            int i = c.Find(line);
+            if (i >= 0 && c.Lines[i].State == LineState.Dirty) return ReadData(c.Data, i * L + off, size);
+        }
+        for (int k = a.PouIndex; k < a.FetchPath.Length; k++)
+        {
+            var c = a.FetchPath[k];
+            if (!Uses(c, attrs)) continue;
+            int i = c.Find(line);
+            if (i >= 0) return ReadData(c.Data, i * L + off, size);
+        }
+        return PeekMemory(pa, size);
+    }
+
+    /// <summary>Number of caches holding the line of pa Dirty.</summary>
+    public int DirtyCopies(ulong pa)
+    {
+        ulong line = pa >> CacheConfig.LineShift;
+        int n = 0;
+        foreach (var c in _topology.Caches)
+        {
+            int i = c.Find(line);
+            if (i >= 0 && c.Lines[i].State == LineState.Dirty) n++;
+        }
+        return n;
+    }
+
+    /// <summary>
     /// A speculative clean fill through a cacheable alias: what a core may do at any time for any location it maps
     /// cacheable (prefetch, speculation). Never creates a dirty line. No effect for agents without caches.
     /// </summary>

@@ -25,11 +25,15 @@ public sealed partial class CacheMemorySystem
             {
                 bool clean = op != CacheMaintenanceOp.DcIvac;
                 bool invalidate = op is CacheMaintenanceOp.DcCivac or CacheMaintenanceOp.DcIvac;
-                foreach (var c in a.Scope[DomainOf(attributes)])
+                var scope = a.Scope[DomainOf(attributes)];
+                // Count the dirty copies the operation found (a copy made dirty by its own push is not counted again).
+                if (clean) cleaned = DirtyIn(scope, line);
+                bytes = cleaned * L;
+                foreach (var c in scope)
                 {
                     int i = c.Find(line);
                     if (i < 0) continue;
-                    if (clean && c.Lines[i].State == LineState.Dirty) { cleaned++; bytes += WriteBack(c, i); }
+                    if (clean) WriteBack(c, i);
                     if (invalidate)
                     {
                         invalidated++;
@@ -70,6 +74,17 @@ public sealed partial class CacheMemorySystem
         stats.DirtyBytesWrittenBack += bytes;
         if (EventSink != null)
             Emit(new CacheEvent(CacheEventKind.Maintenance, agent, pa, null, op, LinesCleaned: cleaned, LinesInvalidated: invalidated, DirtyBytes: bytes));
+    }
+
+    private static int DirtyIn(Cache[] scope, ulong line)
+    {
+        int n = 0;
+        foreach (var c in scope)
+        {
+            int i = c.Find(line);
+            if (i >= 0 && c.Lines[i].State == LineState.Dirty) n++;
+        }
+        return n;
     }
 
     public void MaintainBySetWay(int agent, CacheMaintenanceOp op, int level, int set, int way)
