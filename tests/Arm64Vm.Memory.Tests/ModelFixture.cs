@@ -4,7 +4,7 @@ using Arm64Vm.Memory.Caches;
 namespace Arm64Vm.Memory.Tests;
 
 /// <summary>Attribute aliases the tests use for one physical location.</summary>
-public enum Attr { WB, NC, Dev, WBNSH }
+public enum Attr { WB, NC, Dev, WBNSH, WBAlias }
 
 /// <summary>A small machine around a <see cref="CacheMemorySystem"/> with tiny caches, so evictions happen naturally.</summary>
 public sealed class ModelFixture : IDisposable
@@ -56,6 +56,9 @@ public sealed class ModelFixture : IDisposable
     {
         Attr.WB => MemoryAttributes.NormalWriteBackInnerShareable,
         Attr.WBNSH => MemoryAttributes.Normal(Cacheability.WriteBack, Cacheability.WriteBack, Shareability.NonShareable),
+        // Same type, cacheability and shareability as WB; only the allocation and transient hints differ.
+        Attr.WBAlias => MemoryAttributes.Normal(Cacheability.WriteBack, Cacheability.WriteBack, Shareability.InnerShareable,
+            innerRa: false, outerWa: false, innerTransient: true),
         Attr.NC => MemoryAttributes.Normal(Cacheability.NonCacheable, Cacheability.NonCacheable, Shareability.OuterShareable),
         _ => MemoryAttributes.DeviceNGnRnE,
     };

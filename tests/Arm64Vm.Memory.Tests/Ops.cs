@@ -24,7 +24,7 @@ public sealed record Op(OpKind Kind, int Agent, int Word, Attr Attr = Attr.WB, C
             OpKind.SetWay => $"{who} {Cmo} L{Level} set {Set} way {Way}",
             OpKind.IcIallu => $"{who} {(Broadcast ? "IC IALLUIS" : "IC IALLU")}",
             OpKind.Fill => $"{who} speculative-fill {at}",
-            OpKind.Evict => $"evict cache#{Cache} {at}",
+            OpKind.Evict => Cache < 0 ? $"evict everywhere {at}" : $"evict cache#{Cache} {at}",
             _ => $"{who} DSB",
         };
     }
@@ -107,7 +107,10 @@ public static class OpRunner
             case OpKind.SetWay: m.MaintainBySetWay(op.Agent, op.Cmo, op.Level, op.Set, op.Way); return null;
             case OpKind.IcIallu: m.InvalidateInstructionCaches(op.Agent, op.Broadcast); return null;
             case OpKind.Fill: m.SpeculativeFill(op.Agent, ModelFixture.Pa(op.Word), ModelFixture.Attrs(Attr.WB)); return null;
-            case OpKind.Evict: m.Evict(m.AllCaches[op.Cache % m.AllCaches.Count], ModelFixture.Pa(op.Word)); return null;
+            case OpKind.Evict:
+                if (op.Cache < 0) m.EvictEverywhere(ModelFixture.Pa(op.Word));
+                else m.Evict(m.AllCaches[op.Cache % m.AllCaches.Count], ModelFixture.Pa(op.Word));
+                return null;
             default: m.Barrier(op.Agent, MemoryBarrierKind.Dsb); return null;
         }
     }

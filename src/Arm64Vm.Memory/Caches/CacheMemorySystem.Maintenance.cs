@@ -103,14 +103,16 @@ public sealed partial class CacheMemorySystem
             case CacheMaintenanceOp.DcCsw:
                 if (c.Lines[i].State == LineState.Dirty) { cleaned++; bytes = WriteBack(c, i); }
                 break;
+            // Set/way operations act on the named cache only: no back-invalidation of the levels above, even for an
+            // inclusive cache (they may hold the line on; a later write-back from them goes further down).
             case CacheMaintenanceOp.DcCisw:
-                if (c.Lines[i].State == LineState.Dirty) cleaned++;
+                if (c.Lines[i].State == LineState.Dirty) { cleaned++; bytes = WriteBack(c, i); }
                 invalidated++;
-                bytes = Remove(c, i, keepData: true, CacheEventKind.Invalidation, agent);
+                c.Drop(i);
                 break;
             case CacheMaintenanceOp.DcIsw:
                 invalidated++;
-                Remove(c, i, keepData: false, CacheEventKind.Invalidation, agent);
+                c.Drop(i);
                 break;
             default:
                 throw new ArgumentException($"{op} is not a set/way operation", nameof(op));
