@@ -9,13 +9,13 @@ public enum OpKind { Read, Write, Fetch, Cmo, SetWay, IcIallu, Fill, Evict, Dsb 
 
 /// <summary>One step of a generated program. ToString is what a shrunk counterexample prints.</summary>
 public sealed record Op(OpKind Kind, int Agent, int Word, Attr Attr = Attr.WB, CacheMaintenanceOp Cmo = default,
-    int Cache = 0, int Level = 1, int Set = 0, int Way = 0, bool Broadcast = false)
+    int Cache = 0, int Level = 1, int Set = 0, int Way = 0, bool Broadcast = false, bool Core = false)
 {
     public override string ToString()
     {
         string who = ModelFixture.AgentName(Agent);
         string at = $"w{Word}(0x{ModelFixture.Pa(Word):X})";
-        return Kind switch
+        return (Core ? "" : "~ ") + Kind switch
         {
             OpKind.Read => $"{who} READ {Attr} {at}",
             OpKind.Write => $"{who} WRITE {Attr} {at}",
@@ -71,16 +71,19 @@ public static class OpGen
             Shrink);
 
     /// <summary>Shrinks by dropping halves, then single ops: minimal counterexamples keep only the ops that matter.</summary>
+    /// <remarks>Ops marked <see cref="Op.Core"/> (the program under test in a hazard family) are never dropped.</remarks>
     public static IEnumerable<Program> Shrink(Program p)
     {
         var ops = p.Ops;
+        int cores = ops.Count(o => o.Core);
         if (ops.Length > 1)
         {
-            yield return new Program(ops[..(ops.Length / 2)]);
-            yield return new Program(ops[(ops.Length / 2)..]);
+            var halves = new[] { ops[..(ops.Length / 2)], ops[(ops.Length / 2)..] };
+            foreach (var h in halves)
+                if (h.Count(o => o.Core) == cores) yield return new Program(h);
         }
         for (int i = 0; i < ops.Length; i++)
-            yield return new Program(ops.Take(i).Concat(ops.Skip(i + 1)).ToArray());
+            if (!ops[i].Core) yield return new Program(ops.Take(i).Concat(ops.Skip(i + 1)).ToArray());
     }
 
     public static Config Thousand => Config.QuickThrowOnFailure.WithMaxTest(1000).WithQuietOnSuccess(true);

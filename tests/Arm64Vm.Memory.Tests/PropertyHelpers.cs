@@ -33,7 +33,7 @@ public static class PropertyHelpers
         from n in noise.ArrayOf()
         let noiseOps = n.Length > 12 ? n[..12] : n
         from cuts in Gen.Choose(0, noiseOps.Length).ArrayOf(core.Length)
-        select Merge(core, noiseOps, cuts.OrderBy(c => c).ToArray());
+        select Merge(core.Select(o => o with { Core = true }).ToArray(), noiseOps, cuts.OrderBy(c => c).ToArray());
 
     private static Program Merge(Op[] core, Op[] noise, int[] cuts)
     {
@@ -47,7 +47,7 @@ public static class PropertyHelpers
         return new Program(list.ToArray());
     }
 
-    /// <summary>Noise that never touches words 0 and 1 (the target line) except by clean fills and evictions.</summary>
+    /// <summary>Noise that never touches words 0 and 1 (the target line) except by clean fills and evictions. Printed with "~".</summary>
     public static Gen<Op> Noise(bool fetches = false)
     {
         var otherWord = Gen.Choose(2, ModelFixture.Words - 1);
@@ -56,7 +56,7 @@ public static class PropertyHelpers
             (3, OpGen.Fill),
             (3, OpGen.Evict),
             (1, from c in Gen.Constant(-1) from w in OpGen.Word select new Op(OpKind.Evict, 0, w, Cache: c)),
-            (2, from a in OpGen.CachedAgent from w in OpGen.Word select new Op(OpKind.Read, a, w, Attr.WB)),
+            (2, from a in OpGen.CachedAgent from w in otherWord select new Op(OpKind.Read, a, w, Attr.WB)),
             (2, from a in OpGen.CachedAgent from w in otherWord select new Op(OpKind.Write, a, w, Attr.WB)),
             (1, from a in OpGen.Cpu select new Op(OpKind.Dsb, a, 0)),
         };
