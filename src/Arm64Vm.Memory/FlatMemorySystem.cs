@@ -1,3 +1,5 @@
+using Arm64Vm.Memory.Caches;
+
 namespace Arm64Vm.Memory;
 
 /// <summary>
@@ -5,9 +7,34 @@ namespace Arm64Vm.Memory;
 /// </summary>
 public sealed class FlatMemorySystem : IMemorySystem
 {
-    public FlatMemorySystem(PhysicalMemoryMap map) => Map = map;
+    public FlatMemorySystem(PhysicalMemoryMap map, CacheConfig? caches = null)
+    {
+        Map = map;
+        Caches = caches ?? CacheConfig.CortexA57();
+    }
 
     public PhysicalMemoryMap Map { get; }
+
+    /// <summary>The hierarchy the ID registers report; nothing is modelled, so any maintenance is correct.</summary>
+    public CacheConfig Caches { get; }
+
+    public bool FetchThroughModel => false;
+
+    /// <summary>Code is coherent here: RAM's code-write events already invalidate pre-decoded code.</summary>
+    public void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged) { }
+
+    // Cache maintenance: memory is coherent, so the operations only had their permission checks (done by the caller).
+    public void MaintainByAddress(int agent, CacheMaintenanceOp op, ulong pa, MemoryAttributes attributes) { }
+    public void MaintainBySetWay(int agent, CacheMaintenanceOp op, int level, int set, int way) { }
+    public void InvalidateInstructionCaches(int agent, bool broadcast) { }
+    public void Barrier(int agent, MemoryBarrierKind kind) { }
+
+    public bool ZeroBlock(int agent, ulong pa, int size, MemoryAttributes attributes)
+    {
+        for (int off = 0; off < size; off += 8)
+            if (!TryWrite(agent, pa + (ulong)off, 8, AccessKind.Write, attributes, 0)) return false;
+        return true;
+    }
 
     public bool AllowsDirectRamAccess(MemoryAttributes attributes, AccessKind kind) => true;
 

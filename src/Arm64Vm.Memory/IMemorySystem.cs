@@ -1,3 +1,5 @@
+using Arm64Vm.Memory.Caches;
+
 namespace Arm64Vm.Memory;
 
 /// <summary>
@@ -20,4 +22,37 @@ public interface IMemorySystem
 
     /// <summary>Writes 1, 2, 4 or 8 bytes. False when nothing answers at pa (external abort).</summary>
     bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value);
+
+    // ---------------- Caches: identification, maintenance, barriers, instruction side ----------------
+
+    /// <summary>The cache hierarchy the ID registers (CTR_EL0, CLIDR_EL1, CCSIDR_EL1) describe.</summary>
+    CacheConfig Caches { get; }
+
+    /// <summary>
+    /// True when instruction bytes must be read with <c>TryRead(..., AccessKind.Fetch, ...)</c> and pre-decoded code
+    /// kept per agent, invalidated only through <see cref="AttachInstructionObserver"/> and RAM code-write events.
+    /// False: instruction bytes are read from RAM directly and code is coherent with every write.
+    /// </summary>
+    bool FetchThroughModel { get; }
+
+    /// <summary>
+    /// Registers the callback that is told (pa, length) when what this agent's instruction fetches return for those
+    /// bytes may have changed (an instruction-cache line left the agent's cache, or with DIC a data write landed).
+    /// </summary>
+    void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged);
+
+    /// <summary>DC CIVAC/CVAC/IVAC/CVAU/CVAP and IC IVAU on the line holding pa, with the scope of its attributes. Permission checks are the caller's.</summary>
+    void MaintainByAddress(int agent, CacheMaintenanceOp op, ulong pa, MemoryAttributes attributes);
+
+    /// <summary>DC ISW/CSW/CISW on this agent's cache at <paramref name="level"/> (1-based), one set and way.</summary>
+    void MaintainBySetWay(int agent, CacheMaintenanceOp op, int level, int set, int way);
+
+    /// <summary>IC IALLU (this agent) or IC IALLUIS (broadcast to the inner shareable domain).</summary>
+    void InvalidateInstructionCaches(int agent, bool broadcast);
+
+    /// <summary>DC ZVA: writes zeros to [pa, pa + size), size a power of two and pa aligned to it. False if nothing answers.</summary>
+    bool ZeroBlock(int agent, ulong pa, int size, MemoryAttributes attributes);
+
+    /// <summary>A barrier executed by an agent.</summary>
+    void Barrier(int agent, MemoryBarrierKind kind);
 }

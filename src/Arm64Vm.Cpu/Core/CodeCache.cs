@@ -23,7 +23,7 @@ public sealed class CodeCache
     /// <summary>Slots reset because their bytes were written (self-modifying or reloaded code).</summary>
     public long InvalidatedSlots { get; private set; }
 
-    public void Attach(Ram ram) => ram.CodeWritten += OnCodeWritten;
+    public void Attach(Ram ram) => ram.CodeWritten += InvalidateRange;
 
     /// <summary>The pre-decoded page for a RAM physical page, created (all slots undecoded) on first use.</summary>
     public DecodedInst[] GetPage(Ram ram, ulong paPage)
@@ -37,7 +37,8 @@ public sealed class CodeCache
         return page;
     }
 
-    private void OnCodeWritten(ulong pa, int size)
+    /// <summary>Resets the slots of [pa, pa + size): their bytes were written, or (cache model) left this PE's L1I.</summary>
+    public void InvalidateRange(ulong pa, int size)
     {
         ulong end = pa + (ulong)size;
         for (ulong a = pa & ~3UL; a < end; a += 4)

@@ -71,7 +71,7 @@ public sealed unsafe partial class CpuCore
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
             ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(*(uint*)(_fetchHost + (pc & 0xFFC)));
+            if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
             NextPc = pc + 4;
             A64Dispatch.Execute(this, ref d);
             Pc = NextPc;
@@ -106,9 +106,7 @@ public sealed unsafe partial class CpuCore
             TakeInstructionAbort(pc, FaultStatus.SynchronousExternal);
             throw GuestException.Instance;
         }
-        ulong paPage = pa & ~(ulong)(Ram.PageSize - 1);
-        _fetchPage = System.CodeCache.GetPage(ram, paPage);
-        _fetchHost = ram.PointerTo(paPage);
+        SetFetchSource(ram, pa & ~(ulong)(Ram.PageSize - 1), pc);
         _fetchVaPage = pc & ~(ulong)(Ram.PageSize - 1);
     }
 

@@ -18,6 +18,7 @@ public sealed partial class CpuCore
         Memory = system.Memory;
         SysRegs = new SystemRegisterFile(this);
         InitTlb();
+        InitInstructionSide();
         Reset();
     }
 

@@ -31,6 +31,8 @@ public sealed class CpuFeatures
     /// <summary>log2(words) of the smallest D-cache and I-cache lines (CTR_EL0.DminLine/IminLine): 4 = 64 bytes.</summary>
     public int DminLine { get; set; } = 4;
     public int IminLine { get; set; } = 4;
+    /// <summary>FEAT_DPB: DC CVAP (performed as DC CVAC; ID_AA64ISAR1_EL1.DPB = 1).</summary>
+    public bool Dpb { get; set; } = true;
     /// <summary>DC ZVA block size as log2(words) (DCZID_EL0.BS): 4 = 64 bytes.</summary>
     public int DczBlockLog2Words { get; set; } = 4;
     /// <summary>FEAT_LRCPC: LDAPR/LDAPRB/LDAPRH (ID_AA64ISAR1_EL1.LRCPC = 1).</summary>

@@ -18,7 +18,7 @@ public sealed class CpuSystem
     public CpuSystem(IMemorySystem memory, CpuFeatures? features = null)
     {
         Memory = memory;
-        Features = features ?? new CpuFeatures();
+        Features = (features ?? new CpuFeatures()).MirrorCaches(memory.Caches);
         CodeCache = new CodeCache(memory.Map);
         Monitor = new GlobalExclusiveMonitor();
     }

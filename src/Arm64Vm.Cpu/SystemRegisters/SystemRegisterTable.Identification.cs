@@ -47,8 +47,8 @@ public static partial class SystemRegisterTable
     /// <summary>ID_AA64DFR0_EL1: Armv8.0 debug (DebugVer 6), two breakpoints, two watchpoints, no PMU.</summary>
     private const ulong IdAa64Dfr0 = 0x6 | (0x1UL << 12) | (0x1UL << 20);
 
-    /// <summary>ID_AA64ISAR1_EL1: LRCPC [23:20] = 1 when FEAT_LRCPC (LDAPR) is implemented.</summary>
-    private static ulong IdAa64Isar1(CpuCore c) => c.Features.Lrcpc ? 1UL << 20 : 0;
+    /// <summary>ID_AA64ISAR1_EL1: DPB [3:0] = 1 when FEAT_DPB (DC CVAP); LRCPC [23:20] = 1 when FEAT_LRCPC (LDAPR) is implemented.</summary>
+    private static ulong IdAa64Isar1(CpuCore c) => (c.Features.Lrcpc ? 1UL << 20 : 0) | (c.Features.Dpb ? 1UL : 0);
 
     /// <summary>ID_AA64ISAR0_EL1: AES/PMULL, SHA1, SHA2, CRC32, LSE atomics as implemented.</summary>
     private static ulong IdAa64Isar0(CpuCore c)

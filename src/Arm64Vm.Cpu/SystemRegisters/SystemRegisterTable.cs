@@ -90,6 +90,7 @@ public static partial class SystemRegisterTable
         if ((hcr & Hcr.TID3) != 0 && def.Op0 == 3 && def.Op1 == 0 && def.CRn == 0 && def.CRm is >= 1 and <= 7) return true;
         if ((hcr & Hcr.TID1) != 0 && def.Name is "REVIDR_EL1" or "AIDR_EL1") return true;
         if ((hcr & Hcr.TACR) != 0 && def.Name == "ACTLR_EL1") return true;
+        if (def.Kind == SysRegKind.Instruction && CacheInstructionEl2Trap(cpu, def)) return true;
         return def.Kind == SysRegKind.Instruction && InstructionEl2Trap != null && InstructionEl2Trap(cpu, def);
     }
 

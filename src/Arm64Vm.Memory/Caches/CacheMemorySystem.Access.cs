@@ -1,0 +1,213 @@
+using System.Runtime.CompilerServices;
+
+namespace Arm64Vm.Memory.Caches;
+
+/// <summary>Reads and writes: the L1 hit paths, cacheable misses, non-cacheable/Device accesses, DMA masters.</summary>
+public sealed partial class CacheMemorySystem
+{
+    /// <summary>Normal memory whose inner cacheability is WB or WT (bits [2:0] = Normal, [4:3] != NC).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InnerCacheable(MemoryAttributes a) => (a.Bits & 7) == (int)MemoryType.Normal && (a.Bits & 0x18) != 0;
+
+    /// <summary>Normal, inner write-back (the only attributes whose write hits may stay in the L1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InnerWriteBack(MemoryAttributes a) => (a.Bits & 0x1F) == ((int)MemoryType.Normal | ((int)Cacheability.WriteBack << 3));
+
+    public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
+    {
+        // Hit path: a CPU's cacheable data read that hits its L1D.
+        if ((uint)agent < (uint)_cpuCount && kind != AccessKind.Fetch && InnerCacheable(attributes))
+        {
+            int off = (int)pa & (L - 1);
+            if (off + size <= L)
+            {
+                var c = _cpuL1d[agent];
+                int i = c.Find(pa >> CacheConfig.LineShift);
+                if (i >= 0)
+                {
+                    c.Touch(i);
+                    c.Stats.Hits++;
+                    value = ReadData(c.Data, i * L + off, size);
+                    return true;
+                }
+            }
+        }
+        return ReadSlow(agent, pa, size, kind, attributes, out value);
+    }
+
+    public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
+    {
+        // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely.
+        if ((uint)agent < (uint)_cpuCount && InnerWriteBack(attributes))
+        {
+            int off = (int)pa & (L - 1);
+            if (off + size <= L)
+            {
+                var c = _cpuL1d[agent];
+                int i = c.Find(pa >> CacheConfig.LineShift);
+                if (i >= 0 && c.Lines[i].Unique)
+                {
+                    c.Touch(i);
+                    c.Stats.Hits++;
+                    c.Lines[i].State = LineState.Dirty;
+                    WriteData(c.Data, i * L + off, size, value);
+                    if (_dic) NoteDataChanged(pa >> CacheConfig.LineShift);
+                    return true;
+                }
+            }
+        }
+        return WriteSlow(agent, pa, size, attributes, value);
+    }
+
+    private bool ReadSlow(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attrs, out ulong value)
+    {
+        value = 0;
+        var ram = Map.FindRam(pa);
+        if (ram == null || !ram.Contains(pa, (ulong)size))
+        {
+            var region = Map.Mmio.Find(pa);
+            if (region == null) return false;
+            value = region.Device.Read(pa - region.Base, size);
+            return true;
+        }
+        int off = (int)pa & (L - 1);
+        if (off + size > L)
+        {
+            // Crosses a line: byte by byte (each byte is single-copy atomic).
+            for (int b = 0; b < size; b++)
+            {
+                if (!ReadSlow(agent, pa + (ulong)b, 1, kind, attrs, out ulong v)) return false;
+                value |= v << (8 * b);
+            }
+            return true;
+        }
+        if (kind == AccessKind.Fetch) return FetchRead(agent, ram, pa, size, attrs, out value);
+        var a = AgentOf(agent);
+        ulong line = pa >> CacheConfig.LineShift;
+        if (attrs.IsCacheable && !a.NonCoherent && a.DataPath.Length != 0)
+        {
+            int dom = DomainOf(attrs);
+            bool others = Snoop(a.Snoop[dom], line, invalidate: false, agent);
+            int i = FillPath(a.DataPath, ram, line, attrs, agent, out var top);
+            if (i >= 0)
+            {
+                // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
+                if (!others) top.Lines[i].Unique = true;
+                value = ReadData(top.Data, i * L + off, size);
+                return true;
+            }
+        }
+        else if (attrs.IsCacheable && a.DataPath.Length == 0 && !a.NonCoherent)
+        {
+            // I/O-coherent master: the newest data is pushed to memory by the snoop, then memory is read.
+            Snoop(a.Snoop[2], line, invalidate: false, agent);
+        }
+        return ReadPoC(a, ram, pa, size, attrs, out value);
+    }
+
+    /// <summary>A non-cacheable, Device or non-coherent read: memory at PoC (or, by policy, a cached copy on the path).</summary>
+    private bool ReadPoC(AgentView a, Ram ram, ulong pa, int size, MemoryAttributes attrs, out ulong value)
+    {
+        Statistics.NonCacheableReads++;
+        ulong line = pa >> CacheConfig.LineShift;
+        foreach (var c in a.DataPath)
+        {
+            int i = c.Find(line);
+            if (i < 0) continue;
+            Statistics.NonCacheableHits++;
+            if (EventSink != null) Emit(new CacheEvent(CacheEventKind.NonCacheableHit, a.Id, pa, c.Name));
+            if (_ncReturnsCached)
+            {
+                value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
+                return true;
+            }
+            break;
+        }
+        value = ram.ReadRaw(pa, size);
+        return true;
+    }
+
+    private bool WriteSlow(int agent, ulong pa, int size, MemoryAttributes attrs, ulong value)
+    {
+        var ram = Map.FindRam(pa);
+        if (ram == null || !ram.Contains(pa, (ulong)size))
+        {
+            var region = Map.Mmio.Find(pa);
+            if (region == null) return false;
+            region.Device.Write(pa - region.Base, size, value);
+            return true;
+        }
+        int off = (int)pa & (L - 1);
+        if (off + size > L)
+        {
+            for (int b = 0; b < size; b++)
+                if (!WriteSlow(agent, pa + (ulong)b, 1, attrs, value >> (8 * b))) return false;
+            return true;
+        }
+        var a = AgentOf(agent);
+        ulong line = pa >> CacheConfig.LineShift;
+        if (attrs.IsCacheable && !a.NonCoherent && a.DataPath.Length != 0)
+        {
+            int i = MakeUnique(a, ram, line, attrs, agent, out var top);
+            if (i >= 0)
+            {
+                ref var m = ref top.Lines[i];
+                m.State = LineState.Dirty;
+                WriteData(top.Data, i * L + off, size, value);
+                NoteDataChanged(line);
+                bool writeThrough = (top.IsOuter ? attrs.Outer : attrs.Inner) == Cacheability.WriteThrough;
+                if (writeThrough) CleanPath(a.DataPath, line);
+                return true;
+            }
+        }
+        else if (attrs.IsCacheable && a.DataPath.Length == 0 && !a.NonCoherent)
+        {
+            // I/O-coherent write: merge with the newest data, remove every cached copy, write memory.
+            Snoop(a.Snoop[2], line, invalidate: true, agent);
+        }
+        WritePoC(a, ram, pa, size, value);
+        return true;
+    }
+
+    /// <summary>A non-cacheable, Device or non-coherent write: memory only, never allocates.</summary>
+    private void WritePoC(AgentView a, Ram ram, ulong pa, int size, ulong value)
+    {
+        Statistics.NonCacheableWrites++;
+        ram.WriteRaw(pa, size, value);
+        ram.NoteWrite(pa, size);
+        ulong line = pa >> CacheConfig.LineShift;
+        NoteDataChanged(line);
+        if (EventSink != null)
+            foreach (var c in _topology.Caches)
+                if (c.Kind != CacheKind.Instruction && c.Find(line) >= 0)
+                {
+                    Emit(new CacheEvent(CacheEventKind.NonCacheableWriteUnderCachedLine, a.Id, pa, c.Name));
+                    break;
+                }
+    }
+
+    /// <summary>
+    /// Read-for-ownership: the line ends up in the top used cache of the agent's path, every other copy of the domain
+    /// removed (dirty ones merged first). Returns its index there, or -1 if no cache of the path may hold it.
+    /// </summary>
+    private int MakeUnique(AgentView a, Ram ram, ulong line, MemoryAttributes attrs, int agent, out Cache top)
+    {
+        int dom = DomainOf(attrs);
+        Snoop(a.Snoop[dom], line, invalidate: true, agent);
+        int i = FillPath(a.DataPath, ram, line, attrs, agent, out top);
+        if (i >= 0) top.Lines[i].Unique = true;
+        return i;
+    }
+
+    /// <summary>Writes a line's dirty copies on a path back towards memory (write-through, top to bottom).</summary>
+    private int CleanPath(Cache[] path, ulong line)
+    {
+        int moved = 0;
+        foreach (var c in path)
+        {
+            int i = c.Find(line);
+            if (i >= 0) moved += WriteBack(c, i);
+        }
+        return moved;
+    }
+}

@@ -1,0 +1,171 @@
+namespace Arm64Vm.Memory.Caches;
+
+/// <summary>Coherence primitives: write-back, eviction, allocation, snooping, memory at PoC.</summary>
+public sealed partial class CacheMemorySystem
+{
+    private const int L = CacheConfig.LineSize;
+
+    // ---------------- Memory (PoC) ----------------
+
+    /// <summary>Copies a whole line from RAM (the caller checked it is RAM).</summary>
+    private static unsafe void ReadMemoryLine(Ram ram, ulong line, Span<byte> dest) =>
+        new ReadOnlySpan<byte>(ram.PointerTo(line << CacheConfig.LineShift), L).CopyTo(dest);
+
+    private unsafe void WriteMemoryLine(ulong line, ReadOnlySpan<byte> src)
+    {
+        ulong pa = line << CacheConfig.LineShift;
+        var ram = Map.FindRam(pa);
+        if (ram == null) return;     // lines are only ever filled from RAM
+        src.CopyTo(new Span<byte>(ram.PointerTo(pa), L));
+        ram.NoteWrite(pa, L);
+        NoteDataChanged(line);
+    }
+
+    /// <summary>With DIC=1 instruction fetches follow every data change: tell the observers of code lines.</summary>
+    private void NoteDataChanged(ulong line)
+    {
+        if (!_dic) return;
+        ulong pa = line << CacheConfig.LineShift;
+        var ram = Map.FindRam(pa);
+        if (ram == null || !ram.IsCodePage(pa)) return;
+        for (int i = 0; i < _cpuCount; i++) _agents[i].InstructionObserver?.Invoke(pa, L);
+    }
+
+    // ---------------- Write-back, eviction, allocation ----------------
+
+    /// <summary>
+    /// Moves the dirty data of line index <paramref name="i"/> of <paramref name="c"/> towards memory: into the first
+    /// cache below that holds the line (which becomes Dirty), else into memory. The line here becomes Clean.
+    /// Returns the number of dirty bytes moved (0 if the line was clean).
+    /// </summary>
+    private int WriteBack(Cache c, int i)
+    {
+        ref var m = ref c.Lines[i];
+        if (m.State != LineState.Dirty) return 0;
+        ulong line = m.Tag;
+        var src = c.Data.AsSpan(i * L, L);
+        m.State = LineState.Clean;
+        c.Stats.WriteBacks++;
+        for (var p = c.Parent; p != null; p = p.Parent)
+        {
+            int j = p.Find(line);
+            if (j < 0) continue;
+            src.CopyTo(p.Data.AsSpan(j * L, L));
+            p.Lines[j].State = LineState.Dirty;
+            NoteDataChanged(line);
+            if (EventSink != null) Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
+            return L;
+        }
+        WriteMemoryLine(line, src);
+        if (EventSink != null) Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
+        return L;
+    }
+
+    /// <summary>
+    /// Removes a line from a cache: first (for an inclusive cache) from every cache above it, whose dirty data is
+    /// written back into this one; then, if <paramref name="keepData"/>, writes dirty data back. Returns dirty bytes written back.
+    /// </summary>
+    private int Remove(Cache c, int i, bool keepData, CacheEventKind kind, int agent)
+    {
+        ulong line = c.Lines[i].Tag;
+        int moved = 0;
+        if (c.Inclusion == InclusionPolicy.Inclusive)
+            foreach (var child in c.Children)
+            {
+                int j = child.Find(line);
+                if (j >= 0) moved += Remove(child, j, keepData: true, CacheEventKind.Invalidation, agent);
+            }
+        bool dirty = c.Lines[i].State == LineState.Dirty;
+        if (keepData) moved += WriteBack(c, i);
+        c.Drop(i);
+        if (c.Kind == CacheKind.Instruction) NotifyInstructionRemoved(c, line);
+        if (EventSink != null)
+            Emit(new CacheEvent(kind, agent, line << CacheConfig.LineShift, c.Name, WroteBack: dirty && keepData, DataLost: dirty && !keepData));
+        return moved;
+    }
+
+    private void NotifyInstructionRemoved(Cache c, ulong line)
+    {
+        foreach (int u in c.Users) _agents[u].InstructionObserver?.Invoke(line << CacheConfig.LineShift, L);
+    }
+
+    /// <summary>Allocates a way for a line (evicting the victim), Clean, not unique, data not yet written.</summary>
+    private int Allocate(Cache c, ulong line, int agent)
+    {
+        int i = c.ChooseVictim(line);
+        if (c.Lines[i].Tag != Cache.InvalidTag)
+        {
+            c.Stats.Evictions++;
+            Remove(c, i, keepData: true, CacheEventKind.Eviction, agent);
+        }
+        ref var m = ref c.Lines[i];
+        m.Tag = line;
+        m.State = LineState.Clean;
+        m.Unique = false;
+        c.Touch(i);
+        if (EventSink != null) Emit(new CacheEvent(CacheEventKind.Fill, agent, line << CacheConfig.LineShift, c.Name));
+        return i;
+    }
+
+    // ---------------- Snooping ----------------
+
+    /// <summary>
+    /// Snoops the caches of a domain that are not on the requester's path: dirty copies are written back (towards
+    /// the requester's path or memory) and lose uniqueness; with <paramref name="invalidate"/> every copy is removed.
+    /// Caches are visited by ascending level, so data pushed out of an L1 is pushed on from its L2. True if any copy existed.
+    /// </summary>
+    private bool Snoop(Cache[] caches, ulong line, bool invalidate, int agent)
+    {
+        bool found = false;
+        foreach (var c in caches)
+        {
+            int i = c.Find(line);
+            if (i < 0) continue;
+            found = true;
+            WriteBack(c, i);
+            if (invalidate)
+            {
+                c.Drop(i);
+                if (EventSink != null) Emit(new CacheEvent(CacheEventKind.Invalidation, agent, line << CacheConfig.LineShift, c.Name));
+            }
+            else c.Lines[i].Unique = false;
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Brings a line into the top used cache of a path for a cacheable access (after the domain snoop) and returns
+    /// its index there. The data comes from the first used cache of the path that holds it, else memory; the caches
+    /// above that one are filled Clean. -1 when the path has no cache these attributes may use.
+    /// </summary>
+    private int FillPath(Cache[] path, Ram ram, ulong line, MemoryAttributes attrs, int agent, out Cache top)
+    {
+        Span<byte> buf = stackalloc byte[L];
+        int holder = -1, holderIndex = -1;
+        int first = -1;
+        for (int k = 0; k < path.Length; k++)
+        {
+            var c = path[k];
+            if (!Uses(c, attrs)) continue;
+            if (first < 0) first = k;
+            int i = c.Find(line);
+            if (i >= 0) { holder = k; holderIndex = i; c.Stats.Hits++; c.Touch(i); break; }
+            c.Stats.Misses++;
+        }
+        top = null!;
+        if (first < 0) return -1;
+        if (holder == first) { top = path[first]; return holderIndex; }
+        if (holder >= 0) path[holder].Data.AsSpan(holderIndex * L, L).CopyTo(buf);
+        else ReadMemoryLine(ram, line, buf);
+        int idx = -1;
+        for (int k = (holder >= 0 ? holder : path.Length) - 1; k >= first; k--)
+        {
+            var c = path[k];
+            if (!Uses(c, attrs)) continue;
+            idx = Allocate(c, line, agent);
+            buf.CopyTo(c.Data.AsSpan(idx * L, L));
+        }
+        top = path[first];
+        return idx;
+    }
+}

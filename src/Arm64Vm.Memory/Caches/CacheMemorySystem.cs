@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Arm64Vm.Memory.Caches;
+
+/// <summary>
+/// The data-holding cache model ("--cache-model state"): lines hold data, memory (PoC) holds its own copy, and an
+/// access sees stale data exactly where the architecture lets it (mismatched attributes, missing maintenance,
+/// non-coherent instruction caches). See specs/coherence-invariants.md for the rules it is tested against.
+/// <para>
+/// Cacheable accesses are coherent inside their shareability domain by snooping (MESI-like: a line held
+/// <see cref="LineMeta.Unique"/> may be written without a snoop). Non-cacheable and Device accesses go to PoC and
+/// never allocate. The class is split by concern: accesses, coherence primitives, maintenance, instruction side.
+/// </para>
+/// </summary>
+public sealed partial class CacheMemorySystem : IMemorySystem
+{
+    private readonly CacheTopology _topology;
+    private readonly AgentView[] _agents;
+    /// <summary>L1D of each CPU agent, indexed by agent id (the hit path).</summary>
+    private readonly Cache[] _cpuL1d;
+    private readonly int _cpuCount;
+    private readonly bool _idc;
+    private readonly bool _dic;
+    private readonly bool _ncReturnsCached;
+
+    public CacheMemorySystem(PhysicalMemoryMap map, CacheConfig? config = null)
+    {
+        Map = map;
+        Caches = config ?? CacheConfig.CortexA57();
+        _topology = new CacheTopology(Caches);
+        _agents = _topology.Agents;
+        _cpuCount = Caches.CpuCount;
+        _cpuL1d = new Cache[_cpuCount];
+        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = _agents[i].L1D!;
+        _idc = Caches.Idc;
+        _dic = Caches.Dic;
+        _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
+        Statistics = new CacheStatistics(_topology.Caches);
+    }
+
+    public PhysicalMemoryMap Map { get; }
+    public CacheConfig Caches { get; }
+    public CacheStatistics Statistics { get; }
+    /// <summary>Receives structured events; null (the default) costs nothing.</summary>
+    public ICacheEventSink? EventSink { get; set; }
+
+    /// <summary>Every cache instance (L1I.n, L1D.n, L1D.host, L2 or L2.k, SLC).</summary>
+    public IReadOnlyList<Cache> AllCaches => _topology.Caches;
+
+    /// <summary>With DIC=0 the instruction side is a real cache, so fetches and pre-decoded code must follow it.</summary>
+    public bool FetchThroughModel => true;
+
+    /// <summary>Cacheable accesses must visit the model (the TLB takes its slow path); so must non-cacheable ones, for the events and the NC-hit policy.</summary>
+    public bool AllowsDirectRamAccess(MemoryAttributes attributes, AccessKind kind) => false;
+
+    public void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged) =>
+        AgentOf(agent).InstructionObserver += bytesMayHaveChanged;
+
+    public void Barrier(int agent, MemoryBarrierKind kind)
+    {
+        // Maintenance completes when it is issued, so a DSB has nothing left to wait for (specs/deviations.md).
+        Statistics.Barriers++;
+    }
+
+    /// <summary>The cache of an agent at a level of its data path (1 = L1D, 2 = L2, 3 = system cache), or null.</summary>
+    public Cache? DataCacheOf(int agent, int level)
+    {
+        foreach (var c in AgentOf(agent).DataPath) if (c.Level == level) return c;
+        return null;
+    }
+
+    public Cache? InstructionCacheOf(int agent) => AgentOf(agent).L1I;
+
+    public Cache CacheNamed(string name) => _topology.Caches.First(c => c.Name == name);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private AgentView AgentOf(int id)
+    {
+        if ((uint)id < (uint)_cpuCount) return _agents[id];
+        return id switch
+        {
+            MemoryAgents.Host => _agents[_cpuCount],
+            MemoryAgents.NonCoherentDma => _agents[_cpuCount + 2],
+            _ => _agents[_cpuCount + 1],      // unknown agents behave as an I/O-coherent master without caches
+        };
+    }
+
+    private static int DomainOf(MemoryAttributes a) => a.Shareability switch
+    {
+        Shareability.NonShareable => 0,
+        Shareability.InnerShareable => 1,
+        _ => 2,
+    };
+
+    /// <summary>Whether an access with these attributes may look up cache c (inner attributes for L1/L2, outer for the system cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Uses(Cache c, MemoryAttributes a) =>
+        (c.IsOuter ? a.Outer : a.Inner) != Cacheability.NonCacheable;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadData(byte[] data, int offset, int size)
+    {
+        ref byte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset);
+        return size switch
+        {
+            1 => b,
+            2 => Unsafe.ReadUnaligned<ushort>(ref b),
+            4 => Unsafe.ReadUnaligned<uint>(ref b),
+            _ => Unsafe.ReadUnaligned<ulong>(ref b),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteData(byte[] data, int offset, int size, ulong value)
+    {
+        ref byte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset);
+        switch (size)
+        {
+            case 1: b = (byte)value; break;
+            case 2: Unsafe.WriteUnaligned(ref b, (ushort)value); break;
+            case 4: Unsafe.WriteUnaligned(ref b, (uint)value); break;
+            default: Unsafe.WriteUnaligned(ref b, value); break;
+        }
+    }
+
+    private void Emit(in CacheEvent e) => EventSink?.OnCacheEvent(in e);
+}
