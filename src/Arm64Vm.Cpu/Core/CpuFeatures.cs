@@ -11,7 +11,7 @@ public sealed class CpuFeatures
     /// <summary>CRC32/CRC32C instructions (ID_AA64ISAR0_EL1.CRC32 = 1).</summary>
     public bool Crc32 { get; set; } = true;
     /// <summary>Floating point and AdvSIMD (ID_AA64PFR0_EL1.FP/AdvSIMD = 0; 0xF when absent).</summary>
-    public bool FpSimd { get; set; }
+    public bool FpSimd { get; set; } = true;
     public bool Aes { get; set; }
     public bool Pmull { get; set; }
     public bool Sha1 { get; set; }

@@ -16,7 +16,7 @@ public static partial class SystemRegisterTable
         // DAIF at EL0 only when SCTLR_EL1.UMA is 1, else trapped to EL1 (Arm ARM C5.2.2).
         list.Add(R("DAIF", 3, 3, 4, 2, 1, minEl: 0, writeMask: 0x3C0, read: c => c.Daif, write: (c, v) => c.SetDaif((uint)v),
             trap: (c, _) => c.El == 0 && (c.SysRegs.SctlrEl1 & (1UL << 9)) == 0 ? SysRegTrap.TrapToEl1 : SysRegTrap.None));
-        list.Add(R("FPCR", 3, 3, 4, 4, 0, minEl: 0, writeMask: 0x07FF_9F00, read: c => c.Fpcr, write: (c, v) => c.Fpcr = (uint)v, trap: FpTrap));
+        list.Add(R("FPCR", 3, 3, 4, 4, 0, minEl: 0, writeMask: 0x07FF_0000, read: c => c.Fpcr, write: (c, v) => c.Fpcr = (uint)v, trap: FpTrap));
         list.Add(R("FPSR", 3, 3, 4, 4, 1, minEl: 0, writeMask: 0xF800_009F, read: c => c.Fpsr, write: (c, v) => c.Fpsr = (uint)v, trap: FpTrap));
     }
 }
