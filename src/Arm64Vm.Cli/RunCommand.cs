@@ -20,9 +20,12 @@ public static class RunCommand
         var trace = new Option<string?>("--trace") { Description = "Write one line per instruction (PC, encoding, disassembly, changed registers) to FILE" };
         var stats = new Option<bool>("--stats") { Description = "Print instructions retired, host seconds and MIPS to stderr" };
         var statsJson = new Option<string?>("--stats-json") { Description = "Write run statistics as JSON to FILE" };
+        var cacheModel = new Option<string>("--cache-model") { Description = "Memory system: 'state' (data-holding caches, the default) or 'off' (flat coherent memory, fastest)", DefaultValueFactory = _ => "state" };
+        var features = new Option<string?>("--features") { Description = "Comma-separated machine features: dic, idc (CTR_EL0.DIC/IDC)" };
+        var seed = new Option<string?>("--seed") { Description = "Seed of the caches' pseudo-random replacement (default 1)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
-            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson,
+            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, seed,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -35,12 +38,38 @@ public static class RunCommand
             Trace = parse.GetValue(trace),
             Stats = parse.GetValue(stats),
             StatsJson = parse.GetValue(statsJson),
+            CacheModel = ParseCacheModel(parse.GetValue(cacheModel)!),
+            Features = ParseFeatures(parse.GetValue(features)),
+            Seed = parse.GetValue(seed) is { } sd ? ValueParsers.ParseNumber("--seed", sd) : 1,
         }));
         return cmd;
     }
 
+    private static CacheModelKind ParseCacheModel(string text)
+    {
+        try { return CacheModel.Parse(text); }
+        catch (ArgumentException e) { throw new UsageException($"--cache-model: {e.Message}"); }
+    }
+
+    private static HashSet<string> ParseFeatures(string? text)
+    {
+        var set = new HashSet<string>();
+        if (string.IsNullOrWhiteSpace(text)) return set;
+        foreach (var f in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string name = f.ToLowerInvariant();
+            if (name == "fwb") throw new UsageException("--features: 'fwb' needs the KVM-like host layer, which 'run' does not use yet");
+            if (name is not ("dic" or "idc")) throw new UsageException($"--features: unknown feature '{f}' (known: dic, idc)");
+            set.Add(name);
+        }
+        return set;
+    }
+
     public sealed class RunOptions
     {
+        public CacheModelKind CacheModel { get; init; } = Host.CacheModelKind.State;
+        public HashSet<string> Features { get; init; } = new();
+        public ulong Seed { get; init; } = 1;
         public required string Image { get; init; }
         public ulong? Load { get; init; }
         public ulong? Entry { get; init; }
@@ -58,7 +87,12 @@ public static class RunCommand
             throw new UsageException($"--memory: {o.Memory} bytes is not between 1M and 64G in whole 4 KiB pages");
         if (o.Cpus < 1 || o.Cpus > 8) throw new UsageException($"--cpus: {o.Cpus} is not between 1 and 8");
         var img = ImageLoader.Load(o.Image, o.Load, o.Entry);
-        using var machine = new Machine(new MachineConfig { MemorySize = o.Memory, CpuCount = o.Cpus });
+        using var machine = new Machine(new MachineConfig
+        {
+            MemorySize = o.Memory,
+            CpuCount = o.Cpus,
+            MemorySystemFactory = Host.CacheModel.Factory(o.CacheModel, o.Cpus, o.Features.Contains("idc"), o.Features.Contains("dic"), o.Seed),
+        });
         var vmm = new Vmm(machine, new[] { img });
         vmm.Boot();
 
@@ -109,7 +143,10 @@ public static class RunCommand
             ["exceptions"] = machine.Cpus.Sum(c => (long)c.ExceptionsTaken),
             ["codePages"] = machine.CpuSystem.CodeCache.PageCount,
             ["uartBytes"] = machine.Uart.BytesTransmitted,
+            ["cacheModel"] = machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem ? "state" : "off",
         };
+        if (machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem caches)
+            stats["caches"] = caches.Statistics.ToDictionary();
         try
         {
             File.WriteAllText(path, JsonSerializer.Serialize(stats, new JsonSerializerOptions { WriteIndented = true }) + "\n");

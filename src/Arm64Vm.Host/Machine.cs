@@ -2,6 +2,7 @@ using Arm64Vm.Cpu;
 using Arm64Vm.Devices;
 using Arm64Vm.Host.Images;
 using Arm64Vm.Memory;
+using Arm64Vm.Memory.Caches;
 
 namespace Arm64Vm.Host;
 
@@ -45,6 +46,9 @@ public sealed class Machine : IDisposable
     /// <summary>Copies an image's segments into RAM (zero-filling p_memsz beyond the file bytes).</summary>
     public void LoadImage(LoadedImage image)
     {
+        // Firmware-style load (the bare machine has no host layer yet): every cache is written back and emptied first,
+        // so the image written to RAM (PoC) is what every PE sees, as after a power-on.
+        if (MemorySystem is CacheMemorySystem caches) caches.FlushAll();
         foreach (var seg in image.Segments)
         {
             ulong size = Math.Max((ulong)seg.Data.Length, seg.MemorySize);

@@ -1,0 +1,23 @@
+using Arm64Vm.Memory;
+using Arm64Vm.Memory.Caches;
+
+namespace Arm64Vm.Host;
+
+/// <summary>Which memory system a machine gets: "off" (flat, coherent, QEMU-like and fastest) or "state" (the data-holding cache model).</summary>
+public enum CacheModelKind { Off, State }
+
+public static class CacheModel
+{
+    public static CacheModelKind Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "off" => CacheModelKind.Off,
+        "state" => CacheModelKind.State,
+        _ => throw new ArgumentException($"cache model '{text}' is not 'off' or 'state'"),
+    };
+
+    /// <summary>A memory-system factory for <see cref="MachineConfig.MemorySystemFactory"/>.</summary>
+    public static Func<PhysicalMemoryMap, IMemorySystem> Factory(CacheModelKind kind, int cpus, bool idc = false, bool dic = false, ulong seed = 1) =>
+        kind == CacheModelKind.Off
+            ? map => new FlatMemorySystem(map)
+            : map => new CacheMemorySystem(map, CacheConfig.CortexA57(cpus) with { Idc = idc, Dic = dic, Seed = seed });
+}
