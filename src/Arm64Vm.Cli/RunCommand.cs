@@ -108,6 +108,7 @@ public static class RunCommand
             vmm.AfterInstruction = tracer.After;
         }
 
+        StartConsoleInput(machine);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; vmm.Interrupt(); };
         Console.CancelKeyPress += onCancel;
         RunOutcome outcome;
@@ -126,6 +127,25 @@ public static class RunCommand
             Console.Error.WriteLine($"instructions: {outcome.Instructions:N0}  seconds: {outcome.Elapsed.TotalSeconds:F3}  MIPS: {outcome.Mips:F1}");
         if (o.StatsJson != null) WriteStatsJson(o.StatsJson, outcome, machine);
         return outcome.ExitCode;
+    }
+
+    /// <summary>Feeds standard input to the PL011 from a background thread (the guest polls UARTFR.RXFE).</summary>
+    private static void StartConsoleInput(Machine machine)
+    {
+        var input = Console.OpenStandardInput();
+        var thread = new Thread(() =>
+        {
+            var buffer = new byte[256];
+            try
+            {
+                int n;
+                while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
+                    for (int i = 0; i < n; i++) machine.Uart.Receive(buffer[i]);
+            }
+            catch (IOException) { }
+            catch (ObjectDisposedException) { }
+        }) { IsBackground = true, Name = "stdin" };
+        thread.Start();
     }
 
     private static void WriteStatsJson(string path, RunOutcome outcome, Machine machine)

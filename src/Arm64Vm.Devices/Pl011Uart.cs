@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Arm64Vm.Memory;
 
 namespace Arm64Vm.Devices;
@@ -21,7 +22,7 @@ public sealed class Pl011Uart : IMmioDevice
 
     private static readonly byte[] Id = { 0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1 };
 
-    private readonly Queue<byte> _rx = new();
+    private readonly ConcurrentQueue<byte> _rx = new();   // fed by the host's input thread
     private readonly Action<byte> _output;
     private uint _ibrd, _fbrd, _lcrh, _cr = 0x300, _ifls = 0x12, _imsc, _ris, _dmacr, _ilpr;
 
@@ -32,29 +33,25 @@ public sealed class Pl011Uart : IMmioDevice
     /// <summary>Bytes the guest transmitted since creation.</summary>
     public long BytesTransmitted { get; private set; }
 
-    /// <summary>Queues input for the guest.</summary>
-    public void Receive(byte b)
-    {
-        _rx.Enqueue(b);
-        _ris |= RxInterrupt;
-    }
+    /// <summary>Queues input for the guest (thread-safe: the CLI's stdin reader calls it).</summary>
+    public void Receive(byte b) => _rx.Enqueue(b);
+
+    /// <summary>Raw interrupt status: RX while input is queued, TX always (the FIFO never fills).</summary>
+    private uint RawStatus => _ris | TxInterrupt | (_rx.IsEmpty ? 0 : RxInterrupt);
 
     /// <summary>True while an unmasked interrupt is pending (for the interrupt controller).</summary>
-    public bool InterruptPending => (_ris & _imsc) != 0;
+    public bool InterruptPending => (RawStatus & _imsc) != 0;
 
     public ulong Read(ulong offset, int size)
     {
         switch ((int)offset)
         {
             case DR:
-                if (_rx.Count == 0) return 0;
-                byte b = _rx.Dequeue();
-                if (_rx.Count == 0) _ris &= ~RxInterrupt;
-                return b;
+                return _rx.TryDequeue(out byte b) ? b : 0u;
             case RSR: return 0;
             case FR:
                 // TXFE (bit 7) always: transmission is instantaneous. RXFE (bit 4) when nothing is queued.
-                return (1u << 7) | (_rx.Count == 0 ? 1u << 4 : 0) | (_rx.Count > 0 ? 1u << 6 : 0);
+                return (1u << 7) | (_rx.IsEmpty ? 1u << 4 : 1u << 6);
             case ILPR: return _ilpr;
             case IBRD: return _ibrd;
             case FBRD: return _fbrd;
@@ -62,8 +59,8 @@ public sealed class Pl011Uart : IMmioDevice
             case CR: return _cr;
             case IFLS: return _ifls;
             case IMSC: return _imsc;
-            case RIS: return _ris | TxInterrupt;
-            case MIS: return (_ris | TxInterrupt) & _imsc;
+            case RIS: return RawStatus;
+            case MIS: return RawStatus & _imsc;
             case DMACR: return _dmacr;
         }
         if (offset >= 0xFE0 && offset < 0x1000) return Id[(offset - 0xFE0) >> 2];
