@@ -286,7 +286,10 @@ public sealed unsafe partial class CpuCore
         e.Fast = 0;
         e.HostOffset = 0;
         var ram = Memory.Map.FindRam(paPage);
-        if (ram != null && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Read) && !r.DataAttributes.IsDevice)
+        // Device RAM (e.g. every data access with the MMU off) may use the fast path too when the memory system allows
+        // direct access: the fast path only ever performs naturally aligned accesses (vector paths check the element
+        // alignment for Device), and an unaligned one takes the slow path and its alignment fault.
+        if (ram != null && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Read))
         {
             e.HostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
             e.Fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));

@@ -27,7 +27,8 @@ public sealed unsafe partial class CpuCore
     public ulong VecRead64(ulong va, int elem)
     {
         ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF8)
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF8
+            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
             return Unsafe.ReadUnaligned<ulong>((void*)(e.HostOffset + (long)va));
         return VecReadSlow(va, elem);
     }
@@ -37,7 +38,8 @@ public sealed unsafe partial class CpuCore
     public void VecWrite64(ulong va, ulong value, int elem)
     {
         ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF8)
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF8
+            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
         {
             Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
             return;
@@ -50,7 +52,8 @@ public sealed unsafe partial class CpuCore
     public Vector128<byte> VecRead128(ulong va, int elem)
     {
         ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF0)
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF0
+            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
             return Unsafe.ReadUnaligned<Vector128<byte>>((void*)(e.HostOffset + (long)va));
         ulong lo = VecRead64(va, elem);
         ulong hi = VecRead64(va + 8, elem);
@@ -62,7 +65,8 @@ public sealed unsafe partial class CpuCore
     public void VecWrite128(ulong va, Vector128<byte> value, int elem)
     {
         ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF0)
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF0
+            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
         {
             Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
             return;
