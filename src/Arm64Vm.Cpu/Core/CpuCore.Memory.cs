@@ -227,13 +227,20 @@ public sealed unsafe partial class CpuCore
     public ref TlbEntry TranslateData(ulong va, bool write, AccessOptions options = AccessOptions.None)
     {
         int el = (options & AccessOptions.Unprivileged) != 0 ? 0 : El;
-        ref TlbEntry e = ref LookupOrFill(va, write ? AccessKind.Write : AccessKind.Read, el, options);
-        ushort need = write ? (el == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1) : (el == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1);
-        // Cache maintenance by VA needs read permission only (Arm ARM D8.13.x), except DC IVAC which the caller checks.
-        if ((options & AccessOptions.CacheMaintenance) != 0) need = el == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
-        if ((e.Perm & need) == 0)
-            RaiseDataAbort(va, FaultStatus.Permission(LevelOf(e.BlockShift)), write, options);
+        var kind = write ? AccessKind.Write : AccessKind.Read;
+        ref TlbEntry e = ref LookupOrFill(va, kind, el, options);
+        ushort need = RequiredPermission(kind, el, options);
+        if ((e.Perm & need) == 0) PermissionFault(ref e, va, kind, options, need);
         return ref e;
+    }
+
+    /// <summary>A TLB hit without the needed permission: a stage-1 fault if stage 1 denies it, else a stage-2 fault.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PermissionFault(ref TlbEntry e, ulong va, AccessKind kind, AccessOptions options, ushort need)
+    {
+        if ((e.Stage1Perm & need) == 0) Stage1Fault(va, kind, FaultStatus.Permission(e.Level), options);
+        else Stage2Fault(va, e.IpaPage | (va & 0xFFF), kind, FaultStatus.Permission(e.S2Level), options, s1ptw: false);
+        throw GuestException.Instance;
     }
 
     /// <summary>Physical address of a data VA (with permission checks and faults), for exclusives, atomics and CMOs.</summary>
@@ -247,13 +254,13 @@ public sealed unsafe partial class CpuCore
     /// <summary>Fetch translation for the run loop: false after taking the abort.</summary>
     private bool TranslateFetch(ulong va, out ulong pa)
     {
+        pa = 0;
         ref TlbEntry e = ref LookupOrFill(va, AccessKind.Fetch, El, AccessOptions.None);
         ushort need = El == 0 ? TlbEntry.ExecEl0 : TlbEntry.ExecEl1;
         if ((e.Perm & need) == 0)
         {
-            NextPc = va;
-            TakeInstructionAbort(va, FaultStatus.Permission(LevelOf(e.BlockShift)));
-            pa = 0;
+            if ((e.Stage1Perm & need) == 0) Stage1Fault(va, AccessKind.Fetch, FaultStatus.Permission(e.Level), AccessOptions.None);
+            else Stage2Fault(va, e.IpaPage | (va & 0xFFF), AccessKind.Fetch, FaultStatus.Permission(e.S2Level), AccessOptions.None, s1ptw: false);
             return false;
         }
         pa = e.PaPage | (va & 0xFFF);
@@ -277,12 +284,19 @@ public sealed unsafe partial class CpuCore
         ulong paPage = r.Pa & PageMask;
         e.VaPage = vaPage;
         e.PaPage = paPage;
+        e.IpaPage = r.Ipa & PageMask;
         e.DataAttributes = r.DataAttributes;
         e.FetchAttributes = r.FetchAttributes;
         e.Perm = r.Perm;
+        e.Stage1Perm = r.Stage1Perm;
         e.Global = r.Global;
         e.Asid = r.Asid;
+        e.Vmid = r.Vmid;
         e.BlockShift = r.BlockShift;
+        e.Level = r.Level;
+        e.S2BlockShift = r.S2BlockShift;
+        e.S2Level = r.S2Level;
+        e.Region = r.Region;
         e.Fast = 0;
         e.HostOffset = 0;
         var ram = Memory.Map.FindRam(paPage);
@@ -303,34 +317,28 @@ public sealed unsafe partial class CpuCore
     /// <summary>Translation without side effects on guest state (traces, debuggers): false on any fault.</summary>
     public bool TryTranslateNoFault(ulong va, AccessKind kind, int el, out ulong pa, out MemoryAttributes attributes)
     {
-        if (!Stage1Enabled && !Stage2Enabled && (va >> Features.PaBits) == 0)
-        {
-            pa = va;
-            attributes = MmuOffAttributes(kind);
-            return true;
-        }
         ulong savedNext = NextPc;
+        var savedMode = _mode;
+        var savedFault = _lastFault;
         bool ok;
         TranslationResult r = default;
         try
         {
-            _probeOnly = true;
+            _mode = TranslationMode.Probe;
             ok = TranslateAddress(va, kind, el, AccessOptions.None, out r);
         }
         catch (GuestException) { ok = false; }
-        finally { _probeOnly = false; NextPc = savedNext; }
+        finally { _mode = savedMode; _lastFault = savedFault; NextPc = savedNext; }
         pa = ok ? r.Pa : 0;
         attributes = ok ? (kind == AccessKind.Fetch ? r.FetchAttributes : r.DataAttributes) : default;
         return ok;
     }
 
-    private static int LevelOf(byte blockShift) => blockShift switch { 12 or 14 or 16 => 3, 21 or 25 or 29 => 2, 30 or 36 or 42 => 1, _ => 3 };
-
     /// <summary>Takes a data abort to EL1 for a fault at stage 1 (alignment, translation, permission...).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal void RaiseDataAbort(ulong va, uint dfsc, bool write, AccessOptions options)
     {
-        if (_probeOnly) throw GuestException.Instance;
+        if (_mode != TranslationMode.Normal) throw GuestException.Instance;
         NextPc = Pc;
         TakeDataAbort(va, dfsc, write, cacheMaintenance: (options & AccessOptions.CacheMaintenance) != 0);
         throw GuestException.Instance;

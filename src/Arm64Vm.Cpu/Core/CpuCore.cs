@@ -55,10 +55,7 @@ public sealed partial class CpuCore
     /// <summary>PSTATE.IL (illegal execution state).</summary>
     public bool IllegalState;
 
-    // ---- EL2 state owned by the host layer ----
-    public ulong HcrEl2;
-    public ulong VtcrEl2;
-    public ulong VttbrEl2;
+    // ---- EL2 state owned by the host layer (HCR_EL2, VTCR_EL2, VTTBR_EL2: properties in Mmu/AddressTranslation.cs) ----
     public ulong VpidrEl2;
     public ulong VmpidrEl2;
 

@@ -36,16 +36,35 @@ public struct TlbEntry
     public byte BlockShift;
     /// <summary>The TTBR half the translation came from (0 or 1); VA ranges with TTBR1 are the upper ones.</summary>
     public byte Region;
+    /// <summary>Stage-1 leaf level (for permission fault syndromes).</summary>
+    public byte Level;
+    /// <summary>log2 of the stage-2 mapping size this piece came from, and the stage-2 leaf level.</summary>
+    public byte S2BlockShift;
+    public byte S2Level;
+    /// <summary>Stage-1 permissions alone (<see cref="Perm"/> is stage 1 AND stage 2): tells which stage faults.</summary>
+    public ushort Stage1Perm;
+    /// <summary>Intermediate physical address of the 4 KiB piece (equal to <see cref="PaPage"/> without stage 2).</summary>
+    public ulong IpaPage;
 }
 
 /// <summary>The outcome of a translation, before it is split into TLB entries.</summary>
 public struct TranslationResult
 {
     public ulong Pa;
+    /// <summary>Output of stage 1 (input of stage 2).</summary>
+    public ulong Ipa;
     public MemoryAttributes DataAttributes;
     public MemoryAttributes FetchAttributes;
+    /// <summary>Combined permissions (stage 1 AND stage 2) and stage-1 permissions alone.</summary>
     public ushort Perm;
+    public ushort Stage1Perm;
     public bool Global;
     public ushort Asid;
+    public ushort Vmid;
+    /// <summary>Stage-1 mapping size (log2) and leaf level; stage-2 mapping size and leaf level.</summary>
     public byte BlockShift;
+    public byte Level;
+    public byte S2BlockShift;
+    public byte S2Level;
+    public byte Region;
 }

@@ -2,71 +2,209 @@ using Arm64Vm.Memory;
 
 namespace Arm64Vm.Cpu;
 
+/// <summary>How faults found by a translation are reported.</summary>
+internal enum TranslationMode : byte
+{
+    /// <summary>Faults are taken (stage 1 → EL1 exception, stage 2 → exit to the host).</summary>
+    Normal,
+    /// <summary>Side-effect-free probe (traces, debuggers): faults are only recorded.</summary>
+    Probe,
+    /// <summary>AT S1E*: stage-1 faults are recorded for PAR_EL1; stage-2 faults on the walk still exit to EL2.</summary>
+    AtStage1,
+    /// <summary>AT S12E* (host): every fault is recorded for PAR_EL1.</summary>
+    AtStage12,
+}
+
+/// <summary>The last fault a translation found (what PAR_EL1 reports for AT).</summary>
+internal struct TranslationFault
+{
+    public uint Fsc;
+    public bool Stage2;
+    public bool S1ptw;
+    public ulong Ipa;
+}
+
 /// <summary>
-/// Address translation for the EL1&amp;0 regime: stage 1 (SCTLR_EL1.M) followed by stage 2 (HCR_EL2.VM).
-/// With both stages off the output address is the input address (Arm ARM D8.2.11, "The effects of disabling
-/// an address translation stage").
+/// Address translation for the EL1&amp;0 regime: stage 1 (SCTLR_EL1.M, VMSAv8-64) followed by stage 2
+/// (HCR_EL2.VM or DC). With both stages off the output address is the input address (Arm ARM D8.2.11).
 /// </summary>
 public sealed partial class CpuCore
 {
-    /// <summary>True while a side-effect-free probe is translating: faults must not be taken.</summary>
-    private bool _probeOnly;
+    private TranslationMode _mode;
+    private TranslationFault _lastFault;
+    /// <summary>Set when a stage-2 fault during AT S1E* exited to the host.</summary>
+    private bool _atExitTaken;
+    private ulong _hcrEl2, _vtcrEl2, _vttbrEl2;
 
-    public bool Stage1Enabled => (SysRegs.SctlrEl1 & 1) != 0;
-    public bool Stage2Enabled => (HcrEl2 & (Hcr.VM | Hcr.DC)) != 0;
+    /// <summary>HCR_EL2 bits that change translations: writing one of them drops every cached translation.</summary>
+    private const ulong HcrTranslationBits = Hcr.VM | Hcr.DC | Hcr.FWB | Hcr.CD | Hcr.ID | Hcr.PTW;
+
+    /// <summary>HCR_EL2 (owned by the host layer).</summary>
+    public ulong HcrEl2
+    {
+        get => _hcrEl2;
+        set { ulong old = _hcrEl2; _hcrEl2 = value; if (((old ^ value) & HcrTranslationBits) != 0) FlushTlb(); }
+    }
+
+    /// <summary>VTCR_EL2: stage-2 translation control (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS, VS).</summary>
+    public ulong VtcrEl2
+    {
+        get => _vtcrEl2;
+        set { if (value != _vtcrEl2) { _vtcrEl2 = value; FlushTlb(); } }
+    }
+
+    /// <summary>VTTBR_EL2: stage-2 table base and VMID. The TLB holds entries of the current VMID only, so a change flushes it.</summary>
+    public ulong VttbrEl2
+    {
+        get => _vttbrEl2;
+        set { if (value != _vttbrEl2) { _vttbrEl2 = value; FlushTlb(); } }
+    }
+
+    public bool Stage1Enabled => (SysRegs.SctlrEl1 & 1) != 0 && (_hcrEl2 & Hcr.DC) == 0;
+    public bool Stage2Enabled => (_hcrEl2 & (Hcr.VM | Hcr.DC)) != 0;
+
+    /// <summary>The current VMID (VTTBR_EL2.VMID, 8 or 16 bits per VTCR_EL2.VS).</summary>
+    public ushort CurrentVmid => (ushort)((_vttbrEl2 >> 48) & ((_vtcrEl2 & (1UL << 19)) != 0 ? 0xFFFFUL : 0xFFUL));
+
+    /// <summary>The current ASID: from TTBR1_EL1 when TCR_EL1.A1 is 1, else TTBR0_EL1; 8 bits unless TCR_EL1.AS.</summary>
+    public ushort CurrentAsid
+    {
+        get
+        {
+            ulong tcr = SysRegs.TcrEl1;
+            ulong ttbr = (tcr & (1UL << 22)) != 0 ? SysRegs.Ttbr1El1 : SysRegs.Ttbr0El1;
+            return (ushort)((ttbr >> 48) & ((tcr & (1UL << 36)) != 0 ? 0xFFFFUL : 0xFFUL));
+        }
+    }
 
     /// <summary>
-    /// Translates a VA. On a fault it takes the exception (stage 1 → EL1, stage 2 → exit to EL2) and returns false,
-    /// unless probing.
+    /// Translates a VA, checking the access's permissions at each stage (Arm ARM AArch64.FullTranslate: the stage-1
+    /// walk, then the stage-1 permission check, then stage 2). On a fault it takes the exception (stage 1 → EL1,
+    /// stage 2 → exit to EL2) unless the mode only records it, and returns false.
     /// </summary>
-    internal bool TranslateAddress(ulong va, AccessKind kind, int el, AccessOptions options, out TranslationResult result)
+    internal bool TranslateAddress(ulong va, AccessKind kind, int el, AccessOptions options, out TranslationResult result,
+        bool stage1Only = false)
     {
         result = default;
-        if ((SysRegs.SctlrEl1 & 1) == 0)
+        MemoryAttributes s1Data, s1Fetch;
+        ushort need = RequiredPermission(kind, el, options);
+        if (!Stage1Enabled)
         {
-            // Stage 1 disabled (Arm ARM D8.2.11): VA = IPA; VA bits above the implemented PA size are an address size
-            // fault at level 0.
-            if ((va >> Features.PaBits) != 0)
+            // Stage 1 disabled (AArch64.S1DisabledOutput): VA bits [top:PAMax] must be zero, top = 55 with TBI.
+            int top = TopByteIgnored(va) ? 55 : 63;
+            int pa = Features.PaBits;
+            if (((va << (63 - top)) >> (63 - top + pa)) != 0)
                 return Stage1Fault(va, kind, FaultStatus.AddressSize(0), options);
-            result.Pa = va;
-            result.DataAttributes = MmuOffAttributes(AccessKind.Read);
-            result.FetchAttributes = MmuOffAttributes(AccessKind.Fetch);
-            result.Perm = TlbEntry.ReadEl0 | TlbEntry.WriteEl0 | TlbEntry.ExecEl0 | TlbEntry.ReadEl1 | TlbEntry.WriteEl1 | TlbEntry.ExecEl1;
+            result.Pa = va & ((1UL << pa) - 1);
+            bool i = (SysRegs.SctlrEl1 & (1UL << 12)) != 0, dc = (_hcrEl2 & Hcr.DC) != 0;
+            s1Data = AttributeCombiner.Stage1Disabled(false, i, dc);
+            s1Fetch = AttributeCombiner.Stage1Disabled(true, i, dc);
+            result.Stage1Perm = TlbEntry.ReadEl0 | TlbEntry.WriteEl0 | TlbEntry.ExecEl0 | TlbEntry.ReadEl1 | TlbEntry.WriteEl1 | TlbEntry.ExecEl1;
             result.Global = true;
             result.BlockShift = 12;
+            result.Level = 3;
+            result.Region = (byte)((va >> 55) & 1);
         }
-        else if (!WalkStage1(va, kind, el, options, ref result))
+        else
         {
-            return false;
+            if (!WalkStage1(va, kind, options, ref result, out s1Data, out s1Fetch)) return false;
+            if ((result.Stage1Perm & need) == 0)
+                return Stage1Fault(va, kind, FaultStatus.Permission(result.Level), options);
         }
-        if ((HcrEl2 & Hcr.VM) != 0 && !WalkStage2(va, kind, options, ref result))
-            return false;
+        result.Ipa = result.Pa;
+        result.Vmid = CurrentVmid;
+        if (!Stage2Enabled || stage1Only)
+        {
+            result.Perm = result.Stage1Perm;
+            result.S2BlockShift = 63;
+            result.S2Level = 3;
+            result.DataAttributes = AttributeCombiner.Finish(s1Data);
+            result.FetchAttributes = AttributeCombiner.Finish(s1Fetch);
+            return true;
+        }
+        if (!WalkStage2(va, result.Ipa, kind, options, s1ptw: false, out Stage2Result s2)) return false;
+        if ((s2.Perm & need) == 0)
+            return Stage2Fault(va, result.Ipa, kind, FaultStatus.Permission(s2.Level), options, s1ptw: false);
+        result.Pa = s2.Pa;
+        result.Perm = (ushort)(result.Stage1Perm & s2.Perm);
+        result.S2BlockShift = s2.BlockShift;
+        result.S2Level = s2.Level;
+        bool fwb = (_hcrEl2 & Hcr.FWB) != 0, cd = (_hcrEl2 & Hcr.CD) != 0, id = (_hcrEl2 & Hcr.ID) != 0;
+        result.DataAttributes = AttributeCombiner.Finish(AttributeCombiner.WithStage2(s1Data, s2.MemAttr, s2.Sh, fwb, false, cd, id));
+        result.FetchAttributes = AttributeCombiner.Finish(AttributeCombiner.WithStage2(s1Fetch, s2.MemAttr, s2.Sh, fwb, true, cd, id));
         return true;
     }
 
-    /// <summary>
-    /// Attributes of an access with stage 1 disabled (Arm ARM D8.2.11): data accesses are Device-nGnRnE unless
-    /// HCR_EL2.DC makes them Normal write-back non-shareable; instruction fetches are Normal, Outer Shareable,
-    /// write-through when SCTLR_EL1.I is 1 and non-cacheable when it is 0.
-    /// </summary>
-    internal MemoryAttributes MmuOffAttributes(AccessKind kind)
+    /// <summary>The permission bit an access needs. Cache maintenance by VA needs read permission only (DC IVAC's write check is the caller's).</summary>
+    internal static ushort RequiredPermission(AccessKind kind, int el, AccessOptions options)
     {
-        if ((HcrEl2 & Hcr.DC) != 0)
-            return MemoryAttributes.Normal(Cacheability.WriteBack, Cacheability.WriteBack, Shareability.NonShareable);
-        if (kind != AccessKind.Fetch) return MemoryAttributes.DeviceNGnRnE;
-        bool i = (SysRegs.SctlrEl1 & (1UL << 12)) != 0;
-        var c = i ? Cacheability.WriteThrough : Cacheability.NonCacheable;
-        return MemoryAttributes.Normal(c, c, Shareability.OuterShareable, innerWa: false, outerWa: false);
+        if (kind == AccessKind.Fetch) return el == 0 ? TlbEntry.ExecEl0 : TlbEntry.ExecEl1;
+        if (kind == AccessKind.Write && (options & AccessOptions.CacheMaintenance) == 0)
+            return el == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
+        return el == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
     }
 
-    /// <summary>Takes a stage-1 abort (instruction or data) at EL1; false so callers can return it.</summary>
+    /// <summary>TCR_EL1.TBI0/TBI1 for the half of the address space <paramref name="va"/> is in (bit 55).</summary>
+    internal bool TopByteIgnored(ulong va) => ((SysRegs.TcrEl1 >> (((va >> 55) & 1) != 0 ? 38 : 37)) & 1) != 0;
+
+    /// <summary>
+    /// Attributes of an access with stage 1 disabled (Arm ARM D8.2.11), before stage 2: see
+    /// <see cref="AttributeCombiner.Stage1Disabled"/> (MA-OFF-1..3).
+    /// </summary>
+    internal MemoryAttributes MmuOffAttributes(AccessKind kind) =>
+        AttributeCombiner.Finish(AttributeCombiner.Stage1Disabled(kind == AccessKind.Fetch,
+            (SysRegs.SctlrEl1 & (1UL << 12)) != 0, (_hcrEl2 & Hcr.DC) != 0));
+
+    /// <summary>Takes (or records) a stage-1 abort at EL1; false so callers can return it.</summary>
     internal bool Stage1Fault(ulong va, AccessKind kind, uint fsc, AccessOptions options, bool s1ptw = false)
     {
-        if (_probeOnly) return false;
+        _lastFault = new TranslationFault { Fsc = fsc };
+        if (_mode != TranslationMode.Normal) return false;
         NextPc = Pc;
         if (kind == AccessKind.Fetch) TakeInstructionAbort(va, fsc);
         else TakeDataAbort(va, fsc, kind == AccessKind.Write, s1ptw, (options & AccessOptions.CacheMaintenance) != 0);
         return false;
+    }
+
+    /// <summary>
+    /// Takes (or records) a stage-2 abort: an exit to the host with ESR_EL2 (EC 0x20/0x24, ISS with ISV/SAS/SSE/SRT/SF/AR
+    /// for single-register loads and stores, WnR, S1PTW, CM, DFSC/IFSC), FAR_EL2 = VA and HPFAR_EL2 from the IPA
+    /// (Arm ARM D24.2.40, D24.2.72). False so callers can return it.
+    /// </summary>
+    internal bool Stage2Fault(ulong va, ulong ipa, AccessKind kind, uint fsc, AccessOptions options, bool s1ptw)
+    {
+        _lastFault = new TranslationFault { Fsc = fsc, Stage2 = true, S1ptw = s1ptw, Ipa = ipa };
+        if (_mode == TranslationMode.Probe || _mode == TranslationMode.AtStage12) return false;
+        bool at = _mode == TranslationMode.AtStage1;
+        bool cm = at || (options & AccessOptions.CacheMaintenance) != 0;
+        uint iss = fsc;
+        uint ec;
+        if (kind == AccessKind.Fetch && !at)
+        {
+            ec = ExceptionClass.InstructionAbortLowerEl;
+        }
+        else
+        {
+            ec = ExceptionClass.DataAbortLowerEl;
+            // WnR: the access's direction; a walk only reads; CMOs and AT report 1.
+            if (cm || (kind == AccessKind.Write && !s1ptw)) iss |= 1u << 6;
+            if (cm) iss |= 1u << 8;
+            else if (!s1ptw) iss |= CurrentLoadStoreSyndrome();
+        }
+        if (s1ptw) iss |= 1u << 7;
+        if (at) _atExitTaken = true;
+        NextPc = Pc;
+        ExitToEl2(ExitReason.Stage2Abort, ec, iss, far: va, ipa: ipa);
+        return false;
+    }
+
+    /// <summary>ISV syndrome of the instruction being executed (re-read from its pre-decoded slot).</summary>
+    private uint CurrentLoadStoreSyndrome()
+    {
+        var page = _fetchPage;
+        if (page == null || ((Pc ^ _fetchVaPage) & ~0xFFFUL) != 0) return 0;
+        ref var d = ref page[(int)(Pc >> 2) & (CodeCache.SlotsPerPage - 1)];
+        return d.Op == Decoding.A64Op.NotDecoded ? 0 : LoadStoreSyndrome.Iss(d.Raw);
     }
 }
 

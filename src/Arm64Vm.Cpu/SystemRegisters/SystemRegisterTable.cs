@@ -90,9 +90,19 @@ public static partial class SystemRegisterTable
         if ((hcr & Hcr.TID3) != 0 && def.Op0 == 3 && def.Op1 == 0 && def.CRn == 0 && def.CRm is >= 1 and <= 7) return true;
         if ((hcr & Hcr.TID1) != 0 && def.Name is "REVIDR_EL1" or "AIDR_EL1") return true;
         if ((hcr & Hcr.TACR) != 0 && def.Name == "ACTLR_EL1") return true;
-        if (def.Kind == SysRegKind.Instruction && CacheInstructionEl2Trap(cpu, def)) return true;
-        return def.Kind == SysRegKind.Instruction && InstructionEl2Trap != null && InstructionEl2Trap(cpu, def);
+        return def.Kind == SysRegKind.Instruction && InstructionTrapsToEl2(cpu, def);
     }
+
+    /// <summary>EL2 traps of SYS instructions: one hook per instruction group, each in its owner's file.</summary>
+    private static bool InstructionTrapsToEl2(CpuCore cpu, SysRegDef def)
+    {
+        bool trap = CacheInstructionEl2Trap(cpu, def)                   // HCR_EL2.TSW/TPCP/TPU (SystemRegisterTable.Cache.cs)
+                    || (InstructionEl2Trap != null && InstructionEl2Trap(cpu, def));
+        TlbInstructionEl2Trap(cpu, def, ref trap);                      // HCR_EL2.TTLB (SystemRegisterTable.Tlb.cs)
+        return trap;
+    }
+
+    static partial void TlbInstructionEl2Trap(CpuCore cpu, SysRegDef def, ref bool trap);
 
     /// <summary>EL2 traps of SYS instructions (TSW, TPCP, TPU, TTLB), installed by the subsystem that owns them.</summary>
     internal static Func<CpuCore, SysRegDef, bool>? InstructionEl2Trap;
