@@ -198,14 +198,23 @@ public sealed partial class CpuCore
         return false;
     }
 
-    /// <summary>ISV syndrome of the instruction being executed (re-read from its pre-decoded slot).</summary>
+    /// <summary>
+    /// ISV syndrome of the instruction being executed: re-read from its pre-decoded slot, else fetched again
+    /// through a side-effect-free translation of PC (only on this rare path).
+    /// </summary>
     private uint CurrentLoadStoreSyndrome()
     {
         var page = _fetchPage;
-        if (page == null || ((Pc ^ _fetchVaPage) & ~0xFFFUL) != 0) return 0;
-        ref var d = ref page[(int)(Pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-        return d.Op == Decoding.A64Op.NotDecoded ? 0 : LoadStoreSyndrome.Iss(d.Raw);
+        if (page != null && ((Pc ^ _fetchVaPage) & ~0xFFFUL) == 0)
+        {
+            ref var d = ref page[(int)(Pc >> 2) & (CodeCache.SlotsPerPage - 1)];
+            if (d.Op != Decoding.A64Op.NotDecoded) return LoadStoreSyndrome.Iss(d.Raw);
+        }
+        return TryPeekInstruction(Pc, out uint word) ? LoadStoreSyndrome.Iss(word) : 0;
     }
+
+    /// <summary>The exit recorded by the last stage-2 fault or trap (also valid after a host-side access outside Run).</summary>
+    internal CpuExit PendingExit => _exit;
 }
 
 /// <summary>HCR_EL2 bits the emulated PE honours (Arm ARM D24.2.48).</summary>
