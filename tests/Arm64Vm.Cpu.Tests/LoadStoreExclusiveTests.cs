@@ -121,7 +121,7 @@ public class LoadStoreExclusiveTests
         using var h = new CpuHarness();
         var c = h.Cpu;
         var other = h.System.AddCpu();
-        if (normal) { LdstTest.UseNormalMemory(h); other.HcrEl2 |= Hcr.DC; other.FlushTlb(); }
+        if (normal) { LdstTest.UseNormalMemory(h); LdstTest.UseNormalMemory(h, other); }
         other.SetX(1, D);
         other.SetX(9, 0x99);
         if (otherTouchesPageFirst) RunOn(h, other, 0xF9002029);   // str x9, [x1, #64]: another granule of the page
@@ -147,7 +147,7 @@ public class LoadStoreExclusiveTests
         using var h = new CpuHarness();
         var c = h.Cpu;
         var other = h.System.AddCpu();
-        if (normal) { LdstTest.UseNormalMemory(h); other.HcrEl2 |= Hcr.DC; other.FlushTlb(); }
+        if (normal) { LdstTest.UseNormalMemory(h); LdstTest.UseNormalMemory(h, other); }
         other.SetX(1, D);
         other.SetX(9, 0x99);
         c.SetX(1, D);

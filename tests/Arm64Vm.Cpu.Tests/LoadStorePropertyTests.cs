@@ -29,7 +29,8 @@ public class LoadStorePropertyTests
         for (int r = 0; r < 31; r++) c.SetX(r, PickValue(rng));
         c.SpEl1 = PickValue(rng);
         c.SysRegs.SctlrEl1 = SystemRegisterTable.SctlrRes1 | (ulong)rng.Next(4) << 1 & 2 | (ulong)rng.Next(4) << 3;   // A, SA, SA0
-        c.HcrEl2 = rng.Next(2) == 0 ? 0 : Hcr.DC;
+        c.HcrEl2 = 0;
+        if (rng.Next(2) != 0) LdstTest.UseNormalMemory(h);
         c.FlushTlb();
         if (rng.Next(3) == 0) c.MarkExclusive(D + (ulong)rng.Next(0x100) * 8, 8);
         else c.ClearExclusive();

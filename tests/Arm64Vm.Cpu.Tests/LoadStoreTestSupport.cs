@@ -50,11 +50,23 @@ internal static class LdstTest
         Assert.Equal(CpuHarness.CodeBase + (ulong)(4 * index), h.Cpu.SysRegs.ElrEl1);
     }
 
-    /// <summary>HCR_EL2.DC = 1: data accesses with the MMU off are Normal write-back instead of Device-nGnRnE.</summary>
-    public static void UseNormalMemory(CpuHarness h)
+    /// <summary>Where <see cref="UseNormalMemory"/> puts its stage-2 table (two concatenated 4 KiB level-1 tables).</summary>
+    public const ulong Stage2Table = CpuHarness.RamBase + CpuHarness.RamSize - 0x2000;
+
+    /// <summary>
+    /// HCR_EL2.DC = 1: data accesses with the MMU off are Normal write-back instead of Device-nGnRnE. DC also turns
+    /// stage 2 on (as if HCR_EL2.VM were 1), so this installs a flat stage 2: 40-bit IPA, 4K granule, level-1 start
+    /// (two concatenated tables), identity 1 GiB Normal read/write blocks over the whole IPA space.
+    /// </summary>
+    public static void UseNormalMemory(CpuHarness h, CpuCore? cpu = null)
     {
-        h.Cpu.HcrEl2 |= Hcr.DC;
-        h.Cpu.FlushTlb();
+        cpu ??= h.Cpu;
+        for (ulong i = 0; i < 1024; i++)
+            h.Ram.WriteRaw(Stage2Table + i * 8, 8, (i << 30) | (1UL << 10) | (3UL << 8) | (3UL << 6) | (0xFUL << 2) | 1);
+        cpu.VtcrEl2 = 24 | (1UL << 6) | (1UL << 8) | (1UL << 10) | (3UL << 12) | (2UL << 16);
+        cpu.VttbrEl2 = Stage2Table;
+        cpu.HcrEl2 |= Hcr.DC;
+        cpu.FlushTlb();
     }
 
     /// <summary>Puts an identity translation of one 4 KiB page with the given permissions into the PE's TLB.</summary>
@@ -68,6 +80,10 @@ internal static class LdstTest
         e.DataAttributes = MemoryAttributes.NormalWriteBackInnerShareable;
         e.FetchAttributes = MemoryAttributes.NormalWriteBackInnerShareable;
         e.Perm = perm;
+        e.Stage1Perm = perm;
+        e.Level = 3;
+        e.S2BlockShift = 63;
+        e.S2Level = 3;
         e.Fast = 0;
         e.Global = true;
         e.BlockShift = 12;

@@ -132,10 +132,10 @@ public sealed class MmuRig : IDisposable
 
     /// <summary>TCR_EL1 with both halves walked, WB ISH walks, IPS = 40 bits, 16-bit ASIDs unless told.</summary>
     public static ulong Tcr(int pageShift, int t0sz, int t1sz = 16, bool as16 = true, int ips = 2) =>
-        (ulong)t0sz | ((ulong)t1sz << 16) | Tg0(pageShift) | Tg1(pageShift)
+        (ulong)(uint)(t0sz & 0x3F) | ((ulong)(uint)(t1sz & 0x3F) << 16) | Tg0(pageShift) | Tg1(pageShift)
         | (1UL << 8) | (1UL << 10) | (3UL << 12)            // IRGN0/ORGN0 WB, SH0 ISH
         | (1UL << 24) | (1UL << 26) | (3UL << 28)           // IRGN1/ORGN1 WB, SH1 ISH
-        | ((ulong)ips << 32) | (as16 ? 1UL << 36 : 0);
+        | ((ulong)(uint)(ips & 7) << 32) | (as16 ? 1UL << 36 : 0UL);
 
     /// <summary>Programs the stage-1 registers and turns the MMU (and caches) on; flushes the TLB.</summary>
     public void EnableStage1(ulong tcr, ulong ttbr0, ulong ttbr1 = 0, ulong sctlrExtra = 0)
@@ -160,8 +160,8 @@ public sealed class MmuRig : IDisposable
 
     /// <summary>Stage 2: 4K granule unless told, IPA size 64 - t0sz, start level from SL0, WB ISH walks, PS 40 bits.</summary>
     public static ulong Vtcr(int pageShift, int t0sz, int sl0) =>
-        (ulong)t0sz | ((ulong)sl0 << 6) | (1UL << 8) | (1UL << 10) | (3UL << 12)
-        | ((ulong)(pageShift switch { 12 => 0, 16 => 1, _ => 2 }) << 14) | (2UL << 16);
+        (ulong)(uint)(t0sz & 0x3F) | ((ulong)(uint)(sl0 & 3) << 6) | (1UL << 8) | (1UL << 10) | (3UL << 12)
+        | ((pageShift switch { 12 => 0UL, 16 => 1UL, _ => 2UL }) << 14) | (2UL << 16);
 
     public void EnableStage2(ulong vtcr, ulong root, ushort vmid = 1, ulong extraHcr = 0)
     {

@@ -11,8 +11,6 @@ public sealed unsafe partial class CpuCore
     private byte* _fetchHost;
     private bool _stop;
     private bool _eventPending;
-    /// <summary>True while EnterFetchPage is running: a GuestException from it is a fetch fault.</summary>
-    private bool _fetchFaulted;
     private CpuExit _exit;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
@@ -49,9 +47,6 @@ public sealed unsafe partial class CpuCore
             {
                 // The handler already took the exception (or prepared an exit); commit its NextPc.
                 Pc = NextPc;
-                // A fault on instruction fetch consumed no budget: charge it, so a guest whose vectors fault on
-                // fetch (an endless abort loop) still returns at the end of its budget.
-                if (_fetchFaulted) { _fetchFaulted = false; budget--; }
             }
             if (_stop) break;
             if (budget == 0)
@@ -87,7 +82,6 @@ public sealed unsafe partial class CpuCore
     /// <summary>Slow path of instruction fetch: alignment check, translation, and the pre-decoded page.</summary>
     private void EnterFetchPage(ulong pc)
     {
-        _fetchFaulted = true;
         if (IllegalState)
         {
             // PSTATE.IL set by an illegal exception return: the next instruction takes an Illegal Execution
@@ -114,7 +108,6 @@ public sealed unsafe partial class CpuCore
         }
         SetFetchSource(ram, pa & ~(ulong)(Ram.PageSize - 1), pc);
         _fetchVaPage = pc & ~(ulong)(Ram.PageSize - 1);
-        _fetchFaulted = false;
     }
 
     /// <summary>Records an exit for the host and stops the run loop after the current instruction.</summary>
