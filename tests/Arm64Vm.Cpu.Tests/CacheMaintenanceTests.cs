@@ -30,6 +30,7 @@ public sealed class CacheMaintenanceTests : IDisposable
         // Every vector holds BRK #0x7FE, so a taken exception is visible and stops the run.
         for (ulong off = 0; off < 0x800; off += 4) _ram.WriteRaw(RamBase + off, 4, 0xD4200000 | (0x7FE << 5));
         _cpu.SysRegs.VbarEl1 = RamBase;
+        FlatStage2.Install(_cpu);            // HCR_EL2.VM/DC in these tests enable stage 2: identity tables
         return _cpu;
     }
 

@@ -50,21 +50,14 @@ internal static class LdstTest
         Assert.Equal(CpuHarness.CodeBase + (ulong)(4 * index), h.Cpu.SysRegs.ElrEl1);
     }
 
-    /// <summary>Where <see cref="UseNormalMemory"/> puts its stage-2 table (two concatenated 4 KiB level-1 tables).</summary>
-    public const ulong Stage2Table = CpuHarness.RamBase + CpuHarness.RamSize - 0x2000;
-
     /// <summary>
     /// HCR_EL2.DC = 1: data accesses with the MMU off are Normal write-back instead of Device-nGnRnE. DC also turns
-    /// stage 2 on (as if HCR_EL2.VM were 1), so this installs a flat stage 2: 40-bit IPA, 4K granule, level-1 start
-    /// (two concatenated tables), identity 1 GiB Normal read/write blocks over the whole IPA space.
+    /// stage 2 on, so a flat identity stage 2 is installed first (<see cref="FlatStage2"/>).
     /// </summary>
     public static void UseNormalMemory(CpuHarness h, CpuCore? cpu = null)
     {
         cpu ??= h.Cpu;
-        for (ulong i = 0; i < 1024; i++)
-            h.Ram.WriteRaw(Stage2Table + i * 8, 8, (i << 30) | (1UL << 10) | (3UL << 8) | (3UL << 6) | (0xFUL << 2) | 1);
-        cpu.VtcrEl2 = 24 | (1UL << 6) | (1UL << 8) | (1UL << 10) | (3UL << 12) | (2UL << 16);
-        cpu.VttbrEl2 = Stage2Table;
+        FlatStage2.Install(cpu);
         cpu.HcrEl2 |= Hcr.DC;
         cpu.FlushTlb();
     }

@@ -12,7 +12,11 @@ internal static class SimdTestUtil
     {
         var h = new CpuHarness(new CpuFeatures { FpSimd = true });
         h.Cpu.SysRegs.CpacrEl1 = 3UL << 20;
-        if (normalMemory) h.Cpu.HcrEl2 |= 1UL << 12;
+        if (normalMemory)
+        {
+            FlatStage2.Install(h.Cpu);       // DC also enables stage 2: give it identity tables
+            h.Cpu.HcrEl2 |= 1UL << 12;
+        }
         return h;
     }
 

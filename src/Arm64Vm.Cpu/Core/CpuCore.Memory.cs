@@ -236,7 +236,7 @@ public sealed unsafe partial class CpuCore
 
     /// <summary>A TLB hit without the needed permission: a stage-1 fault if stage 1 denies it, else a stage-2 fault.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void PermissionFault(ref TlbEntry e, ulong va, AccessKind kind, AccessOptions options, ushort need)
+    internal void PermissionFault(ref TlbEntry e, ulong va, AccessKind kind, AccessOptions options, ushort need)
     {
         if ((e.Stage1Perm & need) == 0) Stage1Fault(va, kind, FaultStatus.Permission(e.Level), options);
         else Stage2Fault(va, e.IpaPage | (va & 0xFFF), kind, FaultStatus.Permission(e.S2Level), options, s1ptw: false);
