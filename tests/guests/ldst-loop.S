@@ -10,6 +10,9 @@
     .global _start
 _start:
     guest_init
+    .ifdef LDST_LOOP_MMU
+    mmu_on                              // ldst-loop-mmu.S: the same loop with the MMU and caches on
+    .endif
     // Fill the buffer with a counter pattern.
     ldr     x10, =BUF
     mov     x11, #(BUFSIZE / 8)
