@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Arm64Vm.Host;
 using Arm64Vm.Host.Images;
+using Arm64Vm.Host.Kvm;
 using Arm64Vm.Host.Tracing;
 
 namespace Arm64Vm.Cli;
@@ -21,11 +22,12 @@ public static class RunCommand
         var stats = new Option<bool>("--stats") { Description = "Print instructions retired, host seconds and MIPS to stderr" };
         var statsJson = new Option<string?>("--stats-json") { Description = "Write run statistics as JSON to FILE" };
         var cacheModel = new Option<string>("--cache-model") { Description = "Memory system: 'state' (data-holding caches, the default) or 'off' (flat coherent memory, fastest)", DefaultValueFactory = _ => "state" };
-        var features = new Option<string?>("--features") { Description = "Comma-separated machine features: dic, idc (CTR_EL0.DIC/IDC)" };
+        var features = new Option<string?>("--features") { Description = "Comma-separated machine features: fwb (FEAT_S2FWB), dic, idc (CTR_EL0.DIC/IDC)" };
+        var policy = new Option<string>("--policy") { Description = "Host policy: " + string.Join(", ", HostPolicy.Names) + " (default kvm)", DefaultValueFactory = _ => "kvm" };
         var seed = new Option<string?>("--seed") { Description = "Seed of the caches' pseudo-random replacement (default 1)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
-            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, seed,
+            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -40,6 +42,7 @@ public static class RunCommand
             StatsJson = parse.GetValue(statsJson),
             CacheModel = ParseCacheModel(parse.GetValue(cacheModel)!),
             Features = ParseFeatures(parse.GetValue(features)),
+            Policy = ParsePolicy(parse.GetValue(policy)!),
             Seed = parse.GetValue(seed) is { } sd ? ValueParsers.ParseNumber("--seed", sd) : 1,
         }));
         return cmd;
@@ -51,6 +54,12 @@ public static class RunCommand
         catch (ArgumentException e) { throw new UsageException($"--cache-model: {e.Message}"); }
     }
 
+    private static HostPolicy ParsePolicy(string text)
+    {
+        try { return HostPolicy.Parse(text); }
+        catch (ArgumentException e) { throw new UsageException($"--policy: {e.Message}"); }
+    }
+
     private static HashSet<string> ParseFeatures(string? text)
     {
         var set = new HashSet<string>();
@@ -58,8 +67,7 @@ public static class RunCommand
         foreach (var f in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             string name = f.ToLowerInvariant();
-            if (name == "fwb") throw new UsageException("--features: 'fwb' needs the KVM-like host layer, which 'run' does not use yet");
-            if (name is not ("dic" or "idc")) throw new UsageException($"--features: unknown feature '{f}' (known: dic, idc)");
+            if (name is not ("fwb" or "dic" or "idc")) throw new UsageException($"--features: unknown feature '{f}' (known: fwb, dic, idc)");
             set.Add(name);
         }
         return set;
@@ -69,6 +77,7 @@ public static class RunCommand
     {
         public CacheModelKind CacheModel { get; init; } = Host.CacheModelKind.State;
         public HashSet<string> Features { get; init; } = new();
+        public HostPolicy Policy { get; init; } = HostPolicy.Kvm;
         public ulong Seed { get; init; } = 1;
         public required string Image { get; init; }
         public ulong? Load { get; init; }
@@ -87,13 +96,17 @@ public static class RunCommand
             throw new UsageException($"--memory: {o.Memory} bytes is not between 1M and 64G in whole 4 KiB pages");
         if (o.Cpus < 1 || o.Cpus > 8) throw new UsageException($"--cpus: {o.Cpus} is not between 1 and 8");
         var img = ImageLoader.Load(o.Image, o.Load, o.Entry);
-        using var machine = new Machine(new MachineConfig
+        using var vmm = new Vmm(new VmmOptions
         {
             MemorySize = o.Memory,
-            CpuCount = o.Cpus,
-            MemorySystemFactory = Host.CacheModel.Factory(o.CacheModel, o.Cpus, o.Features.Contains("idc"), o.Features.Contains("dic"), o.Seed),
-        });
-        var vmm = new Vmm(machine, new[] { img });
+            Cpus = o.Cpus,
+            CacheModel = o.CacheModel,
+            Fwb = o.Features.Contains("fwb"),
+            Dic = o.Features.Contains("dic"),
+            Idc = o.Features.Contains("idc"),
+            Policy = o.Policy,
+            Seed = o.Seed,
+        }, new[] { img });
         vmm.Boot();
 
         InstructionTracer? tracer = null;
@@ -108,7 +121,7 @@ public static class RunCommand
             vmm.AfterInstruction = tracer.After;
         }
 
-        StartConsoleInput(machine);
+        StartConsoleInput(vmm);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; vmm.Interrupt(); };
         Console.CancelKeyPress += onCancel;
         RunOutcome outcome;
@@ -125,12 +138,12 @@ public static class RunCommand
             Console.Error.WriteLine($"arm64vm: {outcome.Message}");
         if (o.Stats)
             Console.Error.WriteLine($"instructions: {outcome.Instructions:N0}  seconds: {outcome.Elapsed.TotalSeconds:F3}  MIPS: {outcome.Mips:F1}");
-        if (o.StatsJson != null) WriteStatsJson(o.StatsJson, outcome, machine);
+        if (o.StatsJson != null) WriteStatsJson(o.StatsJson, outcome, vmm);
         return outcome.ExitCode;
     }
 
     /// <summary>Feeds standard input to the PL011 from a background thread (the guest polls UARTFR.RXFE).</summary>
-    private static void StartConsoleInput(Machine machine)
+    private static void StartConsoleInput(Vmm vmm)
     {
         var input = Console.OpenStandardInput();
         var thread = new Thread(() =>
@@ -140,7 +153,7 @@ public static class RunCommand
             {
                 int n;
                 while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
-                    for (int i = 0; i < n; i++) machine.Uart.Receive(buffer[i]);
+                    for (int i = 0; i < n; i++) vmm.Uart.Receive(buffer[i]);
             }
             catch (IOException) { }
             catch (ObjectDisposedException) { }
@@ -148,9 +161,9 @@ public static class RunCommand
         thread.Start();
     }
 
-    private static void WriteStatsJson(string path, RunOutcome outcome, Machine machine)
+    private static void WriteStatsJson(string path, RunOutcome outcome, Vmm vmm)
     {
-        var cpu0 = machine.Cpus[0];
+        var machine = vmm.Machine;
         var stats = new Dictionary<string, object>
         {
             ["instructions"] = outcome.Instructions,
@@ -162,7 +175,10 @@ public static class RunCommand
             ["tlbFills"] = machine.Cpus.Sum(c => (long)c.TlbFills),
             ["exceptions"] = machine.Cpus.Sum(c => (long)c.ExceptionsTaken),
             ["codePages"] = machine.CpuSystem.CodeCache.PageCount,
-            ["uartBytes"] = machine.Uart.BytesTransmitted,
+            ["uartBytes"] = vmm.Uart.BytesTransmitted,
+            ["policy"] = vmm.Options.Policy.Name,
+            ["features"] = vmm.Vm.Features.ToString(),
+            ["host"] = vmm.Vm.Counters.ToDictionary(),
             ["cacheModel"] = machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem ? "state" : "off",
         };
         if (machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem caches)

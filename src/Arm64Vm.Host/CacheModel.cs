@@ -16,8 +16,9 @@ public static class CacheModel
     };
 
     /// <summary>A memory-system factory for <see cref="MachineConfig.MemorySystemFactory"/>.</summary>
-    public static Func<PhysicalMemoryMap, IMemorySystem> Factory(CacheModelKind kind, int cpus, bool idc = false, bool dic = false, ulong seed = 1) =>
+    public static Func<PhysicalMemoryMap, IMemorySystem> Factory(CacheModelKind kind, int cpus, bool idc = false, bool dic = false,
+        ulong seed = 1, CacheConfig? caches = null) =>
         kind == CacheModelKind.Off
             ? map => new FlatMemorySystem(map)
-            : map => new CacheMemorySystem(map, CacheConfig.CortexA57(cpus) with { Idc = idc, Dic = dic, Seed = seed });
+            : map => new CacheMemorySystem(map, (caches ?? CacheConfig.CortexA57(cpus)) with { Idc = idc, Dic = dic, Seed = seed });
 }

@@ -3,7 +3,7 @@ using Arm64Vm.Memory;
 
 namespace Arm64Vm.Host;
 
-/// <summary>How to build a machine: memory size, CPU count, features and the memory-system implementation.</summary>
+/// <summary>How to build the physical machine: RAM size, CPU count, CPU features and the memory-system implementation.</summary>
 public sealed class MachineConfig
 {
     public ulong MemorySize { get; set; } = VirtBoard.DefaultMemorySize;
@@ -11,6 +11,4 @@ public sealed class MachineConfig
     public CpuFeatures Features { get; set; } = new();
     /// <summary>Builds the memory system over the physical map; default: flat coherent memory (no caches).</summary>
     public Func<PhysicalMemoryMap, IMemorySystem> MemorySystemFactory { get; set; } = map => new FlatMemorySystem(map);
-    /// <summary>Where the UART's output goes (default: standard output).</summary>
-    public Action<byte>? ConsoleOutput { get; set; }
 }

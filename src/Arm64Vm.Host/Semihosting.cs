@@ -16,8 +16,13 @@ public sealed class Semihosting
     public const ulong ApplicationExit = 0x20026;
 
     private readonly Action<byte> _console;
+    private readonly GuestMemory _memory;
 
-    public Semihosting(Action<byte> console) => _console = console;
+    public Semihosting(Action<byte> console, GuestMemory? memory = null)
+    {
+        _console = console;
+        _memory = memory ?? new GuestMemory();
+    }
 
     /// <summary>Set when the guest asked to exit; the value is its exit status.</summary>
     public int? ExitStatus { get; private set; }
@@ -35,13 +40,13 @@ public sealed class Semihosting
             case SysWriteC:
             {
                 Span<byte> c = stackalloc byte[1];
-                if (GuestMemory.TryRead(cpu, arg, c)) _console(c[0]);
+                if (_memory.TryRead(cpu, arg, c)) _console(c[0]);
                 result = 0;
                 break;
             }
             case SysWrite0:
             {
-                var s = GuestMemory.TryReadCString(cpu, arg);
+                var s = _memory.TryReadCString(cpu, arg);
                 if (s != null) foreach (char ch in s) _console((byte)ch);
                 result = 0;
                 break;
@@ -49,10 +54,10 @@ public sealed class Semihosting
             case SysWrite:
             {
                 // {handle, buffer, length}: returns the number of bytes NOT written.
-                if (!GuestMemory.TryReadU64(cpu, arg + 8, out ulong buf) || !GuestMemory.TryReadU64(cpu, arg + 16, out ulong len) || len > 1 << 20)
+                if (!_memory.TryReadU64(cpu, arg + 8, out ulong buf) || !_memory.TryReadU64(cpu, arg + 16, out ulong len) || len > 1 << 20)
                 { result = -1; break; }
                 var data = new byte[len];
-                if (!GuestMemory.TryRead(cpu, buf, data)) { result = (long)len; break; }
+                if (!_memory.TryRead(cpu, buf, data)) { result = (long)len; break; }
                 foreach (var b in data) _console(b);
                 result = 0;
                 break;
@@ -79,8 +84,8 @@ public sealed class Semihosting
             case SysExitExtended:
             {
                 // AArch64: X1 points to {reason, subcode}. Exit status = subcode for ApplicationExit, else 1.
-                GuestMemory.TryReadU64(cpu, arg, out ulong reason);
-                GuestMemory.TryReadU64(cpu, arg + 8, out ulong subcode);
+                _memory.TryReadU64(cpu, arg, out ulong reason);
+                _memory.TryReadU64(cpu, arg + 8, out ulong subcode);
                 ExitStatus = reason == ApplicationExit ? (int)subcode : 1;
                 result = 0;
                 break;

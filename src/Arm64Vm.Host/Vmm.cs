@@ -1,65 +1,128 @@
 using System.Diagnostics;
-using Arm64Vm.Cpu;
+using Arm64Vm.Devices;
 using Arm64Vm.Host.Images;
+using Arm64Vm.Host.Kvm;
+using Arm64Vm.Memory;
 
 namespace Arm64Vm.Host;
 
 /// <summary>
-/// The machine's monitor: loads the images, powers on the boot PE at the entry point, runs the PEs round-robin in
-/// fixed quanta (deterministic), and services what they exit for: PSCI over HVC, semihosting, WFI. A SYSTEM_RESET
-/// resets every PE and reloads the images, as QEMU does.
+/// The user-space VMM above the KVM-like host layer (what QEMU or kvmtool are above KVM): builds the physical machine,
+/// creates the VM with one RAM memslot at QEMU virt's RAM base (IPA = host PA), loads the images through the host's
+/// cacheable path, initialises the vCPUs (vCPU 0 at the entry point, the others powered off until PSCI CPU_ON), runs
+/// them round-robin in fixed quanta (deterministic), serves MMIO exits with its device models (the PL011) and
+/// semihosting, and on a SYSTEM_RESET event reloads the images and re-inits every vCPU, in QEMU's order.
 /// </summary>
-public sealed class Vmm
+public sealed class Vmm : IDisposable
 {
-    /// <summary>Instructions a PE runs before the next one gets its turn.</summary>
+    /// <summary>Instructions a vCPU runs before the next one gets its turn.</summary>
     public const ulong Quantum = 10_000;
 
-    private readonly Machine _machine;
     private readonly IReadOnlyList<LoadedImage> _images;
-    private readonly bool[] _on;
     private readonly Semihosting _semihosting;
     private volatile bool _interrupt;
 
-    public Vmm(Machine machine, IReadOnlyList<LoadedImage> images, Action<byte>? console = null)
+    public Vmm(VmmOptions options, IReadOnlyList<LoadedImage> images)
     {
         if (images.Count == 0) throw new ArgumentException("at least one image is needed", nameof(images));
-        _machine = machine;
+        if (options.MemorySize == 0 || options.MemorySize % Stage2PageTable.PageSize != 0)
+            throw new ArgumentException($"memory size {options.MemorySize} must be a non-zero multiple of 4 KiB");
+        Options = options;
         _images = images;
-        _on = new bool[machine.Cpus.Count];
-        _semihosting = new Semihosting(console ?? (b => machine.Uart.Write(0, 1, b)));
+        ulong pool = Stage2PoolSize(options.MemorySize);
+        Machine = new Machine(new MachineConfig
+        {
+            MemorySize = options.MemorySize + pool,
+            CpuCount = options.Cpus,
+            MemorySystemFactory = CacheModel.Factory(options.CacheModel, options.Cpus, options.EffectiveIdc, options.Dic, options.Seed, options.Caches),
+        });
+        Vm = new Vm(Machine, options.VmFeatures, options.Policy, VirtBoard.RamBase + options.MemorySize, pool);
+        Vm.SetUserMemoryRegion(0, VirtBoard.RamBase, options.MemorySize, VirtBoard.RamBase);
+        for (int i = 0; i < options.Cpus; i++) Vm.CreateVcpu();
+        var console = options.Console ?? DefaultConsole;
+        Uart = new Pl011Uart(console);
+        Devices = new MmioBus();
+        Devices.Add(VirtBoard.UartBase, Pl011Uart.RegionSize, Uart);
+        _semihosting = new Semihosting(console, new GuestMemory(ReadGuestIpa));
     }
 
-    public Machine Machine => _machine;
+    public VmmOptions Options { get; }
+    public Machine Machine { get; }
+    public Vm Vm { get; }
+    public IReadOnlyList<Vcpu> Vcpus => Vm.Vcpus;
+    /// <summary>The guest's PL011 (served through MMIO exits).</summary>
+    public Pl011Uart Uart { get; }
+    /// <summary>The guest-physical device map the VMM serves MMIO exits from.</summary>
+    public MmioBus Devices { get; }
+    public IReadOnlyList<LoadedImage> Images => _images;
 
-    /// <summary>Stop at SYSTEM_RESET instead of rebooting (scenarios want to act between boots).</summary>
+    /// <summary>Stop at SYSTEM_RESET instead of rebooting (scenarios act between boots).</summary>
     public bool StopOnReset { get; set; }
-
-    /// <summary>Called before every instruction when set (slow: single-steps the PEs).</summary>
-    public Action<CpuCore>? BeforeInstruction { get; set; }
-    public Action<CpuCore>? AfterInstruction { get; set; }
-
+    /// <summary>Called before/after every instruction when set (slow: single-steps the vCPUs).</summary>
+    public Action<Arm64Vm.Cpu.CpuCore>? BeforeInstruction { get; set; }
+    public Action<Arm64Vm.Cpu.CpuCore>? AfterInstruction { get; set; }
     public int Resets { get; private set; }
+    /// <summary>MMIO accesses no device answered (reported to the guest as external aborts).</summary>
+    public long UnassignedMmio { get; private set; }
+
+    /// <summary>Host pages for the stage-2 tables of a VM with this much RAM (one level-3 table per 2 MiB, and room above).</summary>
+    public static ulong Stage2PoolSize(ulong guestRam) => (((guestRam + (2UL << 20) - 1) >> 21) + ((guestRam >> 30) + 1) + 16) * Stage2PageTable.PageSize;
+
+    private static readonly Stream StdOut = System.Console.OpenStandardOutput();
+
+    private static void DefaultConsole(byte b)
+    {
+        StdOut.WriteByte(b);
+        if (b == (byte)'\n') StdOut.Flush();
+    }
 
     /// <summary>Asks a running <see cref="Run"/> to stop (thread-safe; used for Ctrl-C).</summary>
     public void Interrupt()
     {
         _interrupt = true;
-        foreach (var cpu in _machine.Cpus) cpu.RequestStop();
+        foreach (var v in Vcpus) v.RequestStop();
     }
 
-    /// <summary>Loads the images and puts PE 0 at the entry point, EL1h, MMU off; the other PEs stay off.</summary>
+    /// <summary>Loads the images and initialises every vCPU: vCPU 0 at the entry point, the others powered off.</summary>
     public void Boot()
     {
-        foreach (var img in _images) _machine.LoadImage(img);
-        _machine.CpuSystem.CodeCache.Clear();
-        for (int i = 0; i < _machine.Cpus.Count; i++)
-        {
-            var cpu = _machine.Cpus[i];
-            cpu.Reset();
-            _on[i] = i == 0;
-        }
-        _machine.Cpus[0].Pc = _images[0].Entry;
+        LoadImages();
+        InitVcpus();
         _semihosting.Reset();
+    }
+
+    /// <summary>QEMU's system reset under KVM: reload the images (host cacheable writes), then KVM_ARM_VCPU_INIT every vCPU.</summary>
+    public void ResetSystem()
+    {
+        Resets++;
+        LoadImages();
+        InitVcpus();
+    }
+
+    /// <summary>Copies every image's segments into guest RAM through the host's cacheable mapping (p_memsz beyond the file zero-filled).</summary>
+    public void LoadImages()
+    {
+        foreach (var image in _images) LoadImage(image);
+    }
+
+    public void LoadImage(LoadedImage image)
+    {
+        foreach (var seg in image.Segments)
+        {
+            ulong size = Math.Max((ulong)seg.Data.Length, seg.MemorySize);
+            if (!Vm.IsGuestRam(seg.Address, size))
+                throw new ImageFormatException(image.File,
+                    $"segment at 0x{seg.Address:X} (+0x{size:X}) lies outside guest RAM 0x{VirtBoard.RamBase:X}-0x{VirtBoard.RamBase + Options.MemorySize - 1:X}");
+            Vm.WriteGuest(seg.Address, seg.Data);
+            if (size > (ulong)seg.Data.Length) Vm.FillGuest(seg.Address + (ulong)seg.Data.Length, size - (ulong)seg.Data.Length, 0);
+        }
+    }
+
+    /// <summary>KVM_ARM_VCPU_INIT on every vCPU (the secondaries with POWER_OFF), PC of vCPU 0 at the first image's entry.</summary>
+    public void InitVcpus()
+    {
+        for (int i = 0; i < Vcpus.Count; i++) Vcpus[i].Init(powerOff: i != 0);
+        Vcpus[0].Pc = _images[0].Entry;
     }
 
     public RunOutcome Run(ulong maxInstructions)
@@ -69,143 +132,110 @@ public sealed class Vmm
         _interrupt = false;
         while (true)
         {
-            ulong done = TotalRetired() - start;
             if (_interrupt) return Outcome(StopReason.Interrupted, 130, "interrupted", start, sw);
-            if (done >= maxInstructions)
+            if (TotalRetired() - start >= maxInstructions)
                 return Outcome(StopReason.InstructionLimit, 3, $"instruction limit reached ({maxInstructions:N0} instructions)", start, sw);
-            bool anyRan = false;
-            bool allIdle = true;
-            for (int i = 0; i < _machine.Cpus.Count; i++)
+            bool anyRan = false, allIdle = true;
+            foreach (var vcpu in Vcpus)
             {
-                if (!_on[i]) continue;
-                var cpu = _machine.Cpus[i];
+                if (vcpu.PoweredOff) continue;
                 ulong left = maxInstructions - (TotalRetired() - start);
                 if (left == 0) break;
-                var exit = RunCpu(cpu, Math.Min(Quantum, left));
                 anyRan = true;
-                var outcome = HandleExit(cpu, i, exit, start, sw, ref allIdle);
+                var exit = RunVcpu(vcpu, Math.Min(Quantum, left));
+                var outcome = HandleExit(vcpu, exit, start, sw, ref allIdle);
                 if (outcome != null) return outcome;
                 if (_interrupt) break;
             }
+            if (_interrupt) continue;
             if (!anyRan) return Outcome(StopReason.Idle, 4, "every CPU is powered off", start, sw);
             if (allIdle) return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
         }
     }
 
-    private CpuExit RunCpu(CpuCore cpu, ulong budget)
+    private VcpuExit RunVcpu(Vcpu vcpu, ulong budget)
     {
-        if (BeforeInstruction == null && AfterInstruction == null) return cpu.Run(budget);
-        CpuExit exit = default;
-        for (ulong n = 0; n < budget; n++)
+        if (BeforeInstruction == null && AfterInstruction == null) return vcpu.Run(budget);
+        ulong done = 0;
+        while (done < budget)
         {
-            BeforeInstruction?.Invoke(cpu);
-            exit = cpu.Run(1);
-            AfterInstruction?.Invoke(cpu);
-            if (exit.Reason != ExitReason.InstructionLimit) return exit;
+            BeforeInstruction?.Invoke(vcpu.Cpu);
+            var exit = vcpu.Run(1);
+            AfterInstruction?.Invoke(vcpu.Cpu);
+            done += exit.Instructions;
+            if (exit.Reason != VcpuExitReason.InstructionLimit) return exit with { Instructions = done };
         }
-        return exit;
+        return new VcpuExit(VcpuExitReason.InstructionLimit, done);
     }
 
-    private RunOutcome? HandleExit(CpuCore cpu, int index, CpuExit exit, ulong start, Stopwatch sw, ref bool allIdle)
+    private RunOutcome? HandleExit(Vcpu vcpu, VcpuExit exit, ulong start, Stopwatch sw, ref bool allIdle)
     {
         switch (exit.Reason)
         {
-            case ExitReason.InstructionLimit:
+            case VcpuExitReason.InstructionLimit:
+            case VcpuExitReason.Interrupted:
                 allIdle = false;
                 return null;
-            case ExitReason.StopRequested:
-                allIdle = false;
+            case VcpuExitReason.Idle:
+            case VcpuExitReason.PoweredOff:
                 return null;
-            case ExitReason.WaitForInterrupt:
-                return null;
-            case ExitReason.Semihosting:
+            case VcpuExitReason.Mmio:
                 allIdle = false;
-                _semihosting.Handle(cpu);
+                ServeMmio(vcpu, exit.Mmio!);
+                return null;
+            case VcpuExitReason.Semihosting:
+                allIdle = false;
+                _semihosting.Handle(vcpu.Cpu);
                 if (_semihosting.ExitStatus is int status)
                     return Outcome(StopReason.SemihostingExit, status, $"guest exited with status {status}", start, sw);
                 return null;
-            case ExitReason.Hypercall:
-                allIdle = false;
-                return HandlePsci(cpu, index, start, sw);
-            case ExitReason.SecureMonitorCall:
-            case ExitReason.TrapToEl2:
-            case ExitReason.Stage2Abort:
-            default:
-                return Outcome(StopReason.GuestError, 1,
-                    $"CPU {index} at PC 0x{cpu.Pc:X}: unhandled exit to EL2: {exit}", start, sw);
-        }
-    }
-
-    private RunOutcome? HandlePsci(CpuCore cpu, int index, ulong start, Stopwatch sw)
-    {
-        uint fn = cpu.W(0);
-        long r;
-        switch (fn)
-        {
-            case Psci.Version: r = (long)Psci.VersionValue; break;
-            case Psci.Features: r = Psci.IsImplemented(cpu.W(1)) ? Psci.Success : Psci.NotSupported; break;
-            case Psci.MigrateInfoType: r = (long)Psci.NoTrustedOs; break;
-            case Psci.SystemOff:
+            case VcpuExitReason.SystemEvent when exit.SystemEvent == SystemEventKind.Shutdown:
                 return Outcome(StopReason.SystemOff, 0, "PSCI SYSTEM_OFF", start, sw);
-            case Psci.SystemReset:
-                Resets++;
-                if (StopOnReset) return Outcome(StopReason.SystemReset, 0, "PSCI SYSTEM_RESET", start, sw);
-                Boot();
+            case VcpuExitReason.SystemEvent:
+                allIdle = false;
+                if (StopOnReset)
+                {
+                    Resets++;
+                    return Outcome(StopReason.SystemReset, 0, "PSCI SYSTEM_RESET", start, sw);
+                }
+                ResetSystem();
                 return null;
-            case Psci.CpuOff:
-                _on[index] = false;
-                cpu.IsHalted = true;
-                return null;
-            case Psci.CpuOn32:
-            case Psci.CpuOn64:
-                r = CpuOn(cpu.X(1), cpu.X(2), cpu.X(3));
-                break;
-            case Psci.AffinityInfo32:
-            case Psci.AffinityInfo64:
-            {
-                int t = FindCpu(cpu.X(1));
-                r = t < 0 ? Psci.InvalidParameters : (_on[t] ? 0 : 1);
-                break;
-            }
-            case Psci.CpuSuspend32:
-            case Psci.CpuSuspend64:
-                r = Psci.Success;   // standby: returns at once (no wake-up sources to wait for)
-                break;
             default:
-                r = Psci.NotSupported;
-                break;
+                return Outcome(StopReason.GuestError, 1, $"vCPU {vcpu.Id} at PC 0x{vcpu.Pc:X}: {exit.Message}", start, sw);
         }
-        cpu.SetX(0, (ulong)r);
-        return null;
     }
 
-    private int FindCpu(ulong mpidr)
+    /// <summary>Dispatches an MMIO exit to the device at its IPA; nothing there → a synchronous external abort for the guest.</summary>
+    private void ServeMmio(Vcpu vcpu, MmioAccess access)
     {
-        for (int i = 0; i < _machine.Cpus.Count; i++)
-            if ((_machine.Cpus[i].SysRegs.Get("MPIDR_EL1") & 0xFF_00FF_FFFFUL) == (mpidr & 0xFF_00FF_FFFFUL)) return i;
-        return -1;
+        var region = Devices.Find(access.Ipa);
+        if (region == null || access.Ipa + (ulong)access.Length > region.Base + region.Size)
+        {
+            UnassignedMmio++;
+            vcpu.FailPendingMmio();
+            return;
+        }
+        ulong offset = access.Ipa - region.Base;
+        if (access.IsWrite) region.Device.Write(offset, access.Length, access.Data);
+        else access.Data = region.Device.Read(offset, access.Length);
     }
 
-    private long CpuOn(ulong targetMpidr, ulong entry, ulong context)
+    private bool ReadGuestIpa(ulong ipa, Span<byte> destination)
     {
-        int t = FindCpu(targetMpidr);
-        if (t < 0) return Psci.InvalidParameters;
-        if (_on[t]) return Psci.AlreadyOn;
-        var target = _machine.Cpus[t];
-        target.Reset();
-        target.Pc = entry;
-        target.SetX(0, context);
-        _on[t] = true;
-        return Psci.Success;
+        if (!Vm.IsGuestRam(ipa, (ulong)destination.Length)) return false;
+        Vm.ReadGuest(ipa, destination);
+        return true;
     }
 
     private ulong TotalRetired()
     {
         ulong n = 0;
-        foreach (var c in _machine.Cpus) n += c.Retired;
+        foreach (var c in Machine.Cpus) n += c.Retired;
         return n;
     }
 
     private RunOutcome Outcome(StopReason reason, int code, string message, ulong start, Stopwatch sw) =>
         new(reason, code, message, TotalRetired() - start, sw.Elapsed, Resets);
+
+    public void Dispose() => Machine.Dispose();
 }

@@ -18,13 +18,17 @@ internal static class GuestRunner
 
     public static string PathOf(string relative) => Path.Combine(RepoRoot, relative);
 
-    public static (string Output, RunOutcome Outcome) Run(string imagePath, ulong maxInstructions)
+    /// <summary>Runs an image the way `arm64vm run` does (VMM on the KVM-like host layer), flat memory unless options say otherwise.</summary>
+    public static (string Output, RunOutcome Outcome) Run(string imagePath, ulong maxInstructions, VmmOptions? options = null)
     {
         var output = new MemoryStream();
-        var config = new MachineConfig { ConsoleOutput = b => output.WriteByte(b) };
-        using var machine = new Machine(config);
+        var o = options ?? new VmmOptions { CacheModel = CacheModelKind.Off };
         var image = ImageLoader.Load(imagePath);
-        var vmm = new Vmm(machine, new[] { image }, b => output.WriteByte(b));
+        using var vmm = new Vmm(new VmmOptions
+        {
+            MemorySize = o.MemorySize, Cpus = o.Cpus, CacheModel = o.CacheModel, Caches = o.Caches, Fwb = o.Fwb, Dic = o.Dic,
+            Idc = o.Idc, Policy = o.Policy, Seed = o.Seed, Console = b => output.WriteByte(b),
+        }, new[] { image });
         vmm.Boot();
         var outcome = vmm.Run(maxInstructions);
         return (Encoding.ASCII.GetString(output.ToArray()), outcome);

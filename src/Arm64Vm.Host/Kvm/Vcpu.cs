@@ -1,0 +1,214 @@
+using Arm64Vm.Cpu;
+
+namespace Arm64Vm.Host.Kvm;
+
+/// <summary>
+/// A vCPU of a <see cref="Vm"/> (KVM_CREATE_VCPU), running on one physical PE of the machine: init/re-init (H1), the
+/// run loop that services exits in the host (stage-2 faults H3-H5, trapped system registers H6, PSCI H8) and returns
+/// to the VMM only for what KVM returns to user space (MMIO H9, system events, errors).
+/// </summary>
+public sealed partial class Vcpu
+{
+    private MmioAccess? _pendingMmio;
+    private volatile bool _stopRequested;
+
+    internal Vcpu(Vm vm, int id, CpuCore cpu)
+    {
+        Vm = vm;
+        Id = id;
+        Cpu = cpu;
+        // Until KVM_ARM_VCPU_INIT the PE is parked: it retires nothing.
+        cpu.IsHalted = true;
+    }
+
+    public Vm Vm { get; }
+    public int Id { get; }
+    /// <summary>The PE this vCPU runs on; its architectural registers are the vCPU's registers.</summary>
+    public CpuCore Cpu { get; }
+    public bool Initialized { get; private set; }
+    /// <summary>vcpu_has_run_once: sticky once the vCPU has entered the guest.</summary>
+    public bool HasRun { get; private set; }
+    /// <summary>Powered off (KVM_ARM_VCPU_POWER_OFF, PSCI CPU_OFF, or a system event): retires no instruction.</summary>
+    public bool PoweredOff { get; private set; }
+    /// <summary>HCR_EL2 the host runs this vCPU with.</summary>
+    public ulong Hcr => Cpu.HcrEl2;
+
+    public ulong Pc { get => Cpu.Pc; set { Cpu.Pc = value; Cpu.NextPc = value; Cpu.InvalidateFetch(); } }
+    public ulong GetX(int r) => Cpu.X(r);
+    public void SetX(int r, ulong value) => Cpu.SetX(r, value);
+
+    /// <summary>Ends a running <see cref="Run"/> after the instruction in flight (thread-safe).</summary>
+    public void RequestStop()
+    {
+        _stopRequested = true;
+        Cpu.RequestStop();
+    }
+
+    /// <summary>
+    /// KVM_ARM_VCPU_INIT (H1). A re-init of a vCPU that has run: without FWB, unmap every RAM memslot from stage 2; with
+    /// FWB, leave stage 2 and invalidate every I-cache. Then HCR_EL2 for the guest and the architectural reset state.
+    /// </summary>
+    public void Init(bool powerOff = false)
+    {
+        bool reinit = HasRun;
+        Vm.Counters.VcpuInits++;
+        Vm.Log(HostEventKind.VcpuInit, Id, 0, 0, detail: reinit ? "re-init" : "first");
+        if (reinit)
+        {
+            if (!Vm.Features.Fwb)
+            {
+                if (Vm.Policy.UnmapOnInit) Vm.UnmapVm(Id);
+                else if (Vm.Policy.FlushOnInit) Vm.FlushVm(Id, "init");
+            }
+            else if (Vm.Policy.IcacheInvalOnInit)
+            {
+                Vm.Host.InvalidateAllIcaches();                              // icache_inval_all_pou
+                Vm.Log(HostEventKind.IcacheInvalidate, Id, 0, 0, detail: "init-all");
+            }
+        }
+        ResetArchitecturalState();
+        Cpu.HcrEl2 = ResetHcr();
+        if ((Cpu.HcrEl2 & Arm64Vm.Cpu.Hcr.TVM) != 0) Vm.Counters.TvmSets++;
+        _pendingMmio = null;
+        PoweredOff = powerOff;
+        Cpu.IsHalted = powerOff;
+        Initialized = true;
+    }
+
+    /// <summary>vcpu_reset_hcr: the traps and controls KVM runs a guest with.</summary>
+    private ulong ResetHcr()
+    {
+        ulong hcr = Arm64Vm.Cpu.Hcr.VM | Arm64Vm.Cpu.Hcr.SWIO | Arm64Vm.Cpu.Hcr.FB | Arm64Vm.Cpu.Hcr.BSU_IS
+                    | Arm64Vm.Cpu.Hcr.PTW | Arm64Vm.Cpu.Hcr.TID2 | Arm64Vm.Cpu.Hcr.TSC | Arm64Vm.Cpu.Hcr.RW;
+        if (Vm.Policy.TrapSetWay) hcr |= Arm64Vm.Cpu.Hcr.TSW;
+        // Without FWB, trap the VM controls until the guest has its MMU and caches on (kvm_toggle_cache).
+        hcr |= Vm.Features.Fwb ? Arm64Vm.Cpu.Hcr.FWB : Arm64Vm.Cpu.Hcr.TVM;
+        return hcr;
+    }
+
+    /// <summary>kvm_reset_vcpu: EL1h, DAIF masked, MMU and caches off, registers zero; stage-2 controls re-applied.</summary>
+    private void ResetArchitecturalState()
+    {
+        Cpu.Reset();
+        Cpu.VtcrEl2 = Vm.Stage2.Vtcr(Vm.Machine.Config.Features.PaBits);
+        Cpu.VttbrEl2 = Vm.Vttbr;
+    }
+
+    /// <summary>
+    /// KVM_RUN: runs the guest until something the VMM must see, or until <paramref name="maxInstructions"/> are retired.
+    /// A pending MMIO read is completed first (H9).
+    /// </summary>
+    public VcpuExit Run(ulong maxInstructions)
+    {
+        if (!Initialized)
+            return new VcpuExit(VcpuExitReason.InternalError, 0) { Message = $"vCPU {Id} was run before KVM_ARM_VCPU_INIT" };
+        if (PoweredOff) return new VcpuExit(VcpuExitReason.PoweredOff, 0);
+        CompletePendingMmio();
+        HasRun = true;
+        _stopRequested = false;
+        ulong start = Cpu.Retired;
+        while (true)
+        {
+            ulong done = Cpu.Retired - start;
+            if (done >= maxInstructions) return new VcpuExit(VcpuExitReason.InstructionLimit, done);
+            if (_stopRequested) return new VcpuExit(VcpuExitReason.Interrupted, done);
+            var exit = Cpu.Run(maxInstructions - done);
+            if (exit.Reason == ExitReason.InstructionLimit) continue;
+            if (exit.Reason == ExitReason.StopRequested) return new VcpuExit(VcpuExitReason.Interrupted, Cpu.Retired - start);
+            Vm.Counters.Exits++;
+            var result = HandleExit(exit);
+            if (result != null) return result with { Instructions = Cpu.Retired - start };
+        }
+    }
+
+    /// <summary>Services one exit in the host; null when the guest can go on.</summary>
+    private VcpuExit? HandleExit(in CpuExit exit)
+    {
+        switch (exit.Reason)
+        {
+            case ExitReason.Stage2Abort:
+            {
+                var outcome = Vm.HandleStage2Abort(this, exit);
+                if (outcome.Resolution == FaultResolution.Exit)
+                {
+                    if (outcome.Exit!.Reason == VcpuExitReason.Mmio) _pendingMmio = outcome.Exit.Mmio;
+                    return outcome.Exit;
+                }
+                return null;
+            }
+            case ExitReason.Hypercall:
+                return HandleSmccc(smc: false);
+            case ExitReason.SecureMonitorCall:
+                return HandleSmccc(smc: true);
+            case ExitReason.TrapToEl2:
+                return HandleTrap(exit);
+            case ExitReason.Semihosting:
+                return new VcpuExit(VcpuExitReason.Semihosting, 0);
+            case ExitReason.WaitForInterrupt:
+                return new VcpuExit(VcpuExitReason.Idle, 0);
+            default:
+                return new VcpuExit(VcpuExitReason.InternalError, 0) { Message = $"unexpected exit {exit}" };
+        }
+    }
+
+    private VcpuExit? HandleTrap(in CpuExit exit)
+    {
+        switch (exit.ExceptionClass)
+        {
+            case ExceptionClass.SysReg64:
+                EmulateSystemRegister(exit.Iss);
+                return null;
+            case ExceptionClass.WfiWfe:
+                SkipInstruction();
+                return new VcpuExit(VcpuExitReason.Idle, 0);
+            default:
+                return new VcpuExit(VcpuExitReason.InternalError, 0)
+                    { Message = $"unhandled trap to EL2 at PC 0x{Cpu.Pc:X}: ESR 0x{exit.Esr:X8}" };
+        }
+    }
+
+    /// <summary>Advances the PC past the instruction that exited (kvm_incr_pc).</summary>
+    internal void SkipInstruction()
+    {
+        Cpu.Pc += 4;
+        Cpu.NextPc = Cpu.Pc;
+    }
+
+    /// <summary>kvm_inject_pabt / kvm_inject_dabt: a synchronous abort taken to the guest's EL1 at the current instruction.</summary>
+    internal void InjectAbort(bool instruction, ulong far, uint fsc, bool write = false)
+    {
+        Vm.Counters.InjectedAborts++;
+        Vm.Log(HostEventKind.InjectAbort, Id, far, 0, detail: instruction ? "instruction" : "data");
+        Cpu.NextPc = Cpu.Pc;
+        if (instruction) Cpu.TakeInstructionAbort(far, fsc);
+        else Cpu.TakeDataAbort(far, fsc, write);
+        Cpu.Pc = Cpu.NextPc;
+    }
+
+    internal void InjectUndefined()
+    {
+        Cpu.NextPc = Cpu.Pc;
+        Cpu.TakeUndefined();
+        Cpu.Pc = Cpu.NextPc;
+    }
+
+    /// <summary>Powers the vCPU off (PSCI CPU_OFF or a system event).</summary>
+    internal void PowerOff()
+    {
+        PoweredOff = true;
+        Cpu.IsHalted = true;
+        Cpu.RequestStop();
+    }
+
+    /// <summary>PSCI CPU_ON on this vCPU: reset with the entry point and context id; stage 2 is left alone (H8).</summary>
+    internal void PowerOn(ulong entry, ulong context)
+    {
+        ulong hcr = Cpu.HcrEl2;
+        ResetArchitecturalState();
+        Cpu.HcrEl2 = hcr;
+        Pc = entry;
+        Cpu.SetX(0, context);
+        PoweredOff = false;
+        Cpu.IsHalted = false;
+    }
+}

@@ -1,0 +1,207 @@
+using Arm64Vm.Cpu;
+
+namespace Arm64Vm.Host.Kvm;
+
+/// <summary>
+/// A virtual machine of the KVM-like host layer (KVM_CREATE_VM): memslots, the host-owned stage-2 tables, its vCPUs,
+/// the host policy, and the event log and counters of every host action. Rule ids (H1..H10) refer to
+/// specs/kvm-host.md. The host runs single-threaded and deterministically: "concurrent" guest activity during a
+/// host operation is modelled by explicit hooks (<see cref="DirtyLogWindow"/>).
+/// </summary>
+public sealed partial class Vm
+{
+    public const ushort DefaultVmid = 1;
+    private readonly List<MemoryRegion> _slots = new();
+    private readonly List<Vcpu> _vcpus = new();
+
+    /// <param name="machine">The physical machine the host runs on.</param>
+    /// <param name="tablePoolPa">Host-physical pages (outside every memslot) for the stage-2 tables.</param>
+    public Vm(Machine machine, VmFeatures features, HostPolicy policy, ulong tablePoolPa, ulong tablePoolSize)
+    {
+        Machine = machine;
+        Features = features;
+        Policy = policy;
+        Counters = new HostCounters();
+        Events = new HostEventLog();
+        Host = new HostMemory(machine.MemorySystem, Counters);
+        if (!machine.Ram.Contains(tablePoolPa, tablePoolSize))
+            throw new ArgumentException($"stage-2 table pool 0x{tablePoolPa:X}+0x{tablePoolSize:X} is not in host RAM");
+        TablePool = (tablePoolPa, tablePoolSize);
+        Stage2 = new Stage2PageTable(Host, tablePoolPa, tablePoolSize, features.IpaBits);
+    }
+
+    public Machine Machine { get; }
+    public VmFeatures Features { get; }
+    public HostPolicy Policy { get; }
+    public HostCounters Counters { get; }
+    public HostEventLog Events { get; }
+    public HostMemory Host { get; }
+    public Stage2PageTable Stage2 { get; }
+    public (ulong Pa, ulong Size) TablePool { get; }
+    public ushort Vmid => DefaultVmid;
+    public ulong Vttbr => Stage2.Root | ((ulong)Vmid << 48);
+    public IReadOnlyList<Vcpu> Vcpus => _vcpus;
+    public IReadOnlyList<MemoryRegion> MemoryRegions => _slots;
+
+    /// <summary>KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2: GetDirtyLog only snapshots; ClearDirtyLog re-protects.</summary>
+    public bool ManualDirtyLogProtect { get; set; }
+
+    /// <summary>
+    /// Stands for the vCPUs that keep running while the VMM harvests the dirty log: invoked once per non-zero bitmap
+    /// word in the window between the two steps of the harvest (tests use it to interleave guest writes).
+    /// </summary>
+    public Action? DirtyLogWindow { get; set; }
+
+    /// <summary>KVM_CREATE_VCPU: vCPU n runs on physical CPU n of the machine.</summary>
+    public Vcpu CreateVcpu()
+    {
+        int id = _vcpus.Count;
+        if (id >= Machine.Cpus.Count) throw new InvalidOperationException($"the machine has only {Machine.Cpus.Count} CPUs");
+        var v = new Vcpu(this, id, Machine.Cpus[id]);
+        _vcpus.Add(v);
+        return v;
+    }
+
+    // ------------------------------------------------------------------ memslots
+
+    /// <summary>
+    /// KVM_SET_USER_MEMORY_REGION: creates, changes the flags of, or (size 0) deletes a memslot. Enabling dirty logging
+    /// write-protects the slot (H7); deleting unmaps it (H2).
+    /// </summary>
+    public MemoryRegion? SetUserMemoryRegion(int slot, ulong ipa, ulong size, ulong hostPa, MemoryRegionFlags flags = MemoryRegionFlags.None)
+    {
+        var existing = _slots.FirstOrDefault(s => s.Slot == slot);
+        if (size == 0)
+        {
+            if (existing == null) throw new ArgumentException($"memslot {slot} does not exist");
+            UnmapRange(existing.Ipa, existing.Size, vcpu: -1);
+            _slots.Remove(existing);
+            return null;
+        }
+        if (existing != null)
+        {
+            if (existing.Ipa != ipa || existing.Size != size || existing.HostPa != hostPa)
+                throw new ArgumentException($"memslot {slot}: only the flags of an existing slot can change");
+            bool startLogging = !existing.Logging && (flags & MemoryRegionFlags.LogDirtyPages) != 0;
+            existing.Flags = flags;
+            if (startLogging) WriteProtectSlot(existing);
+            return existing;
+        }
+        if (((ipa | size | hostPa) & (Stage2PageTable.PageSize - 1)) != 0)
+            throw new ArgumentException($"memslot {slot}: IPA, size and host address must be 4 KiB aligned");
+        if (((ipa + size - 1) >> Features.IpaBits) != 0)
+            throw new ArgumentException($"memslot {slot}: 0x{ipa:X}+0x{size:X} is beyond the {Features.IpaBits}-bit IPA space");
+        if (!Machine.Ram.Contains(hostPa, size))
+            throw new ArgumentException($"memslot {slot}: host pages 0x{hostPa:X}+0x{size:X} are not host RAM");
+        if (hostPa < TablePool.Pa + TablePool.Size && TablePool.Pa < hostPa + size)
+            throw new ArgumentException($"memslot {slot}: host pages overlap the stage-2 table pool");
+        foreach (var s in _slots)
+            if (ipa < s.Ipa + s.Size && s.Ipa < ipa + size)
+                throw new ArgumentException($"memslot {slot} overlaps memslot {s.Slot}");
+        var region = new MemoryRegion(slot, ipa, size, hostPa, flags);
+        _slots.Add(region);
+        if (region.Logging) WriteProtectSlot(region);
+        return region;
+    }
+
+    public MemoryRegion? FindSlot(ulong ipa)
+    {
+        foreach (var s in _slots) if (s.Contains(ipa)) return s;
+        return null;
+    }
+
+    // ------------------------------------------------------------------ the VMM's access to guest memory
+
+    /// <summary>Writes guest RAM through the host's cacheable mapping (the VMM's memcpy): the data may stay dirty in the host's cache.</summary>
+    public void WriteGuest(ulong ipa, ReadOnlySpan<byte> data) => Host.Write(HostAddress(ipa, (ulong)data.Length), data);
+
+    public void FillGuest(ulong ipa, ulong size, byte value) => Host.Fill(HostAddress(ipa, size), size, value);
+
+    /// <summary>Reads guest RAM through the host's cacheable mapping.</summary>
+    public void ReadGuest(ulong ipa, Span<byte> destination) => Host.Read(HostAddress(ipa, (ulong)destination.Length), destination);
+
+    public bool IsGuestRam(ulong ipa, ulong size)
+    {
+        var s = FindSlot(ipa);
+        return s != null && size <= s.Size - (ipa - s.Ipa);
+    }
+
+    private ulong HostAddress(ulong ipa, ulong size)
+    {
+        var s = FindSlot(ipa);
+        if (s == null || size > s.Size - (ipa - s.Ipa))
+            throw new ArgumentOutOfRangeException(nameof(ipa), $"0x{ipa:X}+0x{size:X} is not guest RAM");
+        return s.ToHostPa(ipa);
+    }
+
+    // ------------------------------------------------------------------ stage-2 maintenance shared by the rules
+
+    internal void Log(HostEventKind kind, int vcpu, ulong address, ulong size, long lines = 0, string detail = "") =>
+        Events.Add(kind, vcpu, address, size, lines, detail);
+
+    /// <summary>TLBI IPAS2E1IS + DSB for one page (reaches every PE running this VMID).</summary>
+    internal void TlbiIpa(ulong ipa, int vcpu, bool innerShareable = true)
+    {
+        var cpu = _vcpus.Count > 0 ? _vcpus[vcpu < 0 ? 0 : vcpu].Cpu : Machine.Cpus[0];
+        cpu.TlbiIpas2e1(ipa, innerShareable);
+        Counters.Tlbis++;
+        Log(HostEventKind.Tlbi, vcpu, ipa, Stage2PageTable.PageSize, detail: innerShareable ? "ipa-is" : "ipa");
+    }
+
+    /// <summary>TLBI VMALLS12E1IS + DSB: every translation of this VMID on every PE.</summary>
+    internal void TlbiVmid(int vcpu)
+    {
+        var cpu = _vcpus.Count > 0 ? _vcpus[vcpu < 0 ? 0 : vcpu].Cpu : Machine.Cpus[0];
+        cpu.TlbiVmalls12e1(innerShareable: true);
+        Counters.Tlbis++;
+        Log(HostEventKind.Tlbi, vcpu, 0, 0, detail: "vmid-is");
+    }
+
+    /// <summary>
+    /// H2 (stage2_unmap_walker): for each valid leaf in the range, clear it, TLBI by IPA, then — when the old leaf was
+    /// cacheable and the VM has no FWB — clean+invalidate its page to PoC.
+    /// </summary>
+    public void UnmapRange(ulong ipa, ulong size, int vcpu)
+    {
+        foreach (var leaf in Stage2.Leaves(ipa, size))
+        {
+            Stage2.UnmapPage(leaf.Ipa);
+            Counters.PagesUnmapped++;
+            Log(HostEventKind.Unmap, vcpu, leaf.Ipa, Stage2PageTable.PageSize, detail: leaf.Permissions.ToString());
+            TlbiIpa(leaf.Ipa, vcpu);
+            if (leaf.Cacheable(Features.Fwb) && !Features.Fwb)
+            {
+                long lines = Host.CleanInvalidateToPoc(leaf.Pa, Stage2PageTable.PageSize);
+                Log(HostEventKind.CleanInvalidate, vcpu, leaf.Ipa, Stage2PageTable.PageSize, lines, "unmap");
+            }
+        }
+    }
+
+    /// <summary>stage2_unmap_vm: unmaps every RAM memslot (H1 re-init without FWB).</summary>
+    public void UnmapVm(int vcpu)
+    {
+        foreach (var s in _slots) UnmapRange(s.Ipa, s.Size, vcpu);
+    }
+
+    /// <summary>
+    /// stage2_flush_vm (H6, and the eager-flush ablation of H1): cleans+invalidates to PoC every mapped cacheable page of
+    /// every memslot; nothing to do with FWB.
+    /// </summary>
+    public void FlushVm(int vcpu, string why)
+    {
+        Counters.VmFlushes++;
+        long lines = 0;
+        ulong pages = 0;
+        if (!Features.Fwb)
+        {
+            foreach (var s in _slots)
+                foreach (var leaf in Stage2.Leaves(s.Ipa, s.Size))
+                {
+                    if (!leaf.Cacheable(fwb: false)) continue;
+                    lines += Host.CleanInvalidateToPoc(leaf.Pa, Stage2PageTable.PageSize);
+                    pages++;
+                }
+        }
+        Log(HostEventKind.VmFlush, vcpu, 0, pages * Stage2PageTable.PageSize, lines, why);
+    }
+}

@@ -1,0 +1,32 @@
+using Arm64Vm.Host.Kvm;
+using Arm64Vm.Memory.Caches;
+
+namespace Arm64Vm.Host;
+
+/// <summary>Everything that selects a machine and an experiment for <see cref="Vmm"/> (the `arm64vm run` options).</summary>
+public sealed class VmmOptions
+{
+    /// <summary>Guest RAM at IPA 0x4000_0000 (memslot 0).</summary>
+    public ulong MemorySize { get; init; } = VirtBoard.DefaultMemorySize;
+    public int Cpus { get; init; } = 1;
+    public CacheModelKind CacheModel { get; init; } = CacheModelKind.State;
+    /// <summary>Cache geometry; null = the built-in Cortex-A57-like configuration.</summary>
+    public CacheConfig? Caches { get; init; }
+    public bool Fwb { get; init; }
+    public bool Dic { get; init; }
+    public bool Idc { get; init; }
+
+    /// <summary>
+    /// CTR_EL0.IDC as the machine has it: FEAT_S2FWB requires CLIDR_EL1.{LoUU, LoUIS} = 0 (no data-cache level needs
+    /// cleaning for instruction fetches to see data writes), which the model presents as IDC = 1; Linux relies on it
+    /// ("FWB implies IDC") when it skips every data-cache clean for FWB guests.
+    /// </summary>
+    public bool EffectiveIdc => Idc || Fwb;
+    public HostPolicy Policy { get; init; } = HostPolicy.Kvm;
+    /// <summary>Seed of the caches' pseudo-random replacement.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Where the guest's UART and semihosting output goes (default: standard output).</summary>
+    public Action<byte>? Console { get; init; }
+
+    public VmFeatures VmFeatures => new() { Fwb = Fwb, Dic = Dic, Idc = EffectiveIdc };
+}
