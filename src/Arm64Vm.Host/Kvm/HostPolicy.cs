@@ -20,6 +20,8 @@ public sealed record HostPolicy
     public bool IcacheInvalOnInit { get; init; } = true;
     /// <summary>H6: trap set/way maintenance (HCR_EL2.TSW) and turn it into whole-VM flushes.</summary>
     public bool TrapSetWay { get; init; } = true;
+    /// <summary>H6 (kvm_toggle_cache): flush the whole VM when a trapped SCTLR_EL1 write turns MMU+caches on or off.</summary>
+    public bool ToggleFlush { get; init; } = true;
     /// <summary>Ablation of H7: write-protect the dirty pages before harvesting (fetch-and-zero) their bits.</summary>
     public bool DirtyLogProtectBeforeHarvest { get; init; }
 
@@ -30,11 +32,12 @@ public sealed record HostPolicy
     public static readonly HostPolicy NoIcacheInvalOnExec = new() { Name = "no-icache-inval-on-exec", IcacheInvalOnExec = false };
     public static readonly HostPolicy NoIcacheInvalOnInit = new() { Name = "no-icache-inval-on-init", IcacheInvalOnInit = false };
     public static readonly HostPolicy NoSetWayTrap = new() { Name = "no-set-way-trap", TrapSetWay = false };
+    public static readonly HostPolicy NoToggleFlush = new() { Name = "no-toggle-flush", ToggleFlush = false };
     public static readonly HostPolicy DirtyLogProtectBeforeHarvestPolicy = new() { Name = "dirty-log-protect-before-harvest", DirtyLogProtectBeforeHarvest = true };
 
     public static IReadOnlyList<HostPolicy> All { get; } = new[]
     {
-        Kvm, NoUnmapOnInit, EagerFlushOnInit, NoCmoOnFault, NoIcacheInvalOnExec, NoIcacheInvalOnInit, NoSetWayTrap, DirtyLogProtectBeforeHarvestPolicy,
+        Kvm, NoUnmapOnInit, EagerFlushOnInit, NoCmoOnFault, NoIcacheInvalOnExec, NoIcacheInvalOnInit, NoSetWayTrap, NoToggleFlush, DirtyLogProtectBeforeHarvestPolicy,
     };
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);

@@ -79,7 +79,7 @@ public sealed partial class Vcpu
     private void ToggleCache(bool wasEnabled)
     {
         bool nowEnabled = CacheEnabled;
-        if (nowEnabled != wasEnabled) Vm.FlushVm(Id, nowEnabled ? "toggle-on" : "toggle-off");
+        if (nowEnabled != wasEnabled && Vm.Policy.ToggleFlush) Vm.FlushVm(Id, nowEnabled ? "toggle-on" : "toggle-off");
         if (nowEnabled) SetTvm(false);
     }
 
