@@ -15,6 +15,9 @@ public sealed class SystemRegisterFile
         _values = new ulong[SystemRegisterTable.All.Count];
     }
 
+    internal void CopyTo(ulong[] destination) => _values.CopyTo(destination, 0);
+    internal void CopyFrom(ulong[] source) => source.CopyTo(_values, 0);
+
     public void Reset()
     {
         foreach (var def in SystemRegisterTable.All) _values[def.Slot] = def.Reset;

@@ -23,8 +23,8 @@ public sealed partial class Vcpu
 
     public Vm Vm { get; }
     public int Id { get; }
-    /// <summary>The PE this vCPU runs on; its architectural registers are the vCPU's registers.</summary>
-    public CpuCore Cpu { get; }
+    /// <summary>The PE this vCPU is loaded on; its architectural registers are the vCPU's registers.</summary>
+    public CpuCore Cpu { get; private set; }
     public bool Initialized { get; private set; }
     /// <summary>vcpu_has_run_once: sticky once the vCPU has entered the guest.</summary>
     public bool HasRun { get; private set; }
@@ -92,14 +92,19 @@ public sealed partial class Vcpu
         Cpu.Reset();
         Cpu.VtcrEl2 = Vm.Stage2.Vtcr(Vm.Machine.Config.Features.PaBits);
         Cpu.VttbrEl2 = Vm.Vttbr;
+        Cpu.VmpidrEl2 = 0x8000_0000UL | (uint)Id;          // reset_mpidr: MPIDR_EL1 follows the vCPU, not the PE
     }
 
     /// <summary>
     /// KVM_RUN: runs the guest until something the VMM must see, or until <paramref name="maxInstructions"/> are retired.
     /// A pending MMIO read is completed first (H9).
     /// </summary>
-    public VcpuExit Run(ulong maxInstructions)
+    public VcpuExit Run(ulong maxInstructions) => Run(maxInstructions, Cpu.Index);
+
+    /// <summary>KVM_RUN on a chosen physical CPU: the vCPU is first loaded there (H10).</summary>
+    public VcpuExit Run(ulong maxInstructions, int physicalCpu)
     {
+        Load(physicalCpu);
         if (!Initialized)
             return new VcpuExit(VcpuExitReason.InternalError, 0) { Message = $"vCPU {Id} was run before KVM_ARM_VCPU_INIT" };
         if (PoweredOff) return new VcpuExit(VcpuExitReason.PoweredOff, 0);

@@ -13,6 +13,8 @@ public sealed partial class Vm
     public const ushort DefaultVmid = 1;
     private readonly List<MemoryRegion> _slots = new();
     private readonly List<Vcpu> _vcpus = new();
+    private readonly Vcpu?[] _loaded;
+    private readonly int[] _lastRan;
 
     /// <param name="machine">The physical machine the host runs on.</param>
     /// <param name="tablePoolPa">Host-physical pages (outside every memslot) for the stage-2 tables.</param>
@@ -28,7 +30,15 @@ public sealed partial class Vm
             throw new ArgumentException($"stage-2 table pool 0x{tablePoolPa:X}+0x{tablePoolSize:X} is not in host RAM");
         TablePool = (tablePoolPa, tablePoolSize);
         Stage2 = new Stage2PageTable(Host, tablePoolPa, tablePoolSize, features.IpaBits);
+        _loaded = new Vcpu?[machine.Cpus.Count];
+        _lastRan = Enumerable.Repeat(-1, machine.Cpus.Count).ToArray();  // kvm_init_stage2_mmu: last_vcpu_ran = -1
     }
+
+    internal Vcpu? LoadedOn(int physicalCpu) => _loaded[physicalCpu];
+    internal void SetLoaded(int physicalCpu, Vcpu? vcpu) => _loaded[physicalCpu] = vcpu;
+    /// <summary>The id of the last vCPU of this VM that ran on a physical CPU (mmu->last_vcpu_ran), -1 if none.</summary>
+    public int LastRan(int physicalCpu) => _lastRan[physicalCpu];
+    internal void SetLastRan(int physicalCpu, int vcpu) => _lastRan[physicalCpu] = vcpu;
 
     public Machine Machine { get; }
     public VmFeatures Features { get; }
@@ -59,6 +69,7 @@ public sealed partial class Vm
         if (id >= Machine.Cpus.Count) throw new InvalidOperationException($"the machine has only {Machine.Cpus.Count} CPUs");
         var v = new Vcpu(this, id, Machine.Cpus[id]);
         _vcpus.Add(v);
+        _loaded[id] = v;
         return v;
     }
 
