@@ -116,7 +116,7 @@ public static class RunCommand
             try { traceWriter = new StreamWriter(o.Trace); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             { throw new UsageException($"--trace: cannot write {o.Trace}: {ex.Message}"); }
-            tracer = new InstructionTracer(traceWriter);
+            tracer = new InstructionTracer(traceWriter, vmm.PeekInstruction);
             vmm.BeforeInstruction = tracer.Before;
             vmm.AfterInstruction = tracer.After;
         }

@@ -220,6 +220,14 @@ public sealed class Vmm : IDisposable
         else access.Data = region.Device.Read(offset, access.Length);
     }
 
+    /// <summary>The instruction word at a vCPU's PC as the VMM sees it (stage 1 of the PE, then the memslots): for traces.</summary>
+    public uint? PeekInstruction(Arm64Vm.Cpu.CpuCore cpu, ulong pc)
+    {
+        Span<byte> b = stackalloc byte[4];
+        if (!cpu.TryTranslateStage1NoFault(pc, AccessKind.Fetch, cpu.El, out ulong ipa) || !ReadGuestIpa(ipa, b)) return null;
+        return BitConverter.ToUInt32(b);
+    }
+
     private bool ReadGuestIpa(ulong ipa, Span<byte> destination)
     {
         if (!Vm.IsGuestRam(ipa, (ulong)destination.Length)) return false;

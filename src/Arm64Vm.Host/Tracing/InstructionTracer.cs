@@ -17,7 +17,15 @@ public sealed class InstructionTracer : IDisposable
     private bool _haveWord;
     private readonly StringBuilder _line = new();
 
-    public InstructionTracer(TextWriter output) => _out = output;
+    private readonly Func<CpuCore, ulong, uint?>? _peek;
+
+    /// <param name="peek">How to read the instruction word at a PC when the PE's own translation cannot (e.g. the VMM
+    /// resolving the stage-1 output through its memslots before stage 2 maps the page); null = the PE's view only.</param>
+    public InstructionTracer(TextWriter output, Func<CpuCore, ulong, uint?>? peek = null)
+    {
+        _out = output;
+        _peek = peek;
+    }
 
     public long Lines { get; private set; }
 
@@ -29,6 +37,11 @@ public sealed class InstructionTracer : IDisposable
         _before[33] = (ulong)cpu.El;
         _pc = cpu.Pc;
         _haveWord = cpu.TryPeekInstruction(_pc, out _word);
+        if (!_haveWord && _peek?.Invoke(cpu, _pc) is uint w)
+        {
+            _word = w;
+            _haveWord = true;
+        }
     }
 
     public void After(CpuCore cpu)
