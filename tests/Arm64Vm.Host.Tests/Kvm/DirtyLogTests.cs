@@ -88,7 +88,11 @@ public class DirtyLogTests
     }
 
     /// <summary>One migration round: guest writes, then a harvest during which the guest writes more (the window).</summary>
-    public sealed record Round((int Page, ulong Value)[] Before, (int Page, ulong Value)[] InWindow);
+    public sealed record Round((int Page, ulong Value)[] Before, (int Page, ulong Value)[] InWindow)
+    {
+        public override string ToString() =>
+            $"Round(before [{string.Join(", ", Before.Select(w => $"p{w.Page}={w.Value}"))}], window [{string.Join(", ", InWindow.Select(w => $"p{w.Page}={w.Value}"))}])";
+    }
 
     private const int PageCount = 4;
 
@@ -96,7 +100,21 @@ public class DirtyLogTests
         Gen.ArrayOf(Gen.Zip(Gen.Choose(0, PageCount - 1), Gen.Choose(1, int.MaxValue).Select(v => (ulong)v))
             .Select(t => (t.Item1, t.Item2)));
 
-    private static Arbitrary<Round[]> Rounds => Gen.ArrayOf(Gen.Zip(Writes, Writes).Select(t => new Round(t.Item1, t.Item2))).ToArbitrary();
+    /// <summary>Shrinks by dropping a round, or one write of a round, so a failure reports a minimal schedule.</summary>
+    private static IEnumerable<Round[]> Shrink(Round[] rounds)
+    {
+        for (int i = 0; i < rounds.Length; i++) yield return rounds.Where((_, j) => j != i).ToArray();
+        for (int i = 0; i < rounds.Length; i++)
+        {
+            var r = rounds[i];
+            for (int k = 0; k < r.Before.Length; k++)
+                yield return rounds.Select((x, j) => j != i ? x : r with { Before = r.Before.Where((_, m) => m != k).ToArray() }).ToArray();
+            for (int k = 0; k < r.InWindow.Length; k++)
+                yield return rounds.Select((x, j) => j != i ? x : r with { InWindow = r.InWindow.Where((_, m) => m != k).ToArray() }).ToArray();
+        }
+    }
+
+    private static Arbitrary<Round[]> Rounds => Arb.From(Gen.ArrayOf(Gen.Zip(Writes, Writes).Select(t => new Round(t.Item1, t.Item2))), Shrink);
 
     /// <summary>
     /// Pre-copy migration: copy everything, then per round copy the pages GetDirtyLog reports, and a last round with
