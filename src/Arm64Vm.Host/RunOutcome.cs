@@ -15,6 +15,8 @@ public enum StopReason
     Idle,
     /// <summary>PSCI SYSTEM_RESET when the caller asked to stop there instead of rebooting.</summary>
     SystemReset,
+    /// <summary>A forwarded hypercall the caller asked to stop at (<see cref="Vmm.OnHypercall"/> returned true).</summary>
+    Hypercall,
     /// <summary>Something the host cannot emulate (reported with a message).</summary>
     GuestError,
 }

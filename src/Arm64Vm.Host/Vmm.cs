@@ -62,6 +62,13 @@ public sealed class Vmm : IDisposable
     public Action<Arm64Vm.Cpu.CpuCore>? BeforeInstruction { get; set; }
     public Action<Arm64Vm.Cpu.CpuCore>? AfterInstruction { get; set; }
     public int Resets { get; private set; }
+
+    /// <summary>
+    /// Serves hypercalls the host forwards (set <see cref="Vm.ForwardUnknownHypercalls"/>): called with the vCPU (X0 =
+    /// function id, X1.. = arguments); it writes results into the vCPU's registers and returns true to stop the run
+    /// (StopReason.Hypercall). Without a handler a forwarded call returns NOT_SUPPORTED.
+    /// </summary>
+    public Func<Vcpu, bool>? OnHypercall { get; set; }
     /// <summary>MMIO accesses no device answered (reported to the guest as external aborts).</summary>
     public long UnassignedMmio { get; private set; }
 
@@ -189,6 +196,16 @@ public sealed class Vmm : IDisposable
                 if (_semihosting.ExitStatus is int status)
                     return Outcome(StopReason.SemihostingExit, status, $"guest exited with status {status}", start, sw);
                 return null;
+            case VcpuExitReason.Hypercall:
+                allIdle = false;
+                if (OnHypercall == null)
+                {
+                    vcpu.SetX(0, unchecked((ulong)Psci.NotSupported));
+                    return null;
+                }
+                return OnHypercall(vcpu)
+                    ? Outcome(StopReason.Hypercall, 0, $"hypercall 0x{exit.HypercallFunction:X8}", start, sw)
+                    : null;
             case VcpuExitReason.SystemEvent when exit.SystemEvent == SystemEventKind.Shutdown:
                 return Outcome(StopReason.SystemOff, 0, "PSCI SYSTEM_OFF", start, sw);
             case VcpuExitReason.SystemEvent:

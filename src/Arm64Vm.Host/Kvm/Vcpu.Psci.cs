@@ -59,6 +59,8 @@ public sealed partial class Vcpu
                 r = Psci.Success;       // standby returns at once: there is no wake-up source to wait for
                 break;
             default:
+                if (Vm.ForwardUnknownHypercalls)
+                    return new VcpuExit(VcpuExitReason.Hypercall, 0) { HypercallFunction = fn };
                 r = Psci.NotSupported;  // SMCCC_RET_NOT_SUPPORTED
                 break;
         }

@@ -9,6 +9,12 @@ public enum VcpuExitReason
     Mmio,
     /// <summary>KVM_EXIT_SYSTEM_EVENT: PSCI SYSTEM_OFF or SYSTEM_RESET.</summary>
     SystemEvent,
+    /// <summary>
+    /// KVM_EXIT_HYPERCALL: an SMCCC call the host does not implement, forwarded because
+    /// <see cref="Vm.ForwardUnknownHypercalls"/> is set (KVM's user-space SMCCC filter). The VMM writes X0 (and more
+    /// results if it likes) before the next Run; the PC is already past the HVC.
+    /// </summary>
+    Hypercall,
     /// <summary>Semihosting call (HLT #0xF000), an emulator extension served by the VMM (KVM has none).</summary>
     Semihosting,
     /// <summary>WFI/WFE with nothing that could wake the vCPU (there is no interrupt source yet).</summary>
@@ -44,12 +50,15 @@ public sealed record VcpuExit(VcpuExitReason Reason, ulong Instructions)
 {
     public MmioAccess? Mmio { get; init; }
     public SystemEventKind SystemEvent { get; init; }
+    /// <summary>For <see cref="VcpuExitReason.Hypercall"/>: the SMCCC function id (W0).</summary>
+    public uint HypercallFunction { get; init; }
     public string Message { get; init; } = "";
 
     public override string ToString() => Reason switch
     {
         VcpuExitReason.Mmio => $"Mmio {(Mmio!.IsWrite ? "write" : "read")} 0x{Mmio.Ipa:X}/{Mmio.Length}",
         VcpuExitReason.SystemEvent => $"SystemEvent {SystemEvent}",
+        VcpuExitReason.Hypercall => $"Hypercall 0x{HypercallFunction:X8}",
         VcpuExitReason.InternalError => $"InternalError: {Message}",
         _ => Reason.ToString(),
     };

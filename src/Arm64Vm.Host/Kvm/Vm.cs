@@ -53,6 +53,12 @@ public sealed partial class Vm
     public IReadOnlyList<Vcpu> Vcpus => _vcpus;
     public IReadOnlyList<MemoryRegion> MemoryRegions => _slots;
 
+    /// <summary>
+    /// Forward SMCCC calls the host does not implement to the VMM as <see cref="VcpuExitReason.Hypercall"/> exits
+    /// (KVM_ARM_VM_SMCCC_FILTER with FWD_TO_USER); off, they return NOT_SUPPORTED in X0 as KVM does by default.
+    /// </summary>
+    public bool ForwardUnknownHypercalls { get; set; }
+
     /// <summary>KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2: GetDirtyLog only snapshots; ClearDirtyLog re-protects.</summary>
     public bool ManualDirtyLogProtect { get; set; }
 

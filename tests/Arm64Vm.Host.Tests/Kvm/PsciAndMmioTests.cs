@@ -128,4 +128,25 @@ public class PsciAndMmioTests
         Assert.Equal(0x0A00_0000UL, rig.Vcpu.Cpu.SysRegs.FarEl1);
         Assert.Equal(1, rig.Vmm.UnassignedMmio);
     }
+
+    [Fact]
+    public void H8_UnknownSmcccCallsReturnNotSupportedOrAreForwardedToTheVmm()
+    {
+        var program = Concat(Mov(0, 0xC600_0042), Mov(1, 7), new[] { Hvc(), 0xAA0003F4u /* MOV X20, X0 */ }, SystemOff());
+        using (var rig = new KvmRig(program))
+        {
+            Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
+            Assert.Equal(ulong.MaxValue, rig.Vcpu.GetX(20));            // SMCCC_RET_NOT_SUPPORTED (-1)
+        }
+        using (var rig = new KvmRig(program))
+        {
+            rig.Vm.ForwardUnknownHypercalls = true;
+            uint seen = 0;
+            rig.Vmm.OnHypercall = v => { seen = (uint)v.GetX(0); v.SetX(0, v.GetX(1) * 6); return true; };
+            Assert.Equal(StopReason.Hypercall, rig.Run().Reason);
+            Assert.Equal(0xC600_0042u, seen);
+            Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
+            Assert.Equal(42UL, rig.Vcpu.GetX(20));
+        }
+    }
 }
