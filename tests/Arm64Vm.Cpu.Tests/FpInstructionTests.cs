@@ -327,6 +327,59 @@ public class FpInstructionTests
         }
     }
 
+    /// <summary>
+    /// The FP/SIMD enable check is cached per CPACR_EL1 value: an MSR to CPACR_EL1, a host write of it, a change of
+    /// EL (FPEN = 01 enables EL1 only) and a reset must all be seen by the very next FP instruction.
+    /// </summary>
+    [Fact]
+    public void EnableCheckFollowsEveryCpacrAndElChange()
+    {
+        using var h = Machine();
+        var c = h.Cpu;
+        const uint fadd = 0x1e222820;          // fadd s0, s1, s2
+        c.SetX(1, 3UL << 20);
+        // fadd; msr cpacr_el1, xzr; fadd (traps, EC 0x07, at the third word)
+        h.Load(CpuHarness.CodeBase, fadd, 0xD518105F, fadd);
+        c.Pc = CpuHarness.CodeBase;
+        c.Run(3);
+        Assert.Equal(0x07UL, c.SysRegs.EsrEl1 >> 26);
+        Assert.Equal(CpuHarness.CodeBase + 8, c.SysRegs.ElrEl1);
+        Assert.Equal(0UL, c.SysRegs.CpacrEl1);
+
+        // msr cpacr_el1, x1 (FPEN = 11); fadd: runs.
+        long before = (long)c.ExceptionsTaken;
+        h.Load(CpuHarness.CodeBase, 0xD5181041, fadd);
+        c.Pc = CpuHarness.CodeBase;
+        c.Run(2);
+        Assert.Equal(before, (long)c.ExceptionsTaken);
+        Assert.Equal(CpuHarness.CodeBase + 8, c.Pc);
+
+        // FPEN = 01: EL1 runs, EL0 traps; the host's write of CPACR_EL1 takes effect at once.
+        c.SysRegs.CpacrEl1 = 1UL << 20;
+        h.Load(CpuHarness.CodeBase, fadd);
+        c.Pc = CpuHarness.CodeBase;
+        c.Run(1);
+        Assert.Equal(before, (long)c.ExceptionsTaken);
+        c.El = 0;
+        c.Pc = CpuHarness.CodeBase;
+        c.Run(1);
+        Assert.Equal(before + 1, (long)c.ExceptionsTaken);
+        Assert.Equal(0x07UL, c.SysRegs.EsrEl1 >> 26);
+
+        // A reset brings CPACR_EL1 back to 0: FP traps at EL1 again.
+        c.Reset();
+        c.SysRegs.VbarEl1 = CpuHarness.VectorBase;
+        c.Pc = CpuHarness.CodeBase;
+        c.Run(1);
+        Assert.Equal(0x07UL, c.SysRegs.EsrEl1 >> 26);
+        c.SysRegs.Set("CPACR_EL1", 3UL << 20);
+        ulong taken = c.ExceptionsTaken;
+        c.El = 1;
+        c.Pc = CpuHarness.CodeBase;
+        c.Run(1);
+        Assert.Equal(taken, c.ExceptionsTaken);
+    }
+
     /// <summary>Random words of the SIMD&amp;FP data-processing space (op0 = x111) with random V registers and FPCR.</summary>
     [Fact]
     public void RandomFpWordsNeverThrow()

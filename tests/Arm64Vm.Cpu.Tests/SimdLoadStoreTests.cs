@@ -226,6 +226,63 @@ public class SimdLoadStoreTests
         Assert.Equal(0x21UL, h.Cpu.SysRegs.EsrEl1 & 0x3F);
     }
 
+    /// <summary>
+    /// A Q-register access is one 16-byte Mem[] access (made as two 8-byte pieces): on Device memory it must be
+    /// 16-byte aligned, so an 8-byte aligned LDR/STR/LDP/STP Q takes an Alignment fault (DFSC 0x21, FAR = the
+    /// address) with nothing loaded or stored (Arm ARM B2.5.2; AArch64.TranslateAddress with wasaligned FALSE).
+    /// </summary>
+    [Fact]
+    public void UnalignedQAccessesToDeviceMemoryTakeAlignmentFaults()
+    {
+        using var h = NewHarness(normalMemory: false);   // MMU off, HCR_EL2.DC = 0: data is Device-nGnRnE
+        FillPattern(h);
+        for (int i = 0; i < 8; i++) SetV(h.Cpu, i, Ones, Ones);
+        foreach (uint word in new uint[]
+                 {
+                     0x3DC00005, // ldr q5, [x0]
+                     0x3D800005, // str q5, [x0]
+                     0xAD401C06, // ldp q6, q7, [x0]
+                     0xAD011C06, // stp q6, q7, [x0, #32]
+                     0x3CC01005, // ldur q5, [x0, #1]
+                 })
+        {
+            ulong va = D + 0x208;
+            h.Cpu.SetX(0, va);
+            ulong far = word == 0xAD011C06 ? va + 32 : word == 0x3CC01005 ? va + 1 : va;
+            Step(h, word);
+            Assert.True(h.Cpu.SysRegs.EsrEl1 >> 26 == 0x25, $"0x{word:X8}: ESR 0x{h.Cpu.SysRegs.EsrEl1:X}");
+            Assert.Equal(0x21UL, h.Cpu.SysRegs.EsrEl1 & 0x3F);
+            Assert.Equal(far, h.Cpu.SysRegs.FarEl1);
+            Assert.Equal(CpuHarness.CodeBase, h.Cpu.SysRegs.ElrEl1);
+        }
+        for (int i = 5; i < 8; i++) AssertV(h.Cpu, i, Ones, Ones);
+        for (ulong off = 0x200; off < 0x260; off += 8) Assert.Equal(PatLe(off, 8), h.Ram.ReadRaw(D + off, 8));
+
+        // 16-byte aligned Q accesses, and 8-byte elements at an 8-byte aligned address, are fine on Device memory.
+        h.Cpu.SetX(0, D + 0x200);
+        h.Run(0x3DC00405,  // ldr q5, [x0, #16]
+              0xAD011C06); // stp q6, q7, [x0, #32]
+        AssertClean(h);
+        AssertV(h.Cpu, 5, PatLe(0x210, 8), PatLe(0x218, 8));
+        Assert.Equal(Ones, h.Ram.ReadRaw(D + 0x238, 8));
+        h.Cpu.SetX(0, D + 0x108);
+        h.Run(0x4C407C03); // ld1 {v3.2d}, [x0]
+        AssertClean(h);
+        AssertV(h.Cpu, 3, PatLe(0x108, 8), PatLe(0x110, 8));
+    }
+
+    [Fact]
+    public void UnalignedQAccessesToNormalMemoryNeedNoAlignment()
+    {
+        using var h = Setup();                            // Normal memory (HCR_EL2.DC = 1), SCTLR_EL1.A = 0
+        h.Cpu.SetX(0, D + 0x208);
+        h.Run(0x3DC00005,  // ldr q5, [x0]
+              0x3CC01004); // ldur q4, [x0, #1]
+        AssertClean(h);
+        AssertV(h.Cpu, 5, PatLe(0x208, 8), PatLe(0x210, 8));
+        AssertV(h.Cpu, 4, PatLe(0x209, 8), PatLe(0x211, 8));
+    }
+
     [Fact]
     public void MisalignedSpBaseFaultsWhenSctlrSaIsSet()
     {

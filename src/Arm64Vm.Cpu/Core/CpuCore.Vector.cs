@@ -50,11 +50,28 @@ public sealed partial class CpuCore
     public void SetB(int v, byte value) => Vr[v] = Vector128.CreateScalar(value).AsByte();
 
     /// <summary>
-    /// CheckFPAdvSIMDEnabled64() (Arm ARM J1): CPACR_EL1.FPEN 0b01 traps EL0 only, 0bx0 traps EL0 and EL1, 0b11
-    /// traps nothing; the trap is EC 0x07 to EL1 at this instruction. When FP/SIMD is not implemented at all
-    /// (CpuFeatures.FpSimd false) the instruction is UNDEFINED. Returns true when the instruction must not execute.
+    /// Bit e set: FP/SIMD instructions at EL e pass CheckFPAdvSIMDEnabled64(). Zero means "not known to be enabled"
+    /// and sends the check to <see cref="FpAccessCheckSlow"/>, which recomputes it. It depends only on
+    /// CPACR_EL1.FPEN and the implemented features (EL is the bit index), so writes of CPACR_EL1 and HCR_EL2 (whose
+    /// EL2 controls the host may add to the check) clear it through <see cref="InvalidateFpEnable"/>.
     /// </summary>
-    public bool FpAccessTrapped()
+    private uint _fpEnabledEls;
+
+    /// <summary>Forgets the cached FP/SIMD enable state (CPACR_EL1 or HCR_EL2 changed, or a reset).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void InvalidateFpEnable() => _fpEnabledEls = 0;
+
+    /// <summary>
+    /// CheckFPAdvSIMDEnabled64() (Arm ARM J1, AArch64.CheckFPAdvSIMDEnabled): CPACR_EL1.FPEN 0b01 traps EL0 only,
+    /// 0bx0 traps EL0 and EL1, 0b11 traps nothing; the trap is EC 0x07 to EL1 at this instruction. When FP/SIMD is
+    /// not implemented at all (CpuFeatures.FpSimd false) the instruction is UNDEFINED. Returns true when the
+    /// instruction must not execute. The common case is one load and a bit test of the cached state.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool FpAccessTrapped() => ((_fpEnabledEls >> El) & 1) == 0 && FpAccessCheckSlow();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FpAccessCheckSlow()
     {
         if (!Features.FpSimd)
         {
@@ -62,7 +79,8 @@ public sealed partial class CpuCore
             return true;
         }
         ulong fpen = (SysRegs.CpacrEl1 >> 20) & 3;
-        if (fpen == 3 || (fpen == 1 && El == 1)) return false;
+        _fpEnabledEls = fpen == 3 ? 0b11u : fpen == 1 ? 0b10u : 0u;
+        if (((_fpEnabledEls >> El) & 1) != 0) return false;
         NextPc = Pc;
         TakeException(ExceptionClass.FpAccess, 0);
         return true;

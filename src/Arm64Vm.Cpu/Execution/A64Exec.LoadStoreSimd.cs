@@ -35,7 +35,7 @@ public static partial class A64Exec
             case 3: return Vector128.CreateScalar(cpu.ReadU64(address)).AsByte();
             default:
                 cpu.CheckVectorAlignment(address, 16, write: false);
-                return cpu.VecRead128(address, 8);
+                return cpu.VecRead128(address, 16);
         }
     }
 
@@ -50,7 +50,7 @@ public static partial class A64Exec
             case 3: cpu.WriteU64(address, v.AsUInt64().GetElement(0)); break;
             default:
                 cpu.CheckVectorAlignment(address, 16, write: true);
-                cpu.VecWrite128(address, v, 8);
+                cpu.VecWrite128(address, v, 16);
                 break;
         }
     }

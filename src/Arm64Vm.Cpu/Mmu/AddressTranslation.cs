@@ -43,7 +43,13 @@ public sealed partial class CpuCore
     public ulong HcrEl2
     {
         get => _hcrEl2;
-        set { ulong old = _hcrEl2; _hcrEl2 = value; if (((old ^ value) & HcrTranslationBits) != 0) FlushTlb(); }
+        set
+        {
+            ulong old = _hcrEl2;
+            _hcrEl2 = value;
+            if (((old ^ value) & HcrTranslationBits) != 0) FlushTlb();
+            InvalidateFpEnable();
+        }
     }
 
     /// <summary>VTCR_EL2: stage-2 translation control (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS, VS).</summary>

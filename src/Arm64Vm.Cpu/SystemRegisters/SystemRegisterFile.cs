@@ -21,6 +21,7 @@ public sealed class SystemRegisterFile
     public void Reset()
     {
         foreach (var def in SystemRegisterTable.All) _values[def.Slot] = def.Reset;
+        _cpu.InvalidateFpEnable();
     }
 
     // ---- Typed views of the registers the CPU itself consults ----
@@ -34,7 +35,7 @@ public sealed class SystemRegisterFile
     public ulong Ttbr0El1 { get => _values[SystemRegisterTable.TTBR0_EL1]; set => _values[SystemRegisterTable.TTBR0_EL1] = value; }
     public ulong Ttbr1El1 { get => _values[SystemRegisterTable.TTBR1_EL1]; set => _values[SystemRegisterTable.TTBR1_EL1] = value; }
     public ulong MairEl1 { get => _values[SystemRegisterTable.MAIR_EL1]; set => _values[SystemRegisterTable.MAIR_EL1] = value; }
-    public ulong CpacrEl1 { get => _values[SystemRegisterTable.CPACR_EL1]; set => _values[SystemRegisterTable.CPACR_EL1] = value; }
+    public ulong CpacrEl1 { get => _values[SystemRegisterTable.CPACR_EL1]; set { _values[SystemRegisterTable.CPACR_EL1] = value; _cpu.InvalidateFpEnable(); } }
     public ulong ParEl1 { get => _values[SystemRegisterTable.PAR_EL1]; set => _values[SystemRegisterTable.PAR_EL1] = value; }
     public ulong CntkctlEl1 { get => _values[SystemRegisterTable.CNTKCTL_EL1]; set => _values[SystemRegisterTable.CNTKCTL_EL1] = value; }
     public ulong CsselrEl1 { get => _values[SystemRegisterTable.CSSELR_EL1]; set => _values[SystemRegisterTable.CSSELR_EL1] = value; }
@@ -44,16 +45,22 @@ public sealed class SystemRegisterFile
 
     /// <summary>Raw value by definition (no traps, no side effects): for the host, traces and tests.</summary>
     public ulong GetRaw(SysRegDef def) => def.Read != null ? def.Read(_cpu) : _values[def.Slot];
-    public void SetRaw(SysRegDef def, ulong value) => _values[def.Slot] = value;
+    public void SetRaw(SysRegDef def, ulong value) { _values[def.Slot] = value; Changed(def.Slot); }
 
     public SysRegDef Def(string name) => SystemRegisterTable.ByName(name);
 
     public ulong Get(string name) => GetRaw(SystemRegisterTable.ByName(name));
-    public void Set(string name, ulong value) => _values[SystemRegisterTable.ByName(name).Slot] = value;
+    public void Set(string name, ulong value) => SetRaw(SystemRegisterTable.ByName(name), value);
 
     /// <summary>Stored value of a slot (for Read hooks of registers that keep storage).</summary>
     internal ulong Stored(SysRegDef def) => _values[def.Slot];
-    internal void Store(SysRegDef def, ulong value) => _values[def.Slot] = value;
+    internal void Store(SysRegDef def, ulong value) { _values[def.Slot] = value; Changed(def.Slot); }
+
+    /// <summary>State the CPU caches from a register: CPACR_EL1 feeds the FP/SIMD enable check.</summary>
+    private void Changed(int slot)
+    {
+        if (slot == SystemRegisterTable.CPACR_EL1) _cpu.InvalidateFpEnable();
+    }
 
     /// <summary>
     /// Decides whether an access from the current EL is allowed: Arm ARM order is EL0 checks (UNDEFINED or trap to
@@ -82,5 +89,6 @@ public sealed class SystemRegisterFile
         ulong merged = (_values[def.Slot] & ~def.WriteMask) | (value & def.WriteMask);
         if (def.Write != null) def.Write(_cpu, merged);
         else _values[def.Slot] = merged;
+        Changed(def.Slot);
     }
 }
