@@ -40,8 +40,14 @@ public static partial class Fp
     public static ulong Add(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr) => AddSub(op1, op2, false, n, fpcr, ref fpsr);
     public static ulong Sub(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr) => AddSub(op1, op2, true, n, fpcr, ref fpsr);
 
-    /// <summary>FPAdd() / FPSub() (Arm ARM J1). The NaN operands keep their own signs (FPSub is not FPAdd of FPNeg).</summary>
-    public static ulong AddSub(ulong op1, ulong op2, bool sub, int n, uint fpcr, ref uint fpsr)
+    /// <summary>
+    /// FPAdd() / FPSub() (Arm ARM J1). The NaN operands keep their own signs (FPSub is not FPAdd of FPNeg). Ordinary
+    /// round-to-nearest cases take the host fast path (Fp.Fast.cs); the *Soft functions are the ASL-exact code.
+    /// </summary>
+    public static ulong AddSub(ulong op1, ulong op2, bool sub, int n, uint fpcr, ref uint fpsr) =>
+        n != 16 && TryAddFast(op1, op2, sub, n, fpcr, ref fpsr, out ulong fast) ? fast : AddSubSoft(op1, op2, sub, n, fpcr, ref fpsr);
+
+    internal static ulong AddSubSoft(ulong op1, ulong op2, bool sub, int n, uint fpcr, ref uint fpsr)
     {
         var t1 = Unpack(op1, n, fpcr, ref fpsr, out bool s1, out int e1, out ulong m1);
         var t2 = Unpack(op2, n, fpcr, ref fpsr, out bool s2, out int e2, out ulong m2);
@@ -60,7 +66,10 @@ public static partial class Fp
     }
 
     /// <summary>FPMul() (Arm ARM J1).</summary>
-    public static ulong Mul(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
+    public static ulong Mul(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr) =>
+        n != 16 && TryMulFast(op1, op2, n, fpcr, ref fpsr, out ulong fast) ? fast : MulSoft(op1, op2, n, fpcr, ref fpsr);
+
+    internal static ulong MulSoft(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
     {
         var t1 = Unpack(op1, n, fpcr, ref fpsr, out bool s1, out int e1, out ulong m1);
         var t2 = Unpack(op2, n, fpcr, ref fpsr, out bool s2, out int e2, out ulong m2);
@@ -74,7 +83,10 @@ public static partial class Fp
     }
 
     /// <summary>FPMulX() (FMULX, Arm ARM J1): like FPMul but infinity times zero is 2.0 with the product's sign.</summary>
-    public static ulong MulX(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
+    public static ulong MulX(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr) =>
+        n != 16 && TryMulFast(op1, op2, n, fpcr, ref fpsr, out ulong fast) ? fast : MulXSoft(op1, op2, n, fpcr, ref fpsr);
+
+    internal static ulong MulXSoft(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
     {
         var t1 = Unpack(op1, n, fpcr, ref fpsr, out bool s1, out int e1, out ulong m1);
         var t2 = Unpack(op2, n, fpcr, ref fpsr, out bool s2, out int e2, out ulong m2);
@@ -88,7 +100,10 @@ public static partial class Fp
     }
 
     /// <summary>FPDiv() (Arm ARM J1).</summary>
-    public static ulong Div(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
+    public static ulong Div(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr) =>
+        n != 16 && TryDivFast(op1, op2, n, fpcr, ref fpsr, out ulong fast) ? fast : DivSoft(op1, op2, n, fpcr, ref fpsr);
+
+    internal static ulong DivSoft(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
     {
         var t1 = Unpack(op1, n, fpcr, ref fpsr, out bool s1, out int e1, out ulong m1);
         var t2 = Unpack(op2, n, fpcr, ref fpsr, out bool s2, out int e2, out ulong m2);
@@ -111,7 +126,10 @@ public static partial class Fp
     }
 
     /// <summary>FPSqrt() (Arm ARM J1).</summary>
-    public static ulong Sqrt(ulong op, int n, uint fpcr, ref uint fpsr)
+    public static ulong Sqrt(ulong op, int n, uint fpcr, ref uint fpsr) =>
+        n != 16 && TrySqrtFast(op, n, fpcr, ref fpsr, out ulong fast) ? fast : SqrtSoft(op, n, fpcr, ref fpsr);
+
+    internal static ulong SqrtSoft(ulong op, int n, uint fpcr, ref uint fpsr)
     {
         var t = Unpack(op, n, fpcr, ref fpsr, out bool s, out int e, out ulong m);
         if (IsNaN(t)) return ProcessNaN(t, op, n, fpcr, ref fpsr);
