@@ -40,8 +40,6 @@ public class CapstoneAgreementTests
             return "CD4 should-be-one fields";
         // CD5: Capstone prints op0=0b00 system encodings outside hints/barriers/PSTATE as generic MSR/MRS; they are unallocated.
         if ((capMnemonic == "msr" || capMnemonic == "mrs") && ((w >> 19) & 3) == 0) return "CD5 op0=00 system space";
-        // CD6: cryptographic extensions are not implemented (and not advertised in ID_AA64ISAR0_EL1).
-        if (capMnemonic.StartsWith("sha", StringComparison.Ordinal) || capMnemonic.StartsWith("aes", StringComparison.Ordinal)) return "CD6 crypto not implemented";
         return null;
     }
 

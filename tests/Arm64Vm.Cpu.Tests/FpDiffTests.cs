@@ -13,6 +13,7 @@ namespace Arm64Vm.Cpu.Tests;
 /// quiet and signalling NaNs with payloads, extreme subnormals and normals, rounding ties, integer boundaries);
 /// QEMU ran each word once and stored V0-V3, X0, X1, FPSR, NZCV and whether an exception was taken. Here each
 /// case's word runs once on the emulator from the same state and every one of those values must agree.
+/// The same harness replays the AES/SHA1/SHA256 rows (simd_crypto.decode) recorded under QEMU -cpu max.
 /// </summary>
 public class FpDiffTests
 {
@@ -22,6 +23,7 @@ public class FpDiffTests
     {
         // FP_DIFFTEST_DIR points at a freshly generated set (tools/fp-difftest/run.sh) instead of the checked-in one.
         string dir = Environment.GetEnvironmentVariable("FP_DIFFTEST_DIR") ?? Path.Combine(AppContext.BaseDirectory, "Data");
+        if (!File.Exists(Path.Combine(dir, name))) dir = Path.Combine(AppContext.BaseDirectory, "Data");
         using var f = File.OpenRead(Path.Combine(dir, name));
         using var gz = new GZipStream(f, CompressionMode.Decompress);
         using var ms = new MemoryStream();
@@ -29,24 +31,34 @@ public class FpDiffTests
         return ms.ToArray();
     }
 
+    private static bool IsFpRow(DecodeRow r) => r.File.StartsWith("fp_scalar", StringComparison.Ordinal) || r.File.StartsWith("simd_fp", StringComparison.Ordinal);
+    private static bool IsCryptoRow(DecodeRow r) => r.File.StartsWith("simd_crypto", StringComparison.Ordinal);
+
     /// <summary>The row a word was generated from (its fixed bits), whether or not a validator accepts it.</summary>
-    private static string RowName(uint word)
+    private static string RowName(uint word, Func<DecodeRow, bool> family)
     {
         foreach (var r in A64Table.Rows)
-            if (r.Matches(word) && (r.File.StartsWith("fp_scalar") || r.File.StartsWith("simd_fp"))) return r.Name;
+            if (r.Matches(word) && family(r)) return r.Name;
         return "?";
     }
 
     [Fact]
-    public void ScalarAndVectorFloatingPointMatchQemu()
+    public void ScalarAndVectorFloatingPointMatchQemu() =>
+        Replay("fp_difftest", 20_000, new CpuFeatures { FpSimd = true }, IsFpRow);
+
+    [Fact]
+    public void AesSha1Sha256MatchQemu() =>
+        Replay("crypto_difftest", 2_000, new CpuFeatures { FpSimd = true, Aes = true, Pmull = true, Sha1 = true, Sha256 = true }, IsCryptoRow);
+
+    private static void Replay(string prefix, int minCases, CpuFeatures features, Func<DecodeRow, bool> family)
     {
-        byte[] cases = ReadGz("fp_difftest.cases.gz");
-        byte[] expected = ReadGz("fp_difftest.expected.gz");
+        byte[] cases = ReadGz(prefix + ".cases.gz");
+        byte[] expected = ReadGz(prefix + ".expected.gz");
         int count = cases.Length / RecIn;
         Assert.Equal(count * RecOut, expected.Length);
-        Assert.True(count >= 20_000, $"only {count} cases");
+        Assert.True(count >= minCases, $"only {count} cases");
 
-        using var h = new CpuHarness(new CpuFeatures { FpSimd = true });
+        using var h = new CpuHarness(features);
         var cpu = h.Cpu;
         cpu.SysRegs.CpacrEl1 = 3UL << 20;
         // All the words one after the other, so the decoded pages are built once.
@@ -95,7 +107,7 @@ public class FpDiffTests
             expected.AsSpan(i * RecOut, RecOut).CopyTo(exp);
             for (int j = 0; j < 80; j++) exp[j] ^= rec[16 + j];
 
-            string row = RowName(words[i]);
+            string row = RowName(words[i], family);
             var (total, bad) = rows.GetValueOrDefault(row);
             bool same = a.SequenceEqual(exp);
             rows[row] = (total + 1, bad + (same ? 0 : 1));
@@ -107,8 +119,7 @@ public class FpDiffTests
         }
         Assert.True(failed == 0,
             $"{failed}/{count} cases differ; rows: {string.Join(", ", rows.Where(kv => kv.Value.Failed > 0).Select(kv => $"{kv.Key}={kv.Value.Failed}/{kv.Value.Total}"))}\n{failures}");
-        // Every FP row of the decode table was exercised.
-        int fpRows = A64Table.Rows.Count(r => r.File.StartsWith("fp_scalar") || r.File.StartsWith("simd_fp"));
-        Assert.Equal(fpRows, rows.Count);
+        // Every row of the family was exercised.
+        Assert.Equal(A64Table.Rows.Count(family), rows.Count);
     }
 }

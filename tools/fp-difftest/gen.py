@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Generates the floating-point difftest cases and the QEMU image that runs them (see README.md).
 
-Usage: gen.py OUTDIR [seed] [per_row]
+Usage: gen.py OUTDIR [seed] [per_row] [fp|crypto]
 
-Writes OUTDIR/fp_difftest.cases (the input records the test replays), OUTDIR/t.elf (the image for QEMU) and
-OUTDIR/fp_difftest.meta (symbols). Record layout (little endian), 96 bytes per case:
+Mode "fp" (default) takes the rows of fp_scalar.decode and simd_fp.decode and writes fp_difftest.*; mode "crypto"
+takes simd_crypto.decode (AES, SHA1, SHA256) and writes crypto_difftest.* (inputs mostly random bits).
+
+Writes OUTDIR/PREFIX.cases (the input records the test replays), OUTDIR/t.elf (the image for QEMU) and
+OUTDIR/PREFIX.meta (symbols). Record layout (little endian), 96 bytes per case:
    0 word   u32     the instruction
    4 fpcr   u32     RMode, FZ, DN, AHP
    8 nzcv   u32     PSTATE.NZCV in bits [31:28]
@@ -19,6 +22,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OUT = sys.argv[1]
 random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
 PER_ROW = int(sys.argv[3]) if len(sys.argv) > 3 else 128
+MODE = sys.argv[4] if len(sys.argv) > 4 else "fp"
+FILES = {"fp": ("fp_scalar.decode", "simd_fp.decode"), "crypto": ("simd_crypto.decode",)}[MODE]
+PREFIX = MODE + "_difftest"
 OUT_BASE = 0x44000000
 REC_IN, REC_OUT = 96, 112
 
@@ -28,7 +34,7 @@ EXPB = {16: 5, 32: 8, 64: 11}
 
 def parse_rows():
     rows = []
-    for f in ("fp_scalar.decode", "simd_fp.decode"):
+    for f in FILES:
         for line in open(os.path.join(ROOT, "specs/a64", f)):
             line = line.split("#")[0].strip()
             if not line or line in "{}":
@@ -224,15 +230,18 @@ def main():
             n = esize_of(name, w)
             if random.random() < 0.2:
                 n = random.choice([16, 32, 64])
-            regs = [vector(n if random.random() < 0.85 else random.choice([16, 32, 64])) for _ in range(4)]
-            relate(regs, n)
+            if MODE == "crypto":
+                regs = [random.getrandbits(128).to_bytes(16, "little") if random.random() < 0.8 else vector(32) for _ in range(4)]
+            else:
+                regs = [vector(n if random.random() < 0.85 else random.choice([16, 32, 64])) for _ in range(4)]
+                relate(regs, n)
             rec = struct.pack("<IIII", w, fpcr(), random.getrandbits(4) << 28, 0) + b"".join(regs)
             rec += struct.pack("<QQ", gpr(64), gpr(64))
             assert len(rec) == REC_IN
             cases.append((name, rec))
     random.shuffle(cases)
     os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, "fp_difftest.cases"), "wb") as f:
+    with open(os.path.join(OUT, PREFIX + ".cases"), "wb") as f:
         for _, rec in cases:
             f.write(rec)
 
@@ -267,7 +276,7 @@ def main():
                "  .balign 128"]
     for _ in range(16):
         asm += handler
-    asm += [".balign 16", "table:", f'  .incbin "{os.path.abspath(os.path.join(OUT, "fp_difftest.cases"))}"']
+    asm += [".balign 16", "table:", f'  .incbin "{os.path.abspath(os.path.join(OUT, PREFIX + ".cases"))}"']
     s = os.path.join(OUT, "t.s")
     open(s, "w").write("\n".join(asm) + "\n")
     o, elf = os.path.join(OUT, "t.o"), os.path.join(OUT, "t.elf")
@@ -277,7 +286,7 @@ def main():
     for line in subprocess.check_output(["aarch64-linux-gnu-nm", elf]).decode().splitlines():
         a, _, nm = line.split()
         syms[nm] = int(a, 16)
-    with open(os.path.join(OUT, "fp_difftest.meta"), "w") as f:
+    with open(os.path.join(OUT, PREFIX + ".meta"), "w") as f:
         f.write(f"done 0x{syms['done']:x}\nout 0x{OUT_BASE:x}\ncases {len(cases)}\nrows {len(rows)}\n")
     print(len(cases), "cases over", len(rows), "rows; done at", hex(syms["done"]))
 

@@ -12,10 +12,14 @@ public sealed class CpuFeatures
     public bool Crc32 { get; set; } = true;
     /// <summary>Floating point and AdvSIMD (ID_AA64PFR0_EL1.FP/AdvSIMD = 0; 0xF when absent).</summary>
     public bool FpSimd { get; set; } = true;
-    public bool Aes { get; set; }
-    public bool Pmull { get; set; }
-    public bool Sha1 { get; set; }
-    public bool Sha256 { get; set; }
+    /// <summary>FEAT_AES: AESE/AESD/AESMC/AESIMC (ID_AA64ISAR0_EL1.AES = 1, or 2 with <see cref="Pmull"/>).</summary>
+    public bool Aes { get; set; } = true;
+    /// <summary>FEAT_PMULL: PMULL/PMULL2 with 64-bit elements (advertised together with AES).</summary>
+    public bool Pmull { get; set; } = true;
+    /// <summary>FEAT_SHA1: SHA1C/P/M/H/SU0/SU1 (ID_AA64ISAR0_EL1.SHA1 = 1).</summary>
+    public bool Sha1 { get; set; } = true;
+    /// <summary>FEAT_SHA256: SHA256H/H2/SU0/SU1 (ID_AA64ISAR0_EL1.SHA2 = 1).</summary>
+    public bool Sha256 { get; set; } = true;
     /// <summary>Stage-1 translation granules implemented (ID_AA64MMFR0_EL1.TGran*).</summary>
     public bool Granule4K { get; set; } = true;
     public bool Granule16K { get; set; } = true;
