@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/tests/guests"
 # Guests that need a newer architecture than Cortex-A57 (ARMv8.0) are recorded with -cpu max.
-declare -A cpu=([isa-selfcheck]=max)
+declare -A cpu=([isa-selfcheck]=max [mmu-16k]=max)
 declare -A kind=([alu-loop]=bench [ldst-loop]=bench [ldst-loop-mmu]=bench)
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 {
