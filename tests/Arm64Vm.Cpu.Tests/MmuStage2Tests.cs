@@ -210,7 +210,7 @@ public class MmuStage2Tests
     [Fact]
     public void FwbAndDc_ReachTheTlbAttributes()
     {
-        using var rig = new MmuRig();
+        using var rig = new MmuRig(new CpuFeatures { Fwb = true });
         var s2 = S2Identity(rig);
         ulong page = 0x4070_0000;
         s2.MapPage(page, page, Desc.S2Normal & ~Desc.MemAttr(0xF) | Desc.MemAttr(0b0110));

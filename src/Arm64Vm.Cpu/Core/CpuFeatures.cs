@@ -24,6 +24,11 @@ public sealed class CpuFeatures
     public bool Granule4K { get; set; } = true;
     public bool Granule16K { get; set; } = true;
     public bool Granule64K { get; set; } = true;
+    /// <summary>
+    /// FEAT_FWB advertised in ID_AA64MMFR2_EL1.FWB. Off by default, as on the Cortex-A57 QEMU models; the host layer
+    /// turns it on for VMs that use HCR_EL2.FWB (which the emulated PE honours either way).
+    /// </summary>
+    public bool Fwb { get; set; }
     /// <summary>Physical address size in bits (ID_AA64MMFR0_EL1.PARange): 40 bits = 0b0010.</summary>
     public int PaBits { get; set; } = 40;
     /// <summary>Semihosting through HLT #0xF000 (an external debugger's service; on by default as in QEMU -semihosting).</summary>

@@ -39,7 +39,10 @@ public sealed partial class CpuCore
     /// <summary>HCR_EL2 bits that change translations: writing one of them drops every cached translation.</summary>
     private const ulong HcrTranslationBits = Hcr.VM | Hcr.DC | Hcr.FWB | Hcr.CD | Hcr.ID | Hcr.PTW;
 
-    /// <summary>HCR_EL2 (owned by the host layer).</summary>
+    /// <summary>
+    /// HCR_EL2 (owned by the host layer). FWB is honoured whether or not <see cref="CpuFeatures.Fwb"/> advertises
+    /// FEAT_FWB in ID_AA64MMFR2_EL1 (see specs/deviations.md): only the host writes this register.
+    /// </summary>
     public ulong HcrEl2
     {
         get => _hcrEl2;

@@ -28,7 +28,7 @@ public static partial class SystemRegisterTable
             [(6, 1)] = Id("ID_AA64ISAR1_EL1", 3, 0, 0, 6, 1, IdAa64Isar1),
             [(7, 0)] = Id("ID_AA64MMFR0_EL1", 3, 0, 0, 7, 0, IdAa64Mmfr0),
             [(7, 1)] = Id("ID_AA64MMFR1_EL1", 3, 0, 0, 7, 1, _ => 0),
-            [(7, 2)] = Id("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, _ => 0),
+            [(7, 2)] = Id("ID_AA64MMFR2_EL1", 3, 0, 0, 7, 2, IdAa64Mmfr2),
         };
         for (int crm = 1; crm <= 7; crm++)
             for (int op2 = 0; op2 < 8; op2++)
@@ -62,6 +62,9 @@ public static partial class SystemRegisterTable
         if (f.Lse) v |= 2UL << 20;
         return v;
     }
+
+    /// <summary>ID_AA64MMFR2_EL1: FWB [43:40] = 1 when FEAT_FWB is implemented; every other feature of the register is absent.</summary>
+    private static ulong IdAa64Mmfr2(CpuCore c) => c.Features.Fwb ? 1UL << 40 : 0;
 
     /// <summary>ID_AA64MMFR0_EL1: PARange, 16-bit ASIDs, little-endian only, granules as implemented.</summary>
     private static ulong IdAa64Mmfr0(CpuCore c)
