@@ -66,7 +66,7 @@ internal static class LdstTest
     public static void InstallTranslation(CpuCore cpu, ulong page, ushort perm)
     {
         var tlb = (TlbEntry[])typeof(CpuCore).GetField("_tlb", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(cpu)!;
-        ref TlbEntry e = ref tlb[(int)(page >> 12) & (CpuCore.TlbSize - 1)];
+        ref TlbEntry e = ref tlb[CpuCore.TlbIndex(page)];
         e = default;
         e.VaPage = page;
         e.PaPage = page;

@@ -85,7 +85,7 @@ public class MmuStage1Tests
         Assert.Equal(0x5A5AUL, rig.TryRead(va + off));
         Assert.True(rig.Cpu.TryTranslateNoFault(va + 0x1234, AccessKind.Read, 1, out ulong p, out _));
         Assert.Equal(pa + 0x1234, p);
-        Assert.Equal((byte)level, rig.Cpu.TlbSnapshot[(int)((va + off) >> 12) & (CpuCore.TlbSize - 1)].Level);
+        Assert.Equal((byte)level, rig.Cpu.TlbSnapshot[CpuCore.TlbIndex(va + off)].Level);
     }
 
     [Theory]

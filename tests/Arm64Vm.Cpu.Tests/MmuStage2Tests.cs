@@ -222,7 +222,7 @@ public class MmuStage2Tests
         Assert.True(rig.Cpu.TryTranslateNoFault(page, AccessKind.Read, 1, out _, out a));
         Assert.Equal("Normal iWB oWB OSH", a.ToString());
         Assert.NotNull(rig.TryRead(page));
-        Assert.Equal(a, rig.Cpu.TlbSnapshot[(int)(page >> 12) & (CpuCore.TlbSize - 1)].DataAttributes);
+        Assert.Equal(a, rig.Cpu.TlbSnapshot[CpuCore.TlbIndex(page)].DataAttributes);
         // HCR_EL2.DC with VM = 0: stage 2 still translates, and stage-1-off data is Normal WB.
         rig.Cpu.HcrEl2 = Hcr.DC;
         Assert.True(rig.Cpu.TryTranslateNoFault(0x4050_0000, AccessKind.Read, 1, out _, out a));
@@ -232,7 +232,7 @@ public class MmuStage2Tests
     }
 
     [Fact]
-    public void VmidChange_DropsCachedTranslations()
+    public void VmidChange_ParksTheOtherVmsTranslations()
     {
         using var rig = new MmuRig();
         var s2 = S2Identity(rig);
@@ -245,5 +245,9 @@ public class MmuStage2Tests
         rig.Cpu.VttbrEl2 = s2.Root | (2UL << 48);                       // another VMID, same tables
         Assert.Equal(2UL, rig.TryRead(page));
         Assert.Equal((ushort)2, rig.Cpu.CurrentVmid);
+        rig.Cpu.VttbrEl2 = s2.Root | (1UL << 48);                       // back to VMID 1: its entry was parked, not dropped
+        Assert.Equal(1UL, rig.TryRead(page));
+        rig.Cpu.TlbiVmalls12e1(innerShareable: false);
+        Assert.Equal(2UL, rig.TryRead(page));
     }
 }

@@ -19,46 +19,83 @@ public enum AccessOptions : byte
 public sealed unsafe partial class CpuCore
 {
     public const int TlbBits = 10;
+    /// <summary>Sets of the TLB; each set has <see cref="TlbWays"/> ways.</summary>
     public const int TlbSize = 1 << TlbBits;
+    public const int TlbWays = 2;
     private const ulong PageMask = ~(ulong)(Ram.PageSize - 1);
 
+    /// <summary>Way 0 of each set: the most recently used entry, the only one the inline fast paths probe.</summary>
     private TlbEntry[] _tlb = null!;
+    /// <summary>Way 1: the least recently used entry of the set, probed on a way-0 miss and then swapped into way 0.</summary>
+    private TlbEntry[] _tlbWay1 = null!;
     private ushort _fastRead;
     private ushort _fastWrite;
 
     /// <summary>TLB misses filled since reset (a statistic).</summary>
     public ulong TlbFills { get; private set; }
 
+    /// <summary>Way-0 misses that hit way 1 (a statistic).</summary>
+    public ulong TlbWay1Hits { get; private set; }
+
+    /// <summary>
+    /// The set of a VA: page-number bits [9:0] XOR [19:10] (VA[21:12] ^ VA[31:22]), so pages a multiple of 4 MiB apart
+    /// (buffers, thread stacks, tables aligned to a power of two) fall into different sets instead of thrashing one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int TlbIndex(ulong va) => (int)((va >> 12) ^ (va >> 22)) & (TlbSize - 1);
+
     private void InitTlb()
     {
         _tlb = new TlbEntry[TlbSize];
+        _tlbWay1 = new TlbEntry[TlbSize];
         FlushTlb();
+        foreach (var ram in Memory.Map.RamRegions) ram.CodePageMarked += DropFastWrites;
     }
 
-    /// <summary>Invalidates every TLB entry of this PE.</summary>
+    /// <summary>Invalidates every TLB entry of this PE (of every ASID and VMID).</summary>
     public void FlushTlb()
     {
-        for (int i = 0; i < _tlb.Length; i++) _tlb[i].VaPage = TlbEntry.InvalidTag;
+        for (int i = 0; i < _tlb.Length; i++)
+        {
+            _tlb[i].VaPage = TlbEntry.InvalidTag;
+            _tlbWay1[i].VaPage = TlbEntry.InvalidTag;
+        }
+        _ctxAsid = CurrentAsid;
+        _ctxVmid = CurrentVmid;
+        _ctxStage1 = Stage1Enabled;
         InvalidateFetch();
     }
 
-    /// <summary>Invalidates the entries for which <paramref name="match"/> is true.</summary>
+    /// <summary>Invalidates the valid entries (usable or parked) for which <paramref name="match"/> is true.</summary>
     public void FlushTlbWhere(Func<TlbEntry, bool> match)
     {
         for (int i = 0; i < _tlb.Length; i++)
-            if (_tlb[i].VaPage != TlbEntry.InvalidTag && match(_tlb[i])) _tlb[i].VaPage = TlbEntry.InvalidTag;
+        {
+            if (_tlb[i].IsValid && match(_tlb[i])) _tlb[i].VaPage = TlbEntry.InvalidTag;
+            if (_tlbWay1[i].IsValid && match(_tlbWay1[i])) _tlbWay1[i].VaPage = TlbEntry.InvalidTag;
+        }
         InvalidateFetch();
     }
 
-    /// <summary>Makes writes to a physical page take the slow path (the page now holds code or a reservation).</summary>
+    /// <summary>
+    /// Makes writes to a physical page take the slow path: the page now holds code (raised by
+    /// <see cref="Ram.CodePageMarked"/>, so stores reach the code tracker) or another PE's exclusive reservation.
+    /// </summary>
     public void DropFastWrites(ulong paPage)
     {
+        const ushort Writes = unchecked((ushort)~(TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
         for (int i = 0; i < _tlb.Length; i++)
-            if (_tlb[i].VaPage != TlbEntry.InvalidTag && _tlb[i].PaPage == paPage)
-                _tlb[i].Fast &= unchecked((ushort)~(TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
+        {
+            if (_tlb[i].IsValid && _tlb[i].PaPage == paPage) _tlb[i].Fast &= Writes;
+            if (_tlbWay1[i].IsValid && _tlbWay1[i].PaPage == paPage) _tlbWay1[i].Fast &= Writes;
+        }
     }
 
+    /// <summary>Way 0 of every set (after a lookup, the entry used is in way 0 of its set).</summary>
     internal IReadOnlyList<TlbEntry> TlbSnapshot => _tlb;
+
+    /// <summary>Both ways of every set, for tests and statistics.</summary>
+    internal IEnumerable<TlbEntry> TlbEntries => _tlb.Concat(_tlbWay1);
 
     /// <summary>Recomputes EL-dependent fast-path masks; called whenever PSTATE.EL changes.</summary>
     private void OnElChanged()
@@ -72,7 +109,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadU8(ulong va)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0) return *(byte*)(e.HostOffset + (long)va);
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
@@ -80,7 +117,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ushort ReadU16(ulong va)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 1) == 0) return *(ushort*)(e.HostOffset + (long)va);
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
@@ -88,7 +125,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadU32(ulong va)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 3) == 0) return *(uint*)(e.HostOffset + (long)va);
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
@@ -96,7 +133,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadU64(ulong va)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 7) == 0) return *(ulong*)(e.HostOffset + (long)va);
         return ReadSlow(va, 8, AccessOptions.None);
     }
@@ -104,7 +141,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU8(ulong va, byte value)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0) { *(byte*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
@@ -112,7 +149,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU16(ulong va, ushort value)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 1) == 0) { *(ushort*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
@@ -120,7 +157,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU32(ulong va, uint value)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 3) == 0) { *(uint*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
@@ -128,7 +165,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU64(ulong va, ulong value)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 7) == 0) { *(ulong*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
@@ -267,13 +304,27 @@ public sealed unsafe partial class CpuCore
         return true;
     }
 
+    /// <summary>
+    /// The TLB entry for <paramref name="va"/> in the current context: way 0 of its set, else way 1 (swapped into way 0),
+    /// else a new translation filled into way 0, the previous way-0 entry moving to way 1 (least recently used out).
+    /// </summary>
     private ref TlbEntry LookupOrFill(ulong va, AccessKind kind, int el, AccessOptions options)
     {
         ulong vaPage = va & PageMask;
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        int set = TlbIndex(va);
+        ref TlbEntry e = ref _tlb[set];
         if (e.VaPage == vaPage) return ref e;
+        ref TlbEntry w1 = ref _tlbWay1[set];
+        if (w1.VaPage == vaPage)
+        {
+            TlbWay1Hits++;
+            (e, w1) = (w1, e);
+            return ref e;
+        }
+        SyncTlbContext();
         if (!TranslateAddress(va, kind, el, options, out TranslationResult r))
             throw GuestException.Instance;
+        if (e.IsValid) w1 = e;
         FillEntry(ref e, vaPage, in r);
         return ref e;
     }
@@ -290,6 +341,7 @@ public sealed unsafe partial class CpuCore
         e.Perm = r.Perm;
         e.Stage1Perm = r.Stage1Perm;
         e.Global = r.Global;
+        e.Stage1 = r.Stage1;
         e.Asid = r.Asid;
         e.Vmid = r.Vmid;
         e.BlockShift = r.BlockShift;

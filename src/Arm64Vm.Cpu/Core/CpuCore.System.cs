@@ -42,12 +42,6 @@ public sealed partial class CpuCore
 
     internal ulong PendingInterruptStatus() => InterruptStatusSource?.Invoke(this) ?? 0;
 
-    /// <summary>SCTLR/TCR/TTBR/MAIR changed: cached translations of the fetch path must be looked up again.</summary>
-    internal void OnTranslationControlChanged()
-    {
-        FlushTlb();
-    }
-
     /// <summary>WFI (C6.2.393). EL0 traps to EL1 unless SCTLR_EL1.nTWI; EL0/EL1 trap to EL2 under HCR_EL2.TWI.</summary>
     internal void ExecuteWaitForInterrupt()
     {

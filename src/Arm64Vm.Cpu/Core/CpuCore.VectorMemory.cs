@@ -28,7 +28,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong VecRead64(ulong va, int elem)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF8
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
             return Unsafe.ReadUnaligned<ulong>((void*)(e.HostOffset + (long)va));
@@ -39,7 +39,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void VecWrite64(ulong va, ulong value, int elem)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF8
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
         {
@@ -53,7 +53,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<byte> VecRead128(ulong va, int elem)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF0
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
             return Unsafe.ReadUnaligned<Vector128<byte>>((void*)(e.HostOffset + (long)va));
@@ -74,7 +74,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void VecWrite128(ulong va, Vector128<byte> value, int elem)
     {
-        ref TlbEntry e = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
         if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF0
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
         {

@@ -4,19 +4,27 @@ namespace Arm64Vm.Cpu;
 
 /// <summary>
 /// One entry of the per-PE software TLB: a 4 KiB piece of a combined stage-1 + stage-2 translation with its
-/// attributes and permissions. <see cref="Fast"/> holds one bit per (access, EL) for which the access may go
-/// straight to host memory at <c>VA + HostOffset</c>; everything else (MMIO, cache-model pages, code pages for
-/// writes, faults) takes the slow path.
+/// attributes and permissions, tagged by the ASID and VMID it was made under. <see cref="Fast"/> holds one bit per
+/// (access, EL) for which the access may go straight to host memory at <c>VA + HostOffset</c>; everything else
+/// (MMIO, cache-model pages, code pages for writes, faults) takes the slow path.
 /// </summary>
 public struct TlbEntry
 {
     public const ulong InvalidTag = ulong.MaxValue;
+    /// <summary>
+    /// Set in <see cref="VaPage"/> while the entry belongs to another context (a non-global entry of another ASID, or
+    /// any entry of another VMID): no lookup matches it, and it comes back when its context does.
+    /// </summary>
+    public const ulong ParkedBit = 1;
 
     // Permission bits (Perm) and fast-path bits (Fast).
     public const ushort ReadEl0 = 1 << 0, WriteEl0 = 1 << 1, ExecEl0 = 1 << 2;
     public const ushort ReadEl1 = 1 << 3, WriteEl1 = 1 << 4, ExecEl1 = 1 << 5;
 
-    /// <summary>VA of the 4 KiB page (tag), or <see cref="InvalidTag"/>.</summary>
+    /// <summary>
+    /// The lookup tag: the VA of the 4 KiB page while the entry is usable in the current context, that VA with
+    /// <see cref="ParkedBit"/> while it is parked, or <see cref="InvalidTag"/>.
+    /// </summary>
     public ulong VaPage;
     /// <summary>Host address minus VA, for the direct RAM path.</summary>
     public long HostOffset;
@@ -30,8 +38,11 @@ public struct TlbEntry
     public ushort Fast;
     /// <summary>ASID the entry was created under; ignored when <see cref="Global"/>.</summary>
     public ushort Asid;
+    /// <summary>VMID the entry was created under (every entry, global or not, belongs to one VMID).</summary>
     public ushort Vmid;
     public bool Global;
+    /// <summary>Made with stage 1 enabled (else a flat stage-1-disabled translation): only usable in the same mode.</summary>
+    public bool Stage1;
     /// <summary>log2 of the size of the translation this piece came from (12 for a 4 KiB page, 21 for a 2 MiB block...).</summary>
     public byte BlockShift;
     /// <summary>The TTBR half the translation came from (0 or 1); VA ranges with TTBR1 are the upper ones.</summary>
@@ -45,6 +56,12 @@ public struct TlbEntry
     public ushort Stage1Perm;
     /// <summary>Intermediate physical address of the 4 KiB piece (equal to <see cref="PaPage"/> without stage 2).</summary>
     public ulong IpaPage;
+
+    /// <summary>True unless the entry is invalid.</summary>
+    public readonly bool IsValid => VaPage != InvalidTag;
+
+    /// <summary>The VA of the page whether the entry is usable or parked (valid entries only).</summary>
+    public readonly ulong Page => VaPage & ~0xFFFUL;
 }
 
 /// <summary>The outcome of a translation, before it is split into TLB entries.</summary>
@@ -59,6 +76,7 @@ public struct TranslationResult
     public ushort Perm;
     public ushort Stage1Perm;
     public bool Global;
+    public bool Stage1;
     public ushort Asid;
     public ushort Vmid;
     /// <summary>Stage-1 mapping size (log2) and leaf level; stage-2 mapping size and leaf level.</summary>

@@ -55,18 +55,22 @@ public sealed partial class CpuCore
         }
     }
 
-    /// <summary>VTCR_EL2: stage-2 translation control (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS, VS).</summary>
+    /// <summary>VTCR_EL2: stage-2 translation control (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS, VS). A change flushes the TLB.</summary>
     public ulong VtcrEl2
     {
         get => _vtcrEl2;
         set { if (value != _vtcrEl2) { _vtcrEl2 = value; FlushTlb(); } }
     }
 
-    /// <summary>VTTBR_EL2: stage-2 table base and VMID. The TLB holds entries of the current VMID only, so a change flushes it.</summary>
+    /// <summary>
+    /// VTTBR_EL2: stage-2 table base and VMID. Entries are tagged by VMID, so a VMID change parks the other VM's
+    /// entries instead of dropping them; a new table base under the same VMID keeps the entries until the host
+    /// invalidates them (TLBI VMALLS12E1/IPAS2E1), as hardware may.
+    /// </summary>
     public ulong VttbrEl2
     {
         get => _vttbrEl2;
-        set { if (value != _vttbrEl2) { _vttbrEl2 = value; FlushTlb(); } }
+        set { _vttbrEl2 = value; SyncTlbContext(); }
     }
 
     public bool Stage1Enabled => (SysRegs.SctlrEl1 & 1) != 0 && (_hcrEl2 & Hcr.DC) == 0;
@@ -116,6 +120,7 @@ public sealed partial class CpuCore
         }
         else
         {
+            result.Stage1 = true;
             if (!WalkStage1(va, kind, options, ref result, out s1Data, out s1Fetch)) return false;
             if ((result.Stage1Perm & need) == 0)
                 return Stage1Fault(va, kind, FaultStatus.Permission(result.Level), options);

@@ -3,7 +3,7 @@ namespace Arm64Vm.Cpu;
 /// <summary>What a TLB invalidation selects (Arm ARM D8.16, "TLB maintenance instructions").</summary>
 public enum TlbiScope : byte
 {
-    /// <summary>VMALLE1, VMALLS12E1, ALLE1: every entry (the TLB only holds entries of the current VMID).</summary>
+    /// <summary>VMALLE1, VMALLS12E1: every entry of the VMID; ALLE1: every entry of every VMID.</summary>
     All,
     /// <summary>ASIDE1: non-global entries of ASID Xt[63:48].</summary>
     Asid,
@@ -17,12 +17,13 @@ public enum TlbiScope : byte
 
 /// <summary>
 /// TLB maintenance on the per-PE software TLB. Entries are 4 KiB pieces of combined stage-1 + stage-2
-/// translations of the current VMID (a VMID change flushes the TLB), so an invalidation by VA matches at the
-/// stage-1 mapping size and one by IPA at the stage-2 mapping size: a TLBI by address inside a block removes
-/// every piece of the block. Inner Shareable forms reach every PE of the system running the same VMID; EL1 forms
-/// are upgraded to Inner Shareable by HCR_EL2.FB. Completion is immediate (the interpreter has no outstanding
-/// walks), so after TLBI + DSB a removed translation is never used again; the fetch path's cached page is
-/// dropped as well.
+/// translations tagged by ASID and VMID (usable or parked, see TlbContext.cs): every EL1 and EL2 invalidation
+/// selects the entries of the issuing PE's current VMID only (ALLE1: of every VMID), whether they are usable or
+/// parked. An invalidation by VA matches at the stage-1 mapping size and one by IPA at the stage-2 mapping size, so a
+/// TLBI by address inside a block removes every piece of the block. Inner Shareable forms reach every PE of the
+/// system (each drops its entries of that VMID, whatever VMID it runs now); EL1 forms are upgraded to Inner
+/// Shareable by HCR_EL2.FB. Completion is immediate (the interpreter has no outstanding walks), so after TLBI + DSB
+/// a removed translation is never used again; the fetch path's cached page is dropped as well.
 /// </summary>
 public sealed partial class CpuCore
 {
@@ -45,42 +46,48 @@ public sealed partial class CpuCore
 
     private void Invalidate(TlbiScope scope, ulong xt, bool broadcast, bool anyVmid)
     {
+        ushort vmid = CurrentVmid;
         if (!broadcast)
         {
-            InvalidateLocal(scope, xt);
+            InvalidateLocal(scope, xt, vmid, anyVmid);
             return;
         }
-        ushort vmid = CurrentVmid;
         var cpus = System.Cpus;
-        for (int i = 0; i < cpus.Count; i++)
-            if (anyVmid || cpus[i].CurrentVmid == vmid) cpus[i].InvalidateLocal(scope, xt);
+        for (int i = 0; i < cpus.Count; i++) cpus[i].InvalidateLocal(scope, xt, vmid, anyVmid);
     }
 
-    /// <summary>Applies one invalidation to this PE's TLB.</summary>
-    internal void InvalidateLocal(TlbiScope scope, ulong xt)
+    /// <summary>Applies one invalidation to this PE's TLB (both ways, usable and parked entries).</summary>
+    internal void InvalidateLocal(TlbiScope scope, ulong xt, ushort vmid, bool anyVmid)
     {
-        if (scope == TlbiScope.All)
+        if (scope == TlbiScope.All && anyVmid)
         {
             FlushTlb();
             return;
         }
-        const ulong Va56 = 0x00FF_FFFF_FFFF_FFFFUL;
         ulong addr = scope == TlbiScope.Ipa ? (xt & 0xF_FFFF_FFFFUL) << 12 : (xt & 0xFFF_FFFF_FFFFUL) << 12;
         ushort asid = (ushort)((xt >> 48) & ((SysRegs.TcrEl1 & (1UL << 36)) != 0 ? 0xFFFFUL : 0xFFUL));
-        var tlb = _tlb;
+        InvalidateWay(_tlb, scope, addr, asid, vmid, anyVmid);
+        InvalidateWay(_tlbWay1, scope, addr, asid, vmid, anyVmid);
+        InvalidateFetch();
+    }
+
+    private static void InvalidateWay(TlbEntry[] tlb, TlbiScope scope, ulong addr, ushort asid, ushort vmid, bool anyVmid)
+    {
+        const ulong Va56 = 0x00FF_FFFF_FFFF_FFFFUL;   // TLBI by VA: VA[55:12] (the top byte is never compared)
         for (int i = 0; i < tlb.Length; i++)
         {
             ref TlbEntry e = ref tlb[i];
-            if (e.VaPage == TlbEntry.InvalidTag) continue;
+            if (!e.IsValid || (!anyVmid && e.Vmid != vmid)) continue;
+            ulong page = e.Page & Va56;
             bool hit = scope switch
             {
+                TlbiScope.All => true,
                 TlbiScope.Asid => !e.Global && e.Asid == asid,
-                TlbiScope.Va => (e.Global || e.Asid == asid) && (((e.VaPage & Va56) ^ addr) >> e.BlockShift) == 0,
-                TlbiScope.VaAllAsids => (((e.VaPage & Va56) ^ addr) >> e.BlockShift) == 0,
+                TlbiScope.Va => (e.Global || e.Asid == asid) && ((page ^ addr) >> e.BlockShift) == 0,
+                TlbiScope.VaAllAsids => ((page ^ addr) >> e.BlockShift) == 0,
                 _ => e.S2BlockShift < 63 && ((e.IpaPage ^ addr) >> e.S2BlockShift) == 0,
             };
             if (hit) e.VaPage = TlbEntry.InvalidTag;
         }
-        InvalidateFetch();
     }
 }

@@ -16,7 +16,11 @@ public sealed class SystemRegisterFile
     }
 
     internal void CopyTo(ulong[] destination) => _values.CopyTo(destination, 0);
-    internal void CopyFrom(ulong[] source) => source.CopyTo(_values, 0);
+    internal void CopyFrom(ulong[] source)
+    {
+        source.CopyTo(_values, 0);
+        _cpu.SyncTlbContext();
+    }
 
     public void Reset()
     {
@@ -25,15 +29,18 @@ public sealed class SystemRegisterFile
     }
 
     // ---- Typed views of the registers the CPU itself consults ----
-    public ulong SctlrEl1 { get => _values[SystemRegisterTable.SCTLR_EL1]; set => _values[SystemRegisterTable.SCTLR_EL1] = value; }
+    public ulong SctlrEl1 { get => _values[SystemRegisterTable.SCTLR_EL1]; set { _values[SystemRegisterTable.SCTLR_EL1] = value; _cpu.SyncTlbContext(); } }
     public ulong VbarEl1 { get => _values[SystemRegisterTable.VBAR_EL1]; set => _values[SystemRegisterTable.VBAR_EL1] = value; }
     public ulong EsrEl1 { get => _values[SystemRegisterTable.ESR_EL1]; set => _values[SystemRegisterTable.ESR_EL1] = value; }
     public ulong FarEl1 { get => _values[SystemRegisterTable.FAR_EL1]; set => _values[SystemRegisterTable.FAR_EL1] = value; }
     public ulong ElrEl1 { get => _values[SystemRegisterTable.ELR_EL1]; set => _values[SystemRegisterTable.ELR_EL1] = value; }
     public ulong SpsrEl1 { get => _values[SystemRegisterTable.SPSR_EL1]; set => _values[SystemRegisterTable.SPSR_EL1] = value; }
-    public ulong TcrEl1 { get => _values[SystemRegisterTable.TCR_EL1]; set => _values[SystemRegisterTable.TCR_EL1] = value; }
-    public ulong Ttbr0El1 { get => _values[SystemRegisterTable.TTBR0_EL1]; set => _values[SystemRegisterTable.TTBR0_EL1] = value; }
-    public ulong Ttbr1El1 { get => _values[SystemRegisterTable.TTBR1_EL1]; set => _values[SystemRegisterTable.TTBR1_EL1] = value; }
+    // SCTLR_EL1.M, TCR_EL1 and the TTBRs select the TLB's context (stage 1 on or off; the ASID, from the TTBR that
+    // TCR_EL1.A1 picks, AS bits wide): every write, by MSR, by the host or raw, re-tags the TLB when the context
+    // changed (CpuCore.SyncTlbContext, TlbContext.cs).
+    public ulong TcrEl1 { get => _values[SystemRegisterTable.TCR_EL1]; set { _values[SystemRegisterTable.TCR_EL1] = value; _cpu.SyncTlbContext(); } }
+    public ulong Ttbr0El1 { get => _values[SystemRegisterTable.TTBR0_EL1]; set { _values[SystemRegisterTable.TTBR0_EL1] = value; _cpu.SyncTlbContext(); } }
+    public ulong Ttbr1El1 { get => _values[SystemRegisterTable.TTBR1_EL1]; set { _values[SystemRegisterTable.TTBR1_EL1] = value; _cpu.SyncTlbContext(); } }
     public ulong MairEl1 { get => _values[SystemRegisterTable.MAIR_EL1]; set => _values[SystemRegisterTable.MAIR_EL1] = value; }
     public ulong CpacrEl1 { get => _values[SystemRegisterTable.CPACR_EL1]; set { _values[SystemRegisterTable.CPACR_EL1] = value; _cpu.InvalidateFpEnable(); } }
     public ulong ParEl1 { get => _values[SystemRegisterTable.PAR_EL1]; set => _values[SystemRegisterTable.PAR_EL1] = value; }
@@ -56,10 +63,15 @@ public sealed class SystemRegisterFile
     internal ulong Stored(SysRegDef def) => _values[def.Slot];
     internal void Store(SysRegDef def, ulong value) { _values[def.Slot] = value; Changed(def.Slot); }
 
-    /// <summary>State the CPU caches from a register: CPACR_EL1 feeds the FP/SIMD enable check.</summary>
+    /// <summary>
+    /// State the CPU caches from a register: CPACR_EL1 feeds the FP/SIMD enable check; SCTLR_EL1.M, TCR_EL1 and the
+    /// TTBRs select the TLB's context (CpuCore.SyncTlbContext).
+    /// </summary>
     private void Changed(int slot)
     {
         if (slot == SystemRegisterTable.CPACR_EL1) _cpu.InvalidateFpEnable();
+        else if (slot == SystemRegisterTable.TCR_EL1 || slot == SystemRegisterTable.TTBR0_EL1
+                 || slot == SystemRegisterTable.TTBR1_EL1 || slot == SystemRegisterTable.SCTLR_EL1) _cpu.SyncTlbContext();
     }
 
     /// <summary>

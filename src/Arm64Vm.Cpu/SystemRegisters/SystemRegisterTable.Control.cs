@@ -12,21 +12,23 @@ public static partial class SystemRegisterTable
             write: (c, v) =>
             {
                 // EE (bit 25) and E0E (bit 24) select big-endian data: not implemented, so they are RES0 here.
+                ulong old = c.SysRegs.SctlrEl1;
                 c.SysRegs.SctlrEl1 = (v | SctlrRes1) & ~((1UL << 25) | (1UL << 24));
-                c.OnTranslationControlChanged();
+                c.OnSctlrWritten(old);
             }));
         list.Add(R("ACTLR_EL1", 3, 0, 1, 0, 1));
         // CPACR_EL1: only FPEN [21:20] is implemented (no SVE/SME, no trace).
         list.Add(R("CPACR_EL1", 3, 0, 1, 0, 2, writeMask: 3UL << 20));
-        list.Add(R("TTBR0_EL1", 3, 0, 2, 0, 0, write: (c, v) => { c.SysRegs.Ttbr0El1 = v; c.OnTranslationControlChanged(); }));
-        list.Add(R("TTBR1_EL1", 3, 0, 2, 0, 1, write: (c, v) => { c.SysRegs.Ttbr1El1 = v; c.OnTranslationControlChanged(); }));
-        list.Add(R("TCR_EL1", 3, 0, 2, 0, 2, write: (c, v) => { c.SysRegs.TcrEl1 = v; c.OnTranslationControlChanged(); }));
+        // TTBR0/TTBR1/TCR writes never flush the TLB; the typed setters re-tag it when the ASID changes.
+        list.Add(R("TTBR0_EL1", 3, 0, 2, 0, 0, write: (c, v) => c.SysRegs.Ttbr0El1 = v));
+        list.Add(R("TTBR1_EL1", 3, 0, 2, 0, 1, write: (c, v) => c.SysRegs.Ttbr1El1 = v));
+        list.Add(R("TCR_EL1", 3, 0, 2, 0, 2, write: (c, v) => c.SysRegs.TcrEl1 = v));
         list.Add(R("AFSR0_EL1", 3, 0, 5, 1, 0));
         list.Add(R("AFSR1_EL1", 3, 0, 5, 1, 1));
         list.Add(R("ESR_EL1", 3, 0, 5, 2, 0, writeMask: 0xFFFF_FFFF));
         list.Add(R("FAR_EL1", 3, 0, 6, 0, 0));
         list.Add(R("PAR_EL1", 3, 0, 7, 4, 0));
-        list.Add(R("MAIR_EL1", 3, 0, 10, 2, 0, write: (c, v) => { c.SysRegs.MairEl1 = v; c.OnTranslationControlChanged(); }));
+        list.Add(R("MAIR_EL1", 3, 0, 10, 2, 0, write: (c, v) => { ulong old = c.SysRegs.MairEl1; c.SysRegs.MairEl1 = v; c.OnMairWritten(old); }));
         list.Add(R("AMAIR_EL1", 3, 0, 10, 3, 0));
         list.Add(R("VBAR_EL1", 3, 0, 12, 0, 0, writeMask: ~0x7FFUL));
         list.Add(R("ISR_EL1", 3, 0, 12, 1, 0, writable: false, read: c => c.PendingInterruptStatus()));

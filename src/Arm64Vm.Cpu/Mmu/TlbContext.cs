@@ -1,0 +1,70 @@
+namespace Arm64Vm.Cpu;
+
+/// <summary>
+/// The TLB's translation context: entries are tagged with the ASID and VMID they were made under (Arm ARM D8.16,
+/// "Translation Lookaside Buffers"), so switching either needs no invalidation; and with whether stage 1 was enabled,
+/// since the flat translations cached while SCTLR_EL1.M = 0 must not serve the MMU-on regime or the reverse. The
+/// inline fast paths compare only the VA tag; to keep that, a context switch parks the entries that do not belong
+/// to the new context (a non-global entry of another ASID, any entry of another VMID or of the other stage-1 mode)
+/// by setting <see cref="TlbEntry.ParkedBit"/> in their tag, and un-parks those that do. A parked entry is never used, stays subject to TLBI (by its own ASID/VMID), and is
+/// usable again when its context returns.
+/// Writes to TTBR0/TTBR1/TCR_EL1 never flush: the TLB keeps translations made with the old values until the guest
+/// invalidates them, as hardware may (every TCR_EL1 bit but A1, and EPDx = 1, is permitted to be cached in a TLB:
+/// Arm ARM D24.2.194; A1 only selects the ASID, which the re-tagging below follows at once).
+/// SCTLR_EL1.C/I/WXN and MAIR_EL1 changes do flush, conservatively: their effects are folded into the entries'
+/// permissions and attributes, and guests change them rarely.
+/// </summary>
+public sealed partial class CpuCore
+{
+    private ushort _ctxAsid, _ctxVmid;
+    private bool _ctxStage1;
+
+    /// <summary>Context switches that re-tagged the TLB (a statistic).</summary>
+    public ulong TlbContextSwitches { get; private set; }
+
+    /// <summary>SCTLR_EL1 bits whose effect is folded into TLB entries: C (2), I (12), WXN (19). M selects the context.</summary>
+    private const ulong SctlrTranslationBits = (1UL << 2) | (1UL << 12) | (1UL << 19);
+
+    /// <summary>
+    /// Brings the TLB to the current context: called after every write to SCTLR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1
+    /// (A1 selects the TTBR holding the ASID, AS its width) and VTTBR_EL2, and before every fill.
+    /// Costs a few compares when nothing changed; otherwise one pass over the TLB.
+    /// </summary>
+    public void SyncTlbContext()
+    {
+        ushort asid = CurrentAsid, vmid = CurrentVmid;
+        bool stage1 = Stage1Enabled;
+        if (asid == _ctxAsid && vmid == _ctxVmid && stage1 == _ctxStage1) return;
+        _ctxAsid = asid;
+        _ctxVmid = vmid;
+        _ctxStage1 = stage1;
+        TlbContextSwitches++;
+        Retag(_tlb, asid, vmid, stage1);
+        Retag(_tlbWay1, asid, vmid, stage1);
+        InvalidateFetch();    // the cached fetch page came from an entry of the old context
+    }
+
+    private static void Retag(TlbEntry[] tlb, ushort asid, ushort vmid, bool stage1)
+    {
+        for (int i = 0; i < tlb.Length; i++)
+        {
+            ref TlbEntry e = ref tlb[i];
+            ulong tag = e.VaPage;
+            if (tag == TlbEntry.InvalidTag) continue;
+            bool usable = e.Vmid == vmid && e.Stage1 == stage1 && (e.Global || e.Asid == asid);
+            e.VaPage = usable ? tag & ~TlbEntry.ParkedBit : tag | TlbEntry.ParkedBit;
+        }
+    }
+
+    /// <summary>An MSR to SCTLR_EL1 changed it from <paramref name="old"/> (see <see cref="SctlrTranslationBits"/>).</summary>
+    internal void OnSctlrWritten(ulong old)
+    {
+        if (((old ^ SysRegs.SctlrEl1) & SctlrTranslationBits) != 0) FlushTlb();
+    }
+
+    /// <summary>An MSR to MAIR_EL1 changed it from <paramref name="old"/>: entries hold attributes decoded from it.</summary>
+    internal void OnMairWritten(ulong old)
+    {
+        if (old != SysRegs.MairEl1) FlushTlb();
+    }
+}
