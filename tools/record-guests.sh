@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/tests/guests"
 # Guests that need a newer architecture than Cortex-A57 (ARMv8.0) are recorded with -cpu max.
 declare -A cpu=([isa-selfcheck]=max [mmu-16k]=max)
-declare -A kind=([alu-loop]=bench [ldst-loop]=bench [ldst-loop-mmu]=bench)
+declare -A kind=([alu-loop]=bench [ldst-loop]=bench [ldst-loop-mmu]=bench [mmu-ldst-alias]=bench)
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 {
     echo "# NAME QEMU_CPU EXIT_STATUS KIND -- recorded by tools/record-guests.sh from qemu-system-aarch64 -M virt"
