@@ -20,7 +20,7 @@ while read -r name cpu exitcode kind; do
     best=""
     for ((i = 0; i < runs; i++)); do
         set +e
-        "$cli" run "tests/guests/bin/$name.elf" --stats-json "$tmp/$name.json" > "$tmp/$name.out"
+        "$cli" run "tests/guests/bin/$name.elf" --stats-json "$tmp/$name.json" > "$tmp/$name.out" < /dev/null
         rc=$?
         set -e
         mips=$(python3 -c "import json;print(json.load(open('$tmp/$name.json'))['mips'])")
