@@ -173,6 +173,8 @@ public static class RunCommand
             ["exitCode"] = outcome.ExitCode,
             ["resets"] = outcome.Resets,
             ["tlbFills"] = machine.Cpus.Sum(c => (long)c.TlbFills),
+            ["tlbWay1Hits"] = machine.Cpus.Sum(c => (long)c.TlbWay1Hits),
+            ["tlbContextSwitches"] = machine.Cpus.Sum(c => (long)c.TlbContextSwitches),
             ["exceptions"] = machine.Cpus.Sum(c => (long)c.ExceptionsTaken),
             ["codePages"] = machine.CpuSystem.CodeCache.PageCount,
             ["uartBytes"] = vmm.Uart.BytesTransmitted,

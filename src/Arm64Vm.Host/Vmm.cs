@@ -34,6 +34,8 @@ public sealed class Vmm : IDisposable
         {
             MemorySize = options.MemorySize + pool,
             CpuCount = options.Cpus,
+            // The PEs advertise what the VM uses: ID_AA64MMFR2_EL1.FWB with FEAT_S2FWB.
+            Features = new Arm64Vm.Cpu.CpuFeatures { Fwb = options.Fwb },
             MemorySystemFactory = CacheModel.Factory(options.CacheModel, options.Cpus, options.EffectiveIdc, options.Dic, options.Seed, options.Caches),
         });
         Vm = new Vm(Machine, options.VmFeatures, options.Policy, VirtBoard.RamBase + options.MemorySize, pool);

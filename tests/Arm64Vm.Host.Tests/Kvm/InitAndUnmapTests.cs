@@ -63,6 +63,9 @@ public class InitAndUnmapTests
         using var fwb = new KvmRig(TouchData(), new VmmOptions { Fwb = true });
         Assert.Equal(0UL, fwb.Vcpu.Hcr & Hcr.TVM);
         Assert.NotEqual(0UL, fwb.Vcpu.Hcr & Hcr.FWB);
+        // The PE advertises FEAT_S2FWB (ID_AA64MMFR2_EL1.FWB, bits [43:40]) only when the VM has it.
+        Assert.Equal(1UL, (fwb.Vcpu.Cpu.SysRegs.Get("ID_AA64MMFR2_EL1") >> 40) & 0xF);
+        Assert.Equal(0UL, (plain.Vcpu.Cpu.SysRegs.Get("ID_AA64MMFR2_EL1") >> 40) & 0xF);
     }
 
     [Fact]
