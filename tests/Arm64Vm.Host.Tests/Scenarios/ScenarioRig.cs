@@ -18,9 +18,17 @@ internal sealed class ScenarioRig : IDisposable
     private readonly StringBuilder _console = new();
 
     public ScenarioRig(string guest, VmmOptions? options = null, int cpus = 1)
+        : this(ImageLoader.Parse(guest, GuestImage(guest), Load), options, cpus)
+    {
+    }
+
+    /// <summary>The raw image of a scenario guest (tests may patch a copy).</summary>
+    public static byte[] GuestImage(string guest) => File.ReadAllBytes(GuestRunner.PathOf($"scenarios/guests/bin/{guest}.bin"));
+
+    public ScenarioRig(LoadedImage image, VmmOptions? options = null, int cpus = 1)
     {
         var o = options ?? new VmmOptions();
-        Image = ImageLoader.Load(GuestRunner.PathOf($"scenarios/guests/bin/{guest}.bin"), Load);
+        Image = image;
         Vmm = new Vmm(new VmmOptions
         {
             MemorySize = 16UL << 20, Cpus = Math.Max(cpus, o.Cpus), CacheModel = o.CacheModel, Caches = o.Caches, Fwb = o.Fwb,
