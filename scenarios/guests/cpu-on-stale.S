@@ -2,7 +2,8 @@
 // and forgets to clean it to the point of coherency before PSCI CPU_ON; the secondary starts with its MMU off and
 // reads the block from memory. KVM does nothing to stage 2 or the caches at CPU_ON (H8), so the secondary sees the old
 // block, as on hardware; with --cache-model off (or FWB, where the MMU-off read is cacheable) it sees the new one.
-// The primary waits with PSCI AFFINITY_INFO until the secondary has turned itself off, then powers the system off.
+// The primary waits until the secondary has written DONE (0x4070_0000, with its MMU off) and PSCI AFFINITY_INFO says it
+// is off, then powers the system off.
 // Prints "secondary: boot block ok" or "secondary: boot block stale". Address: the boot block is the image's data
 // page, 0x4008_1000 (OLD_MAGIC in the image, NEW_MAGIC written by the primary); its address is the context id.
     .include "scen.inc"
@@ -10,6 +11,7 @@
 
     .equ OLD_MAGIC, 0x0b100c0000000001
     .equ NEW_MAGIC, 0x0b100c0000000002
+    .equ DONE,      SCRATCH
 
     .section .text.boot, "ax"
     .global _start
@@ -29,12 +31,20 @@ _start:
     mov     x3, x20                     // context id: the boot block
     hvc     #0
     cbnz    x0, cpu_on_failed
-1:  ldr     x0, =PSCI_AFFINITY_INFO
+    // Wait for DONE, which the secondary writes with its MMU off (to memory): invalidate the line before each read
+    // so a stale copy in the primary's cache cannot answer.
+    ldr     x21, =DONE
+1:  dc      civac, x21
+    dsb     sy
+    ldr     x0, [x21]
+    cbz     x0, 1b
+    // Then until PSCI reports the secondary off.
+2:  ldr     x0, =PSCI_AFFINITY_INFO
     mov     x1, #1
     mov     x2, #0
     hvc     #0
     cmp     x0, #1                      // 1 = OFF
-    b.ne    1b
+    b.ne    2b
     print   s_done
     psci_off
     park
@@ -63,7 +73,11 @@ secondary:
     print   s_stale
     b       3f
 2:  print   s_other
-3:  ldr     x0, =PSCI_CPU_OFF
+3:  ldr     x0, =DONE
+    mov     x1, #1
+    str     x1, [x0]
+    dsb     sy
+    ldr     x0, =PSCI_CPU_OFF
     hvc     #0
     park
 secondary_main:

@@ -5,7 +5,8 @@
 // code to P (MOVZ W0, #2; RET = 40 00 80 52 c0 03 5f d6 at 0x4008_1000) and re-inits the vCPU (the order of
 // the two does not matter under KVM). Boot 2 reads P's first word as data (a stage-2 read fault maps P without
 // execute permission), then calls P (a permission fault adds X: KVM invalidates the instruction cache for P first).
-// "boot 2 ok: new code ran" (2) or "boot 2 stale: old code ran" (1: the instruction cache still held boot 1's P).
+// "boot 2 ok: new code ran" (2) or "boot 2 stale: old code ran" (1: the instruction cache still held boot 1's P);
+// if P still holds the old code as data (nothing was loaded, e.g. under QEMU's plain reset) it says so and stops.
 // Addresses: P = 0x4008_1000 (a page of its own), BOOT_INFO = 0x4050_0000.
     .include "scen.inc"
 
@@ -36,7 +37,12 @@ _start:
 later_boot:
     ldr     w22, [x21]                  // P as data first
     print_hex s_data, x22
-    blr     x21
+    ldr     w1, =0x52800020             // MOVZ W0, #1: the old code is still there
+    cmp     w22, w1
+    b.ne    0f
+    print   s_unchanged
+    b       3f
+0:  blr     x21
     mov     x20, x0
     print_dec s_boot, x19
     cmp     x20, #2
@@ -70,3 +76,4 @@ s_boot:   .asciz "boot "
 s_ok:     .asciz " ok: new code ran\n"
 s_stale:  .asciz " stale: old code ran\n"
 s_other:  .asciz " P returned "
+s_unchanged: .asciz "boot 2: P still holds the old code (nothing new was loaded)\n"
