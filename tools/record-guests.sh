@@ -2,7 +2,8 @@
 # Runs every guest under QEMU (the reference) and records what it printed on the PL011 and its exit status:
 #   tests/guests/expected/NAME.txt   UART output, byte for byte
 #   tests/guests/manifest.txt        NAME QEMU_CPU EXIT_STATUS KIND (the tests replay these under arm64vm;
-#                                    KIND "bench" = long-running benchmark guest, checked by tools/bench/run.sh)
+#                                    KIND "bench" = long-running benchmark guest, checked by tools/bench/run.sh;
+#                                    "model" = needs the cache model, expected outputs in a test, never recorded)
 # Needs qemu-system-aarch64 (Debian qemu-system-arm). Not part of CI: the recorded files are committed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,11 +11,15 @@ cd "$root/tests/guests"
 # Guests that need a newer architecture than Cortex-A57 (ARMv8.0) are recorded with -cpu max.
 declare -A cpu=([isa-selfcheck]=max [mmu-16k]=max)
 declare -A kind=([alu-loop]=bench [ldst-loop]=bench [ldst-loop-mmu]=bench [mmu-ldst-alias]=bench)
+# Guests of kind "model" need the cache model (QEMU has none): not recorded, their manifest lines are kept as they are.
+declare -A model=()
+while read -r n c st k; do if [[ "${k:-}" == model ]]; then model[$n]="$n $c $st $k"; fi; done < manifest.txt
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 {
     echo "# NAME QEMU_CPU EXIT_STATUS KIND -- recorded by tools/record-guests.sh from qemu-system-aarch64 -M virt"
     for src in *.S; do
         name="${src%.S}"
+        if [[ -n "${model[$name]:-}" ]]; then echo "${model[$name]}"; echo "record-guests: $name skipped (kind model)" >&2; continue; fi
         c="${cpu[$name]:-cortex-a57}"
         set +e
         timeout 120 qemu-system-aarch64 -M virt -cpu "$c" -m 128M -display none -monitor none \

@@ -15,8 +15,10 @@ public class BundledGuestTests
         var data = new TheoryData<string>();
         foreach (var line in File.ReadAllLines(GuestRunner.PathOf("tests/guests/manifest.txt")))
         {
-            // Benchmark guests run ~10^8 instructions: tools/bench/run.sh checks their output instead.
-            if (line.Length > 0 && line[0] != '#' && !line.EndsWith(" bench", StringComparison.Ordinal)) data.Add(line.Split(' ')[0]);
+            // Benchmark guests run ~10^8 instructions: tools/bench/run.sh checks their output instead. "model" guests
+            // need the cache model, so QEMU cannot record them: CacheGuestTests holds their expected outputs.
+            if (line.Length > 0 && line[0] != '#' && !line.EndsWith(" bench", StringComparison.Ordinal)
+                && !line.EndsWith(" model", StringComparison.Ordinal)) data.Add(line.Split(' ')[0]);
         }
         return data;
     }

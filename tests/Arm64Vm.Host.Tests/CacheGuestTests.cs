@@ -1,0 +1,105 @@
+using Arm64Vm.Memory.Caches;
+using Xunit;
+
+namespace Arm64Vm.Host.Tests;
+
+/// <summary>
+/// The cache guests (kind "model" in tests/guests/manifest.txt: QEMU has no caches, so nothing can be recorded) run
+/// as `arm64vm run --cache-model state|off [--features idc,dic]` runs them, and print the outcome the architecture and
+/// the configuration decide (specs/coherence-invariants.md):
+/// <list type="bullet">
+/// <item>cache-alias-nc/-mmuoff: with the data-holding model each mismatched-attribute case without its documented
+/// maintenance is stale (a non-cacheable read that hits a cached line returns memory: the default policy) and fresh
+/// with it; with flat coherent memory everything is fresh (which is also what QEMU prints).</item>
+/// <item>smc-ctr: the documented sequence always runs the new code; leaving IC IVAU out runs the old code unless
+/// CTR_EL0.DIC = 1, leaving DC CVAU out unless CTR_EL0.IDC = 1; with flat memory the new code always runs.</item>
+/// </list>
+/// </summary>
+public class CacheGuestTests
+{
+    private const ulong MaxInstructions = 1_000_000;
+
+    public static TheoryData<string, string> Configurations()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var model in new[] { "state", "off" })
+            foreach (var features in new[] { "", "idc", "dic", "idc,dic" })
+                data.Add(model, features);
+        return data;
+    }
+
+    /// <summary>The case lines of cache-alias.inc, and whether the case performs the documented maintenance.</summary>
+    private static readonly (string Line, bool Maintained)[] AliasCases =
+    {
+        ("a cacheable write, NC read, no maintenance", false),
+        ("a cacheable write, NC read, DC CIVAC", true),
+        ("b NC write, cacheable read of a cached line, no maintenance", false),
+        ("b NC write, cacheable read of a cached line, DC IVAC", true),
+        ("c dirty line evicted by conflicts after an NC write, no maintenance", false),
+        ("c dirty line evicted by conflicts after an NC write, DC CIVAC first", true),
+        ("c dirty line cleaned by DC CISW after an NC write, no maintenance", false),
+        ("c dirty line cleaned by DC CISW after an NC write, DC CIVAC first", true),
+    };
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void NormalNcAliasSeesStaleDataExactlyWithoutMaintenance(string model, string features) =>
+        Assert.Equal(
+            "cache-alias-nc: non-cacheable view = Normal-NC alias (MMU on)\n" + AliasOutcomes(model == "state"),
+            RunGuest("cache-alias-nc", model, features));
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void MmuOffAccessSeesStaleDataExactlyWithoutMaintenance(string model, string features) =>
+        Assert.Equal(
+            "cache-alias-mmuoff: non-cacheable view = MMU off (Device-nGnRnE)\n" + AliasOutcomes(model == "state"),
+            RunGuest("cache-alias-mmuoff", model, features));
+
+    private static string AliasOutcomes(bool caches) =>
+        string.Concat(AliasCases.Select(c => $"{c.Line}: {(caches && !c.Maintained ? "stale" : "fresh")}\n"));
+
+    [Fact]
+    public void UnexpectedHitPolicyReturnsTheCachedValueToTheNonCacheableRead()
+    {
+        // NonCacheableHitPolicy.ReturnCached (no CLI switch): case a's NC read hits the dirty line and sees the new
+        // value; b (a cacheable read) and c (the line has left the caches when the NC read comes) do not change.
+        var (output, outcome) = GuestRunner.Run(GuestRunner.PathOf("tests/guests/bin/cache-alias-nc.elf"), MaxInstructions,
+            new VmmOptions { Caches = CacheConfig.CortexA57(1) with { NonCacheableHit = NonCacheableHitPolicy.ReturnCached } });
+        Assert.Equal(StopReason.SystemOff, outcome.Reason);
+        string expected = "cache-alias-nc: non-cacheable view = Normal-NC alias (MMU on)\n" + string.Concat(AliasCases.Select(c =>
+            $"{c.Line}: {(c.Maintained || c.Line.StartsWith("a ", StringComparison.Ordinal) ? "fresh" : "stale")}\n"));
+        Assert.Equal(expected, output);
+    }
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void SelfModifyingCodeFollowsCtrIdcDic(string model, string features)
+    {
+        bool state = model == "state";
+        // Flat memory reports the default hierarchy (IDC = DIC = 0) whatever --features says: it is coherent anyway.
+        bool idc = state && features.Contains("idc"), dic = state && features.Contains("dic");
+        static string YesNo(bool b) => b ? "yes" : "no";
+        string NewOld(bool fresh) => fresh ? "new" : "old";
+        string expected =
+            $"smc-ctr: CTR_EL0.IDC={(idc ? 1 : 0)} DIC={(dic ? 1 : 0)}\n" +
+            "first call: version 1\n" +
+            $"1 documented sequence [DC CVAU {YesNo(!idc)}, IC IVAU {YesNo(!dic)}]: new\n" +
+            $"2 IC IVAU left out [DC CVAU {YesNo(!idc)}, IC IVAU no]: {NewOld(!state || dic)}\n" +
+            $"3 DC CVAU left out [DC CVAU no, IC IVAU {YesNo(!dic)}]: {NewOld(!state || idc)}\n";
+        Assert.Equal(expected, RunGuest("smc-ctr", model, features));
+    }
+
+    /// <summary>Runs a guest with the options `arm64vm run --cache-model MODEL --features FEATURES` passes to the VMM; asserts it powered off.</summary>
+    private static string RunGuest(string name, string model, string features)
+    {
+        var (output, outcome) = GuestRunner.Run(GuestRunner.PathOf($"tests/guests/bin/{name}.elf"), MaxInstructions, new VmmOptions
+        {
+            CacheModel = CacheModel.Parse(model),
+            Idc = features.Contains("idc"),
+            Dic = features.Contains("dic"),
+            Fwb = features.Contains("fwb"),
+        });
+        Assert.True(outcome.Reason == StopReason.SystemOff, $"{name} ({model} {features}): {outcome.Message}\n{output}");
+        return output;
+    }
+}
