@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
+using Arm64Vm.Memory.Caches;
 
 namespace Arm64Vm.Cpu;
 
@@ -207,6 +208,22 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ulong ReadSlow(ulong va, int size, AccessOptions options)
     {
+        // Memory-system path (cache model, MMIO): a TLB hit with the permission TranslateData would require
+        // (RequiredPermission(Read, El, None) is the _fastRead bit) on a naturally aligned access, which can neither
+        // cross a page nor fault on alignment, goes straight to the memory system. The hit test is LookupOrFill's
+        // (VaPage equality): if that grows more conditions, this shortcut must grow them too.
+        ref TlbEntry h = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastRead) != 0 && (va & (ulong)(size - 1)) == 0)
+        {
+            ulong hpa = h.PaPage | (va & 0xFFF);
+            // The cache model is called directly (not through the interface) so its L1 hit path is inlined here.
+            var mem = Memory;
+            bool ok = mem is CacheMemorySystem cm
+                ? cm.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out ulong hv)
+                : mem.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv);
+            if (!ok) RaiseExternalAbort(va, hpa, write: false, options);
+            return hv;
+        }
         if (!IsAlignmentOk(va, size, options))
         {
             RaiseDataAbort(va, FaultStatus.Alignment, write: false, options);
@@ -231,6 +248,19 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteSlow(ulong va, int size, ulong value, AccessOptions options)
     {
+        // Memory-system path: as in ReadSlow, with the write permission (RequiredPermission(Write, El, None) = _fastWrite).
+        ref TlbEntry h = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastWrite) != 0 && (va & (ulong)(size - 1)) == 0)
+        {
+            ulong hpa = h.PaPage | (va & 0xFFF);
+            var mem = Memory;
+            bool ok = mem is CacheMemorySystem cm
+                ? cm.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)
+                : mem.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value);
+            if (!ok) RaiseExternalAbort(va, hpa, write: true, options);
+            if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, hpa);
+            return;
+        }
         if (!IsAlignmentOk(va, size, options))
             RaiseDataAbort(va, FaultStatus.Alignment, write: true, options);
         if (((va & 0xFFF) + (ulong)size) > 0x1000)

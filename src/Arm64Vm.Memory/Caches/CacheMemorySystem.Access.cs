@@ -13,6 +13,7 @@ public sealed partial class CacheMemorySystem
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool InnerWriteBack(MemoryAttributes a) => (a.Bits & 0x1F) == ((int)MemoryType.Normal | ((int)Cacheability.WriteBack << 3));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {
         // Hit path: a CPU's cacheable data read that hits its L1D.
@@ -21,10 +22,11 @@ public sealed partial class CacheMemorySystem
             int off = (int)pa & (L - 1);
             if (off + size <= L)
             {
-                var c = _cpuL1d[agent];
-                int i = c.Find(pa >> CacheConfig.LineShift);
+                ref L1Hint h = ref HintOf(agent);
+                int i = h.FindLine(pa >> CacheConfig.LineShift);
                 if (i >= 0)
                 {
+                    var c = h.Cache;
                     c.Touch(i);
                     c.Stats.Hits++;
                     value = ReadData(c.Data, i * L + off, size);
@@ -35,6 +37,7 @@ public sealed partial class CacheMemorySystem
         return ReadSlow(agent, pa, size, kind, attributes, out value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
     {
         // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely.
@@ -43,16 +46,21 @@ public sealed partial class CacheMemorySystem
             int off = (int)pa & (L - 1);
             if (off + size <= L)
             {
-                var c = _cpuL1d[agent];
-                int i = c.Find(pa >> CacheConfig.LineShift);
-                if (i >= 0 && c.Lines[i].Unique)
+                ref L1Hint h = ref HintOf(agent);
+                int i = h.FindLine(pa >> CacheConfig.LineShift);
+                if (i >= 0)
                 {
-                    c.Touch(i);
-                    c.Stats.Hits++;
-                    c.Lines[i].State = LineState.Dirty;
-                    WriteData(c.Data, i * L + off, size, value);
-                    if (_dic) NoteDataChanged(pa >> CacheConfig.LineShift);
-                    return true;
+                    var c = h.Cache;
+                    ref var m = ref c.Lines[i];
+                    if (m.Unique)
+                    {
+                        c.Touch(i);
+                        c.Stats.Hits++;
+                        m.State = LineState.Dirty;
+                        WriteData(c.Data, i * L + off, size, value);
+                        if (_dic) NoteDataChanged(pa >> CacheConfig.LineShift);
+                        return true;
+                    }
                 }
             }
         }
@@ -91,6 +99,7 @@ public sealed partial class CacheMemorySystem
             int i = FillPath(a.DataPath, ram, line, attrs, agent, out var top);
             if (i >= 0)
             {
+                if ((uint)agent < (uint)_cpuCount) HintOf(agent).Remember(top, i);
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
                 value = ReadData(top.Data, i * L + off, size);
@@ -151,6 +160,7 @@ public sealed partial class CacheMemorySystem
             int i = MakeUnique(a, ram, line, attrs, agent, out var top);
             if (i >= 0)
             {
+                if ((uint)agent < (uint)_cpuCount) HintOf(agent).Remember(top, i);
                 ref var m = ref top.Lines[i];
                 m.State = LineState.Dirty;
                 WriteData(top.Data, i * L + off, size, value);

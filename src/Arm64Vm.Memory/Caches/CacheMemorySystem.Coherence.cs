@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Arm64Vm.Memory.Caches;
 
 /// <summary>Coherence primitives: write-back, eviction, allocation, snooping, memory at PoC.</summary>
@@ -22,9 +24,14 @@ public sealed partial class CacheMemorySystem
     }
 
     /// <summary>With DIC=1 instruction fetches follow every data change: tell the observers of code lines.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void NoteDataChanged(ulong line)
     {
-        if (!_dic) return;
+        if (_dic) NoteCodeLineChanged(line);
+    }
+
+    private void NoteCodeLineChanged(ulong line)
+    {
         ulong pa = line << CacheConfig.LineShift;
         var ram = Map.FindRam(pa);
         if (ram == null || !ram.IsCodePage(pa)) return;
@@ -138,6 +145,7 @@ public sealed partial class CacheMemorySystem
     /// its index there. The data comes from the first used cache of the path that holds it, else memory; the caches
     /// above that one are filled Clean. -1 when the path has no cache these attributes may use.
     /// </summary>
+    [SkipLocalsInit]   // the line buffer is always written before it is read
     private int FillPath(Cache[] path, Ram ram, ulong line, MemoryAttributes attrs, int agent, out Cache top)
     {
         Span<byte> buf = stackalloc byte[L];

@@ -17,8 +17,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem
 {
     private readonly CacheTopology _topology;
     private readonly AgentView[] _agents;
-    /// <summary>L1D of each CPU agent, indexed by agent id (the hit path).</summary>
-    private readonly Cache[] _cpuL1d;
+    /// <summary>L1D of each CPU agent and the way it last hit, indexed by agent id (the hit path).</summary>
+    private readonly L1Hint[] _cpuL1d;
     private readonly int _cpuCount;
     private readonly bool _idc;
     private readonly bool _dic;
@@ -31,8 +31,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem
         _topology = new CacheTopology(Caches);
         _agents = _topology.Agents;
         _cpuCount = Caches.CpuCount;
-        _cpuL1d = new Cache[_cpuCount];
-        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = _agents[i].L1D!;
+        _cpuL1d = new L1Hint[_cpuCount];
+        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!);
         _idc = Caches.Idc;
         _dic = Caches.Dic;
         _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
@@ -73,6 +73,10 @@ public sealed partial class CacheMemorySystem : IMemorySystem
     public Cache? InstructionCacheOf(int agent) => AgentOf(agent).L1I;
 
     public Cache CacheNamed(string name) => _topology.Caches.First(c => c.Name == name);
+
+    /// <summary>The hit-path state of CPU agent <paramref name="cpu"/> (the caller checked 0 &lt;= cpu &lt; CPU count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref L1Hint HintOf(int cpu) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cpuL1d), cpu);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private AgentView AgentOf(int id)
