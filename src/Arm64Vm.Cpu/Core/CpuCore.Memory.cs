@@ -211,8 +211,8 @@ public sealed unsafe partial class CpuCore
         // Memory-system path (cache model, MMIO): a TLB hit with the permission TranslateData would require
         // (RequiredPermission(Read, El, None) is the _fastRead bit) on a naturally aligned access, which can neither
         // cross a page nor fault on alignment, goes straight to the memory system. The hit test is LookupOrFill's
-        // (VaPage equality): if that grows more conditions, this shortcut must grow them too.
-        ref TlbEntry h = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        // way-0 test (VaPage equality in set TlbIndex(va)): if that grows more conditions, this shortcut must too.
+        ref TlbEntry h = ref _tlb[TlbIndex(va)];
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastRead) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
@@ -249,7 +249,7 @@ public sealed unsafe partial class CpuCore
     private void WriteSlow(ulong va, int size, ulong value, AccessOptions options)
     {
         // Memory-system path: as in ReadSlow, with the write permission (RequiredPermission(Write, El, None) = _fastWrite).
-        ref TlbEntry h = ref _tlb[(int)(va >> 12) & (TlbSize - 1)];
+        ref TlbEntry h = ref _tlb[TlbIndex(va)];
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastWrite) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
