@@ -399,18 +399,7 @@ public sealed unsafe partial class CpuCore
     /// <summary>Translation without side effects on guest state (traces, debuggers): false on any fault.</summary>
     public bool TryTranslateNoFault(ulong va, AccessKind kind, int el, out ulong pa, out MemoryAttributes attributes)
     {
-        ulong savedNext = NextPc;
-        var savedMode = _mode;
-        var savedFault = _lastFault;
-        bool ok;
-        TranslationResult r = default;
-        try
-        {
-            _mode = TranslationMode.Probe;
-            ok = TranslateAddress(va, kind, el, AccessOptions.None, out r);
-        }
-        catch (GuestException) { ok = false; }
-        finally { _mode = savedMode; _lastFault = savedFault; NextPc = savedNext; }
+        bool ok = Probe(va, kind, el, stage1Only: false, out var r);
         pa = ok ? r.Pa : 0;
         attributes = ok ? (kind == AccessKind.Fetch ? r.FetchAttributes : r.DataAttributes) : default;
         return ok;

@@ -11,19 +11,24 @@ public sealed partial class CpuCore
     /// </summary>
     public bool TryTranslateStage1NoFault(ulong va, AccessKind kind, int el, out ulong ipa)
     {
+        bool ok = Probe(va, kind, el, stage1Only: true, out var r);
+        ipa = ok ? r.Ipa : 0;
+        return ok;
+    }
+
+    /// <summary>A translation that only records faults: guest-visible state (NextPc, the last fault) is left as it was.</summary>
+    private bool Probe(ulong va, AccessKind kind, int el, bool stage1Only, out TranslationResult result)
+    {
         ulong savedNext = NextPc;
         var savedMode = _mode;
         var savedFault = _lastFault;
-        bool ok;
-        TranslationResult r = default;
+        result = default;
         try
         {
             _mode = TranslationMode.Probe;
-            ok = TranslateAddress(va, kind, el, AccessOptions.None, out r, stage1Only: true);
+            return TranslateAddress(va, kind, el, AccessOptions.None, out result, stage1Only);
         }
-        catch (GuestException) { ok = false; }
+        catch (GuestException) { return false; }
         finally { _mode = savedMode; _lastFault = savedFault; NextPc = savedNext; }
-        ipa = ok ? r.Ipa : 0;
-        return ok;
     }
 }
