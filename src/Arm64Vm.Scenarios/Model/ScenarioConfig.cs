@@ -1,0 +1,61 @@
+using Arm64Vm.Host;
+using Arm64Vm.Host.Images;
+using Arm64Vm.Host.Kvm;
+using Arm64Vm.Memory.Caches;
+using Arm64Vm.Scenarios.Yaml;
+
+namespace Arm64Vm.Scenarios.Model;
+
+/// <summary>The machine of one combination (<c>machine:</c>).</summary>
+public sealed record MachineSpec
+{
+    public int Cpus { get; init; } = 1;
+    public ulong Memory { get; init; } = 128UL << 20;
+    public CacheModelKind CacheModel { get; init; } = CacheModelKind.State;
+    /// <summary>null = the built-in Cortex-A57-like geometry.</summary>
+    public CacheConfig? Caches { get; init; }
+    public bool Fwb { get; init; }
+    public bool Dic { get; init; }
+    public bool Idc { get; init; }
+    public ulong Seed { get; init; } = 1;
+}
+
+/// <summary>One fully bound combination: machine, host policy, guest image and the steps to run.</summary>
+public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, LoadedImage Image, IReadOnlyList<Step> Steps)
+{
+    public VmmOptions ToVmmOptions(Action<byte> console) => new()
+    {
+        MemorySize = Machine.Memory,
+        Cpus = Machine.Cpus,
+        CacheModel = Machine.CacheModel,
+        Caches = Machine.Caches,
+        Fwb = Machine.Fwb,
+        Dic = Machine.Dic,
+        Idc = Machine.Idc,
+        Policy = Policy,
+        Seed = Machine.Seed,
+        Console = console,
+    };
+}
+
+/// <summary>A matrix axis: a dotted path and the values it takes (nodes from the file, so errors point at them).</summary>
+public sealed record MatrixAxis(string Path, SourceLocation Location, IReadOnlyList<YNode> Values);
+
+/// <summary>A setting of one path: from the matrix, a sweep, --set or --policy.</summary>
+public sealed record Setting(string Path, YNode Value)
+{
+    public override string ToString() => $"{Path}={Value.Value}";
+}
+
+/// <summary>One combination of matrix values (empty: the file as written).</summary>
+public sealed record Combination(IReadOnlyList<Setting> Settings)
+{
+    public static readonly Combination Base = new(Array.Empty<Setting>());
+    public string Label => Settings.Count == 0 ? "(as written)" : string.Join(" ", Settings.Select(s => s.ToString()));
+}
+
+/// <summary>A row of <c>expected:</c>: conditions on paths and the result the matching combinations must give.</summary>
+public sealed record ExpectedRow(IReadOnlyList<Setting> Conditions, bool Pass, SourceLocation Location);
+
+/// <summary>The <c>sweep:</c> of a scenario: memory sizes × working sets × policies, one metric plotted.</summary>
+public sealed record SweepSpec(IReadOnlyList<YNode> Memory, IReadOnlyList<YNode> WorkingSet, IReadOnlyList<YNode> Policies, string Metric, SourceLocation Location);

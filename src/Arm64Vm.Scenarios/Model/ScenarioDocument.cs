@@ -1,0 +1,137 @@
+using Arm64Vm.Host.Kvm;
+using Arm64Vm.Scenarios.Yaml;
+
+namespace Arm64Vm.Scenarios.Model;
+
+/// <summary>
+/// A loaded scenario file: its tree, name and summary, matrix axes, expected rows and sweep. Binding a
+/// <see cref="Combination"/> (plus command-line settings) gives the <see cref="ScenarioConfig"/> the runner executes.
+/// </summary>
+public sealed class ScenarioDocument
+{
+    private static readonly string[] Results = { "pass", "fail" };
+
+    private ScenarioDocument(string file, YNode root)
+    {
+        File = file;
+        Directory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        Root = root;
+    }
+
+    public string File { get; }
+    /// <summary>Paths in the file (images) are relative to this directory.</summary>
+    public string Directory { get; }
+    public YNode Root { get; }
+    public string Name { get; private set; } = "";
+    public string Summary { get; private set; } = "";
+    public IReadOnlyList<MatrixAxis> Matrix { get; private set; } = Array.Empty<MatrixAxis>();
+    public IReadOnlyList<ExpectedRow> Expected { get; private set; } = Array.Empty<ExpectedRow>();
+    public SweepSpec? Sweep { get; private set; }
+
+    public static ScenarioDocument Load(string path) => Parse(YamlLoader.LoadFile(path), path);
+
+    public static ScenarioDocument Parse(string text, string path) => Parse(YamlLoader.Load(text, path), path);
+
+    private static ScenarioDocument Parse(YNode root, string path)
+    {
+        var r = new NodeReader();
+        var doc = new ScenarioDocument(path, r.Mapping(root, "the scenario", ScenarioKeys.Root));
+        doc.Name = root.Get("name") is { } n ? r.NonEmptyText(n, "name") : Path.GetFileNameWithoutExtension(path);
+        doc.Summary = root.Get("summary") is { } s ? r.Text(s, "summary") : "";
+        r.Required(root, "guest", "the scenario");
+        r.Required(root, "steps", "the scenario");
+        if (root.Get("params") is { } p)
+            foreach (var e in r.Mapping(p, "params", p.Keys.ToArray()).Entries)
+                if (e.Value.Kind != YNodeKind.Scalar) throw NodeReader.Error(e.Value, $"parameter '{e.Key.Value}' must be a single value");
+        if (root.Get("matrix") is { } m) doc.Matrix = ReadMatrix(m, r);
+        if (root.Get("expected") is { } x) doc.Expected = ReadExpected(x, r, doc);
+        if (root.Get("sweep") is { } sw) doc.Sweep = ReadSweep(sw, r);
+        return doc;
+    }
+
+    private static IReadOnlyList<MatrixAxis> ReadMatrix(YNode node, NodeReader r)
+    {
+        var map = r.Mapping(node, "matrix", node.Keys.ToArray());
+        var axes = new List<MatrixAxis>();
+        foreach (var e in map.Entries)
+        {
+            TreePaths.CheckSyntax(e.Key.Value, e.Key.Location);
+            var values = r.List(e.Value, $"matrix.{e.Key.Value}");
+            if (values.Count == 0) throw NodeReader.Error(e.Value, $"matrix.{e.Key.Value} needs at least one value");
+            axes.Add(new MatrixAxis(e.Key.Value, e.Key.Location, values));
+        }
+        return axes;
+    }
+
+    private static IReadOnlyList<ExpectedRow> ReadExpected(YNode node, NodeReader r, ScenarioDocument doc)
+    {
+        var rows = new List<ExpectedRow>();
+        foreach (var item in r.List(node, "expected"))
+        {
+            var map = r.Mapping(item, "an expected row", item.Keys.ToArray());
+            bool? pass = null;
+            var conditions = new List<Setting>();
+            foreach (var e in map.Entries)
+            {
+                if (e.Key.Value == "result") { pass = r.Word(e.Value, "result", Results) == "pass"; continue; }
+                TreePaths.CheckSyntax(e.Key.Value, e.Key.Location);
+                if (e.Value.Kind != YNodeKind.Scalar) throw NodeReader.Error(e.Value, $"{e.Key.Value}: an expected row compares single values");
+                bool known = doc.Matrix.Any(a => a.Path == e.Key.Value) || TreePaths.EffectiveValue(doc.Root, e.Key.Value) != null;
+                if (!known) throw NodeReader.Error(e.Key, $"'{e.Key.Value}' is neither a matrix axis nor set in the file");
+                conditions.Add(new Setting(e.Key.Value, e.Value));
+            }
+            if (pass == null) throw NodeReader.Error(map, "an expected row needs 'result: pass' or 'result: fail'");
+            rows.Add(new ExpectedRow(conditions, pass.Value, map.Location));
+        }
+        return rows;
+    }
+
+    private static SweepSpec ReadSweep(YNode node, NodeReader r)
+    {
+        var map = r.Mapping(node, "sweep", ScenarioKeys.Sweep);
+        IReadOnlyList<YNode> Values(string key)
+        {
+            var values = r.List(r.Required(map, key, "sweep"), $"sweep.{key}");
+            if (values.Count == 0) throw NodeReader.Error(map.Get(key)!, $"sweep.{key} needs at least one value");
+            return values;
+        }
+        var memory = Values("memory");
+        foreach (var v in memory) r.Size(v, "sweep.memory");
+        var workingSet = Values("working-set");
+        foreach (var v in workingSet) r.Number(v, "sweep.working-set");
+        var policies = map.Get("policies") is { } pn
+            ? r.List(pn, "sweep.policies")
+            : new[] { YNode.Scalar("kvm", map.Location), YNode.Scalar("eager-flush-on-init", map.Location) };
+        foreach (var v in policies) r.Word(v, "sweep.policies", HostPolicy.Names.ToArray());
+        string metric = map.Get("metric") is { } mt ? r.Word(mt, "sweep.metric", ScenarioKeys.Metrics.ToArray()) : "lines-cleaned";
+        return new SweepSpec(memory, workingSet, policies, metric, map.Location);
+    }
+
+    /// <summary>Every combination of the matrix (cartesian product, first axis outermost), fixed axes removed.</summary>
+    public IReadOnlyList<Combination> Combinations(IReadOnlyCollection<string>? fixedPaths = null)
+    {
+        var axes = Matrix.Where(a => fixedPaths == null || !fixedPaths.Contains(a.Path)).ToList();
+        var result = new List<Combination> { Combination.Base };
+        foreach (var axis in axes)
+            result = result.SelectMany(c => axis.Values.Select(v => new Combination(c.Settings.Append(new Setting(axis.Path, v)).ToArray()))).ToList();
+        return result;
+    }
+
+    /// <summary>The tree of a combination with the command line's settings applied last.</summary>
+    public YNode TreeFor(Combination combination, IReadOnlyList<Setting> overrides) =>
+        TreePaths.Apply(Root, combination.Settings.Concat(overrides));
+
+    /// <summary>The result the first matching <c>expected</c> row pins for a tree (pass when no row matches).</summary>
+    public (bool Pass, ExpectedRow? Row) ExpectedResult(YNode tree)
+    {
+        foreach (var row in Expected)
+        {
+            bool match = row.Conditions.All(c => TreePaths.EffectiveValue(tree, c.Path) is { } v && Scalars.SameValue(v, c.Value.Value));
+            if (match) return (row.Pass, row);
+        }
+        return (true, null);
+    }
+
+    public ScenarioConfig Bind(Combination combination, IReadOnlyList<Setting> overrides) =>
+        ScenarioBinder.Bind(TreeFor(combination, overrides), Directory);
+}

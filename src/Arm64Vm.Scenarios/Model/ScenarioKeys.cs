@@ -1,0 +1,77 @@
+using Arm64Vm.Host.Kvm;
+
+namespace Arm64Vm.Scenarios.Model;
+
+/// <summary>
+/// Every key the scenario format knows, per object. The binder accepts exactly these (anything else is an error), and
+/// a test checks that specs/scenario.schema.json declares the same keys under the same <c>$defs</c> names.
+/// </summary>
+public static class ScenarioKeys
+{
+    public static readonly string[] Root = { "name", "summary", "params", "machine", "host", "guest", "steps", "matrix", "expected", "sweep" };
+    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed" };
+    public static readonly string[] Caches =
+    {
+        "clusters", "cpus-per-cluster", "l1d", "l1i", "l2", "system-cache", "l2-per-cluster", "l2-inclusion", "point-of-unification",
+        "non-cacheable-hit",
+    };
+    public static readonly string[] Cache = { "size", "ways", "line", "replacement" };
+    public static readonly string[] Features = { "fwb", "dic", "idc" };
+    public static readonly string[] Host = { "policy" };
+    public static readonly string[] Guest = { "image", "load", "entry" };
+
+    public static readonly string[] StepKinds = { "run", "expect", "host-write", "host-fill", "vcpu-init", "reset", "set-registers", "dirty-log", "migrate" };
+    public static readonly string[] Run = { "until", "max-instructions" };
+    public static readonly string[] HostWrite = { "image", "bytes", "at" };
+    public static readonly string[] HostFill = { "at", "size", "value" };
+    public static readonly string[] VcpuInit = { "vcpu", "power-off", "pc" };
+    public static readonly string[] Reset = Array.Empty<string>();
+    public static readonly string[] SetRegisters = new[] { "vcpu", "pc" }.Concat(Enumerable.Range(0, 31).Select(i => $"x{i}")).ToArray();
+    public static readonly string[] DirtyLog = { "enable", "manual-protect" };
+    public static readonly string[] Migrate = { "rounds", "run-instructions", "window-instructions", "final" };
+
+    /// <summary>Expectation keys other than the host counters.</summary>
+    public static readonly string[] ExpectFixed =
+    {
+        "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "instructions",
+    };
+    /// <summary>Every key of an <c>expect</c> step: the fixed ones, then every host counter (HostCounters.ToDictionary).</summary>
+    public static IReadOnlyList<string> Expect { get; } = ExpectFixed.Concat(HostCounters.Names).ToArray();
+    public static readonly string[] Range = { "min", "max", "equals" };
+    public static readonly string[] MemoryCheck = { "at", "equals-image", "equals", "size", "view" };
+    public static readonly string[] RegisterCheck = SetRegisters;
+    public static readonly string[] ExpectedRowFixed = { "result" };
+    public static readonly string[] Sweep = { "memory", "working-set", "policies", "metric" };
+
+    public static readonly string[] Until = { "system-reset", "system-off", "exit", "instructions", "idle" };
+    public static readonly string[] MemoryViews = { "host", "poc" };
+
+    /// <summary>Object name (as in the schema's $defs) → its keys.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyCollection<string>> Objects { get; } = new Dictionary<string, IReadOnlyCollection<string>>
+    {
+        ["scenario"] = Root,
+        ["machine"] = Machine,
+        ["caches"] = Caches,
+        ["cache"] = Cache,
+        ["features"] = Features,
+        ["host"] = Host,
+        ["guest"] = Guest,
+        ["step"] = StepKinds,
+        ["run"] = Run,
+        ["host-write"] = HostWrite,
+        ["host-fill"] = HostFill,
+        ["vcpu-init"] = VcpuInit,
+        ["reset"] = Reset,
+        ["set-registers"] = SetRegisters,
+        ["dirty-log"] = DirtyLog,
+        ["migrate"] = Migrate,
+        ["expect"] = Expect,
+        ["range"] = Range,
+        ["memory-check"] = MemoryCheck,
+        ["register-check"] = RegisterCheck,
+        ["sweep"] = Sweep,
+    };
+
+    /// <summary>Host counter names plus the runner's own totals usable in <c>sweep.metric</c>.</summary>
+    public static IReadOnlyList<string> Metrics { get; } = HostCounters.Names.Concat(new[] { "instructions" }).ToArray();
+}
