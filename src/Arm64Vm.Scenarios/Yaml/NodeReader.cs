@@ -57,7 +57,7 @@ public sealed partial class NodeReader
     public ulong Number(YNode node, string what, ulong min = 0, ulong max = ulong.MaxValue)
     {
         string t = Text(node, what);
-        if (node.Quoted || !Scalars.TryParseNumber(t, out ulong v))
+        if (Literal(node) || !Scalars.TryParseNumber(t, out ulong v))
             throw Error(node, $"{what} must be a number (decimal or 0x hex), not {Show(node, t)}");
         if (v < min || v > max) throw Error(node, $"{what} must be between {min} and {max}, not {v}");
         return v;
@@ -69,7 +69,7 @@ public sealed partial class NodeReader
     {
         string t = Text(node, what).Trim();
         bool negative = t.StartsWith('-');
-        if (node.Quoted || !Scalars.TryParseNumber(negative ? t[1..] : t, out ulong v) || v > long.MaxValue)
+        if (Literal(node) || !Scalars.TryParseNumber(negative ? t[1..] : t, out ulong v) || v > long.MaxValue)
             throw Error(node, $"{what} must be a number, not {Show(node, t)}");
         return negative ? -(long)v : (long)v;
     }
@@ -77,7 +77,7 @@ public sealed partial class NodeReader
     public ulong Size(YNode node, string what, ulong min = 0, ulong max = ulong.MaxValue)
     {
         string t = Text(node, what);
-        if (node.Quoted || !Scalars.TryParseSize(t, out ulong v))
+        if (Literal(node) || !Scalars.TryParseSize(t, out ulong v))
             throw Error(node, $"{what} must be a size (examples: 4096, 32KiB, 128MiB, 1GiB, 0x1000), not {Show(node, t)}");
         if (v < min || v > max) throw Error(node, $"{what} must be between {Scalars.FormatSize(min)} and {Scalars.FormatSize(max)}, not {Scalars.FormatSize(v)}");
         return v;
@@ -86,7 +86,7 @@ public sealed partial class NodeReader
     public bool Bool(YNode node, string what)
     {
         string t = Text(node, what);
-        if (node.Quoted || !Scalars.TryParseBool(t, out bool v)) throw Error(node, $"{what} must be true or false, not {Show(node, t)}");
+        if (Literal(node) || !Scalars.TryParseBool(t, out bool v)) throw Error(node, $"{what} must be true or false, not {Show(node, t)}");
         return v;
     }
 
@@ -111,6 +111,9 @@ public sealed partial class NodeReader
         if (node.Kind != YNodeKind.Sequence) throw Error(node, $"{what} must be a list, not {node.Describe()}");
         return node.Items;
     }
+
+    /// <summary>A quoted scalar is text, unless it only quotes a ${param} reference (flow mappings need the quotes).</summary>
+    private static bool Literal(YNode node) => node.Quoted && !node.Value.Contains("${", StringComparison.Ordinal);
 
     private static string Show(YNode node, string text) => node.Kind == YNodeKind.Scalar && !node.IsNull ? $"'{text}'" : node.Describe();
 }

@@ -1,0 +1,211 @@
+using Arm64Vm.Scenarios.Model;
+using Arm64Vm.Scenarios.Running;
+using Xunit;
+
+namespace Arm64Vm.Scenarios.Tests;
+
+/// <summary>The runner on tiny guests: the reboot story under policies and FWB, run-step endings, expectations, determinism.</summary>
+public class RunnerTests
+{
+    private const string RebootYaml = """
+        name: tiny-reboot
+        summary: A miniature reboot story.
+        machine: { memory: 32MiB }
+        guest: { image: reboot.bin }
+        steps:
+          - run: { until: system-reset, max-instructions: 10000 }
+          - expect: { console-contains: "1\n" }
+          - host-write: { image: reboot.bin, at: 0x40080000 }
+          - vcpu-init: {}
+          - run: { until: system-off, max-instructions: 10000 }
+          - expect:
+              console-contains: "2 R"
+              stage2-faults: { min: 1 }
+        matrix:
+          host.policy: [kvm, no-unmap-on-init, eager-flush-on-init]
+          machine.features.fwb: [false, true]
+        expected:
+          - { host.policy: no-unmap-on-init, machine.features.fwb: false, result: fail }
+        """;
+
+    private static ScenarioDocument Reboot(ScenarioDir dir)
+    {
+        dir.Write("reboot.bin", TestGuests.Reboot());
+        return dir.Load("reboot.yaml", RebootYaml);
+    }
+
+    [Fact]
+    public void RebootMatrixPassesUnderKvmAndFailsWithoutUnmapWithoutFwb()
+    {
+        using var dir = new ScenarioDir();
+        var results = ScenarioDir.Run(Reboot(dir), matrix: true);
+        Assert.Equal(6, results.Count);
+        Assert.All(results, r => Assert.True(r.MatchesExpected, $"{r.Combination.Label}: {r.Result} {r.FirstFailure}"));
+        var broken = Assert.Single(results, r => !r.Passed);
+        Assert.Equal("host.policy=no-unmap-on-init machine.features.fwb=false", broken.Combination.Label);
+        Assert.Contains("2 S", broken.Console);
+        Assert.Contains("2 R", results[0].Console);
+        Assert.Contains(broken.Failures, f => f.What == "console-contains '2 R'");
+    }
+
+    [Fact]
+    public void EagerFlushCleansLinesAtInitWhileKvmUnmapsAndFaultsAgain()
+    {
+        using var dir = new ScenarioDir();
+        var doc = Reboot(dir);
+        var kvm = ScenarioDir.Run(doc, false, "host.policy=kvm").Single();
+        var eager = ScenarioDir.Run(doc, false, "host.policy=eager-flush-on-init").Single();
+        Assert.True(kvm.Passed && eager.Passed);
+        Assert.True(kvm.Counter("pages-unmapped") > 0);
+        Assert.Equal(0, eager.Counter("pages-unmapped"));
+        Assert.True(eager.Counter("vm-flushes") >= 1);
+        Assert.True(kvm.Counter("stage2-faults") > eager.Counter("stage2-faults"));
+    }
+
+    [Fact]
+    public void SameFileAndSeedGiveIdenticalCountersAndConsole()
+    {
+        using var dir = new ScenarioDir();
+        var doc = Reboot(dir);
+        var a = ScenarioDir.Run(doc, matrix: true);
+        var b = ScenarioDir.Run(doc, matrix: true);
+        for (int i = 0; i < a.Count; i++)
+        {
+            Assert.Equal(a[i].Counters, b[i].Counters);
+            Assert.Equal(a[i].Console, b[i].Console);
+            Assert.Equal(a[i].Instructions, b[i].Instructions);
+            Assert.Equal(a[i].Result, b[i].Result);
+        }
+    }
+
+    [Fact]
+    public void SetOverridesTheFileAndFixesAMatrixAxis()
+    {
+        using var dir = new ScenarioDir();
+        var doc = Reboot(dir);
+        var results = ScenarioDir.Run(doc, true, "host.policy=no-unmap-on-init");
+        Assert.Equal(2, results.Count);                                    // only the fwb axis remains
+        Assert.False(results[0].Passed);
+        Assert.True(results[1].Passed);
+        Assert.All(results, r => Assert.True(r.MatchesExpected));
+        var off = ScenarioDir.Run(doc, false, "host.policy=no-unmap-on-init", "machine.cache-model=off").Single();
+        Assert.True(off.Passed, off.FirstFailure);                         // flat memory hides the bug
+    }
+
+    [Fact]
+    public void ARunThatEndsTheWrongWayFailsAndSkipsTheRest()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("spin.bin", TestGuests.HelloSpin());
+        var doc = dir.Load("spin.yaml", """
+            guest: { image: spin.bin }
+            machine: { memory: 2MiB, cache-model: off }
+            steps:
+              - run: { until: system-off, max-instructions: 500 }
+              - expect: { console-contains: never }
+            """);
+        var r = ScenarioDir.Run(doc).Single();
+        Assert.False(r.Passed);
+        var f = Assert.Single(r.Failures);
+        Assert.Equal("step 1 (run)", f.Step);
+        Assert.Contains("instruction limit", f.Detail);
+        Assert.Equal(500UL, r.Instructions);
+        Assert.Equal(0, r.ChecksRun);
+    }
+
+    [Fact]
+    public void UntilInstructionsPassesAtTheLimitAndExpectationsSeeCountersAndRegisters()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("spin.bin", TestGuests.HelloSpin());
+        var doc = dir.Load("spin.yaml", """
+            guest: { image: spin.bin }
+            machine: { memory: 2MiB }
+            steps:
+              - run: { until: instructions, max-instructions: 300 }
+              - expect:
+                  console-contains: hi
+                  console-not-contains: bye
+                  console-matches: "^hi$"
+                  instructions: 300
+                  mmio-exits: { min: 3, max: 3 }
+                  vcpu-inits: 1
+                  registers: { vcpu: 0, x8: 0x0a }
+            """);
+        var r = ScenarioDir.Run(doc).Single();
+        Assert.True(r.Passed, r.FirstFailure);
+        Assert.Equal(7, r.ChecksRun);
+    }
+
+    [Fact]
+    public void FailedExpectationsAreAllReportedWithTheirValues()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("off.bin", TestGuests.HelloOff());
+        var doc = dir.Load("off.yaml", """
+            guest: { image: off.bin }
+            machine: { memory: 2MiB }
+            steps:
+              - run: {}
+              - expect:
+                  console-contains: "on"
+                  mmio-exits: { equals: 99 }
+                  memory: { at: 0x40100000, equals: "de ad be ef" }
+                  exit-status: 0
+            """);
+        var r = ScenarioDir.Run(doc).Single();
+        Assert.Equal(4, r.Failures.Count);
+        Assert.Contains("last line: 'off'", r.Failures[0].Detail);
+        Assert.Equal("it is 4", r.Failures[1].Detail);
+        Assert.Contains("4 byte(s) differ", r.Failures[2].Detail);
+        Assert.Contains("00000000 instead of deadbeef", r.Failures[2].Detail);
+        Assert.Contains("not exited", r.Failures[3].Detail);
+    }
+
+    [Fact]
+    public void HostWriteFillAndMemoryViews()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("off.bin", TestGuests.HelloOff());
+        var doc = dir.Load("w.yaml", """
+            guest: { image: off.bin }
+            machine: { memory: 2MiB }
+            steps:
+              - host-fill: { at: 0x40100000, size: 4KiB, value: 0x5a }
+              - host-write: { bytes: "de ad be ef", at: 0x40100010 }
+              - expect:
+                  memory:
+                    - { at: 0x40100000, equals: "5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a 5a de ad be ef 5a" }
+                    - { at: 0x40100010, equals: "00 00 00 00", view: poc }
+            """);
+        var r = ScenarioDir.Run(doc).Single();
+        Assert.True(r.Passed, r.FirstFailure);                             // the host's writes are still in its cache
+    }
+
+    [Fact]
+    public void SetRegistersParamsAndVcpuInitOfOneVcpu()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("touch.bin", TestGuests.TouchPages());
+        var doc = dir.Load("t.yaml", """
+            params: { pages: 5 }
+            guest: { image: touch.bin }
+            machine: { memory: 32MiB }
+            steps:
+              - set-registers: { x1: "${pages}", x2: 100 }
+              - run: { until: system-reset }
+              - vcpu-init: { vcpu: 0 }
+              - set-registers: { vcpu: 0, x1: "${pages}", x2: 200 }
+              - run: { until: system-off }
+              - expect:
+                  memory:
+                    - { at: 0x41000000, equals: "c8 00 00 00 00 00 00 00" }
+                    - { at: 0x41004000, equals: "cc 00 00 00 00 00 00 00" }
+                  stage2-translation-faults: { min: 12 }
+            """);
+        var r = ScenarioDir.Run(doc).Single();
+        Assert.True(r.Passed, r.FirstFailure);
+        var more = ScenarioDir.Run(doc, false, "params.pages=9").Single();
+        Assert.True(more.Counter("stage2-translation-faults") >= r.Counter("stage2-translation-faults") + 8);
+    }
+}
