@@ -55,12 +55,12 @@ internal static class TestGuests
     }
 
     /// <summary>
-    /// Writes forever: page (i mod X1) from 0x4100_0000 gets the 64-bit counter i (migration test).
+    /// Writes forever: page (i mod X1) from 0x4010_0000 gets the 64-bit counter i (migration test).
     /// </summary>
     public static byte[] Writer()
     {
         var b = new TinyAssembler();
-        b.Emit(A64.Movz(2, 0)).Label("outer").Emit(A64.Mov(9, 0x4100_0000)).Emit(A64.AddImm(3, 1, 0))
+        b.Emit(A64.Movz(2, 0)).Label("outer").Emit(A64.Mov(9, 0x4010_0000)).Emit(A64.AddImm(3, 1, 0))
          .Label("loop").Cbz(3, "outer")
          .Emit(A64.StrX(2, 9), A64.AddImm(2, 2, 1), SubImm(3, 3, 1), AddImmShifted(9, 9, 1))
          .B("loop");
