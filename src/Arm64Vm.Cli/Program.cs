@@ -8,6 +8,7 @@ var root = new RootCommand("Arm64Vm: an AArch64 full-system emulator with a fait
 {
     RunCommand.Create(),
     DisasmCommand.Create(),
+    ScenarioCommand.Create(),
 };
 
 try

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Arm64Vm.Scenarios.Running;
+using Arm64Vm.Scenarios.Yaml;
+
+namespace Arm64Vm.Cli;
+
+/// <summary>`--report FILE`: the table's content as JSON, with every counter and failure.</summary>
+public static class ScenarioReport
+{
+    public static void Write(string path, IReadOnlyList<CombinationResult> results)
+    {
+        var doc = new Dictionary<string, object>
+        {
+            ["format"] = Arm64Vm.Scenarios.ScenarioFormat.Version,
+            ["results"] = results.Select(r => new Dictionary<string, object?>
+            {
+                ["scenario"] = r.Scenario,
+                ["file"] = r.File,
+                ["combination"] = r.Combination.Settings.ToDictionary(s => s.Path, s => s.Value.Value),
+                ["result"] = r.Result,
+                ["expected"] = r.ExpectedPass ? "pass" : "fail",
+                ["matchesExpected"] = r.MatchesExpected,
+                ["expectedSource"] = r.ExpectedSource,
+                ["failures"] = r.Failures.Select(f => new { step = f.Step, expectation = f.What, detail = f.Detail, location = f.Location }).ToList(),
+                ["checks"] = r.ChecksRun,
+                ["runs"] = r.Runs,
+                ["instructions"] = r.Instructions,
+                ["hostSeconds"] = Math.Round(r.HostSeconds, 4),
+                ["counters"] = r.Counters,
+                ["runner"] = r.Extra,
+            }).ToList(),
+            ["summary"] = new
+            {
+                combinations = results.Count,
+                pass = results.Count(r => r.Passed),
+                fail = results.Count(r => !r.Passed),
+                unexpected = results.Count(r => !r.MatchesExpected),
+            },
+        };
+        try { File.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + "\n"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException(new SourceLocation(path, 0, 0), $"--report: cannot write: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Arm64Vm.Scenarios.Model;
+using Arm64Vm.Scenarios.Running;
+using Spectre.Console;
+
+namespace Arm64Vm.Cli;
+
+/// <summary>`arm64vm scenario run`: plans every file first (bad input fails before anything runs), runs, prints the table.</summary>
+public static class ScenarioRunCommand
+{
+    public static int Execute(IReadOnlyList<string> files, RunRequest request, string? reportPath, IAnsiConsole? console = null)
+    {
+        var plans = files.Select(f =>
+        {
+            var doc = ScenarioDocument.Load(f);
+            return (Doc: doc, Plan: ScenarioRunner.Plan(doc, request));
+        }).ToList();
+        int total = plans.Sum(p => p.Plan.Count);
+        console ??= AnsiConsole.Console;
+        bool interactive = !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
+        var results = new List<CombinationResult>();
+
+        void RunAll(Action<CombinationResult>? done)
+        {
+            foreach (var (doc, plan) in plans)
+                for (int i = 0; i < plan.Count; i++)
+                {
+                    var r = ScenarioRunner.Run(doc, plan[i].Combination, plan[i].Config, request, i);
+                    results.Add(r);
+                    done?.Invoke(r);
+                }
+        }
+
+        if (interactive && total > 1)
+        {
+            console.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"{total} combinations", maxValue: total);
+                    RunAll(r =>
+                    {
+                        task.Increment(1);
+                        task.Description = $"{r.Scenario}: {results.Count}/{total}";
+                    });
+                });
+        }
+        else
+        {
+            RunAll(r => Console.WriteLine($"{r.Scenario} [{r.Combination.Label}]: {r.Result}{(r.MatchesExpected ? "" : " (UNEXPECTED)")}" +
+                                          $" {r.Instructions:N0} instructions, {r.HostSeconds:F2} s"));
+        }
+
+        console.Write(ScenarioTable.Build(results, ascii: !interactive));
+        int mismatches = results.Count(r => !r.MatchesExpected);
+        console.WriteLine(mismatches == 0
+            ? $"{results.Count} result(s), every one as expected ({results.Count(r => r.Passed)} pass, {results.Count(r => !r.Passed)} fail)"
+            : $"{mismatches} of {results.Count} result(s) differ from their expected result");
+        foreach (var r in results.Where(r => !r.MatchesExpected))
+        {
+            console.WriteLine($"  {r.Scenario} [{r.Combination.Label}]: {r.Result}, expected {(r.ExpectedPass ? "pass" : "fail")} ({r.ExpectedSource})");
+            foreach (var f in r.Failures) console.WriteLine($"    {f} [{f.Location}]");
+        }
+        if (reportPath != null) ScenarioReport.Write(reportPath, results);
+        return mismatches == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,39 @@
+using Arm64Vm.Scenarios.Running;
+using Spectre.Console;
+
+namespace Arm64Vm.Cli;
+
+/// <summary>The results table: one row per combination with the cost figures the strategy comparison needs.</summary>
+public static class ScenarioTable
+{
+    public static Table Build(IEnumerable<CombinationResult> results, bool ascii)
+    {
+        var table = new Table().Border(ascii ? TableBorder.Ascii : TableBorder.Rounded);
+        table.AddColumn("scenario");
+        table.AddColumn("combination");
+        table.AddColumn("result");
+        table.AddColumn("first failed expectation");
+        foreach (var h in new[] { "instructions", "stage-2 faults", "lines cleaned+inval", "dirty bytes written back", "I-cache invals", "host s" })
+            table.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var r in results)
+        {
+            string verdict = r.Passed ? "pass" : "fail";
+            string colour = r.MatchesExpected ? (r.Passed ? "green" : "yellow") : "red";
+            string mark = r.MatchesExpected ? (r.Passed ? "" : " (expected)") : " (UNEXPECTED)";
+            table.AddRow(
+                Markup.Escape(r.Scenario),
+                Markup.Escape(r.Combination.Label),
+                $"[{colour}]{verdict}{mark}[/]",
+                Markup.Escape(Shorten(r.Failures.Count > 0 ? $"{r.Failures[0].What}: {r.Failures[0].Detail}" : "", 60)),
+                r.Instructions.ToString("N0"),
+                r.Counter("stage2-faults").ToString("N0"),
+                r.Counter("lines-cleaned").ToString("N0"),
+                r.Counter("dirty-bytes-written-back").ToString("N0"),
+                r.Counter("icache-invalidations").ToString("N0"),
+                r.HostSeconds.ToString("F2"));
+        }
+        return table;
+    }
+
+    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+using Arm64Vm.Scenarios.Model;
+using Arm64Vm.Scenarios.Running;
+using Arm64Vm.Scenarios.Yaml;
+
+namespace Arm64Vm.Scenarios.Sweep;
+
+/// <summary>One run of a sweep: the policy, memory size and working set it used, and what it gave.</summary>
+public sealed record SweepPoint(string Policy, ulong Memory, ulong WorkingSet, CombinationResult Result);
+
+/// <summary>
+/// Runs a scenario's <c>sweep:</c> — every policy × memory size × working set (the value of <c>params.working-set</c>,
+/// which the scenario passes to its guest) — and writes the figures as CSV and an SVG chart of the chosen metric.
+/// </summary>
+public static class SweepRunner
+{
+    public static IReadOnlyList<(Combination Combination, ScenarioConfig Config, string Policy, ulong Memory, ulong WorkingSet)> Plan(ScenarioDocument doc)
+    {
+        var sweep = doc.Sweep ?? throw new ScenarioException(new SourceLocation(doc.File, 1, 1), "the scenario has no 'sweep' key");
+        var reader = new NodeReader();
+        var plan = new List<(Combination, ScenarioConfig, string, ulong, ulong)>();
+        foreach (var policy in sweep.Policies)
+            foreach (var memory in sweep.Memory)
+                foreach (var ws in sweep.WorkingSet)
+                {
+                    var combination = new Combination(new[]
+                    {
+                        new Setting("host.policy", policy), new Setting("machine.memory", memory), new Setting("params.working-set", ws),
+                    });
+                    plan.Add((combination, doc.Bind(combination, Array.Empty<Setting>()), policy.Value,
+                        reader.Size(memory, "sweep.memory"), reader.Number(ws, "sweep.working-set")));
+                }
+        return plan;
+    }
+
+    public static string Csv(IReadOnlyList<SweepPoint> points)
+    {
+        var counters = points.Count > 0 ? points[0].Result.Counters.Keys.ToList() : new List<string>();
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Join(',', new[] { "policy", "memory-bytes", "working-set", "result", "instructions", "host-seconds" }.Concat(counters)));
+        foreach (var p in points)
+        {
+            var cells = new List<string>
+            {
+                p.Policy, p.Memory.ToString(CultureInfo.InvariantCulture), p.WorkingSet.ToString(CultureInfo.InvariantCulture), p.Result.Result,
+                p.Result.Instructions.ToString(CultureInfo.InvariantCulture), p.Result.HostSeconds.ToString("F4", CultureInfo.InvariantCulture),
+            };
+            cells.AddRange(counters.Select(c => p.Result.Counter(c).ToString(CultureInfo.InvariantCulture)));
+            sb.AppendLine(string.Join(',', cells));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The chart: one line per (policy, memory size), x = working set, y = the metric.</summary>
+    public static string Svg(IReadOnlyList<SweepPoint> points, string metric, string title)
+    {
+        var series = points.GroupBy(p => (p.Policy, p.Memory))
+            .Select(g => new SvgChart.Series($"{g.Key.Policy}, {Scalars.FormatSize(g.Key.Memory)}", g.Key.Policy,
+                g.OrderBy(p => p.WorkingSet).Select(p => ((double)p.WorkingSet, (double)p.Result.Counter(metric))).ToList()))
+            .ToList();
+        return SvgChart.Render(title, "working set (pages touched)", metric, series);
+    }
+}
