@@ -25,9 +25,10 @@ public static class RunCommand
         var features = new Option<string?>("--features") { Description = "Comma-separated machine features: fwb (FEAT_S2FWB), dic, idc (CTR_EL0.DIC/IDC)" };
         var policy = new Option<string>("--policy") { Description = "Host policy: " + string.Join(", ", HostPolicy.Names) + " (default kvm)", DefaultValueFactory = _ => "kvm" };
         var seed = new Option<string?>("--seed") { Description = "Seed of the caches' pseudo-random replacement (default 1)" };
+        var cacheConfig = new Option<string?>("--cache-config") { Description = "Cache geometry as YAML (the shape of a scenario's machine.caches, see scenarios/README.md)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
-            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed,
+            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -44,6 +45,7 @@ public static class RunCommand
             Features = ParseFeatures(parse.GetValue(features)),
             Policy = ParsePolicy(parse.GetValue(policy)!),
             Seed = parse.GetValue(seed) is { } sd ? ValueParsers.ParseNumber("--seed", sd) : 1,
+            CacheConfig = parse.GetValue(cacheConfig),
         }));
         return cmd;
     }
@@ -88,6 +90,8 @@ public static class RunCommand
         public string? Trace { get; init; }
         public bool Stats { get; init; }
         public string? StatsJson { get; init; }
+        /// <summary>YAML cache geometry file (read by Arm64Vm.Scenarios' CacheConfigReader).</summary>
+        public string? CacheConfig { get; init; }
     }
 
     public static int Execute(RunOptions o)
@@ -96,6 +100,12 @@ public static class RunCommand
             throw new UsageException($"--memory: {o.Memory} bytes is not between 1M and 64G in whole 4 KiB pages");
         if (o.Cpus < 1 || o.Cpus > 8) throw new UsageException($"--cpus: {o.Cpus} is not between 1 and 8");
         var img = ImageLoader.Load(o.Image, o.Load, o.Entry);
+        Arm64Vm.Memory.Caches.CacheConfig? caches = null;
+        if (o.CacheConfig != null)
+        {
+            try { caches = Arm64Vm.Scenarios.Model.CacheConfigReader.LoadFile(o.CacheConfig, o.Cpus); }
+            catch (Arm64Vm.Scenarios.Yaml.ScenarioException e) { throw new UsageException($"--cache-config: {e.Message}"); }
+        }
         using var vmm = new Vmm(new VmmOptions
         {
             MemorySize = o.Memory,
@@ -106,6 +116,7 @@ public static class RunCommand
             Idc = o.Features.Contains("idc"),
             Policy = o.Policy,
             Seed = o.Seed,
+            Caches = caches,
         }, new[] { img });
         vmm.Boot();
 
