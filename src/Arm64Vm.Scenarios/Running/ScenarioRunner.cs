@@ -38,6 +38,13 @@ public static class ScenarioRunner
         return combinations.Select(c => (c, doc.Bind(c, request.Overrides))).ToList();
     }
 
+    /// <summary>Binds the file as written and every matrix combination (what `scenario validate` checks).</summary>
+    public static int ValidateAll(ScenarioDocument doc)
+    {
+        doc.Bind(Combination.Base, Array.Empty<Setting>());
+        return Plan(doc, new RunRequest { Matrix = true }).Count;
+    }
+
     public static CombinationResult Run(ScenarioDocument doc, Combination combination, ScenarioConfig config, RunRequest request, int index = 0)
     {
         var tree = doc.TreeFor(combination, request.Overrides);
