@@ -36,6 +36,13 @@ public static class YamlLoader
                 throw new ScenarioException(Loc(fileName, parser.Current!.Start), "only one YAML document per file");
             return root;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections; report where parsing stopped.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            throw new ScenarioException(new SourceLocation(fileName, Math.Max(1, mark.Line), Math.Max(1, mark.Column)),
+                "YAML syntax: unterminated or malformed flow collection ({ } or [ ])");
+        }
         catch (YamlException e)
         {
             string message = e.InnerException?.Message ?? e.Message;
