@@ -7,6 +7,17 @@ namespace Arm64Vm.Cli;
 /// <summary>`arm64vm scenario run`: plans every file first (bad input fails before anything runs), runs, prints the table.</summary>
 public static class ScenarioRunCommand
 {
+    private static IAnsiConsole PlainConsole()
+    {
+        var plain = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        plain.Profile.Width = 240;
+        return plain;
+    }
+
     public static int Execute(IReadOnlyList<string> files, RunRequest request, string? reportPath, IAnsiConsole? console = null)
     {
         var plans = files.Select(f =>
@@ -15,8 +26,9 @@ public static class ScenarioRunCommand
             return (Doc: doc, Plan: ScenarioRunner.Plan(doc, request));
         }).ToList();
         int total = plans.Sum(p => p.Plan.Count);
-        console ??= AnsiConsole.Console;
-        bool interactive = !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
+        bool interactive = console == null && !Console.IsOutputRedirected && AnsiConsole.Console.Profile.Capabilities.Interactive;
+        // Not a terminal (a pipe, a file, CI): plain text, no colours, wide enough for the table.
+        console ??= interactive ? AnsiConsole.Console : PlainConsole();
         var results = new List<CombinationResult>();
 
         void RunAll(Action<CombinationResult>? done)

@@ -22,7 +22,7 @@ public static class ScenarioTable
             string mark = r.MatchesExpected ? (r.Passed ? "" : " (expected)") : " (UNEXPECTED)";
             table.AddRow(
                 Markup.Escape(r.Scenario),
-                Markup.Escape(r.Combination.Label),
+                Markup.Escape(ShortLabel(r)),
                 $"[{colour}]{verdict}{mark}[/]",
                 Markup.Escape(Shorten(r.Failures.Count > 0 ? $"{r.Failures[0].What}: {r.Failures[0].Detail}" : "", 60)),
                 r.Instructions.ToString("N0"),
@@ -34,6 +34,10 @@ public static class ScenarioTable
         }
         return table;
     }
+
+    /// <summary>"host.policy=kvm machine.features.fwb=false" → "policy=kvm fwb=false" (the report keeps full paths).</summary>
+    public static string ShortLabel(CombinationResult r) =>
+        r.Combination.Settings.Count == 0 ? "(as written)" : string.Join(" ", r.Combination.Settings.Select(s => $"{s.Path[(s.Path.LastIndexOf('.') + 1)..]}={s.Value.Value}"));
 
     private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }

@@ -72,7 +72,7 @@ public class CliTests
         string report = Path.Combine(dir.Path, "report.json");
         var (code, text) = RunWithTable(new[] { file }, new RunRequest { Matrix = true }, report);
         Assert.Equal(0, code);
-        Assert.Contains("host.policy=kvm", text);
+        Assert.Contains("policy=kvm", text);
         Assert.Contains("fail (expected)", text);
         Assert.Contains("console-contains '2 R'", text);
         Assert.Contains("stage-2 faults", text);
