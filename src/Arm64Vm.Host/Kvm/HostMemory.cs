@@ -78,11 +78,19 @@ public sealed class HostMemory
 
     public void Read(ulong pa, Span<byte> destination)
     {
-        for (int i = 0; i < destination.Length; i++)
+        int i = 0;
+        while (i < destination.Length)
         {
-            if (!_memory.TryRead(MemoryAgents.Host, pa + (ulong)i, 1, AccessKind.Read, HostAttributes, out ulong v))
-                throw new InvalidOperationException($"host read of unbacked physical address 0x{pa + (ulong)i:X}");
-            destination[i] = (byte)v;
+            ulong a = pa + (ulong)i;
+            if ((a & 7) == 0 && destination.Length - i >= 8)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination[i..], Read64(a));
+                i += 8;
+                continue;
+            }
+            if (!_memory.TryRead(MemoryAgents.Host, a, 1, AccessKind.Read, HostAttributes, out ulong v))
+                throw new InvalidOperationException($"host read of unbacked physical address 0x{a:X}");
+            destination[i++] = (byte)v;
         }
     }
 
