@@ -19,6 +19,7 @@ public static class CacheModel
     public static Func<PhysicalMemoryMap, IMemorySystem> Factory(CacheModelKind kind, int cpus, bool idc = false, bool dic = false,
         ulong seed = 1, CacheConfig? caches = null) =>
         kind == CacheModelKind.Off
-            ? map => new FlatMemorySystem(map)
+            // Flat memory is coherent, but the identification registers still say what was asked for (CTR_EL0.IDC/DIC).
+            ? map => new FlatMemorySystem(map, (caches ?? CacheConfig.CortexA57(cpus)) with { Idc = idc, Dic = dic })
             : map => new CacheMemorySystem(map, (caches ?? CacheConfig.CortexA57(cpus)) with { Idc = idc, Dic = dic, Seed = seed });
 }
