@@ -23,15 +23,6 @@
     // TCR_EL1: T0SZ 28, TG0 16K, T1SZ 16, TG1 16K, IRGN/ORGN WB-WA and SH inner for both, IPS 40 bits
     .equ TCR_VALUE, 0x27510b51c
 
-.macro at_report op, va, str
-    at      \op, \va
-    isb
-    mrs     x1, par_el1
-    ldr     x0, =0x0000fffffffff07f
-    and     x1, x1, x0
-    report  \str, x1
-.endm
-
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -53,19 +44,11 @@ _start:
     mov     x5, #0x2000000
     mov     x3, #33
     ldr     x2, =(0x42000000 | NORMAL | D_BLOCK)
-1:  str     x2, [x20, x3, lsl #3]
-    add     x2, x2, x5
-    add     x3, x3, #1
-    cmp     x3, #36
-    b.ne    1b
+    fill_entries x20, x3, 36, x5
     // L3R[0..2047]: 16 KiB pages
     mov     x3, #0
     ldr     x2, =(0x40000000 | NORMAL | D_PAGE)
-2:  str     x2, [x22, x3, lsl #3]
-    add     x2, x2, #0x4000
-    add     x3, x3, #1
-    cmp     x3, #2048
-    b.ne    2b
+    fill_entries x22, x3, 2048, #0x4000
 
     ldr     x25, =L0H
     ldr     x2, =(L1H | D_TABLE)
@@ -78,11 +61,7 @@ _start:
     ldr     x3, =L2H
     ldr     x2, =(0x40000000 | NORMAL | D_BLOCK)
     mov     x4, #32
-3:  str     x2, [x3, x4, lsl #3]                // L2H[32..35]: HIGH + RAM, 32 MiB blocks
-    add     x2, x2, x5
-    add     x4, x4, #1
-    cmp     x4, #36
-    b.ne    3b
+    fill_entries x3, x4, 36, x5             // L2H[32..35]: HIGH + RAM, 32 MiB blocks
     ldr     x3, =L1T
     ldr     x2, =(L2T | D_TABLE)
     set_entry x3, 2047, x2
@@ -93,35 +72,11 @@ _start:
     ldr     x2, =((DATA + 0x4000) | NORMAL | D_PAGE)
     set_entry x3, 2047, x2                  // the last 16 KiB page -> DATA + 0x4000
 
-    ldr     x3, =(DATA + 0x4000)
-    ldr     x4, =0x1616161616161616
-    str     x4, [x3, #8]
-    ldr     x3, =(DATA + 0x8000)
-    ldr     x4, =0x0123456789abcdef
-    str     x4, [x3]
-    ldr     x3, =(DATA + 0xc000)
-    ldr     x4, =0x0fedcba987654321
-    str     x4, [x3]
+    granule_data 14, 0x1616161616161616
 
-    ldr     x2, =MAIR_VALUE
-    ldr     x3, =TCR_VALUE
-    mmu_enable x2, x3, x20, x25
-    mrs     x1, sctlr_el1
-    ldr     x0, =SCTLR_MCI
-    and     x1, x1, x0
-    report  msg_sctlr, x1
+    mmu_on_report x20, x25
 
-    ldr     x3, =TOPPAGE
-    ldr     x1, [x3, #8]
-    report  msg_top, x1
-    ldr     x3, =(HIGH + DATA + 0x8000)
-    ldr     x1, [x3]
-    report  msg_high_read, x1
-    ldr     x4, =0xfeedfacecafebeef
-    str     x4, [x3, #8]
-    ldr     x3, =(DATA + 0x8008)
-    ldr     x1, [x3]
-    report  msg_low_read, x1
+    granule_alias_reads 14, msg_low_read
 
     ldr     x3, =0x40080000
     at_report s1e1r, x3, msg_at_code
@@ -142,40 +97,9 @@ _start:
     ldr     x3, =0x0000001000000000
     at_report s1e1r, x3, msg_at_range       // above the 36-bit TTBR0 range: level-0 translation fault
 
-    // Replace the level-3 entry of DATA + 0x8000 with DATA + 0xc000: TLBI VAE1 + DSB + ISB.
-    ldr     x3, =(DATA + 0x8000)
-    ldr     x1, [x3]
-    report  msg_before, x1
-    ldr     x2, =((DATA + 0xc000) | NORMAL | D_PAGE)
-    str     x2, [x22, #(((DATA + 0x8000 - 0x40000000) >> 14) * 8)]
-    dsb     ishst
-    lsr     x0, x3, #12
-    tlbi    vae1, x0
-    dsb     ish
-    isb
-    ldr     x1, [x3]
-    report  msg_after, x1
+    remap_report x22, 14
 
-    ldr     x0, =HIGH
-    adr     x1, high_main
-    add     x1, x1, x0
-    blr     x1
-    print   done
-    psci_off
-4:  wfi
-    b       4b
-
-high_main:
-    mov     x19, x30
-    adr     x1, high_main
-    report  msg_high_pc, x1
-    ldr     x1, high_literal
-    report  msg_high_lit, x1
-    mov     x30, x19
-    ret
-
-high_literal:
-    .quad   0x1600160016001600
+    high_half_and_off 0x1600160016001600
     .ltorg
 
     .section .rodata

@@ -22,15 +22,6 @@
     // TCR_EL1: T0SZ 22, TG0 64K, T1SZ 16, TG1 64K, IRGN/ORGN WB-WA and SH inner for both, IPS 40 bits
     .equ TCR_VALUE, 0x2f5107516
 
-.macro at_report op, va, str
-    at      \op, \va
-    isb
-    mrs     x1, par_el1
-    ldr     x0, =0x0000fffffffff07f
-    and     x1, x1, x0
-    report  \str, x1
-.endm
-
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -53,11 +44,7 @@ _start:
     // L3R[0..2047]: 64 KiB pages over 128 MiB of RAM
     mov     x3, #0
     ldr     x2, =(0x40000000 | NORMAL | D_PAGE)
-1:  str     x2, [x22, x3, lsl #3]
-    add     x2, x2, #0x10000
-    add     x3, x3, #1
-    cmp     x3, #2048
-    b.ne    1b
+    fill_entries x22, x3, 2048, #0x10000
 
     ldr     x25, =L1H
     ldr     x26, =L2H
@@ -72,36 +59,12 @@ _start:
     ldr     x2, =((DATA + 0x10000) | NORMAL | D_PAGE)
     set_entry x27, 8191, x2                 // the last 64 KiB page -> DATA + 0x10000
 
-    ldr     x3, =(DATA + 0x10000)
-    ldr     x4, =0x6464646464646464
-    str     x4, [x3, #8]
-    ldr     x3, =(DATA + 0x20000)
-    ldr     x4, =0x0123456789abcdef
-    str     x4, [x3]
-    ldr     x3, =(DATA + 0x30000)
-    ldr     x4, =0x0fedcba987654321
-    str     x4, [x3]
+    granule_data 16, 0x6464646464646464
 
-    ldr     x2, =MAIR_VALUE
-    ldr     x3, =TCR_VALUE
-    mmu_enable x2, x3, x20, x25
-    mrs     x1, sctlr_el1
-    ldr     x0, =SCTLR_MCI
-    and     x1, x1, x0
-    report  msg_sctlr, x1
+    mmu_on_report x20, x25
 
-    ldr     x3, =TOPPAGE
-    ldr     x1, [x3, #8]
-    report  msg_top, x1
-    ldr     x3, =(HIGH + DATA + 0x20000)
-    ldr     x1, [x3]
-    report  msg_high_read, x1
-    ldr     x3, =(0x60000000 + DATA - 0x40000000 + 0x20000)
-    ldr     x4, =0xfeedfacecafebeef
-    str     x4, [x3, #8]                    // through the 512 MiB block alias ...
-    ldr     x3, =(DATA + 0x20008)
-    ldr     x1, [x3]
-    report  msg_block_write, x1             // ... seen through the identity pages
+    // Written through the 512 MiB block alias, read through the identity pages.
+    granule_alias_reads 16, msg_block_write, (0x60000000 + DATA - 0x40000000 + 0x20000)
 
     ldr     x3, =0x40080000
     at_report s1e1r, x3, msg_at_code
@@ -122,41 +85,9 @@ _start:
     ldr     x3, =0x0000040000000000
     at_report s1e1r, x3, msg_at_range       // above the 42-bit TTBR0 range: level-0 translation fault
 
-    // Replace the level-3 entry of DATA + 0x20000 with DATA + 0x30000: TLBI VAE1 + DSB + ISB.
-    ldr     x3, =(DATA + 0x20000)
-    ldr     x1, [x3]
-    report  msg_before, x1
-    ldr     x2, =((DATA + 0x30000) | NORMAL | D_PAGE)
-    str     x2, [x22, #(((DATA + 0x20000 - 0x40000000) >> 16) * 8)]
-    dsb     ishst
-    lsr     x0, x3, #12
-    tlbi    vae1, x0
-    dsb     ish
-    isb
-    ldr     x1, [x3]
-    report  msg_after, x1
+    remap_report x22, 16
 
-    // Code through the high half.
-    ldr     x0, =HIGH
-    adr     x1, high_main
-    add     x1, x1, x0
-    blr     x1
-    print   done
-    psci_off
-2:  wfi
-    b       2b
-
-high_main:
-    mov     x19, x30
-    adr     x1, high_main
-    report  msg_high_pc, x1
-    ldr     x1, high_literal
-    report  msg_high_lit, x1
-    mov     x30, x19
-    ret
-
-high_literal:
-    .quad   0x6400640064006400
+    high_half_and_off 0x6400640064006400    // code through the high half
     .ltorg
 
     .section .rodata

@@ -388,16 +388,7 @@ unexpected:
     b       semihost_exit
     .ltorg
 
-    .balign 2048
-vectors:
-    .irp off, 0x000, 0x080, 0x100, 0x180, 0x200, 0x280, 0x300, 0x380, 0x400, 0x480, 0x500, 0x580, 0x600, 0x680, 0x700, 0x780
-    .balign 0x80
-    .if \off == 0x200
-    b       sync_el1h
-    .else
-    b       unexpected
-    .endif
-    .endr
+    el1_vectors
 
 // A page of its own, reached through the aliases of the instruction-abort tests.
     .balign 4096

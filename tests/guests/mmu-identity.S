@@ -25,16 +25,6 @@
     // TCR_EL1: T0SZ 16, IRGN0/ORGN0 WB-WA, SH0 inner, TG0 4K; T1SZ 25, IRGN1/ORGN1 WB-WA, SH1 inner, TG1 4K; IPS 40 bits
     .equ TCR_VALUE, 0x2b5193510
 
-// AT \op on \va (a register); prints \str and PAR_EL1 & (PA | FST | F). Clobbers x0-x1, x9-x15.
-.macro at_report op, va, str
-    at      \op, \va
-    isb
-    mrs     x1, par_el1
-    ldr     x0, =0x0000fffffffff07f
-    and     x1, x1, x0
-    report  \str, x1
-.endm
-
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -62,19 +52,11 @@ _start:
     // L2R[1..63]: 2 MiB blocks
     mov     x3, #1
     ldr     x2, =(0x40200000 | NORMAL | D_BLOCK)
-1:  str     x2, [x23, x3, lsl #3]
-    add     x2, x2, #0x200000
-    add     x3, x3, #1
-    cmp     x3, #64
-    b.ne    1b
+    fill_entries x23, x3, 64, #0x200000
     // L3R[0..511]: 4 KiB pages
     mov     x3, #0
     ldr     x2, =(0x40000000 | NORMAL | D_PAGE)
-2:  str     x2, [x24, x3, lsl #3]
-    add     x2, x2, #0x1000
-    add     x3, x3, #1
-    cmp     x3, #512
-    b.ne    2b
+    fill_entries x24, x3, 512, #0x1000
 
     // ---- TTBR1: high half ----
     ldr     x25, =L1H
@@ -96,13 +78,7 @@ _start:
     ldr     x4, =0x0123456789abcdef
     str     x4, [x3, #0x2008]
 
-    ldr     x2, =MAIR_VALUE
-    ldr     x3, =TCR_VALUE
-    mmu_enable x2, x3, x20, x25
-    mrs     x1, sctlr_el1
-    ldr     x0, =SCTLR_MCI
-    and     x1, x1, x0
-    report  msg_sctlr, x1
+    mmu_on_report x20, x25
 
     // ---- reads and writes through the tables ----
     ldr     x3, =TOPPAGE
@@ -213,16 +189,7 @@ unexpected:
     b       semihost_exit
     .ltorg
 
-    .balign 2048
-vectors:
-    .irp off, 0x000, 0x080, 0x100, 0x180, 0x200, 0x280, 0x300, 0x380, 0x400, 0x480, 0x500, 0x580, 0x600, 0x680, 0x700, 0x780
-    .balign 0x80
-    .if \off == 0x200
-    b       sync_el1h
-    .else
-    b       unexpected
-    .endif
-    .endr
+    el1_vectors
 
     .section .rodata
 banner:         .asciz "mmu-identity: 4K tables built (TTBR0 48-bit from level 0, TTBR1 39-bit from level 1)\n"
