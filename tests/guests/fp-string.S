@@ -11,6 +11,7 @@
 //   atof     decimal strings parsed as digits/10^k (one correctly rounded FDIV): equal to the assembler's .double
 // Prints the checksums and values, then "fp-string: N failed" and powers off.
     .include "common.inc"
+    .include "flat-mmu.inc"
 
     .equ STR_BUF,  0x40200000           // 8 KiB of pseudo-random non-zero bytes
     .equ SRC_BUF,  0x40210000
@@ -65,25 +66,7 @@ _start:
 
 // ---- MMU: 4 KiB granule, 39-bit VA, identity 1 GiB blocks: [0, 1 GiB) Device-nGnRE, [1 GiB, 2 GiB) Normal WB.
 mmu_on:
-    adr     x0, l1_table
-    mov     x1, #0x405                  // block, AttrIndx=1, AF
-    str     x1, [x0]
-    ldr     x1, =0x40000701             // block at 1 GiB, AttrIndx=0, SH=inner, AF
-    str     x1, [x0, #8]
-    ldr     x1, =0x04FF                 // MAIR: attr0 = Normal WB RW-allocate, attr1 = Device-nGnRE
-    msr     mair_el1, x1
-    ldr     x1, =0x80803519             // TCR: T0SZ=25, WB walks, inner shareable, TG0=4K, EPD1, IPS=32 bits
-    msr     tcr_el1, x1
-    msr     ttbr0_el1, x0
-    isb
-    tlbi    vmalle1
-    dsb     sy
-    isb
-    mrs     x1, sctlr_el1
-    ldr     x2, =0x1005                 // M, C, I
-    orr     x1, x1, x2
-    msr     sctlr_el1, x1
-    isb
+    flat_mmu_on l1_table
     ret
 
 // ---- fill: STR_BUF and SRC_BUF with 8 KiB of LCG bytes (never zero), UP_BUF with mixed-case text.

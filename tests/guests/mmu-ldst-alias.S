@@ -3,6 +3,7 @@
 // access alternates between two pages whose page numbers differ by 1024: the same set of a 1024-set TLB. Prints a
 // checksum and powers off. Instructions retired ~= PASSES * 8192 * 8.
     .include "common.inc"
+    .include "flat-mmu.inc"
     .equ PASSES, 100
     .equ BUF_A, 0x40200000
     .equ BUF_B, 0x40600000                  // BUF_A + 4 MiB
@@ -12,26 +13,7 @@
     .global _start
 _start:
     guest_init
-    // MMU on: 4 KiB granule, T0SZ = 25 (walks from level 1), [0, 1 GiB) Device-nGnRE (UART), [1 GiB, 2 GiB) Normal WB.
-    adr     x0, l1_table
-    mov     x1, #0x405                      // block, AttrIndx 1, AF
-    str     x1, [x0]
-    ldr     x1, =0x40000701                 // block at 1 GiB, AttrIndx 0, SH inner, AF
-    str     x1, [x0, #8]
-    ldr     x1, =0x04ff
-    msr     mair_el1, x1
-    ldr     x1, =0x80803519                 // T0SZ 25, WB walks, inner shareable, TG0 4K, EPD1, IPS 32 bits
-    msr     tcr_el1, x1
-    msr     ttbr0_el1, x0
-    isb
-    tlbi    vmalle1
-    dsb     sy
-    isb
-    mrs     x1, sctlr_el1
-    ldr     x2, =0x1005                     // M, C, I
-    orr     x1, x1, x2
-    msr     sctlr_el1, x1
-    isb
+    flat_mmu_on l1_table                    // identity 1 GiB blocks: [1 GiB, 2 GiB) Normal WB
 
     // A[i] = i, B[i] = 3 * i
     ldr     x10, =BUF_A
