@@ -13,24 +13,13 @@
     .equ NEW_MAGIC, 0x0b100c0000000002
     .equ DONE,      SCRATCH
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    print   s_banner
-    mmu_build_tables
-    mmu_enable
+    mmu_start
     ldr     x20, =boot_block
     ldr     x1, =NEW_MAGIC
     ldr     x2, =secondary_main
     stp     x1, x2, [x20]               // cacheable store; no DC CVAC: the bug
     print   s_written
-    ldr     x0, =PSCI_CPU_ON
-    mov     x1, #1
-    ldr     x2, =secondary
-    mov     x3, x20                     // context id: the boot block
-    hvc     #0
-    cbnz    x0, cpu_on_failed
+    cpu_on_vcpu1 secondary, x20         // context id: the boot block
     // Wait for DONE, which the secondary writes with its MMU off (to memory): invalidate the line before each read
     // so a stale copy in the primary's cache cannot answer.
     ldr     x21, =DONE
@@ -49,11 +38,7 @@ _start:
     psci_off
     park
 
-cpu_on_failed:
-    mov     x20, x0
-    print_hex s_cpu_on_failed, x20
-    psci_off
-    park
+    cpu_on_failed_exit
 
 // The secondary: EL1, MMU off, x0 = the boot block.
 secondary:

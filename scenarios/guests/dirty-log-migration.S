@@ -9,13 +9,7 @@
 
     .equ PAGE_COUNT, 16
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    print   s_banner
-    mmu_build_tables
-    mmu_enable
+    mmu_start
     print   s_loop
     ldr     x21, =PAGES
     mov     x20, #0

@@ -16,13 +16,7 @@
     .equ FLAG,     SCRATCH + 0x1000
     .equ FILL,     0x5a5a5a5a5a5a5a5a
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    print   s_banner
-    mmu_build_tables
-    mmu_enable
+    mmu_start
     mrs     x1, ctr_el0
     ubfx    x1, x1, #16, #4             // DminLine: log2(words)
     mov     x24, #4

@@ -11,15 +11,8 @@
 
     .equ MOVZ_W0_2, 0x52800040          // MOVZ W0, #2
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    boot_count
-    print_boot s_banner
-    mrs     x1, ctr_el0
-    ubfx    x25, x1, #28, #1            // IDC
-    ubfx    x26, x1, #29, #1            // DIC
+    boot_start
+    read_idc_dic
     bl      patch_fn
     mov     x20, x0
     cmp     x19, #1
@@ -31,13 +24,7 @@ _start:
     ldr     x21, =patch_fn
     ldr     w1, =MOVZ_W0_2
     str     w1, [x21]
-    cbnz    x25, 1f
-    dc      cvau, x21
-1:  dsb     ish
-    cbnz    x26, 2f
-    ic      ivau, x21
-    dsb     ish
-2:  isb
+    sync_code x21
     bl      patch_fn
     mov     x20, x0
     print_dec s_patched, x20
@@ -49,27 +36,11 @@ _start:
     // ---- boot 2 and later ----
 later_boot:
     print_dec s_boot, x19
-    cmp     x20, #1
-    b.ne    1f
-    print   s_ok
-    b       3f
-1:  cmp     x20, #2
-    b.ne    2f
-    print   s_stale
-    b       3f
-2:  print_dec s_other, x20
-    newline
-3:  psci_off
-    park
+    boot_verdict 1, 2
     .ltorg
 
 // The code boot 1 rewrites: alone in its 64-byte line, at a fixed place in the code page.
-    .org 0x800
-    .balign 64
-patch_fn:
-    movz    w0, #1
-    ret
-    .balign 64
+    patch_fn_line 0x800
 
     .section .rodata
 s_banner:  .asciz "fwb-icache: boot "

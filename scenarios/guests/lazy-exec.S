@@ -10,10 +10,7 @@
 // Addresses: P = 0x4008_1000 (a page of its own), BOOT_INFO = 0x4050_0000.
     .include "scen.inc"
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
+    scen_start
     mrs     x0, sctlr_el1
     orr     x0, x0, #(1 << 12)          // I: instruction cache on, MMU still off
     msr     sctlr_el1, x0
@@ -41,22 +38,11 @@ later_boot:
     cmp     w22, w1
     b.ne    0f
     print   s_unchanged
-    b       3f
+    b       .Lboot_off
 0:  blr     x21
     mov     x20, x0
     print_dec s_boot, x19
-    cmp     x20, #2
-    b.ne    1f
-    print   s_ok
-    b       3f
-1:  cmp     x20, #1
-    b.ne    2f
-    print   s_stale
-    b       3f
-2:  print_dec s_other, x20
-    newline
-3:  psci_off
-    park
+    boot_verdict 2, 1
     .ltorg
 
 // Page P: the code the VMM replaces. A page of its own, so stage 2 maps and permits it on its own.

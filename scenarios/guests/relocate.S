@@ -11,12 +11,7 @@
     .equ TABLE_BASE,  0x7ab1e00000000000
     .equ TABLE_STEP,  0x0000000100010001
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    boot_count
-    print_boot s_banner
+    boot_start
     bl      check_table                 // x0 = words that differ, x1 = first index, x2 = its value
     cmp     x19, #1
     b.ne    later_boot

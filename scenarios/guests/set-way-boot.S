@@ -18,20 +18,9 @@
     .equ PATTERN1, 0x01da7a1000000000
     .equ WORDS,    8
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    print   s_banner
-    mmu_build_tables
-    mmu_enable
+    mmu_start
     print   s_cpu_on
-    ldr     x0, =PSCI_CPU_ON
-    mov     x1, #1                      // target MPIDR: vCPU 1
-    ldr     x2, =secondary
-    mov     x3, #0
-    hvc     #0
-    cbnz    x0, cpu_on_failed
+    cpu_on_vcpu1 secondary, #0
     ldr     x20, =FLAG
 1:  ldr     x0, [x20]
     cbz     x0, 1b
@@ -59,11 +48,7 @@ _start:
     psci_off
     park
 
-cpu_on_failed:
-    mov     x20, x0
-    print_hex s_cpu_on_failed, x20
-    psci_off
-    park
+    cpu_on_failed_exit
 
 // vCPU 1 (entered by CPU_ON: EL1, MMU off, caches off).
 secondary:

@@ -14,15 +14,10 @@
     .equ MOVZ_W0, 0x52800000            // MOVZ W0, #imm16 (imm16 in [20:5])
     .equ ROUNDS,  8
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
+    scen_start
     mmu_build_tables
     mmu_enable
-    mrs     x1, ctr_el0
-    ubfx    x25, x1, #28, #1            // IDC
-    ubfx    x26, x1, #29, #1            // DIC
+    read_idc_dic
     print_dec s_idc, x25
     print_dec s_dic, x26
     newline
@@ -43,13 +38,7 @@ _start:
     mov     x21, #2                     // the version to write
 3:  mov     x0, x21
     bl      write_version
-    cbnz    x25, 4f
-    dc      cvau, x20
-4:  dsb     ish
-    cbnz    x26, 5f
-    ic      ivau, x20
-    dsb     ish
-5:  isb
+    sync_code x20
     bl      patch_fn
     cmp     x0, x21
     b.ne    6f
@@ -87,12 +76,7 @@ write_version:
     ret
     .ltorg
 
-    .org 0x800
-    .balign 64
-patch_fn:
-    movz    w0, #1
-    ret
-    .balign 64
+    patch_fn_line 0x800
 
     .section .rodata
 s_idc:     .asciz "smc-ctr: IDC="

@@ -12,10 +12,7 @@
     .equ OLD,     0x01d0000000000a01
     .equ NEW,     0x0e3e000000000a02
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
+    scen_start
     print   s_banner
     ldr     x20, =A
     ldr     x1, =OLD
