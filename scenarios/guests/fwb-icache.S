@@ -26,12 +26,7 @@
     str     w1, [x21]
     sync_code x21
     bl      patch_fn
-    mov     x20, x0
-    print_dec s_patched, x20
-    newline
-    print   s_reset
-    psci_reset
-    park
+    print_and_reset s_patched
 
     // ---- boot 2 and later ----
 later_boot:

@@ -23,12 +23,7 @@
 
     // ---- boot 1 ----
     blr     x21
-    mov     x20, x0
-    print_dec s_boot1, x20
-    newline
-    print   s_reset
-    psci_reset
-    park
+    print_and_reset s_boot1
 
     // ---- boot 2 and later ----
 later_boot:
