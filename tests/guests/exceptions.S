@@ -138,22 +138,7 @@ check_x0:
     cmp     x0, x1
     b.ne    1f
     ret
-1:  add     x28, x28, #1
-    mov     x22, x30
-    mov     x23, x0
-    mov     x24, x1
-    mov     x25, x2
-    print   failmsg
-    mov     x0, x25
-    bl      uart_putdec
-    print   gotmsg
-    mov     x0, x23
-    bl      uart_puthex
-    print   expmsg
-    mov     x0, x24
-    bl      uart_puthex
-    print   newline
-    mov     x30, x22
+1:  check_failed
     ret
 
 // Common synchronous handler: x9 = vector offset. Records ESR/ELR/SPSR/offset, bumps x19,
