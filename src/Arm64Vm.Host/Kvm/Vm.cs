@@ -156,11 +156,13 @@ public sealed partial class Vm
     internal void Log(HostEventKind kind, int vcpu, ulong address, ulong size, long lines = 0, string detail = "") =>
         Events.Add(kind, vcpu, address, size, lines, detail);
 
+    /// <summary>The PE a host TLBI runs on: the vCPU's (a local TLBI must reach its TLB), else any PE of the VM.</summary>
+    private Arm64Vm.Cpu.CpuCore IssuingCpu(int vcpu) => _vcpus.Count > 0 ? _vcpus[vcpu < 0 ? 0 : vcpu].Cpu : Machine.Cpus[0];
+
     /// <summary>TLBI IPAS2E1IS + DSB for one page (reaches every PE running this VMID).</summary>
     internal void TlbiIpa(ulong ipa, int vcpu, bool innerShareable = true)
     {
-        var cpu = _vcpus.Count > 0 ? _vcpus[vcpu < 0 ? 0 : vcpu].Cpu : Machine.Cpus[0];
-        cpu.TlbiIpas2e1(ipa, innerShareable);
+        IssuingCpu(vcpu).TlbiIpas2e1(ipa, innerShareable);
         Counters.Tlbis++;
         Log(HostEventKind.Tlbi, vcpu, ipa, Stage2PageTable.PageSize, detail: innerShareable ? "ipa-is" : "ipa");
     }
@@ -168,8 +170,7 @@ public sealed partial class Vm
     /// <summary>TLBI VMALLS12E1IS + DSB: every translation of this VMID on every PE.</summary>
     internal void TlbiVmid(int vcpu)
     {
-        var cpu = _vcpus.Count > 0 ? _vcpus[vcpu < 0 ? 0 : vcpu].Cpu : Machine.Cpus[0];
-        cpu.TlbiVmalls12e1(innerShareable: true);
+        IssuingCpu(vcpu).TlbiVmalls12e1(innerShareable: true);
         Counters.Tlbis++;
         Log(HostEventKind.Tlbi, vcpu, 0, 0, detail: "vmid-is");
     }
@@ -186,7 +187,7 @@ public sealed partial class Vm
             Counters.PagesUnmapped++;
             Log(HostEventKind.Unmap, vcpu, leaf.Ipa, Stage2PageTable.PageSize, detail: leaf.Permissions.ToString());
             TlbiIpa(leaf.Ipa, vcpu);
-            if (leaf.Cacheable(Features.Fwb) && !Features.Fwb)
+            if (!Features.Fwb && leaf.Cacheable(fwb: false))
             {
                 long lines = Host.CleanInvalidateToPoc(leaf.Pa, Stage2PageTable.PageSize);
                 Log(HostEventKind.CleanInvalidate, vcpu, leaf.Ipa, Stage2PageTable.PageSize, lines, "unmap");
