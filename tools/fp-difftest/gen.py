@@ -18,6 +18,9 @@ QEMU's output per case, 112 bytes: V0-V3, X0, X1, FPSR, NZCV, "exception taken" 
 """
 import glob, os, random, struct, subprocess, sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import decode_rows  # noqa: E402  (tools/decode_rows.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = sys.argv[1]
 random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
@@ -33,31 +36,7 @@ EXPB = {16: 5, 32: 8, 64: 11}
 
 
 def parse_rows():
-    rows = []
-    for f in FILES:
-        for line in open(os.path.join(ROOT, "specs/a64", f)):
-            line = line.split("#")[0].strip()
-            if not line or line in "{}":
-                continue
-            toks = line.split()
-            name, cls, pat = toks[0], toks[1], [t for t in toks[2:] if "=" not in t]
-            mask = value = 0
-            fields = {}
-            pos = 32
-            for t in pat:
-                if ":" in t:
-                    fname, w = t.split(":")
-                    w = int(w); pos -= w
-                    fields[fname] = (pos, w)
-                else:
-                    for c in t:
-                        pos -= 1
-                        if c in "01":
-                            mask |= 1 << pos
-                            value |= int(c) << pos
-            assert pos == 0, line
-            rows.append((name, cls, mask, value, fields))
-    return rows
+    return decode_rows.parse_rows(os.path.join(ROOT, "specs/a64", f) for f in FILES)
 
 
 # Rows whose rn (resp. rd) is a general register.

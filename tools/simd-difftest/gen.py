@@ -2,6 +2,9 @@
 """Generates the AdvSIMD-integer difftest image (see README.md). Usage: gen.py OUTDIR [seed]"""
 import glob, os, random, struct, subprocess, sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import decode_rows  # noqa: E402  (tools/decode_rows.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = sys.argv[1]
 random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
@@ -10,31 +13,8 @@ POOL = 64
 OUT_BASE = 0x40400000
 
 def parse_rows():
-    rows = []
-    for f in sorted(glob.glob(os.path.join(ROOT, "specs/a64/simd_int_*.decode"))):
-        for line in open(f):
-            line = line.split("#")[0].strip()
-            if not line or line in "{}":
-                continue
-            toks = line.split()
-            name, pat = toks[0], [t for t in toks[2:] if "=" not in t]
-            mask = value = 0
-            fields = {}
-            pos = 32
-            for t in pat:
-                if ":" in t:
-                    fname, w = t.split(":")
-                    w = int(w); pos -= w
-                    fields[fname] = (pos, w)
-                else:
-                    for c in t:
-                        pos -= 1
-                        if c in "01":
-                            mask |= 1 << pos
-                            value |= int(c) << pos
-            assert pos == 0, line
-            rows.append((name, mask, value, fields))
-    return rows
+    paths = sorted(glob.glob(os.path.join(ROOT, "specs/a64/simd_int_*.decode")))
+    return [(name, mask, value, fields) for name, _, mask, value, fields in decode_rows.parse_rows(paths)]
 
 GPR_ROWS = {"UMOV": "rd", "SMOV": "rd", "DUP_gen": "rn", "INS_gen": "rn"}
 
