@@ -117,15 +117,7 @@ back_at_el1:
     print   el0_ok
 
     // ---- summary ----
-    print   summary1
-    mov     x0, x27
-    bl      uart_putdec
-    print   summary2
-    mov     x0, x28
-    bl      uart_putdec
-    print   newline
-    mov     x0, x28
-    b       semihost_exit
+    report_summary_and_exit
 
 el0_code:
     mov     x0, #1

@@ -519,15 +519,7 @@ _start:
     check   1104, 0
 
 // ---------------- summary ----------------
-    print   summary1
-    mov     x0, x27
-    bl      uart_putdec
-    print   summary2
-    mov     x0, x28
-    bl      uart_putdec
-    print   newline
-    mov     x0, x28
-    b       semihost_exit
+    report_summary_and_exit
 
 // check_x0: x0 result, x1 expected, x2 id.
 check_x0:
