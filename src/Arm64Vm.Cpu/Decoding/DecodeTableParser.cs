@@ -15,166 +15,165 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace Arm64Vm.Cpu.Decoding
+namespace Arm64Vm.Cpu.Decoding;
+
+public sealed class DecodeFieldSpec
 {
-    public sealed class DecodeFieldSpec
+    public DecodeFieldSpec(string name, int lsb, int width) { Name = name; Lsb = lsb; Width = width; }
+    public string Name { get; }
+    public int Lsb { get; }
+    public int Width { get; }
+    public uint Extract(uint word) => (uint)((word >> Lsb) & ((1UL << Width) - 1));
+}
+
+public sealed class DecodeRowSpec
+{
+    public string Name = "";
+    public string Class = "";
+    public string File = "";
+    public int Line;
+    public uint Mask;
+    public uint Value;
+    public int Group = -1;
+    public string Handler = "";
+    public string? Validator;
+    public string? Predecode;
+    public List<DecodeFieldSpec> Fields = new List<DecodeFieldSpec>();
+
+    public bool Matches(uint word) => (word & Mask) == Value;
+
+    /// <summary>True if some 32-bit word matches both rows.</summary>
+    public bool Overlaps(DecodeRowSpec other) => ((Value ^ other.Value) & Mask & other.Mask) == 0;
+
+    public string Pattern
     {
-        public DecodeFieldSpec(string name, int lsb, int width) { Name = name; Lsb = lsb; Width = width; }
-        public string Name { get; }
-        public int Lsb { get; }
-        public int Width { get; }
-        public uint Extract(uint word) => (uint)((word >> Lsb) & ((1UL << Width) - 1));
-    }
-
-    public sealed class DecodeRowSpec
-    {
-        public string Name = "";
-        public string Class = "";
-        public string File = "";
-        public int Line;
-        public uint Mask;
-        public uint Value;
-        public int Group = -1;
-        public string Handler = "";
-        public string? Validator;
-        public string? Predecode;
-        public List<DecodeFieldSpec> Fields = new List<DecodeFieldSpec>();
-
-        public bool Matches(uint word) => (word & Mask) == Value;
-
-        /// <summary>True if some 32-bit word matches both rows.</summary>
-        public bool Overlaps(DecodeRowSpec other) => ((Value ^ other.Value) & Mask & other.Mask) == 0;
-
-        public string Pattern
+        get
         {
-            get
+            var chars = new char[32];
+            for (int bit = 31; bit >= 0; bit--)
             {
-                var chars = new char[32];
-                for (int bit = 31; bit >= 0; bit--)
-                {
-                    uint m = 1u << bit;
-                    chars[31 - bit] = (Mask & m) == 0 ? '-' : ((Value & m) != 0 ? '1' : '0');
-                }
-                return new string(chars);
+                uint m = 1u << bit;
+                chars[31 - bit] = (Mask & m) == 0 ? '-' : ((Value & m) != 0 ? '1' : '0');
             }
+            return new string(chars);
         }
     }
+}
 
-    public sealed class DecodeTableError
-    {
-        public DecodeTableError(string file, int line, string message) { File = file; Line = line; Message = message; }
-        public string File { get; }
-        public int Line { get; }
-        public string Message { get; }
-        public override string ToString() => File + ":" + Line + ": " + Message;
-    }
+public sealed class DecodeTableError
+{
+    public DecodeTableError(string file, int line, string message) { File = file; Line = line; Message = message; }
+    public string File { get; }
+    public int Line { get; }
+    public string Message { get; }
+    public override string ToString() => File + ":" + Line + ": " + Message;
+}
 
-    public static class DecodeTableParser
+public static class DecodeTableParser
+{
+    /// <summary>Parses one .decode file. Group ids are made unique per file by offsetting with groupBase.</summary>
+    public static List<DecodeRowSpec> Parse(string fileName, string text, List<DecodeTableError> errors, ref int groupCounter)
     {
-        /// <summary>Parses one .decode file. Group ids are made unique per file by offsetting with groupBase.</summary>
-        public static List<DecodeRowSpec> Parse(string fileName, string text, List<DecodeTableError> errors, ref int groupCounter)
+        var rows = new List<DecodeRowSpec>();
+        int currentGroup = -1;
+        int groupOpenLine = 0;
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
         {
-            var rows = new List<DecodeRowSpec>();
-            int currentGroup = -1;
-            int groupOpenLine = 0;
-            var lines = text.Split('\n');
-            for (int i = 0; i < lines.Length; i++)
+            int lineNo = i + 1;
+            string line = lines[i];
+            int hash = line.IndexOf('#');
+            if (hash >= 0) line = line.Substring(0, hash);
+            line = line.Trim();
+            if (line.Length == 0) continue;
+            if (line == "{")
             {
-                int lineNo = i + 1;
-                string line = lines[i];
-                int hash = line.IndexOf('#');
-                if (hash >= 0) line = line.Substring(0, hash);
-                line = line.Trim();
-                if (line.Length == 0) continue;
-                if (line == "{")
+                if (currentGroup >= 0) errors.Add(new DecodeTableError(fileName, lineNo, "nested groups are not supported"));
+                currentGroup = groupCounter++;
+                groupOpenLine = lineNo;
+                continue;
+            }
+            if (line == "}")
+            {
+                if (currentGroup < 0) errors.Add(new DecodeTableError(fileName, lineNo, "'}' without '{'"));
+                currentGroup = -1;
+                continue;
+            }
+            var tokens = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+            if (tokens.Length < 3)
+            {
+                errors.Add(new DecodeTableError(fileName, lineNo, "a row needs NAME CLASS PATTERN"));
+                continue;
+            }
+            var row = new DecodeRowSpec { Name = tokens[0], Class = tokens[1], File = fileName, Line = lineNo, Group = currentGroup };
+            row.Handler = row.Name;
+            if (!IsIdentifier(row.Name)) errors.Add(new DecodeTableError(fileName, lineNo, "row name '" + row.Name + "' is not an identifier"));
+            int bit = 32;
+            bool ok = true;
+            for (int t = 2; t < tokens.Length && ok; t++)
+            {
+                string tok = tokens[t];
+                int eq = tok.IndexOf('=');
+                if (eq > 0)
                 {
-                    if (currentGroup >= 0) errors.Add(new DecodeTableError(fileName, lineNo, "nested groups are not supported"));
-                    currentGroup = groupCounter++;
-                    groupOpenLine = lineNo;
-                    continue;
-                }
-                if (line == "}")
-                {
-                    if (currentGroup < 0) errors.Add(new DecodeTableError(fileName, lineNo, "'}' without '{'"));
-                    currentGroup = -1;
-                    continue;
-                }
-                var tokens = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
-                if (tokens.Length < 3)
-                {
-                    errors.Add(new DecodeTableError(fileName, lineNo, "a row needs NAME CLASS PATTERN"));
-                    continue;
-                }
-                var row = new DecodeRowSpec { Name = tokens[0], Class = tokens[1], File = fileName, Line = lineNo, Group = currentGroup };
-                row.Handler = row.Name;
-                if (!IsIdentifier(row.Name)) errors.Add(new DecodeTableError(fileName, lineNo, "row name '" + row.Name + "' is not an identifier"));
-                int bit = 32;
-                bool ok = true;
-                for (int t = 2; t < tokens.Length && ok; t++)
-                {
-                    string tok = tokens[t];
-                    int eq = tok.IndexOf('=');
-                    if (eq > 0)
+                    string key = tok.Substring(0, eq), val = tok.Substring(eq + 1);
+                    if (!IsIdentifier(val)) { errors.Add(new DecodeTableError(fileName, lineNo, "'" + val + "' is not an identifier")); ok = false; break; }
+                    switch (key)
                     {
-                        string key = tok.Substring(0, eq), val = tok.Substring(eq + 1);
-                        if (!IsIdentifier(val)) { errors.Add(new DecodeTableError(fileName, lineNo, "'" + val + "' is not an identifier")); ok = false; break; }
-                        switch (key)
-                        {
-                            case "exec": row.Handler = val; break;
-                            case "valid": row.Validator = val; break;
-                            case "imm": row.Predecode = val; break;
-                            default: errors.Add(new DecodeTableError(fileName, lineNo, "unknown attribute '" + key + "'")); ok = false; break;
-                        }
-                        continue;
+                        case "exec": row.Handler = val; break;
+                        case "valid": row.Validator = val; break;
+                        case "imm": row.Predecode = val; break;
+                        default: errors.Add(new DecodeTableError(fileName, lineNo, "unknown attribute '" + key + "'")); ok = false; break;
                     }
-                    int colon = tok.IndexOf(':');
-                    if (colon > 0)
+                    continue;
+                }
+                int colon = tok.IndexOf(':');
+                if (colon > 0)
+                {
+                    string fname = tok.Substring(0, colon);
+                    if (!int.TryParse(tok.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int width) || width < 1 || width > 32 || !IsIdentifier(fname))
                     {
-                        string fname = tok.Substring(0, colon);
-                        if (!int.TryParse(tok.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int width) || width < 1 || width > 32 || !IsIdentifier(fname))
-                        {
-                            errors.Add(new DecodeTableError(fileName, lineNo, "bad field '" + tok + "'"));
+                        errors.Add(new DecodeTableError(fileName, lineNo, "bad field '" + tok + "'"));
+                        ok = false; break;
+                    }
+                    bit -= width;
+                    if (bit < 0) break;
+                    row.Fields.Add(new DecodeFieldSpec(fname, bit, width));
+                    continue;
+                }
+                foreach (char c in tok)
+                {
+                    bit--;
+                    if (bit < 0) break;
+                    switch (c)
+                    {
+                        case '0': row.Mask |= 1u << bit; break;
+                        case '1': row.Mask |= 1u << bit; row.Value |= 1u << bit; break;
+                        case '-': case '.': break;
+                        default:
+                            errors.Add(new DecodeTableError(fileName, lineNo, "unexpected character '" + c + "' in pattern"));
                             ok = false; break;
-                        }
-                        bit -= width;
-                        if (bit < 0) break;
-                        row.Fields.Add(new DecodeFieldSpec(fname, bit, width));
-                        continue;
                     }
-                    foreach (char c in tok)
-                    {
-                        bit--;
-                        if (bit < 0) break;
-                        switch (c)
-                        {
-                            case '0': row.Mask |= 1u << bit; break;
-                            case '1': row.Mask |= 1u << bit; row.Value |= 1u << bit; break;
-                            case '-': case '.': break;
-                            default:
-                                errors.Add(new DecodeTableError(fileName, lineNo, "unexpected character '" + c + "' in pattern"));
-                                ok = false; break;
-                        }
-                        if (!ok) break;
-                    }
+                    if (!ok) break;
                 }
-                if (!ok) continue;
-                if (bit != 0)
-                {
-                    errors.Add(new DecodeTableError(fileName, lineNo, "pattern of row '" + row.Name + "' is " + (32 - bit) + " bits, not 32"));
-                    continue;
-                }
-                rows.Add(row);
             }
-            if (currentGroup >= 0) errors.Add(new DecodeTableError(fileName, groupOpenLine, "group opened here is never closed"));
-            return rows;
+            if (!ok) continue;
+            if (bit != 0)
+            {
+                errors.Add(new DecodeTableError(fileName, lineNo, "pattern of row '" + row.Name + "' is " + (32 - bit) + " bits, not 32"));
+                continue;
+            }
+            rows.Add(row);
         }
+        if (currentGroup >= 0) errors.Add(new DecodeTableError(fileName, groupOpenLine, "group opened here is never closed"));
+        return rows;
+    }
 
-        public static bool IsIdentifier(string s)
-        {
-            if (string.IsNullOrEmpty(s)) return false;
-            if (!(char.IsLetter(s[0]) || s[0] == '_')) return false;
-            foreach (char c in s) if (!(char.IsLetterOrDigit(c) || c == '_')) return false;
-            return true;
-        }
+    public static bool IsIdentifier(string s)
+    {
+        if (string.IsNullOrEmpty(s)) return false;
+        if (!(char.IsLetter(s[0]) || s[0] == '_')) return false;
+        foreach (char c in s) if (!(char.IsLetterOrDigit(c) || c == '_')) return false;
+        return true;
     }
 }
