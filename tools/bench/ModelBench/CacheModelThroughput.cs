@@ -9,7 +9,7 @@ namespace Arm64Vm.Bench;
 /// with Normal WB inner-shareable attributes, as a CPU's TLB slow path issues them. Each invocation performs
 /// <see cref="Accesses"/> accesses, so BenchmarkDotNet's time per operation is the time of one access.
 /// <list type="bullet">
-/// <item>L1 hits: a 16 KiB working set (half the 32 KiB L1D), read, written, or both (issue #4 target: >= 30 M/s).</item>
+/// <item>L1 hits: a 16 KiB working set (half the 32 KiB L1D), read, written, or both (target: >= 30 M/s).</item>
 /// <item>L1 misses: a 64 KiB working set walked line by line; per operation one read that misses the L1D, fills
 /// the line from the L2 and evicts a dirty line, then a write hit that makes the new line dirty (ldst-loop's pattern).</item>
 /// </list>
