@@ -33,7 +33,7 @@ public static partial class ScenarioBinder
                 return new RunStep(index, loc, until, max);
             }
             case "expect":
-                return new ExpectStep(index, loc, BindChecks(body, ctx));
+                return new ExpectStep(index, loc, body.Kind == YNodeKind.Mapping && body.Get("id") is { } id ? r.Text(id, "expect.id") : null, BindChecks(body, ctx));
             case "host-write":
             {
                 var m = r.Mapping(body, "host-write", ScenarioKeys.HostWrite);
