@@ -56,6 +56,8 @@ public class LocatedErrorTests
     [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: { id: a, console-contains: \"off\" }\n  - expect: { id: a, console-contains: x }", 7, 19, "expect.id 'a' is already the id of the expect step at")]
     [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: { id: Boot_2, console-contains: \"off\" }", 6, 19, "expect.id must be a kebab-case word")]
     [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: { id: a }", 6, 13, "expect needs at least one expectation")]
+    [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: { when: { machine.colour: red }, console-contains: x }", 6, 23, "'machine.colour' is neither a matrix axis nor set in the file")]
+    [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: { when: { host.policy: [kvm] }, console-contains: x }", 6, 36, "host.policy: a condition compares single values")]
     [InlineData("machine: { memory: 2MiB }", "machine: { memory: 2MiB, caches: { l2: { size: 1000KiB, ways: 16 } } }", 2, 40, "not a power-of-two number")]
     [InlineData("machine: { memory: 2MiB }", "machine: { memory: 2MiB, caches: { l1d: { line: 32 } } }", 2, 49, "only 64-byte lines")]
     [InlineData("machine: { memory: 2MiB }", "machine: { memory: 2MiB, features: { fwb: yes } }", 2, 43, "machine.features.fwb must be true or false")]

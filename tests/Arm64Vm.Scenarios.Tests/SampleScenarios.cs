@@ -35,6 +35,7 @@ internal static class SampleScenarios
           - run: { until: system-off }
           - expect:
               id: after-reboot
+              when: { host.policy: kvm }
               memory:
                 - { at: 0x41800000, equals: "de ad be ef" }
                 - { at: 0x40080000, equals-image: touch.bin, size: 16, view: host }

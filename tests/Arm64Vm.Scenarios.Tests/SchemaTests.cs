@@ -64,6 +64,7 @@ public class SchemaTests
     [InlineData("value: 0 }", "value: zero }")]
     [InlineData("result: fail, fails: after-reboot,", "result: fail,")]
     [InlineData("id: after-reboot", "id: After Reboot")]
+    [InlineData("when: { host.policy: kvm }", "when: { policy: kvm }")]
     [InlineData("params.pages: 1, result: pass }", "params.pages: 1, result: pass, fails: after-reboot }")]
     [InlineData("params.pages: 1, result: pass }", "params.pages: 1, result: pass, because: flat }")]
     public void AMistakeIsRejectedByBothTheSchemaAndTheParser(string original, string broken)

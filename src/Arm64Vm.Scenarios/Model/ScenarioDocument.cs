@@ -47,6 +47,7 @@ public sealed class ScenarioDocument
                 if (e.Value.Kind != YNodeKind.Scalar) throw NodeReader.Error(e.Value, $"parameter '{e.Key.Value}' must be a single value");
         doc.ExpectIds = ExpectationIds.Read(root, r);
         if (root.Get("matrix") is { } m) doc.Matrix = ReadMatrix(m, r);
+        CheckWhenPaths(root, r, doc);
         if (root.Get("expected") is { } x) doc.Expected = ReadExpected(x, r, doc);
         if (root.Get("sweep") is { } sw) doc.Sweep = ReadSweep(sw, r);
         return doc;
@@ -83,16 +84,21 @@ public sealed class ScenarioDocument
                     case "fails": fails = e.Value; continue;
                     case "observed": observed = e.Value; continue;
                 }
-                TreePaths.CheckSyntax(e.Key.Value, e.Key.Location);
-                if (e.Value.Kind != YNodeKind.Scalar) throw NodeReader.Error(e.Value, $"{e.Key.Value}: an expected row compares single values");
-                bool known = doc.Matrix.Any(a => a.Path == e.Key.Value) || TreePaths.EffectiveValue(doc.Root, e.Key.Value) != null;
-                if (!known) throw NodeReader.Error(e.Key, $"'{e.Key.Value}' is neither a matrix axis nor set in the file");
-                conditions.Add(new Setting(e.Key.Value, e.Value));
+                conditions.Add(Conditions.Read(e.Key, e.Value, doc));
             }
             if (pass == null) throw NodeReader.Error(map, "an expected row needs 'result: pass' or 'result: fail'");
             rows.Add(new ExpectedRow(conditions, pass.Value, map.Location, ReadExpectedFailure(map, pass.Value, fails, observed, r, doc)));
         }
         return rows;
+    }
+
+    /// <summary>The paths of every expect step's <c>when</c> must name matrix axes or values of the file (the binder evaluates them).</summary>
+    private static void CheckWhenPaths(YNode root, NodeReader r, ScenarioDocument doc)
+    {
+        if (root.Get("steps") is not { Kind: YNodeKind.Sequence } steps) return;
+        foreach (var step in steps.Items)
+            if (step.Get("expect") is { Kind: YNodeKind.Mapping } expect && expect.Get("when") is { } when)
+                foreach (var e in r.Mapping(when, "expect.when", when.Keys.ToArray()).Entries) Conditions.Read(e.Key, e.Value, doc);
     }
 
     /// <summary>A <c>result: fail</c> row names the expect step that must fail (<c>fails</c>) and may give what it observes.</summary>
@@ -151,8 +157,7 @@ public sealed class ScenarioDocument
         TreePaths.Apply(Root, combination.Settings.Concat(overrides));
 
     /// <summary>The first <c>expected</c> row whose conditions all hold for a tree (null: every expectation must hold).</summary>
-    public ExpectedRow? ExpectedRowFor(YNode tree) =>
-        Expected.FirstOrDefault(row => row.Conditions.All(c => TreePaths.EffectiveValue(tree, c.Path) is { } v && Scalars.SameValue(v, c.Value.Value)));
+    public ExpectedRow? ExpectedRowFor(YNode tree) => Expected.FirstOrDefault(row => Conditions.Hold(tree, row.Conditions));
 
     public ScenarioConfig Bind(Combination combination, IReadOnlyList<Setting> overrides) =>
         ScenarioBinder.Bind(TreeFor(combination, overrides), Directory);

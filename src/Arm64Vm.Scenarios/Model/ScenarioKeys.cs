@@ -30,10 +30,10 @@ public static class ScenarioKeys
     public static readonly string[] DirtyLog = { "enable", "manual-protect" };
     public static readonly string[] Migrate = { "rounds", "run-instructions", "window-instructions", "final" };
 
-    /// <summary>Keys of an <c>expect</c> step other than the host counters: its id, then the expectations.</summary>
+    /// <summary>Keys of an <c>expect</c> step other than the host counters: its id and conditions, then the expectations.</summary>
     public static readonly string[] ExpectFixed =
     {
-        "id", "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "instructions",
+        "id", "when", "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "instructions",
     };
     /// <summary>Every key of an <c>expect</c> step: the fixed ones, then every host counter (HostCounters.ToDictionary).</summary>
     public static IReadOnlyList<string> Expect { get; } = ExpectFixed.Concat(HostCounters.Names).ToArray();

@@ -68,7 +68,8 @@ internal sealed partial class CombinationRun : IDisposable
             case RunStep run:
                 return Run(run);
             case ExpectStep expect:
-                foreach (var check in expect.Checks) Evaluate(expect, check);
+                if (expect.Applies)
+                    foreach (var check in expect.Checks) Evaluate(expect, check);
                 return true;
             case HostWriteStep w:
                 foreach (var run in w.Writes) _vmm.Vm.WriteGuest(run.At, run.Data);
