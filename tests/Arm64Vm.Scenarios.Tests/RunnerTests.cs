@@ -111,6 +111,19 @@ public class RunnerTests
     }
 
     [Fact]
+    public void AHostErrorIsNeverTheExpectedFailure()
+    {
+        var r = new CombinationResult
+        {
+            Scenario = "s", File = "s.yaml", Combination = Combination.Base,
+            ExpectedFailure = new ExpectedFailure("boot-2", null, new Arm64Vm.Scenarios.Yaml.SourceLocation("s.yaml", 1, 1)),
+        };
+        r.Failures.Add(new Failure("step 5 (run)", "host error", "InvalidOperationException: boom", "s.yaml:5:5", FailureKind.HostError));
+        r.Failures.Add(new Failure("step 6 (expect)", "console-contains '2 R'", "not in the console output", "s.yaml:6:5", FailureKind.Expectation, "boot-2", ""));
+        Assert.Equal("expected 'boot-2' fails, but step 5 (run) hit a host error: InvalidOperationException: boom", r.Mismatch);
+    }
+
+    [Fact]
     public void AnExpectStepWithWhenIsCheckedOnlyWhereItsConditionsHold()
     {
         using var dir = new ScenarioDir();
