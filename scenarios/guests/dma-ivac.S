@@ -6,6 +6,9 @@
 // broadcast to the inner shareable domain would discard the host's dirty lines and the guest would read the zeros
 // in memory; at EL1 with HCR_EL2.VM = 1, DC IVAC is performed as DC CIVAC (Arm ARM: DC IVAC), so the host's data is
 // written back first and nothing is lost.
+// The clean half is visible in memory: after the guest's DC IVAC, memory (PoC) holds the VMM's bytes. As a control
+// the VMM may pass x0 = 1: the guest leaves the DC IVAC out ("dma-ivac: leaving out DC IVAC"); its cacheable reads
+// still hit the host's lines, but memory keeps the zeros.
 // Prints "dma-ivac: buffer ok" or "dma-ivac: buffer lost: N of 512 words, first 0x...". Addresses: BUF = 0x4070_0000
 // (4 KiB), FLAG = 0x4070_1000 (a quad).
     .include "scen.inc"
@@ -16,7 +19,14 @@
     .equ FLAG,     SCRATCH + 0x1000
     .equ FILL,     0x5a5a5a5a5a5a5a5a
 
-    mmu_start
+    .section .text.boot, "ax"
+    .global _start
+_start:
+    mov     x27, x0                     // 1: leave the DC IVAC out (guest_init clobbers x0)
+    guest_init
+    print   s_banner
+    mmu_build_tables
+    mmu_enable
     mrs     x1, ctr_el0
     ubfx    x1, x1, #16, #4             // DminLine: log2(words)
     mov     x24, #4
@@ -43,11 +53,15 @@
 4:  print   s_flag
     mov     x0, x20                     // DMA done: invalidate BUF before reading it
     add     x1, x20, #BUF_SIZE
+    cbz     x27, 5f
+    print   s_no_ivac
+    add     x1, x20, #BUF_SIZE
+    b       11f
 5:  dc      ivac, x0
     add     x0, x0, x24
     cmp     x0, x1
     b.lo    5b
-    dsb     sy
+11: dsb     sy
     ldr     x3, =FILL
     mov     x22, #0                     // words that differ
     mov     x23, #0                     // first differing word
@@ -74,5 +88,6 @@ s_banner: .asciz "dma-ivac: caches on\n"
 s_wait:   .asciz "dma-ivac: buffer zeroed and handed over, waiting for the VMM\n"
 s_flag:   .asciz "dma-ivac: flag set, DC IVAC over the buffer\n"
 s_ok:     .asciz "dma-ivac: buffer ok\n"
+s_no_ivac: .asciz "dma-ivac: leaving out DC IVAC\n"
 s_lost:   .asciz "dma-ivac: buffer lost: "
 s_first:  .asciz " of 512 words, first 0x"

@@ -4,6 +4,11 @@
 // so the data vCPU 1 left dirty in its own cache can reach memory only if the host traps set/way (HCR_EL2.TSW) and
 // flushes the whole VM, then traps the caches-off write (TVM) and flushes again (H6). With FWB nothing is needed: the
 // MMU-off reads are cacheable and coherent.
+// The loop walks the machine's real geometry (levels 1 and 2 of the default Cortex-A57-like hierarchy: L1D 32 KiB
+// 2-way, L2 2 MiB 16-way, 64-byte lines), as firmware that hard-codes its SoC's caches does, not CCSIDR_EL1, which
+// KVM fabricates (one set, one way: every set/way operation traps and becomes a VM flush anyway). So without the
+// trap the loop does clean vCPU 0's own caches, and what goes stale is only the data in vCPU 1's cache: the
+// cross-PE evidence, nothing of the fabricated geometry.
 // vCPU 0: MMU on, PSCI CPU_ON vCPU 1, waits for FLAG, writes DATA0, set/way loop, MMU+caches off, checks.
 // vCPU 1: MMU on (same tables), writes DATA1, sets FLAG, CPU_OFF.
 // Prints "vcpu0 data ok|stale" and "vcpu1 data ok|stale". Addresses: DATA0 = 0x4070_0100, DATA1 = 0x4070_1000,
@@ -31,7 +36,7 @@
     ldr     x1, =PATTERN0
     bl      write_pattern
     print   s_wrote0
-    bl      dcache_cisw_all
+    bl      dcache_cisw_machine
     print   s_cisw
     bl      caches_off
     print   s_off
@@ -65,6 +70,34 @@ secondary:
     ldr     x0, =PSCI_CPU_OFF
     hvc     #0
     park
+
+// dcache_cisw_machine: DC CISW over every set and way of level 1 (256 sets, 2 ways) and level 2 (2048 sets,
+// 16 ways), 64-byte lines (SetWay: way in the top log2(ways) bits, set << 6, level - 1 in [3:1]). Clobbers x0-x8.
+dcache_cisw_machine:
+    dsb     sy
+    adr     x0, cisw_levels
+    mov     x1, #2                      // levels to walk
+1:  ldp     w2, w3, [x0], #8            // sets, ways
+    ldp     w4, w5, [x0], #8            // way shift, level field
+    sub     x6, x3, #1                  // way
+2:  sub     x7, x2, #1                  // set
+3:  lsl     x8, x6, x4
+    orr     x8, x8, x5
+    orr     x8, x8, x7, lsl #6
+    dc      cisw, x8
+    subs    x7, x7, #1
+    b.ge    3b
+    subs    x6, x6, #1
+    b.ge    2b
+    subs    x1, x1, #1
+    b.ne    1b
+    dsb     sy
+    isb
+    ret
+    .balign 8
+cisw_levels:
+    .word   256, 2, 31, 0               // L1D: 32 KiB / (2 ways x 64 B); way in bit 31; level 1
+    .word   2048, 16, 28, 2             // L2: 2 MiB / (16 ways x 64 B); way in bits [31:28]; level 2
 
 // write_pattern: x0 = address, x1 = pattern; word i = pattern + i. Clobbers x2, x3.
 write_pattern:

@@ -7,6 +7,9 @@
 // IDC = DIC = 1, or the memory system is coherent) and is printed, not judged.
 // Prints "smc-ctr: IDC=i DIC=d", "smc-ctr: DC CVAU used|skipped, IC IVAU used|skipped", "smc-ctr: 8 of 8 patches ran
 // ok" (or "smc-ctr: patch N ran old code" for each failure) and "smc-ctr: control without maintenance ran new|old code".
+// The VMM may pass in x0 maintenance to leave out (bit 0: DC CVAU, bit 1: IC IVAU; default 0): a deliberately broken
+// guest, printing "smc-ctr: leaving out DC CVAU|IC IVAU", which must run old code unless IDC (DIC) makes the step
+// unnecessary.
 // Address: patch_fn = 0x4008_0800.
     .include "scen.inc"
     .include "mmu.inc"
@@ -14,7 +17,11 @@
     .equ MOVZ_W0, 0x52800000            // MOVZ W0, #imm16 (imm16 in [20:5])
     .equ ROUNDS,  8
 
-    scen_start
+    .section .text.boot, "ax"
+    .global _start
+_start:
+    mov     x27, x0                     // maintenance to leave out (guest_init clobbers x0)
+    guest_init
     mmu_build_tables
     mmu_enable
     read_idc_dic
@@ -32,6 +39,13 @@
     adr     x0, s_skipped
 2:  bl      uart_puts
     newline
+    tbz     x27, #0, 4f
+    mov     x25, #1                     // sync_code skips DC CVAU as if IDC were 1
+    print   s_no_cvau
+4:  tbz     x27, #1, 5f
+    mov     x26, #1                     // and IC IVAU as if DIC were 1
+    print   s_no_ivau
+5:
     ldr     x20, =patch_fn
     bl      patch_fn                    // version 1 is now in the instruction cache
     mov     x22, #0                     // patches that ran
@@ -84,6 +98,8 @@ s_dic:     .asciz " DIC="
 s_cvau:    .asciz "smc-ctr: DC CVAU "
 s_ivau:    .asciz ", IC IVAU "
 s_used:    .asciz "used"
+s_no_cvau: .asciz "smc-ctr: leaving out DC CVAU\n"
+s_no_ivau: .asciz "smc-ctr: leaving out IC IVAU\n"
 s_skipped: .asciz "skipped"
 s_failed:  .asciz "smc-ctr: patch "
 s_failed2: .asciz " ran old code\n"

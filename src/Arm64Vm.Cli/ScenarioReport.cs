@@ -7,6 +7,13 @@ namespace Arm64Vm.Cli;
 /// <summary>`--report FILE`: the table's content as JSON, with every counter and failure.</summary>
 public static class ScenarioReport
 {
+    private static string Kebab(FailureKind kind) => kind switch
+    {
+        FailureKind.Expectation => "expectation",
+        FailureKind.Run => "run",
+        _ => "host-error",
+    };
+
     public static void Write(string path, IReadOnlyList<CombinationResult> results)
     {
         var doc = new Dictionary<string, object>
@@ -19,9 +26,14 @@ public static class ScenarioReport
                 ["combination"] = r.Combination.Settings.ToDictionary(s => s.Path, s => s.Value.Value),
                 ["result"] = r.Result,
                 ["expected"] = r.ExpectedPass ? "pass" : "fail",
+                ["expectedFailure"] = r.ExpectedFailure is { } want ? new { fails = want.Fails, observed = want.Observed, location = want.Location.ToString() } : null,
                 ["matchesExpected"] = r.MatchesExpected,
+                ["mismatch"] = r.Mismatch,
                 ["expectedSource"] = r.ExpectedSource,
-                ["failures"] = r.Failures.Select(f => new { step = f.Step, expectation = f.What, detail = f.Detail, location = f.Location }).ToList(),
+                ["failures"] = r.Failures.Select(f => new
+                {
+                    kind = Kebab(f.Kind), step = f.Step, expect = f.ExpectId, expectation = f.What, detail = f.Detail, observed = f.Observed, location = f.Location,
+                }).ToList(),
                 ["checks"] = r.ChecksRun,
                 ["runs"] = r.Runs,
                 ["instructions"] = r.Instructions,

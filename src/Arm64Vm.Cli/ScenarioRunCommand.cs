@@ -68,7 +68,7 @@ public static class ScenarioRunCommand
             : $"{mismatches} of {results.Count} result(s) differ from their expected result");
         foreach (var r in results.Where(r => !r.MatchesExpected))
         {
-            console.WriteLine($"  {r.Scenario} [{r.Combination.Label}]: {r.Result}, expected {(r.ExpectedPass ? "pass" : "fail")} ({r.ExpectedSource})");
+            console.WriteLine($"  {r.Scenario} [{r.Combination.Label}]: {r.Mismatch} ({r.ExpectedSource})");
             foreach (var f in r.Failures) console.WriteLine($"    {f} [{f.Location}]");
         }
         if (reportPath != null) ScenarioReport.Write(reportPath, results);

@@ -12,19 +12,19 @@ public static class ScenarioTable
         table.AddColumn("scenario");
         table.AddColumn("combination");
         table.AddColumn("result");
-        table.AddColumn("first failed expectation");
+        table.AddColumn("why (first failure, or what was expected instead)");
         foreach (var h in new[] { "instructions", "stage-2 faults", "lines cleaned+inval", "dirty bytes written back", "I-cache invals", "host s" })
             table.AddColumn(new TableColumn(h).RightAligned());
         foreach (var r in results)
         {
             string verdict = r.Passed ? "pass" : "fail";
             string colour = r.MatchesExpected ? (r.Passed ? "green" : "yellow") : "red";
-            string mark = r.MatchesExpected ? (r.Passed ? "" : " (expected)") : " (UNEXPECTED)";
+            string mark = r.MatchesExpected ? (r.Passed ? "" : $" (expected: {r.ExpectedFailure!.Fails})") : " (UNEXPECTED)";
             table.AddRow(
                 Markup.Escape(r.Scenario),
                 Markup.Escape(ShortLabel(r)),
-                $"[{colour}]{verdict}{mark}[/]",
-                Markup.Escape(Shorten(r.Failures.Count > 0 ? $"{r.Failures[0].What}: {r.Failures[0].Detail}" : "", 60)),
+                $"[{colour}]{Markup.Escape(verdict + mark)}[/]",
+                Markup.Escape(Shorten(Why(r), 60)),
                 r.Instructions.ToString("N0"),
                 r.Counter("stage2-faults").ToString("N0"),
                 r.Counter("lines-cleaned").ToString("N0"),
@@ -33,6 +33,15 @@ public static class ScenarioTable
                 r.HostSeconds.ToString("F2"));
         }
         return table;
+    }
+
+    /// <summary>A mismatch says what was expected and what happened; otherwise the first failure and what it observed.</summary>
+    public static string Why(CombinationResult r)
+    {
+        if (r.Mismatch is { } mismatch) return mismatch;
+        if (r.Failures.Count == 0) return "";
+        var f = r.Failures[0];
+        return $"{(f.ExpectId is { } id ? $"[{id}] " : "")}{f.What}: {f.Detail}";
     }
 
     /// <summary>"host.policy=kvm machine.features.fwb=false" → "policy=kvm fwb=false" (the report keeps full paths).</summary>

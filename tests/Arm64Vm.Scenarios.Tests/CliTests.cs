@@ -20,11 +20,11 @@ public class CliTests
           - host-write: { image: reboot.bin, at: 0x40080000 }
           - vcpu-init: {}
           - run: { until: system-off, max-instructions: 10000 }
-          - expect: { console-contains: "2 R" }
+          - expect: { id: boot-2, console-contains: "2 R" }
         matrix:
           host.policy: [kvm, no-unmap-on-init]
         expected:
-          - { host.policy: no-unmap-on-init, result: fail }
+          - { host.policy: no-unmap-on-init, result: fail, fails: boot-2, observed: "2 S" }
         """;
 
     private static (int Code, string Out, string Err) Invoke(params string[] args)
@@ -73,7 +73,8 @@ public class CliTests
         var (code, text) = RunWithTable(new[] { file }, new RunRequest { Matrix = true }, report);
         Assert.Equal(0, code);
         Assert.Contains("policy=kvm", text);
-        Assert.Contains("fail (expected)", text);
+        Assert.Contains("fail (expected: boot-2)", text);
+        Assert.Contains("[boot-2] console-contains '2 R'", text);
         Assert.Contains("console-contains '2 R'", text);
         Assert.Contains("stage-2 faults", text);
         Assert.Contains("2 result(s), every one as expected (1 pass, 1 fail)", text);
@@ -82,6 +83,12 @@ public class CliTests
         Assert.Equal(2, results.GetArrayLength());
         Assert.Equal("fail", results[1].GetProperty("result").GetString());
         Assert.True(results[1].GetProperty("matchesExpected").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, results[1].GetProperty("mismatch").ValueKind);
+        Assert.Equal("boot-2", results[1].GetProperty("expectedFailure").GetProperty("fails").GetString());
+        var failure = results[1].GetProperty("failures")[0];
+        Assert.Equal("expectation", failure.GetProperty("kind").GetString());
+        Assert.Equal("boot-2", failure.GetProperty("expect").GetString());
+        Assert.Equal("1\n2 S\n", failure.GetProperty("observed").GetString());
         Assert.True(results[0].GetProperty("counters").GetProperty("stage2-faults").GetInt64() > 0);
         Assert.Equal(0, json.RootElement.GetProperty("summary").GetProperty("unexpected").GetInt32());
     }
@@ -91,11 +98,12 @@ public class CliTests
     {
         using var dir = new ScenarioDir();
         dir.Write("reboot.bin", TestGuests.Reboot());
-        string file = dir.Write("r.yaml", Reboot.Replace("result: fail", "result: pass"));
+        string file = dir.Write("r.yaml", Reboot.Replace("result: fail, fails: boot-2, observed: \"2 S\"", "result: pass"));
         var (code, text) = RunWithTable(new[] { file }, new RunRequest { Matrix = true });
         Assert.Equal(1, code);
         Assert.Contains("UNEXPECTED", text);
         Assert.Contains("1 of 2 result(s) differ from their expected result", text);
+        Assert.Contains("expected pass, but 'boot-2' failed: console-contains '2 R'", text);
     }
 
     [Fact]

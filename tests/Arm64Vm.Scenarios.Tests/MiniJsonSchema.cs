@@ -114,6 +114,13 @@ internal sealed class MiniJsonSchema
                         errors.Add($"{at} ({node.Location}): {node.Describe()} matches {matches} of the {kw.Name} alternatives");
                     break;
                 }
+                case "not":
+                {
+                    var e = new List<string>();
+                    Check(v, node, at, e);
+                    if (e.Count == 0) errors.Add($"{at} ({node.Location}): {node.Describe()} matches what 'not' excludes");
+                    break;
+                }
                 case "pattern":
                     if (type == "string" && !Regex.IsMatch(node.Value, v.GetString()!)) errors.Add($"{at} ({node.Location}): '{node.Value}' does not match {v}");
                     break;

@@ -14,18 +14,19 @@ public class RunnerTests
         guest: { image: reboot.bin }
         steps:
           - run: { until: system-reset, max-instructions: 10000 }
-          - expect: { console-contains: "1\n" }
+          - expect: { id: boot-1, console-contains: "1\n" }
           - host-write: { image: reboot.bin, at: 0x40080000 }
           - vcpu-init: {}
           - run: { until: system-off, max-instructions: 10000 }
           - expect:
+              id: boot-2
               console-contains: "2 R"
               stage2-faults: { min: 1 }
         matrix:
           host.policy: [kvm, no-unmap-on-init, eager-flush-on-init]
           machine.features.fwb: [false, true]
         expected:
-          - { host.policy: no-unmap-on-init, machine.features.fwb: false, result: fail }
+          - { host.policy: no-unmap-on-init, machine.features.fwb: false, result: fail, fails: boot-2, observed: "2 S" }
         """;
 
     private static ScenarioDocument Reboot(ScenarioDir dir)
@@ -46,6 +47,121 @@ public class RunnerTests
         Assert.Contains("2 S", broken.Console);
         Assert.Contains("2 R", results[0].Console);
         Assert.Contains(broken.Failures, f => f.What == "console-contains '2 R'");
+    }
+
+    private static CombinationResult Broken(ScenarioDir dir, string row, params string[] settings)
+    {
+        dir.Write("reboot.bin", TestGuests.Reboot());
+        var doc = dir.Load("reboot.yaml", RebootYaml.Replace("result: fail, fails: boot-2, observed: \"2 S\"", row));
+        return ScenarioDir.Run(doc, false, new[] { "host.policy=no-unmap-on-init", "machine.features.fwb=false" }.Concat(settings).ToArray()).Single();
+    }
+
+    [Fact]
+    public void AnExpectedFailureMatchesOnlyForItsReason()
+    {
+        using var dir = new ScenarioDir();
+        var pinned = Broken(dir, "result: fail, fails: boot-2, observed: \"2 S\"");
+        Assert.True(pinned.MatchesExpected, pinned.Mismatch);
+        var f = Assert.Single(pinned.Failures);
+        Assert.Equal(("boot-2", FailureKind.Expectation, "1\n2 S\n"), (f.ExpectId, f.Kind, f.Observed));
+        // Without observed, the named step failing (and nothing else) is enough.
+        Assert.True(Broken(dir, "result: fail, fails: boot-2").MatchesExpected);
+    }
+
+    [Fact]
+    public void AnotherExpectationFailingIsAMismatch()
+    {
+        using var dir = new ScenarioDir();
+        var r = Broken(dir, "result: fail, fails: boot-1");
+        Assert.False(r.Passed);
+        Assert.False(r.MatchesExpected);
+        Assert.Equal("expected 'boot-1' fails, but 'boot-2' failed: console-contains '2 R': not in the console output (last line: '2 S')", r.Mismatch);
+    }
+
+    [Fact]
+    public void ADifferentObservedValueIsAMismatch()
+    {
+        using var dir = new ScenarioDir();
+        var r = Broken(dir, "result: fail, fails: boot-2, observed: \"2 X\"");
+        Assert.False(r.MatchesExpected);
+        Assert.StartsWith("expected 'boot-2' fails, observing '2 X', but it observed '1\\n2 S\\n'", r.Mismatch);
+    }
+
+    [Fact]
+    public void ARunThatEndsAnotherWayIsNeverTheExpectedFailure()
+    {
+        using var dir = new ScenarioDir();
+        // The instruction limit hits before boot 2 ends: boot-2 is never checked, the run step is what failed.
+        var r = Broken(dir, "result: fail, fails: boot-2", "steps.4.run.max-instructions=3");
+        Assert.False(r.MatchesExpected);
+        Assert.Equal(FailureKind.Run, Assert.Single(r.Failures).Kind);
+        Assert.StartsWith("expected 'boot-2' fails, but step 5 (run) ended another way: the run ended with instruction limit", r.Mismatch);
+        // And a pass that does not happen names what failed instead.
+        var kvm = ScenarioDir.Run(dir.Load("reboot.yaml", RebootYaml), false, "host.policy=kvm", "steps.4.run.max-instructions=3").Single();
+        Assert.StartsWith("expected pass, but step 5 (run) ended another way", kvm.Mismatch);
+    }
+
+    [Fact]
+    public void AnExpectedFailureThatPassesIsAMismatch()
+    {
+        using var dir = new ScenarioDir();
+        var r = Broken(dir, "result: fail, fails: boot-2", "machine.cache-model=off");       // flat memory hides the bug
+        Assert.True(r.Passed);
+        Assert.Equal("expected 'boot-2' fails, but every expectation held", r.Mismatch);
+    }
+
+    [Fact]
+    public void AHostErrorIsNeverTheExpectedFailure()
+    {
+        var r = new CombinationResult
+        {
+            Scenario = "s", File = "s.yaml", Combination = Combination.Base,
+            ExpectedFailure = new ExpectedFailure("boot-2", null, new Arm64Vm.Scenarios.Yaml.SourceLocation("s.yaml", 1, 1)),
+        };
+        r.Failures.Add(new Failure("step 5 (run)", "host error", "InvalidOperationException: boom", "s.yaml:5:5", FailureKind.HostError));
+        r.Failures.Add(new Failure("step 6 (expect)", "console-contains '2 R'", "not in the console output", "s.yaml:6:5", FailureKind.Expectation, "boot-2", ""));
+        Assert.Equal("expected 'boot-2' fails, but step 5 (run) hit a host error: InvalidOperationException: boom", r.Mismatch);
+    }
+
+    [Fact]
+    public void AnExpectStepWithWhenIsCheckedOnlyWhereItsConditionsHold()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("reboot.bin", TestGuests.Reboot());
+        var doc = dir.Load("reboot.yaml", RebootYaml.Replace("  - expect:\n      id: boot-2\n",
+            "  - expect: { id: kvm-unmaps, when: { host.policy: kvm, machine.features.fwb: false }, pages-unmapped: 0 }\n  - expect:\n      id: boot-2\n"));
+        var results = ScenarioDir.Run(doc, matrix: true);
+        // pages-unmapped: 0 is false only under kvm without FWB (the re-init unmaps): that one combination fails there.
+        var kvm = Assert.Single(results, r => !r.MatchesExpected);
+        Assert.Equal("host.policy=kvm machine.features.fwb=false", kvm.Combination.Label);
+        Assert.Equal("kvm-unmaps", Assert.Single(kvm.Failures).ExpectId);
+        Assert.True(results.Single(r => r.Combination.Label == "host.policy=no-unmap-on-init machine.features.fwb=true").Passed);
+    }
+
+    [Fact]
+    public void MemoryObservedValuesCompareAsHexBytes()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("off.bin", TestGuests.HelloOff());
+        const string Yaml = """
+            guest: { image: off.bin }
+            machine: { memory: 2MiB }
+            steps:
+              - host-fill: { at: 0x40100000, size: 16, value: 0x5a }
+              - expect: { id: in-memory, memory: { at: 0x40100000, equals: "5a 5a 5a 5a", view: poc } }
+            matrix:
+              machine.cache-model: [state, off]
+            expected:
+              - { machine.cache-model: state, result: fail, fails: in-memory, observed: "OBSERVED" }
+            """;
+        // The host's fill is still in its cache: memory holds zeros, however the row spells them.
+        foreach (var spelling in new[] { "00 00 00 00", "00000000", "0x00,0x00" })
+        {
+            var results = ScenarioDir.Run(dir.Load("m.yaml", Yaml.Replace("OBSERVED", spelling)), matrix: true);
+            Assert.All(results, r => Assert.True(r.MatchesExpected, r.Mismatch));
+        }
+        var wrong = ScenarioDir.Run(dir.Load("m.yaml", Yaml.Replace("OBSERVED", "5a 5a")), matrix: true)[0];
+        Assert.Equal("expected 'in-memory' fails, observing '5a 5a', but it observed '00 00 00 00'", wrong.Mismatch);
     }
 
     [Fact]

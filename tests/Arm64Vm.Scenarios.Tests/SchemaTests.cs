@@ -22,6 +22,9 @@ public class SchemaTests
             Assert.Equal(keys.Order().ToArray(), schemaKeys);
             Assert.Equal(JsonValueKind.False, def.GetProperty("additionalProperties").ValueKind);
         }
+        // An expected row: its fixed keys are declared; every other key is a dotted path.
+        var rowKeys = defs.GetProperty("expected-row").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToArray();
+        Assert.Equal(ScenarioKeys.ExpectedRowFixed.Order().ToArray(), rowKeys);
         var metrics = defs.GetProperty("sweep").GetProperty("properties").GetProperty("metric").GetProperty("enum")
             .EnumerateArray().Select(e => e.GetString()).Order().ToArray();
         Assert.Equal(ScenarioKeys.Metrics.Order().ToArray(), metrics);
@@ -59,6 +62,11 @@ public class SchemaTests
     [InlineData("features: { fwb: false,", "features: { fwb: no,")]
     [InlineData("- run: { until: system-off }", "- run: { until: shutdown }")]
     [InlineData("value: 0 }", "value: zero }")]
+    [InlineData("result: fail, fails: after-reboot,", "result: fail,")]
+    [InlineData("id: after-reboot", "id: After Reboot")]
+    [InlineData("when: { host.policy: kvm }", "when: { policy: kvm }")]
+    [InlineData("params.pages: 1, result: pass }", "params.pages: 1, result: pass, fails: after-reboot }")]
+    [InlineData("params.pages: 1, result: pass }", "params.pages: 1, result: pass, because: flat }")]
     public void AMistakeIsRejectedByBothTheSchemaAndTheParser(string original, string broken)
     {
         Assert.Contains(original, SampleScenarios.Everything);

@@ -10,9 +10,9 @@ public static partial class ScenarioBinder
     {
         var r = ctx.R;
         var map = r.Mapping(body, "expect", ScenarioKeys.Expect.ToArray());
-        if (map.Entries.Count == 0) throw NodeReader.Error(body, "expect needs at least one expectation");
+        if (map.Entries.All(e => e.Key.Value is "id" or "when")) throw NodeReader.Error(body, "expect needs at least one expectation");
         var checks = new List<Check>();
-        foreach (var (keyNode, value) in map.Entries.Select(e => (e.Key, e.Value)))
+        foreach (var (keyNode, value) in map.Entries.Where(e => e.Key.Value is not ("id" or "when")).Select(e => (e.Key, e.Value)))
         {
             string key = keyNode.Value;
             var loc = keyNode.Location;

@@ -33,7 +33,12 @@ public static partial class ScenarioBinder
                 return new RunStep(index, loc, until, max);
             }
             case "expect":
-                return new ExpectStep(index, loc, BindChecks(body, ctx));
+            {
+                string? id = body.Kind == YNodeKind.Mapping && body.Get("id") is { } idNode ? r.Text(idNode, "expect.id") : null;
+                bool applies = body.Kind != YNodeKind.Mapping || body.Get("when") is not { } when ||
+                               Conditions.Hold(ctx.Root, r.Mapping(when, "expect.when", when.Keys.ToArray()).Entries.Select(e => new Setting(e.Key.Value, e.Value)));
+                return new ExpectStep(index, loc, id, BindChecks(body, ctx)) { Applies = applies };
+            }
             case "host-write":
             {
                 var m = r.Mapping(body, "host-write", ScenarioKeys.HostWrite);

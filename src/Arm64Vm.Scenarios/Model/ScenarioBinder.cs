@@ -24,7 +24,7 @@ public static partial class ScenarioBinder
             var hm = r.Mapping(h, "host", ScenarioKeys.Host);
             if (hm.Get("policy") is { } pn) policy = HostPolicy.Parse(r.Word(pn, "host.policy", HostPolicy.Names.ToArray()));
         }
-        var ctx = new BindContext(r, directory, machine);
+        var ctx = new BindContext(r, directory, machine, root);
         var image = BindGuest(r.Required(root, "guest", "the scenario"), ctx);
         var steps = BindSteps(r.Required(root, "steps", "the scenario"), ctx);
         return new ScenarioConfig(machine, policy, image, steps);
@@ -54,8 +54,8 @@ public static partial class ScenarioBinder
         return spec;
     }
 
-    /// <summary>What binding the steps needs: the reader, the file's directory and the machine (RAM bounds, CPU count).</summary>
-    private sealed record BindContext(NodeReader R, string Directory, MachineSpec Machine)
+    /// <summary>What binding the steps needs: the reader, the file's directory, the machine (RAM bounds, CPU count) and the combination's tree.</summary>
+    private sealed record BindContext(NodeReader R, string Directory, MachineSpec Machine, YNode Root)
     {
         public ulong RamEnd => VirtBoard.RamBase + Machine.Memory;
 

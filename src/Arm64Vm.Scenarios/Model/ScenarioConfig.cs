@@ -54,8 +54,20 @@ public sealed record Combination(IReadOnlyList<Setting> Settings)
     public string Label => Settings.Count == 0 ? "(as written)" : string.Join(" ", Settings.Select(s => s.ToString()));
 }
 
-/// <summary>A row of <c>expected:</c>: conditions on paths and the result the matching combinations must give.</summary>
-public sealed record ExpectedRow(IReadOnlyList<Setting> Conditions, bool Pass, SourceLocation Location);
+/// <summary>
+/// A row of <c>expected:</c>: conditions on paths and the result the matching combinations must give; a
+/// <c>result: fail</c> row also says why (<see cref="Failure"/>).
+/// </summary>
+public sealed record ExpectedRow(IReadOnlyList<Setting> Conditions, bool Pass, SourceLocation Location, ExpectedFailure? Failure);
+
+/// <summary>
+/// What an expected failure must be: the expect step <see cref="Fails"/> (its id) fails, every failure of the combination
+/// lies in it, and (when given) one of its failed expectations observed a value containing <see cref="Observed"/>.
+/// </summary>
+public sealed record ExpectedFailure(string Fails, string? Observed, SourceLocation Location)
+{
+    public override string ToString() => Observed == null ? $"'{Fails}' fails" : $"'{Fails}' fails, observing '{Observed}'";
+}
 
 /// <summary>The <c>sweep:</c> of a scenario: memory sizes × working sets × policies, one metric plotted.</summary>
 public sealed record SweepSpec(IReadOnlyList<YNode> Memory, IReadOnlyList<YNode> WorkingSet, IReadOnlyList<YNode> Policies, string Metric, SourceLocation Location);

@@ -26,6 +26,8 @@ public sealed class ScenarioDocument
     public string Summary { get; private set; } = "";
     public IReadOnlyList<MatrixAxis> Matrix { get; private set; } = Array.Empty<MatrixAxis>();
     public IReadOnlyList<ExpectedRow> Expected { get; private set; } = Array.Empty<ExpectedRow>();
+    /// <summary>The ids of the file's expect steps, in step order.</summary>
+    public IReadOnlyList<string> ExpectIds { get; private set; } = Array.Empty<string>();
     public SweepSpec? Sweep { get; private set; }
 
     public static ScenarioDocument Load(string path) => Parse(YamlLoader.LoadFile(path), path);
@@ -43,7 +45,9 @@ public sealed class ScenarioDocument
         if (root.Get("params") is { } p)
             foreach (var e in r.Mapping(p, "params", p.Keys.ToArray()).Entries)
                 if (e.Value.Kind != YNodeKind.Scalar) throw NodeReader.Error(e.Value, $"parameter '{e.Key.Value}' must be a single value");
+        doc.ExpectIds = ExpectationIds.Read(root, r);
         if (root.Get("matrix") is { } m) doc.Matrix = ReadMatrix(m, r);
+        CheckWhenPaths(root, r, doc);
         if (root.Get("expected") is { } x) doc.Expected = ReadExpected(x, r, doc);
         if (root.Get("sweep") is { } sw) doc.Sweep = ReadSweep(sw, r);
         return doc;
@@ -70,20 +74,51 @@ public sealed class ScenarioDocument
         {
             var map = r.Mapping(item, "an expected row", item.Keys.ToArray());
             bool? pass = null;
+            YNode? fails = null, observed = null;
             var conditions = new List<Setting>();
             foreach (var e in map.Entries)
             {
-                if (e.Key.Value == "result") { pass = r.Word(e.Value, "result", Results) == "pass"; continue; }
-                TreePaths.CheckSyntax(e.Key.Value, e.Key.Location);
-                if (e.Value.Kind != YNodeKind.Scalar) throw NodeReader.Error(e.Value, $"{e.Key.Value}: an expected row compares single values");
-                bool known = doc.Matrix.Any(a => a.Path == e.Key.Value) || TreePaths.EffectiveValue(doc.Root, e.Key.Value) != null;
-                if (!known) throw NodeReader.Error(e.Key, $"'{e.Key.Value}' is neither a matrix axis nor set in the file");
-                conditions.Add(new Setting(e.Key.Value, e.Value));
+                switch (e.Key.Value)
+                {
+                    case "result": pass = r.Word(e.Value, "result", Results) == "pass"; continue;
+                    case "fails": fails = e.Value; continue;
+                    case "observed": observed = e.Value; continue;
+                }
+                conditions.Add(Conditions.Read(e.Key, e.Value, doc));
             }
             if (pass == null) throw NodeReader.Error(map, "an expected row needs 'result: pass' or 'result: fail'");
-            rows.Add(new ExpectedRow(conditions, pass.Value, map.Location));
+            rows.Add(new ExpectedRow(conditions, pass.Value, map.Location, ReadExpectedFailure(map, pass.Value, fails, observed, r, doc)));
         }
         return rows;
+    }
+
+    /// <summary>The paths of every expect step's <c>when</c> must name matrix axes or values of the file (the binder evaluates them).</summary>
+    private static void CheckWhenPaths(YNode root, NodeReader r, ScenarioDocument doc)
+    {
+        if (root.Get("steps") is not { Kind: YNodeKind.Sequence } steps) return;
+        foreach (var step in steps.Items)
+            if (step.Get("expect") is { Kind: YNodeKind.Mapping } expect && expect.Get("when") is { } when)
+                foreach (var e in r.Mapping(when, "expect.when", when.Keys.ToArray()).Entries) Conditions.Read(e.Key, e.Value, doc);
+    }
+
+    /// <summary>A <c>result: fail</c> row names the expect step that must fail (<c>fails</c>) and may give what it observes.</summary>
+    private static ExpectedFailure? ReadExpectedFailure(YNode row, bool pass, YNode? fails, YNode? observed, NodeReader r, ScenarioDocument doc)
+    {
+        if (pass)
+        {
+            if ((fails ?? observed) is { } extra)
+                throw NodeReader.Error(extra, "'fails' and 'observed' belong to a 'result: fail' row");
+            return null;
+        }
+        if (fails == null)
+            throw NodeReader.Error(row, "a 'result: fail' row names the expectation that must fail: 'fails: ID' (the id of an expect step)");
+        string id = r.NonEmptyText(fails, "fails");
+        if (!doc.ExpectIds.Contains(id))
+            throw NodeReader.Error(fails, doc.ExpectIds.Count == 0
+                ? $"fails: no expect step has the id '{id}' (give the expect step that must fail an id: - expect: {{ id: {id}, … }})"
+                : $"fails: no expect step has the id '{id}' (ids: {string.Join(", ", doc.ExpectIds)})");
+        string? seen = observed == null ? null : r.NonEmptyText(observed, "observed");
+        return new ExpectedFailure(id, seen, fails.Location);
     }
 
     private static SweepSpec ReadSweep(YNode node, NodeReader r)
@@ -121,16 +156,8 @@ public sealed class ScenarioDocument
     public YNode TreeFor(Combination combination, IReadOnlyList<Setting> overrides) =>
         TreePaths.Apply(Root, combination.Settings.Concat(overrides));
 
-    /// <summary>The result the first matching <c>expected</c> row pins for a tree (pass when no row matches).</summary>
-    public (bool Pass, ExpectedRow? Row) ExpectedResult(YNode tree)
-    {
-        foreach (var row in Expected)
-        {
-            bool match = row.Conditions.All(c => TreePaths.EffectiveValue(tree, c.Path) is { } v && Scalars.SameValue(v, c.Value.Value));
-            if (match) return (row.Pass, row);
-        }
-        return (true, null);
-    }
+    /// <summary>The first <c>expected</c> row whose conditions all hold for a tree (null: every expectation must hold).</summary>
+    public ExpectedRow? ExpectedRowFor(YNode tree) => Expected.FirstOrDefault(row => Conditions.Hold(tree, row.Conditions));
 
     public ScenarioConfig Bind(Combination combination, IReadOnlyList<Setting> overrides) =>
         ScenarioBinder.Bind(TreeFor(combination, overrides), Directory);

@@ -30,17 +30,17 @@ public static class ScenarioKeys
     public static readonly string[] DirtyLog = { "enable", "manual-protect" };
     public static readonly string[] Migrate = { "rounds", "run-instructions", "window-instructions", "final" };
 
-    /// <summary>Expectation keys other than the host counters.</summary>
+    /// <summary>Keys of an <c>expect</c> step other than the host counters: its id and conditions, then the expectations.</summary>
     public static readonly string[] ExpectFixed =
     {
-        "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "instructions",
+        "id", "when", "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "instructions",
     };
     /// <summary>Every key of an <c>expect</c> step: the fixed ones, then every host counter (HostCounters.ToDictionary).</summary>
     public static IReadOnlyList<string> Expect { get; } = ExpectFixed.Concat(HostCounters.Names).ToArray();
     public static readonly string[] Range = { "min", "max", "equals" };
     public static readonly string[] MemoryCheck = { "at", "equals-image", "equals", "size", "view" };
     public static readonly string[] RegisterCheck = SetRegisters;
-    public static readonly string[] ExpectedRowFixed = { "result" };
+    public static readonly string[] ExpectedRowFixed = { "result", "fails", "observed" };
     public static readonly string[] Sweep = { "memory", "working-set", "policies", "metric" };
 
     public static readonly string[] Until = { "system-reset", "system-off", "exit", "instructions", "idle" };

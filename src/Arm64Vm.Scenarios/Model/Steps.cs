@@ -18,10 +18,16 @@ public sealed record RunStep(int Index, SourceLocation Location, RunUntil Until,
     public override string Kind => "run";
 }
 
-/// <summary>Checks; every one is evaluated and reported.</summary>
-public sealed record ExpectStep(int Index, SourceLocation Location, IReadOnlyList<Check> Checks) : Step(Index, Location)
+/// <summary>
+/// Checks; every one is evaluated and reported. <see cref="Id"/> (optional, unique in the file) is the name an
+/// <c>expected</c> row uses to say which expectation must fail (<c>fails: ID</c>): it stays put when steps are added.
+/// <see cref="Applies"/> is false when the step's <c>when</c> conditions do not hold for the combination: its checks
+/// are not evaluated (facts that only hold for some combinations, e.g. what the host cleaned without FWB).
+/// </summary>
+public sealed record ExpectStep(int Index, SourceLocation Location, string? Id, IReadOnlyList<Check> Checks) : Step(Index, Location)
 {
     public override string Kind => "expect";
+    public bool Applies { get; init; } = true;
 }
 
 /// <summary>A segment of bytes to write at an IPA.</summary>

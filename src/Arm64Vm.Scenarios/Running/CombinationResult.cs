@@ -2,8 +2,24 @@ using Arm64Vm.Scenarios.Model;
 
 namespace Arm64Vm.Scenarios.Running;
 
-/// <summary>One expectation that did not hold (or a run that ended the wrong way).</summary>
-public sealed record Failure(string Step, string What, string Detail, string Location)
+/// <summary>What kind of thing went wrong: an expectation that did not hold, or the run itself.</summary>
+public enum FailureKind
+{
+    /// <summary>An expectation of an expect step did not hold.</summary>
+    Expectation,
+    /// <summary>A run (or a migration's run) ended another way than its step said: an instruction limit, a guest error, an unexpected exit.</summary>
+    Run,
+    /// <summary>The emulator or the runner threw: never an expected result.</summary>
+    HostError,
+}
+
+/// <summary>
+/// One expectation that did not hold (or a run that ended the wrong way). <see cref="ExpectId"/> is the id of the expect
+/// step it belongs to; <see cref="Observed"/> the value the expectation saw (the console output, a memory range's bytes
+/// as hex, a counter, a register), which an expected row's <c>observed</c> is matched against.
+/// </summary>
+public sealed record Failure(string Step, string What, string Detail, string Location,
+    FailureKind Kind = FailureKind.Expectation, string? ExpectId = null, string? Observed = null)
 {
     public override string ToString() => $"{Step}: {What}: {Detail}";
 }
@@ -16,10 +32,14 @@ public sealed class CombinationResult
     public required Combination Combination { get; init; }
     /// <summary>Every expectation held and every run ended as its step said.</summary>
     public bool Passed => Failures.Count == 0;
-    public bool ExpectedPass { get; set; } = true;
+    public bool ExpectedPass => ExpectedFailure == null;
+    /// <summary>The expected row's reason when it pins a failure; null when every expectation must hold.</summary>
+    public ExpectedFailure? ExpectedFailure { get; set; }
     /// <summary>Where the pinned result comes from ("expected row at file:line:col", or "no row: pass").</summary>
     public string ExpectedSource { get; set; } = "no expected row: every expectation must hold";
-    public bool MatchesExpected => Passed == ExpectedPass;
+    /// <summary>Why the result differs from the expected one (null when it matches): <see cref="Verdict.Mismatch"/>.</summary>
+    public string? Mismatch => Verdict.Mismatch(this);
+    public bool MatchesExpected => Mismatch == null;
     public List<Failure> Failures { get; } = new();
     public int ChecksRun { get; set; }
     public ulong Instructions { get; set; }
@@ -32,6 +52,7 @@ public sealed class CombinationResult
     public string Console { get; set; } = "";
 
     public string Result => Passed ? "pass" : "fail";
+    public string Expected => ExpectedFailure is { } f ? $"fail: {f}" : "pass";
     public string FirstFailure => Failures.Count > 0 ? Failures[0].ToString() : "";
 
     public long Counter(string name) => name == "instructions" ? (long)Instructions : Counters.GetValueOrDefault(name);

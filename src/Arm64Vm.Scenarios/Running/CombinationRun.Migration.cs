@@ -26,7 +26,7 @@ internal sealed partial class CombinationRun
             vm.SetUserMemoryRegion(0, slot.Ipa, slot.Size, slot.HostPa, MemoryRegionFlags.LogDirtyPages);
             if (slot.Size > MaxMigratedMemory)
             {
-                _result.Failures.Add(new Failure(step.Label, "migration", $"the runner copies at most {MaxMigratedMemory >> 20} MiB", step.Location.ToString()));
+                _result.Failures.Add(new Failure(step.Label, "migration", $"the runner copies at most {MaxMigratedMemory >> 20} MiB", step.Location.ToString(), FailureKind.Run));
                 return;
             }
             _destination = new byte[slot.Size];
@@ -40,7 +40,7 @@ internal sealed partial class CombinationRun
     {
         if (_destination == null)
         {
-            _result.Failures.Add(new Failure(step.Label, "migrate", "dirty logging is not enabled (add a dirty-log step first)", step.Location.ToString()));
+            _result.Failures.Add(new Failure(step.Label, "migrate", "dirty logging is not enabled (add a dirty-log step first)", step.Location.ToString(), FailureKind.Run));
             return false;
         }
         var vm = _vmm.Vm;
@@ -67,7 +67,7 @@ internal sealed partial class CombinationRun
         _result.Instructions += outcome.Instructions;
         if (outcome.Reason is StopReason.GuestError or StopReason.Interrupted)
         {
-            _result.Failures.Add(new Failure(step.Label, "migrate", $"the guest stopped with {outcome.Message}", step.Location.ToString()));
+            _result.Failures.Add(new Failure(step.Label, "migrate", $"the guest stopped with {outcome.Message}", step.Location.ToString(), FailureKind.Run));
             return false;
         }
         return true;
@@ -94,9 +94,10 @@ internal sealed partial class CombinationRun
         _result.Extra["pages-copied"] = _result.Extra.GetValueOrDefault("pages-copied") + copied;
     }
 
-    private string? MigrationProblem(MigrationCheck check)
+    /// <summary>Observed: "equal", or the differing pages ("16 page(s) differ: 0x40800000, …", every page listed).</summary>
+    private CheckOutcome MigrationProblem(MigrationCheck check)
     {
-        if (_destination == null) return "there is no migrated copy (no dirty-log step ran)";
+        if (_destination == null) return new("there is no migrated copy (no dirty-log step ran)", "no copy");
         var vm = _vmm.Vm;
         var slot = vm.MemoryRegions.First(s => s.Slot == 0);
         var page = new byte[PageSize];
@@ -107,8 +108,9 @@ internal sealed partial class CombinationRun
             if (!page.AsSpan().SequenceEqual(_destination.AsSpan((int)o, PageSize))) differing.Add(slot.Ipa + o);
         }
         bool equal = differing.Count == 0;
-        if (equal == check.Equal) return null;
-        return equal ? "the copy equals the source"
-            : $"{differing.Count} page(s) differ: {string.Join(", ", differing.Take(4).Select(a => $"0x{a:X}"))}{(differing.Count > 4 ? ", …" : "")}";
+        string observed = equal ? "equal" : $"{differing.Count} page(s) differ: {string.Join(", ", differing.Select(a => $"0x{a:X}"))}";
+        if (equal == check.Equal) return new(null, observed);
+        return new(equal ? "the copy equals the source"
+            : $"{differing.Count} page(s) differ: {string.Join(", ", differing.Take(4).Select(a => $"0x{a:X}"))}{(differing.Count > 4 ? ", …" : "")}", observed);
     }
 }

@@ -37,13 +37,27 @@ internal sealed partial class CombinationRun : IDisposable
         _vmm.Boot();
         foreach (var step in _config.Steps)
         {
-            if (!ExecuteStep(step)) break;
+            if (!ExecuteGuarded(step)) break;
         }
         sw.Stop();
         _result.HostSeconds = sw.Elapsed.TotalSeconds;
         _result.Counters = _vmm.Vm.Counters.ToDictionary();
         _result.Extra["resets"] = _vmm.Resets;
         _result.Console = _console.ToString();
+    }
+
+    /// <summary>
+    /// A step that throws (the emulator or the runner failing, never the guest's doing) is a host error: recorded as such,
+    /// so no expected row can accept it, and the remaining steps are skipped.
+    /// </summary>
+    private bool ExecuteGuarded(Step step)
+    {
+        try { return ExecuteStep(step); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _result.Failures.Add(new Failure(step.Label, "host error", $"{e.GetType().Name}: {e.Message}", step.Location.ToString(), FailureKind.HostError));
+            return false;
+        }
     }
 
     /// <summary>False when the remaining steps must be skipped.</summary>
@@ -54,7 +68,8 @@ internal sealed partial class CombinationRun : IDisposable
             case RunStep run:
                 return Run(run);
             case ExpectStep expect:
-                foreach (var check in expect.Checks) Evaluate(expect, check);
+                if (expect.Applies)
+                    foreach (var check in expect.Checks) Evaluate(expect, check);
                 return true;
             case HostWriteStep w:
                 foreach (var run in w.Writes) _vmm.Vm.WriteGuest(run.At, run.Data);
@@ -116,7 +131,7 @@ internal sealed partial class CombinationRun : IDisposable
         _result.Runs.Add($"{step.Label}: {outcome.Message} after {outcome.Instructions:N0} instructions");
         if (outcome.Reason == UntilReasons[step.Until]) return true;
         _result.Failures.Add(new Failure(step.Label, $"until {Kebab(step.Until)}",
-            $"the run ended with {outcome.Message} after {outcome.Instructions:N0} instructions", step.Location.ToString()));
+            $"the run ended with {outcome.Message} after {outcome.Instructions:N0} instructions", step.Location.ToString(), FailureKind.Run));
         return false;
     }
 

@@ -48,13 +48,13 @@ public static class ScenarioRunner
     public static CombinationResult Run(ScenarioDocument doc, Combination combination, ScenarioConfig config, RunRequest request, int index = 0)
     {
         var tree = doc.TreeFor(combination, request.Overrides);
-        var (pass, row) = doc.ExpectedResult(tree);
+        var row = doc.ExpectedRowFor(tree);
         var result = new CombinationResult
         {
             Scenario = doc.Name,
             File = doc.File,
             Combination = combination,
-            ExpectedPass = pass,
+            ExpectedFailure = row?.Failure,
             ExpectedSource = row != null ? $"expected row at {row.Location}" : "no expected row: every expectation must hold",
         };
         StreamWriter? events = null;
@@ -74,7 +74,7 @@ public static class ScenarioRunner
         {
             File.WriteAllText(Path.Combine(request.TraceDirectory, $"{doc.Name}.{index}.console.txt"), result.Console);
             File.WriteAllLines(Path.Combine(request.TraceDirectory, $"{doc.Name}.{index}.summary.txt"),
-                new[] { $"combination: {combination.Label}", $"result: {result.Result} (expected {(pass ? "pass" : "fail")})" }
+                new[] { $"combination: {combination.Label}", $"result: {result.Result} (expected {result.Expected})", $"verdict: {result.Mismatch ?? "as expected"}" }
                     .Concat(result.Runs).Concat(result.Failures.Select(f => $"failed: {f} [{f.Location}]"))
                     .Concat(result.Counters.Select(kv => $"{kv.Key}: {kv.Value}")));
         }

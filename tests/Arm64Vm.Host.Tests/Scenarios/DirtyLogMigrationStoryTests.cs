@@ -4,11 +4,12 @@ using Xunit;
 namespace Arm64Vm.Host.Tests.Scenarios;
 
 /// <summary>
-/// Story 10 of issue #6 with scenarios/guests/dirty-log-migration.S: pre-copy live migration of a guest that never
-/// stops writing. Copy every page, then per round let the guest run, harvest the dirty log (with guest instructions
-/// executing inside the harvest, <see cref="Vm.DirtyLogWindow"/>) and copy the pages it reports; a final round with
-/// the guest stopped. Under KVM's order (H7: fetch-and-zero, then write-protect) the destination ends equal to the
-/// source; protecting before harvesting leaves pages writable with their bits cleared, and their later writes are lost.
+/// dirty-log-migration is pinned by its YAML (scenarios/dirty-log-migration.yaml: KVM's order converges, protecting
+/// before harvesting loses pages, both converge without guest writes inside the harvest; write-protects and permission
+/// faults). What stays here: the stage-2 state of the lost pages (still writable with their dirty bits cleared, so their
+/// writes go unlogged), which the scenario format does not expose, and more harvest schedules than the YAML runs —
+/// each YAML migration copies and compares all 16 MiB of guest RAM (seconds per combination), this rig only the 16
+/// pages the guest writes.
 /// </summary>
 public class DirtyLogMigrationStoryTests
 {
@@ -66,7 +67,6 @@ public class DirtyLogMigrationStoryTests
     }
 
     [Theory]
-    [InlineData(3, 1_000, 70)]
     [InlineData(5, 333, 21)]
     [InlineData(8, 2_000, 7)]
     public void Kvm_DestinationEqualsSource(int rounds, ulong roundInstructions, ulong windowInstructions)
@@ -77,7 +77,6 @@ public class DirtyLogMigrationStoryTests
     }
 
     [Theory]
-    [InlineData(3, 1_000, 70)]
     [InlineData(5, 333, 21)]
     [InlineData(8, 2_000, 7)]
     public void ProtectBeforeHarvest_LosesPages(int rounds, ulong roundInstructions, ulong windowInstructions)
@@ -85,12 +84,5 @@ public class DirtyLogMigrationStoryTests
         var m = Migrate(HostPolicy.DirtyLogProtectBeforeHarvestPolicy, rounds, roundInstructions, windowInstructions);
         Assert.NotEmpty(m.LostPages);
         Assert.True(m.LostWritable, m.ToString());                       // writable, bit clear: its writes go unlogged
-    }
-
-    [Fact]
-    public void WithoutGuestActivityInTheHarvestBothOrdersConverge()
-    {
-        // The wrong order only loses what the guest writes between the protect and the harvest.
-        Assert.Empty(Migrate(HostPolicy.DirtyLogProtectBeforeHarvestPolicy, 3, 1_000, 0).LostPages);
     }
 }

@@ -7,14 +7,13 @@ using Xunit;
 namespace Arm64Vm.Host.Tests.Scenarios;
 
 /// <summary>
-/// One bundled scenario guest (scenarios/guests/bin/NAME.bin, raw at 0x4008_0000) under the VMM, stopped at every
+/// For the few story facts the scenario YAML cannot state (stage-2 entries, the host's event log, HCR_EL2): one bundled scenario guest (scenarios/guests/bin/NAME.bin, raw at 0x4008_0000) under the VMM, stopped at every
 /// SYSTEM_RESET so a test can act between boots as the scenario steps do: restore the image through the host's
 /// cacheable path (<see cref="RestoreImage"/>), re-init the vCPUs (<see cref="InitVcpus"/>), write guest memory.
 /// </summary>
 internal sealed class ScenarioRig : IDisposable
 {
     public const ulong Load = 0x4008_0000;
-    public const ulong BootInfo = 0x4050_0000;
     private readonly StringBuilder _console = new();
 
     public ScenarioRig(string guest, VmmOptions? options = null, int cpus = 1)
@@ -22,7 +21,7 @@ internal sealed class ScenarioRig : IDisposable
     {
     }
 
-    /// <summary>The raw image of a scenario guest (tests may patch a copy).</summary>
+    /// <summary>The raw image of a scenario guest.</summary>
     public static byte[] GuestImage(string guest) => File.ReadAllBytes(GuestRunner.PathOf($"scenarios/guests/bin/{guest}.bin"));
 
     public ScenarioRig(LoadedImage image, VmmOptions? options = null, int cpus = 1)
