@@ -23,14 +23,14 @@ public class VcpuLoadTests
         v0.Run(100, physicalCpu: 0);
         v1.Run(100, physicalCpu: 1);
         var flushes = rig.Vm.Events.OfKind(HostEventKind.Tlbi).Select(e => (e.Vcpu, e.Detail)).ToList();
-        Assert.Equal(new[] { (0, "vmid-local cpu0"), (1, "vmid-local cpu1") }, flushes);   // first run on each CPU (last_vcpu_ran = -1)
+        Assert.Equal(new[] { (0, "vmalle1 cpu0"), (1, "vmalle1 cpu1") }, flushes);   // first run on each CPU (last_vcpu_ran = -1)
 
         v0.Run(100, physicalCpu: 0);                                    // same CPU as last time: nothing
         Assert.Equal(2, rig.Vm.Events.OfKind(HostEventKind.Tlbi).Count());
 
         v1.Run(100, physicalCpu: 0);                                    // vCPU 0 ran last on CPU 0: flush CPU 0
         var last = rig.Vm.Events.OfKind(HostEventKind.Tlbi).Last();
-        Assert.Equal((1, "vmid-local cpu0"), (last.Vcpu, last.Detail));
+        Assert.Equal((1, "vmalle1 cpu0"), (last.Vcpu, last.Detail));
         Assert.Contains(rig.Vm.Events.OfKind(HostEventKind.IcacheInvalidate), e => e.Detail == "local cpu0" && e.Vcpu == 1);
         Assert.Equal(0, v1.PhysicalCpu);
         Assert.Equal(1, v0.PhysicalCpu);                                // the two vCPUs traded PEs
