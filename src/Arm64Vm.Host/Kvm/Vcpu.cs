@@ -95,7 +95,7 @@ public sealed partial class Vcpu
     /// <summary>kvm_reset_vcpu: EL1h, DAIF masked, MMU and caches off, registers zero; stage-2 controls re-applied.</summary>
     private void ResetArchitecturalState()
     {
-        Cpu.Reset();
+        Cpu.ResetRegisters();                                 // the PE's TLB and caches are left alone
         Cpu.VtcrEl2 = Vm.Stage2.Vtcr(Vm.Machine.Config.Features.PaBits);
         Cpu.VttbrEl2 = Vm.Vttbr;
         Cpu.VmpidrEl2 = 0x8000_0000UL | (uint)Id;          // reset_mpidr: MPIDR_EL1 follows the vCPU, not the PE
