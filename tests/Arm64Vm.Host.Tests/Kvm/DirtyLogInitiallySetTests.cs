@@ -2,32 +2,19 @@ using Arm64Vm.Host.Kvm;
 using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
-using static Arm64Vm.Host.Tests.Kvm.A64;
+using static Arm64Vm.Host.Tests.Kvm.DirtyLogTests;
 
 namespace Arm64Vm.Host.Tests.Kvm;
 
 /// <summary>
 /// H7 with KVM_DIRTY_LOG_INITIALLY_SET (manual protect, as QEMU uses it): no write-protect when logging starts, every
-/// page reported dirty until ClearDirtyLog first clears it, which then protects exactly the pages it cleared.
+/// page reported dirty until ClearDirtyLog first clears it, which then protects exactly the pages it cleared. The
+/// guest's store and the page helpers are <see cref="DirtyLogTests"/>'s.
 /// </summary>
 public class DirtyLogInitiallySetTests
 {
-    private const ulong Pages = 0x4010_0000;
     private const ulong RamSize = 16UL << 20;
     private const ulong SlotPages = RamSize >> 12;
-    private static ulong PageIpa(int i) => Pages + ((ulong)i << 12);
-    private static ulong Bit(ulong ipa) => (ipa - VirtBoard.RamBase) >> 12;
-
-    /// <summary>The guest's store: X1 = address, X2 = value; then it spins.</summary>
-    private static readonly uint[] StoreProgram = { StrX(2, 1), B(0) };
-
-    private static void GuestWrite(KvmRig rig, ulong ipa, ulong value)
-    {
-        rig.Vcpu.Pc = KvmRig.Load;
-        rig.Vcpu.SetX(1, ipa);
-        rig.Vcpu.SetX(2, value);
-        rig.Vcpu.Run(8);
-    }
 
     private static KvmRig Rig()
     {
@@ -38,9 +25,6 @@ public class DirtyLogInitiallySetTests
 
     private static void SetLogging(KvmRig rig, bool on) => rig.Vm.SetUserMemoryRegion(0, VirtBoard.RamBase, RamSize,
         VirtBoard.RamBase, on ? MemoryRegionFlags.LogDirtyPages : MemoryRegionFlags.None);
-
-    private static bool Writable(KvmRig rig, ulong ipa) =>
-        (rig.Vm.Stage2.Lookup(ipa)!.Value.Permissions & Stage2Permissions.Write) != 0;
 
     private static bool Dirty(ulong[] log, ulong ipa) => (log[Bit(ipa) / 64] & (1UL << (int)(Bit(ipa) % 64))) != 0;
 
