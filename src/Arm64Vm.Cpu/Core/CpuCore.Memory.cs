@@ -56,15 +56,21 @@ public sealed unsafe partial class CpuCore
     /// <summary>Invalidates every TLB entry of this PE (of every ASID and VMID).</summary>
     public void FlushTlb()
     {
+        InvalidateAllEntries();
+        _ctxAsid = CurrentAsid;
+        _ctxVmid = CurrentVmid;
+        _ctxStage1 = Stage1Enabled;
+        _ctxAttr = AttrContext();
+        InvalidateFetch();
+    }
+
+    private void InvalidateAllEntries()
+    {
         for (int i = 0; i < _tlb.Length; i++)
         {
             _tlb[i].VaPage = TlbEntry.InvalidTag;
             _tlbWay1[i].VaPage = TlbEntry.InvalidTag;
         }
-        _ctxAsid = CurrentAsid;
-        _ctxVmid = CurrentVmid;
-        _ctxStage1 = Stage1Enabled;
-        InvalidateFetch();
     }
 
     /// <summary>Invalidates the valid entries (usable or parked) for which <paramref name="match"/> is true.</summary>
@@ -372,6 +378,7 @@ public sealed unsafe partial class CpuCore
         e.Stage1Perm = r.Stage1Perm;
         e.Global = r.Global;
         e.Stage1 = r.Stage1;
+        e.AttrContext = _ctxAttr;       // SyncTlbContext ran before the walk
         e.Asid = r.Asid;
         e.Vmid = r.Vmid;
         e.BlockShift = r.BlockShift;

@@ -118,8 +118,19 @@ public sealed partial class CpuCore
         return spsr;
     }
 
-    /// <summary>Resets this PE to its architectural reset state at EL1h (what KVM's vCPU reset produces).</summary>
+    /// <summary>Resets this PE at power-on: the architectural reset state (<see cref="ResetRegisters"/>) and an empty TLB.</summary>
     public void Reset()
+    {
+        ResetRegisters();
+        FlushTlb();
+    }
+
+    /// <summary>
+    /// Resets the registers to the architectural reset state at EL1h (what KVM's vCPU reset produces, Linux 6.12,
+    /// kvm_reset_vcpu()): the TLB is left as it is — its entries are parked by the new context (MMU off, reset
+    /// SCTLR_EL1/MAIR_EL1) and come back if a later context matches them, until something invalidates them.
+    /// </summary>
+    public void ResetRegisters()
     {
         Xr = default;
         Vr = default;
@@ -134,7 +145,7 @@ public sealed partial class CpuCore
         ExclusiveValid = false;
         IsHalted = false;
         SysRegs.Reset();
-        FlushTlb();
+        SyncTlbContext();
         InvalidateFetch();
         OnElChanged();         // the TLB fast-path masks follow PSTATE.EL
     }

@@ -43,6 +43,8 @@ public struct TlbEntry
     public bool Global;
     /// <summary>Made with stage 1 enabled (else a flat stage-1-disabled translation): only usable in the same mode.</summary>
     public bool Stage1;
+    /// <summary>The attribute context (SCTLR_EL1 C/I/WXN and MAIR_EL1, see TlbContext.cs) the entry was made under.</summary>
+    public byte AttrContext;
     /// <summary>log2 of the size of the translation this piece came from (12 for a 4 KiB page, 21 for a 2 MiB block...).</summary>
     public byte BlockShift;
     /// <summary>The TTBR half the translation came from (0 or 1); VA ranges with TTBR1 are the upper ones.</summary>

@@ -11,13 +11,22 @@ namespace Arm64Vm.Cpu;
 /// Writes to TTBR0/TTBR1/TCR_EL1 never flush: the TLB keeps translations made with the old values until the guest
 /// invalidates them, as hardware may (every TCR_EL1 bit but A1, and EPDx = 1, is permitted to be cached in a TLB:
 /// Arm ARM D24.2.194; A1 only selects the ASID, which the re-tagging below follows at once).
-/// SCTLR_EL1.C/I/WXN and MAIR_EL1 changes do flush, conservatively: their effects are folded into the entries'
-/// permissions and attributes, and guests change them rarely.
+/// SCTLR_EL1.C/I/WXN and MAIR_EL1 are folded into the entries' permissions and attributes, so they are part of the
+/// context too (the attribute context, a small id per value pair seen): an entry made under other values is parked,
+/// which re-walks under the new values (an outcome the architecture permits), and comes back when the values do —
+/// so a PE reset, which returns them to their reset values, and a new boot that programs them as the last one did,
+/// find the old translations still there, as a TLB that is not invalidated keeps them.
 /// </summary>
 public sealed partial class CpuCore
 {
     private ushort _ctxAsid, _ctxVmid;
     private bool _ctxStage1;
+    private byte _ctxAttr;
+
+    /// <summary>The (SCTLR_EL1 C/I/WXN, MAIR_EL1) pairs that attribute-context ids stand for; reset with a full flush when full.</summary>
+    private readonly (ulong Sctlr, ulong Mair)[] _attrContexts = new (ulong, ulong)[MaxAttrContexts];
+    private int _attrContextCount;
+    private const int MaxAttrContexts = 16;
 
     /// <summary>Context switches that re-tagged the TLB (a statistic).</summary>
     public ulong TlbContextSwitches { get; private set; }
@@ -34,37 +43,57 @@ public sealed partial class CpuCore
     {
         ushort asid = CurrentAsid, vmid = CurrentVmid;
         bool stage1 = Stage1Enabled;
-        if (asid == _ctxAsid && vmid == _ctxVmid && stage1 == _ctxStage1) return;
+        byte attr = AttrContext();
+        if (asid == _ctxAsid && vmid == _ctxVmid && stage1 == _ctxStage1 && attr == _ctxAttr) return;
         _ctxAsid = asid;
         _ctxVmid = vmid;
         _ctxStage1 = stage1;
+        _ctxAttr = attr;
         TlbContextSwitches++;
-        Retag(_tlb, asid, vmid, stage1);
-        Retag(_tlbWay1, asid, vmid, stage1);
+        Retag(_tlb, asid, vmid, stage1, attr);
+        Retag(_tlbWay1, asid, vmid, stage1, attr);
         InvalidateFetch();    // the cached fetch page came from an entry of the old context
     }
 
-    private static void Retag(TlbEntry[] tlb, ushort asid, ushort vmid, bool stage1)
+    private static void Retag(TlbEntry[] tlb, ushort asid, ushort vmid, bool stage1, byte attr)
     {
         for (int i = 0; i < tlb.Length; i++)
         {
             ref TlbEntry e = ref tlb[i];
             ulong tag = e.VaPage;
             if (tag == TlbEntry.InvalidTag) continue;
-            bool usable = e.Vmid == vmid && e.Stage1 == stage1 && (e.Global || e.Asid == asid);
+            bool usable = e.Vmid == vmid && e.Stage1 == stage1 && e.AttrContext == attr && (e.Global || e.Asid == asid);
             e.VaPage = usable ? tag & ~TlbEntry.ParkedBit : tag | TlbEntry.ParkedBit;
         }
     }
 
-    /// <summary>An MSR to SCTLR_EL1 changed it from <paramref name="old"/> (see <see cref="SctlrTranslationBits"/>).</summary>
-    internal void OnSctlrWritten(ulong old)
+    /// <summary>The id of the current (SCTLR_EL1 C/I/WXN, MAIR_EL1) pair; a new pair when the table is full flushes the TLB.</summary>
+    private byte AttrContext()
     {
-        if (((old ^ SysRegs.SctlrEl1) & SctlrTranslationBits) != 0) FlushTlb();
+        var key = (SysRegs.SctlrEl1 & SctlrTranslationBits, SysRegs.MairEl1);
+        if (_ctxAttr < _attrContextCount && _attrContexts[_ctxAttr] == key) return _ctxAttr;
+        for (int i = 0; i < _attrContextCount; i++)
+            if (_attrContexts[i] == key) return (byte)i;
+        if (_attrContextCount == MaxAttrContexts)
+        {
+            // Every id is taken: drop all entries, so ids can be given out again.
+            _attrContextCount = 0;
+            InvalidateAllEntries();
+            InvalidateFetch();
+        }
+        _attrContexts[_attrContextCount] = key;
+        return (byte)_attrContextCount++;
     }
 
-    /// <summary>An MSR to MAIR_EL1 changed it from <paramref name="old"/>: entries hold attributes decoded from it.</summary>
+    /// <summary>An MSR to SCTLR_EL1 (see <see cref="SctlrTranslationBits"/>): the TLB follows the new context.</summary>
+    internal void OnSctlrWritten(ulong old)
+    {
+        if (((old ^ SysRegs.SctlrEl1) & SctlrTranslationBits) != 0) SyncTlbContext();
+    }
+
+    /// <summary>An MSR to MAIR_EL1: entries hold attributes decoded from it, so it selects the attribute context.</summary>
     internal void OnMairWritten(ulong old)
     {
-        if (old != SysRegs.MairEl1) FlushTlb();
+        if (old != SysRegs.MairEl1) SyncTlbContext();
     }
 }

@@ -41,6 +41,13 @@ public sealed partial class CpuCore
     /// <summary>TLBI VMALLS12E1(IS) for the host: all stage-1 and stage-2 entries of the current VMID.</summary>
     public void TlbiVmalls12e1(bool innerShareable) => Invalidate(TlbiScope.All, 0, innerShareable, anyVmid: false);
 
+    /// <summary>
+    /// TLBI VMALLE1(IS) issued by the host at EL2 in the VM's VMID context: every stage-1 translation of the current
+    /// VMID. HCR_EL2.FB does not upgrade it (it applies to EL1 only). Entries here are combined stage-1 + stage-2
+    /// translations, so it selects the same entries as VMALLS12E1; the host uses it where KVM does.
+    /// </summary>
+    public void TlbiVmalle1(bool innerShareable) => Invalidate(TlbiScope.All, 0, innerShareable, anyVmid: false);
+
     /// <summary>TLBI ALLE1(IS) for the host: every EL1&amp;0 entry of every VMID.</summary>
     public void TlbiAlle1(bool innerShareable) => Invalidate(TlbiScope.All, 0, innerShareable, anyVmid: true);
 

@@ -4,9 +4,10 @@ using Arm64Vm.Memory;
 namespace Arm64Vm.Host.Kvm;
 
 /// <summary>
-/// H10 (kvm_arch_vcpu_load, __kvm_flush_cpu_context): a vCPU can run on any physical CPU. Moving it carries its
-/// architectural state, not the PE's TLB or caches; when the last vCPU of this VM that ran on the target PE was another
-/// one, that PE's TLB entries for the VMID and its I-cache are invalidated (local operations) before the vCPU runs.
+/// H10 (Linux 6.12, kvm_arch_vcpu_load(), __kvm_flush_cpu_context()): a vCPU can run on any physical CPU. Moving it
+/// carries its architectural state, not the PE's TLB or caches; when the last vCPU of this VM that ran on the target PE
+/// was another one (or none), that PE's stage-1 TLB entries for the VMID and its I-cache are invalidated with local
+/// operations (TLBI VMALLE1, IC IALLU) before the vCPU runs.
 /// </summary>
 public sealed partial class Vcpu
 {
@@ -39,11 +40,11 @@ public sealed partial class Vcpu
         }
         if (Vm.LastRan(physicalCpu) != Id)
         {
-            Cpu.TlbiVmalls12e1(innerShareable: false);
+            Cpu.TlbiVmalle1(innerShareable: false);                          // __tlbi(vmalle1); ic iallu
             Vm.Host.MemorySystem.InvalidateInstructionCaches(physicalCpu, broadcast: false);
             Vm.Counters.Tlbis++;
             Vm.Counters.IcacheInvalidations++;
-            Vm.Log(HostEventKind.Tlbi, Id, 0, 0, detail: $"vmid-local cpu{physicalCpu}");
+            Vm.Log(HostEventKind.Tlbi, Id, 0, 0, detail: $"vmalle1 cpu{physicalCpu}");
             Vm.Log(HostEventKind.IcacheInvalidate, Id, 0, 0, detail: $"local cpu{physicalCpu}");
             Vm.SetLastRan(physicalCpu, Id);
         }

@@ -26,7 +26,10 @@ public sealed partial class Vcpu
     /// <summary>The PE this vCPU is loaded on; its architectural registers are the vCPU's registers.</summary>
     public CpuCore Cpu { get; private set; }
     public bool Initialized { get; private set; }
-    /// <summary>vcpu_has_run_once: sticky once the vCPU has entered the guest.</summary>
+    /// <summary>
+    /// vcpu_has_run_once(): sticky from the first KVM_RUN of the initialised vCPU, even one that is powered off
+    /// (kvm_arch_vcpu_run_pid_change() succeeds and the vCPU's pid is recorded before it could sleep).
+    /// </summary>
     public bool HasRun { get; private set; }
     /// <summary>Powered off (KVM_ARM_VCPU_POWER_OFF, PSCI CPU_OFF, or a system event): retires no instruction.</summary>
     public bool PoweredOff { get; private set; }
@@ -45,8 +48,10 @@ public sealed partial class Vcpu
     }
 
     /// <summary>
-    /// KVM_ARM_VCPU_INIT (H1). A re-init of a vCPU that has run: without FWB, unmap every RAM memslot from stage 2; with
-    /// FWB, leave stage 2 and invalidate every I-cache. Then HCR_EL2 for the guest and the architectural reset state.
+    /// KVM_ARM_VCPU_INIT (H1; Linux 6.12, kvm_arch_vcpu_ioctl_vcpu_init()). A re-init of a vCPU that has run: without FWB,
+    /// unmap every RAM memslot from stage 2; with FWB, leave stage 2 and invalidate every I-cache unless the CPU has DIC.
+    /// Then HCR_EL2 for the guest and the architectural reset state of the registers; the PE's TLB and caches are left
+    /// as they are (kvm_reset_vcpu() touches neither).
     /// </summary>
     public void Init(bool powerOff = false)
     {
@@ -60,9 +65,10 @@ public sealed partial class Vcpu
                 if (Vm.Policy.UnmapOnInit) Vm.UnmapVm(Id);
                 else if (Vm.Policy.FlushOnInit) Vm.FlushVm(Id, "init");
             }
-            else if (Vm.Policy.IcacheInvalOnInit)
+            else if (Vm.Policy.IcacheInvalOnInit && !Vm.Features.Dic)
             {
-                Vm.Host.InvalidateAllIcaches();                              // icache_inval_all_pou
+                // icache_inval_all_pou(): IC IALLUIS, which it skips when the CPU has DIC.
+                Vm.Host.InvalidateAllIcaches();
                 Vm.Log(HostEventKind.IcacheInvalidate, Id, 0, 0, detail: "init-all");
             }
         }
@@ -89,7 +95,7 @@ public sealed partial class Vcpu
     /// <summary>kvm_reset_vcpu: EL1h, DAIF masked, MMU and caches off, registers zero; stage-2 controls re-applied.</summary>
     private void ResetArchitecturalState()
     {
-        Cpu.Reset();
+        Cpu.ResetRegisters();                                 // the PE's TLB and caches are left alone
         Cpu.VtcrEl2 = Vm.Stage2.Vtcr(Vm.Machine.Config.Features.PaBits);
         Cpu.VttbrEl2 = Vm.Vttbr;
         Cpu.VmpidrEl2 = 0x8000_0000UL | (uint)Id;          // reset_mpidr: MPIDR_EL1 follows the vCPU, not the PE
@@ -104,12 +110,13 @@ public sealed partial class Vcpu
     /// <summary>KVM_RUN on a chosen physical CPU: the vCPU is first loaded there (H10).</summary>
     public VcpuExit Run(ulong maxInstructions, int physicalCpu)
     {
-        Load(physicalCpu);
+        // kvm_arch_vcpu_run_pid_change() refuses a vCPU that was never initialised (-ENOEXEC) before anything is loaded.
         if (!Initialized)
             return new VcpuExit(VcpuExitReason.InternalError, 0) { Message = $"vCPU {Id} was run before KVM_ARM_VCPU_INIT" };
+        Load(physicalCpu);
+        HasRun = true;
         if (PoweredOff) return new VcpuExit(VcpuExitReason.PoweredOff, 0);
         CompletePendingMmio();
-        HasRun = true;
         _stopRequested = false;
         ulong start = Cpu.Retired;
         while (true)
@@ -203,6 +210,21 @@ public sealed partial class Vcpu
         PoweredOff = true;
         Cpu.IsHalted = true;
         Cpu.RequestStop();
+    }
+
+    /// <summary>
+    /// KVM_SET_MP_STATE: STOPPED powers the vCPU off; RUNNABLE lets it run again with its registers as they are (a
+    /// vCPU stopped by a system event then returns from its PSCI call with X0 = INTERNAL_FAILURE).
+    /// </summary>
+    public void SetMpState(bool runnable)
+    {
+        if (!runnable)
+        {
+            PowerOff();
+            return;
+        }
+        PoweredOff = false;
+        Cpu.IsHalted = false;
     }
 
     /// <summary>PSCI CPU_ON on this vCPU: reset with the entry point and context id; stage 2 is left alone (H8).</summary>

@@ -1,8 +1,25 @@
 namespace Arm64Vm.Host.Kvm;
 
-/// <summary>H7: dirty-page logging (kvm_get_dirty_log_protect, kvm_clear_dirty_log_protect). No cache maintenance here.</summary>
+/// <summary>
+/// H7: dirty-page logging (Linux 6.12, kvm_get_dirty_log_protect(), kvm_clear_dirty_log_protect(),
+/// kvm_arch_commit_memory_region()). No cache maintenance here.
+/// </summary>
 public sealed partial class Vm
 {
+    /// <summary>
+    /// KVM_DIRTY_LOG_INITIALLY_SET (with manual protect, as QEMU enables it): starting to log does not write-protect
+    /// the slot; its bitmap starts with every page set instead, and a page is write-protected only when ClearDirtyLog
+    /// first clears its bit (kvm_dirty_log_manual_protect_and_init_set()).
+    /// </summary>
+    public bool DirtyLogInitiallySet { get; private set; }
+
+    /// <summary>KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2) with MANUAL_PROTECT_ENABLE, and INITIALLY_SET if asked.</summary>
+    public void EnableManualDirtyLogProtect(bool initiallySet)
+    {
+        ManualDirtyLogProtect = true;
+        DirtyLogInitiallySet = initiallySet;
+    }
+
     /// <summary>KVM_GET_DIRTY_LOG: the bitmap of pages written since the last harvest (one bit per 4 KiB page).</summary>
     public ulong[] GetDirtyLog(int slot)
     {
@@ -69,8 +86,23 @@ public sealed partial class Vm
         if (flush) TlbiVmid(-1);
     }
 
+    /// <summary>
+    /// Dirty logging starts on a slot (kvm_prepare_memory_region() allocates the bitmap, kvm_arch_commit_memory_region()
+    /// protects): the bitmap starts clear and the whole slot is write-protected, then the TLBs flushed — or, with
+    /// <see cref="DirtyLogInitiallySet"/> under manual protect, the bitmap starts with every page set and nothing is
+    /// protected (ClearDirtyLog protects the pages gradually).
+    /// </summary>
     private void WriteProtectSlot(MemoryRegion region)
     {
+        var bitmap = region.DirtyBitmap;
+        if (ManualDirtyLogProtect && DirtyLogInitiallySet)
+        {
+            for (ulong page = 0; page < region.Pages; page += 64)
+                bitmap[page / 64] = region.Pages - page >= 64 ? ulong.MaxValue : (1UL << (int)(region.Pages - page)) - 1;
+            Log(HostEventKind.DirtyLog, -1, region.Ipa, region.Size, detail: $"initially-set pages={region.Pages}");
+            return;
+        }
+        Array.Clear(bitmap);
         foreach (var leaf in Stage2.Leaves(region.Ipa, region.Size))
             WriteProtect(leaf.Ipa);
         TlbiVmid(-1);

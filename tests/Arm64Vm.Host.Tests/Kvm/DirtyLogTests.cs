@@ -9,15 +9,15 @@ namespace Arm64Vm.Host.Tests.Kvm;
 /// <summary>H7: dirty logging — protection on enable, classic and manual-protect harvests, and the ordering rule as properties.</summary>
 public class DirtyLogTests
 {
-    private const ulong Pages = 0x4010_0000;
+    internal const ulong Pages = 0x4010_0000;
     private static readonly ulong RamSize = 16UL << 20;
-    private static ulong PageIpa(int i) => Pages + ((ulong)i << 12);
-    private static ulong Bit(ulong ipa) => (ipa - VirtBoard.RamBase) >> 12;
+    internal static ulong PageIpa(int i) => Pages + ((ulong)i << 12);
+    internal static ulong Bit(ulong ipa) => (ipa - VirtBoard.RamBase) >> 12;
 
     /// <summary>The guest's store: X1 = address, X2 = value; then it spins.</summary>
-    private static readonly uint[] StoreProgram = { StrX(2, 1), B(0) };
+    internal static readonly uint[] StoreProgram = { StrX(2, 1), B(0) };
 
-    private static void GuestWrite(KvmRig rig, ulong ipa, ulong value)
+    internal static void GuestWrite(KvmRig rig, ulong ipa, ulong value)
     {
         rig.Vcpu.Pc = KvmRig.Load;
         rig.Vcpu.SetX(1, ipa);
@@ -31,7 +31,7 @@ public class DirtyLogTests
     private static void EnableLogging(KvmRig rig) =>
         rig.Vm.SetUserMemoryRegion(0, VirtBoard.RamBase, RamSize, VirtBoard.RamBase, MemoryRegionFlags.LogDirtyPages);
 
-    private static bool Writable(KvmRig rig, ulong ipa) =>
+    internal static bool Writable(KvmRig rig, ulong ipa) =>
         (rig.Vm.Stage2.Lookup(ipa)!.Value.Permissions & Stage2Permissions.Write) != 0;
 
     [Fact]

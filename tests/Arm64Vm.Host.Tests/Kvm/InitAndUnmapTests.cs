@@ -12,7 +12,7 @@ public class InitAndUnmapTests
     private const ulong Data = 0x4010_0000;
 
     /// <summary>Reads one data page and powers off.</summary>
-    private static uint[] TouchData() => Concat(Mov(2, Data), new[] { LdrX(1, 2) }, SystemOff());
+    private static uint[] TouchData() => Concat(Mov(6, Data), new[] { LdrX(5, 6) }, SystemOff());
 
     [Fact]
     public void H1_FirstInitDoesNothingToStage2()
@@ -52,6 +52,35 @@ public class InitAndUnmapTests
     }
 
     [Fact]
+    public void H1_ReinitWithFwbAndDicSkipsTheIcacheInvalidation()
+    {
+        // icache_inval_all_pou() returns at once on a CPU with DIC: the I-cache is coherent with the data side.
+        using var rig = new KvmRig(TouchData(), new VmmOptions { Fwb = true, Dic = true });
+        Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
+        long icache = rig.Vm.Counters.IcacheInvalidations;
+        rig.Vcpu.Init();
+        Assert.Contains(rig.Vm.Events.OfKind(HostEventKind.VcpuInit), e => e.Detail == "re-init");
+        Assert.Equal(icache, rig.Vm.Counters.IcacheInvalidations);
+        Assert.DoesNotContain(rig.Vm.Events.OfKind(HostEventKind.IcacheInvalidate), e => e.Detail == "init-all");
+        Assert.Empty(rig.Vm.Events.OfKind(HostEventKind.Unmap));
+    }
+
+    [Fact]
+    public void H1_AnyRunOfAnInitialisedVcpuCountsAsHasRunEvenPoweredOff()
+    {
+        using var rig = new KvmRig(TouchData(), cpus: 2);
+        var secondary = rig.Vmm.Vcpus[1];
+        Assert.True(secondary.PoweredOff);
+        Assert.False(secondary.HasRun);
+        Assert.Equal(VcpuExitReason.PoweredOff, secondary.Run(100).Reason);
+        Assert.True(secondary.HasRun);                                   // vcpu_has_run_once: the pid is recorded
+        Assert.Equal(StopReason.SystemOff, rig.Run().Reason);            // vCPU 0 maps its code and data pages
+        secondary.Init(powerOff: true);
+        Assert.Contains(rig.Vm.Events.OfKind(HostEventKind.VcpuInit), e => e.Vcpu == 1 && e.Detail == "re-init");
+        Assert.Equal(2, rig.Vm.Events.OfKind(HostEventKind.Unmap).Count(e => e.Vcpu == 1));   // its re-init unmaps stage 2
+    }
+
+    [Fact]
     public void H1_ResetHcrHasKvmTrapsTvmOnlyWithoutFwb()
     {
         using var plain = new KvmRig(TouchData());
@@ -73,9 +102,9 @@ public class InitAndUnmapTests
     {
         using var rig = new KvmRig(TouchData());
         rig.Run();
-        Assert.NotEqual(0UL, rig.Vcpu.GetX(1) | rig.Vcpu.GetX(2));
+        Assert.NotEqual(0UL, rig.Vcpu.GetX(6));                         // X5-X6: PSCI zeroes X1-X3
         rig.Vcpu.Init();
-        Assert.Equal(0UL, rig.Vcpu.GetX(2));
+        Assert.Equal(0UL, rig.Vcpu.GetX(6));
         Assert.Equal(1, rig.Vcpu.Cpu.El);
         Assert.Equal(1, rig.Vcpu.Cpu.SpSel);
         Assert.Equal(0x3C0u, rig.Vcpu.Cpu.Daif);

@@ -83,13 +83,13 @@ public class SetWayAndIdTests
     [InlineData(true, true, 0x0100_0004UL)]
     public void H6_CacheIdentificationIsFabricatedAsKvmDoes(bool idc, bool dic, ulong clidr)
     {
-        var body = Concat(new[] { MrsClidr(1) }, Mov(9, 0), new[] { MsrCsselr(9), Isb, MrsCcsidr(2) },
-            Mov(9, 1), new[] { MsrCsselr(9), Isb, MrsCcsidr(3), MrsCtr(4) });
+        var body = Concat(new[] { MrsClidr(5) }, Mov(9, 0), new[] { MsrCsselr(9), Isb, MrsCcsidr(6) },
+            Mov(9, 1), new[] { MsrCsselr(9), Isb, MrsCcsidr(7), MrsCtr(4) });   // X5-X7: PSCI zeroes X1-X3
         using var rig = Rig(body, new VmmOptions { Idc = idc, Dic = dic });
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
-        Assert.Equal(clidr, rig.Vcpu.GetX(1));
-        Assert.Equal(2UL, rig.Vcpu.GetX(2));
-        Assert.Equal(2UL, rig.Vcpu.GetX(3));
+        Assert.Equal(clidr, rig.Vcpu.GetX(5));
+        Assert.Equal(2UL, rig.Vcpu.GetX(6));
+        Assert.Equal(2UL, rig.Vcpu.GetX(7));
         Assert.Equal(idc ? 1UL : 0UL, (rig.Vcpu.GetX(4) >> 28) & 1);
         Assert.Equal(dic ? 1UL : 0UL, (rig.Vcpu.GetX(4) >> 29) & 1);
     }

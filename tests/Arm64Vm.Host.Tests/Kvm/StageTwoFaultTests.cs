@@ -12,7 +12,7 @@ public class StageTwoFaultTests
     private static readonly ulong RamSize = 16UL << 20;
 
     /// <summary>X1 = [Data]; power off.</summary>
-    private static uint[] ReadData() => Concat(Mov(2, Data), new[] { LdrX(1, 2) }, SystemOff());
+    private static uint[] ReadData() => Concat(Mov(6, Data), new[] { LdrX(5, 6) }, SystemOff());   // X5 (PSCI zeroes X1-X3)
 
     /// <summary>A rig whose image is already at PoC (as after firmware), with the host's value for Data dirty in the host's cache.</summary>
     private static KvmRig RigWithDirtyHostValue(VmmOptions options)
@@ -29,7 +29,7 @@ public class StageTwoFaultTests
         using var rig = RigWithDirtyHostValue(new VmmOptions());
         Assert.NotEqual(Value, rig.PocValue(Data));                     // the host's write is still in its cache
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
-        Assert.Equal(Value, rig.Vcpu.GetX(1));                          // the MMU-off (non-cacheable) read sees it
+        Assert.Equal(Value, rig.Vcpu.GetX(5));                          // the MMU-off (non-cacheable) read sees it
         var kinds = rig.EventsFor(Data).Select(e => e.Kind).ToList();
         Assert.Equal(new[] { HostEventKind.Stage2Fault, HostEventKind.CleanInvalidate, HostEventKind.Map }, kinds);
     }
@@ -39,7 +39,7 @@ public class StageTwoFaultTests
     {
         using var rig = RigWithDirtyHostValue(new VmmOptions { Policy = HostPolicy.NoCmoOnFault });
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
-        Assert.Equal(0UL, rig.Vcpu.GetX(1));                            // stale: memory still holds zero
+        Assert.Equal(0UL, rig.Vcpu.GetX(5));                            // stale: memory still holds zero
         Assert.Empty(rig.Vm.Events.OfKind(HostEventKind.CleanInvalidate));
     }
 
@@ -48,7 +48,7 @@ public class StageTwoFaultTests
     {
         using var rig = RigWithDirtyHostValue(new VmmOptions { CacheModel = CacheModelKind.Off, Policy = HostPolicy.NoCmoOnFault });
         rig.Run();
-        Assert.Equal(Value, rig.Vcpu.GetX(1));
+        Assert.Equal(Value, rig.Vcpu.GetX(5));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class StageTwoFaultTests
     {
         using var rig = RigWithDirtyHostValue(new VmmOptions { Fwb = true });
         rig.Run();
-        Assert.Equal(Value, rig.Vcpu.GetX(1));                          // coherent: the guest's access is cacheable
+        Assert.Equal(Value, rig.Vcpu.GetX(5));                          // coherent: the guest's access is cacheable
         Assert.Equal(Stage2PageTable.MemAttrFwbWriteBack, rig.Vm.Stage2.Lookup(Data)!.Value.MemAttr);
         Assert.Empty(rig.Vm.Events.OfKind(HostEventKind.CleanInvalidate));
     }
@@ -202,9 +202,9 @@ public class StageTwoFaultTests
     [Fact]
     public void H5_CacheMaintenanceOutsideEveryMemslotIsSkipped()
     {
-        using var rig = new KvmRig(Concat(Mov(3, 0x1000_0000), new[] { DcCivac(3) }, Mov(1, 7), SystemOff()));
+        using var rig = new KvmRig(Concat(Mov(3, 0x1000_0000), new[] { DcCivac(3) }, Mov(5, 7), SystemOff()));
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
-        Assert.Equal(7UL, rig.Vcpu.GetX(1));
+        Assert.Equal(7UL, rig.Vcpu.GetX(5));
         Assert.Equal(1, rig.Vm.Counters.SkippedCmos);
         Assert.Equal(0, rig.Vm.Counters.MmioExits);
     }
