@@ -207,7 +207,7 @@ public class SystemAndExceptionTests
         program.AddRange(Enumerable.Repeat(Nop, 64));
         program.Add(0xD53BE041 /* mrs x1, cntvct_el0 */);
         var cpu = h.Run(program.ToArray());
-        Assert.Equal(65UL / CpuSystem.InstructionsPerTick, (cpu.X(1) - cpu.X(0)) );
+        Assert.Equal(65UL / CpuSystem.InstructionsPerTick, (cpu.X(1) - cpu.X(0)));
         Assert.Equal(CpuSystem.CounterFrequency, h.Cpu.SysRegs.Get("CNTFRQ_EL0"));
     }
 }

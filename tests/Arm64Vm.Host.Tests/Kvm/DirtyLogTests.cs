@@ -1,8 +1,8 @@
+using System.Globalization;
 using Arm64Vm.Host.Kvm;
 using Arm64Vm.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
-using System.Globalization;
 using Xunit;
 using Xunit.Abstractions;
 using static Arm64Vm.Host.Tests.Kvm.A64;
