@@ -122,7 +122,7 @@ public sealed class CacheMaintenanceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0xD50B7A21u, false, ExceptionClass.SysReg64)]   // dc cvac at EL0, UCI = 0: trapped to EL1
+    [InlineData(0xD50B7A21u, false, ExceptionClass.SysReg64)]   // dc cvac, x1: at EL0 with UCI = 0, trapped to EL1
     [InlineData(0xD50B7A21u, true, ExceptionClass.Brk64)]       // UCI = 1: executes
     [InlineData(0xD50B7521u, false, ExceptionClass.SysReg64)]   // ic ivau
     [InlineData(0xD5087621u, true, ExceptionClass.Unknown)]     // dc ivac: EL1 only, UNDEFINED at EL0

@@ -73,7 +73,7 @@ public class DataProcessingDecodeTests
         (0x53031C20u, A64Op.UBFM_w), // ubfx w0, w1, #3, #5
         (0x937FFC20u, A64Op.SBFM_x), // asr x0, x1, #63
         (0x93407C20u, A64Op.SBFM_x), // sxtw x0, w1
-        (0x937CFC20u, A64Op.SBFM_x), // sbfx x0, x1, #60, #4
+        (0x937CFC20u, A64Op.SBFM_x), // asr x0, x1, #60 (= sbfx x0, x1, #60, #4)
         (0xB3607C20u, A64Op.BFM_x), // bfi x0, x1, #32, #32
         (0xB341FC20u, A64Op.BFM_x), // bfxil x0, x1, #1, #63
         (0xB37C1FE0u, A64Op.BFM_x), // bfc x0, #4, #8
@@ -123,7 +123,7 @@ public class DataProcessingDecodeTests
         (0xEB010BE0u, A64Op.SUBS_sreg_x), // negs x0, x1, lsl #2
         (0x0B220020u, A64Op.ADD_ereg_w), // add w0, w1, w2, uxtb
         (0x0B22B3FFu, A64Op.ADD_ereg_w), // add wsp, wsp, w2, sxth #4
-        (0x2B224BE0u, A64Op.ADDS_ereg_w), // adds w0, wsp, w2, uxtw #2
+        (0x2B224BE0u, A64Op.ADDS_ereg_w), // adds w0, wsp, w2, lsl #2 (LSL is preferred for UXTW with WSP)
         (0x4B228420u, A64Op.SUB_ereg_w), // sub w0, w1, w2, sxtb #1
         (0x6B2223FFu, A64Op.SUBS_ereg_w), // cmp wsp, w2, uxth
         (0x8B2163E0u, A64Op.ADD_ereg_x), // add x0, sp, x1
@@ -167,13 +167,13 @@ public class DataProcessingDecodeTests
         (0x1AC20C20u, A64Op.SDIV), // sdiv w0, w1, w2
         (0x9AC20C20u, A64Op.SDIV), // sdiv x0, x1, x2
         (0x1AC22020u, A64Op.LSLV), // lsl w0, w1, w2
-        (0x9AC22020u, A64Op.LSLV), // lslv x0, x1, x2
+        (0x9AC22020u, A64Op.LSLV), // lsl x0, x1, x2 (lslv)
         (0x9AC22420u, A64Op.LSRV), // lsr x0, x1, x2
-        (0x1AC22420u, A64Op.LSRV), // lsrv w0, w1, w2
+        (0x1AC22420u, A64Op.LSRV), // lsr w0, w1, w2 (lsrv)
         (0x9AC22820u, A64Op.ASRV), // asr x0, x1, x2
-        (0x1AC22820u, A64Op.ASRV), // asrv w0, w1, w2
+        (0x1AC22820u, A64Op.ASRV), // asr w0, w1, w2 (asrv)
         (0x9AC22C20u, A64Op.RORV), // ror x0, x1, x2
-        (0x1AC22C20u, A64Op.RORV), // rorv w0, w1, w2
+        (0x1AC22C20u, A64Op.RORV), // ror w0, w1, w2 (rorv)
         (0x1AC24020u, A64Op.CRC32B), // crc32b w0, w1, w2
         (0x1AC24420u, A64Op.CRC32H), // crc32h w0, w1, w2
         (0x1AC24820u, A64Op.CRC32W), // crc32w w0, w1, w2
@@ -212,7 +212,7 @@ public class DataProcessingDecodeTests
         (0x9BA2FC20u, A64Op.UMSUBL), // umnegl x0, w1, w2
         (0x9BC27C20u, A64Op.UMULH), // umulh x0, x1, x2
         (0x2B2193FFu, A64Op.ADDS_ereg_w), // cmn wsp, w1, sxtb #4
-        (0xAB2173FFu, A64Op.ADDS_ereg_x), // adds xzr, sp, x1, lsl #4
+        (0xAB2173FFu, A64Op.ADDS_ereg_x), // cmn sp, x1, lsl #4 (adds xzr, sp, x1, lsl #4)
         (0xAB41FC1Fu, A64Op.ADDS_sreg_x), // cmn x0, x1, lsr #63
         (0x8A1F03FFu, A64Op.AND_sreg_x), // and xzr, xzr, xzr
         (0x6AE27C20u, A64Op.BICS_sreg_w), // bics w0, w1, w2, ror #31

@@ -77,7 +77,7 @@ public class DataProcessingImmediateTests
             0xD10403FFu /* sub sp, sp, #0x100 */,
             0x910003E2u /* mov x2, sp */,
             0xF14043FFu /* cmp sp, #0x10, lsl #12 */,      // SUBS xzr, sp, #0x10000: reads SP, writes ZR
-            0xB10007FFu /* adds xzr, sp, #1 */,            // CMN: must not write SP
+            0xB10007FFu /* cmn sp, #1 (adds xzr, sp, #1) */, // CMN: must not write SP
             0x9100003Fu /* mov sp, x1 */,
             0x910007E3u /* add x3, sp, #1 */);
         var c = h.Cpu;
@@ -269,18 +269,18 @@ public class DataProcessingImmediateTests
 
     [Theory]
     // UBFM aliases, shift amounts 0 and max.
-    [InlineData(0xD340FC20u /* lsl x0, x1, #0 */, 0x8000_0000_0000_0001UL, 0x8000_0000_0000_0001UL)]
+    [InlineData(0xD340FC20u /* lsr x0, x1, #0 (= lsl x0, x1, #0) */, 0x8000_0000_0000_0001UL, 0x8000_0000_0000_0001UL)]
     [InlineData(0xD3410020u /* lsl x0, x1, #63 */, 0x3UL, 0x8000_0000_0000_0000UL)]
     [InlineData(0xD37FFC20u /* lsr x0, x1, #63 */, 0x8000_0000_0000_0000UL, 1UL)]
     [InlineData(0xD341FC20u /* lsr x0, x1, #1 */, ~0UL, 0x7FFF_FFFF_FFFF_FFFFUL)]
     [InlineData(0x53010020u /* lsl w0, w1, #31 */, 0xFFFF_FFFF_FFFF_FFFFUL, 0x8000_0000UL)]
-    [InlineData(0x53007C20u /* lsl w0, w1, #0 */, 0xFFFF_FFFF_8000_0001UL, 0x8000_0001UL)]
+    [InlineData(0x53007C20u /* lsr w0, w1, #0 (= lsl w0, w1, #0) */, 0xFFFF_FFFF_8000_0001UL, 0x8000_0001UL)]
     [InlineData(0x531F7C20u /* lsr w0, w1, #31 */, 0xFFFF_FFFF_8000_0000UL, 1UL)]
-    [InlineData(0xD37CFC20u /* ubfx x0, x1, #60, #4 */, 0xA000_0000_0000_0000UL, 0xAUL)]
-    [InlineData(0xD340FC20u /* ubfx x0, x1, #0, #64 */, 0xF000_0000_0000_000FUL, 0xF000_0000_0000_000FUL)]
+    [InlineData(0xD37CFC20u /* lsr x0, x1, #60 (= ubfx x0, x1, #60, #4) */, 0xA000_0000_0000_0000UL, 0xAUL)]
+    [InlineData(0xD340FC20u /* lsr x0, x1, #0 (= ubfx x0, x1, #0, #64) */, 0xF000_0000_0000_000FUL, 0xF000_0000_0000_000FUL)]
     [InlineData(0x53031C20u /* ubfx w0, w1, #3, #5 */, 0xFFUL, 0x1FUL)]
     [InlineData(0xD37E7420u /* ubfiz x0, x1, #2, #30 */, ~0UL, 0xFFFF_FFFCUL)]
-    [InlineData(0x53010020u /* ubfiz w0, w1, #31, #1 */, 0x3UL, 0x8000_0000UL)]
+    [InlineData(0x53010020u /* lsl w0, w1, #31 (= ubfiz w0, w1, #31, #1) */, 0x3UL, 0x8000_0000UL)]
     [InlineData(0x53001C20u /* uxtb w0, w1 */, 0x1FFUL, 0xFFUL)]
     [InlineData(0x53003C20u /* uxth w0, w1 */, 0xFFFF_FFFF_FFFF_8001UL, 0x8001UL)]
     // SBFM aliases.
@@ -296,7 +296,7 @@ public class DataProcessingImmediateTests
     [InlineData(0x13003C20u /* sxth w0, w1 */, 0x1_8000UL, 0xFFFF_8000UL)]
     [InlineData(0x93407C20u /* sxtw x0, w1 */, 0x1_8000_0000UL, 0xFFFF_FFFF_8000_0000UL)]
     [InlineData(0x93407C20u /* sxtw x0, w1 */, 0xFFFF_FFFF_7FFF_FFFFUL, 0x7FFF_FFFFUL)]
-    [InlineData(0x937CFC20u /* sbfx x0, x1, #60, #4 */, 0x8000_0000_0000_0000UL, 0xFFFF_FFFF_FFFF_FFF8UL)]
+    [InlineData(0x937CFC20u /* asr x0, x1, #60 (= sbfx x0, x1, #60, #4) */, 0x8000_0000_0000_0000UL, 0xFFFF_FFFF_FFFF_FFF8UL)]
     [InlineData(0x13042C20u /* sbfx w0, w1, #4, #8 */, 0x0000_0F80UL, 0xFFFF_FFF8UL)]
     [InlineData(0x93410020u /* sbfiz x0, x1, #63, #1 */, 1UL, 0x8000_0000_0000_0000UL)]
     [InlineData(0x93781C20u /* sbfiz x0, x1, #8, #8 */, 0x80UL, 0xFFFF_FFFF_FFFF_8000UL)]

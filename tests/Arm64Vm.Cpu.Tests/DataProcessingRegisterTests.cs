@@ -237,7 +237,7 @@ public class DataProcessingRegisterTests
     [InlineData(0x0AC27C20u /* and w0, w1, w2, ror #31 */, ~0UL, 0x8000_0001UL, 3UL)]
     [InlineData(0x0AA27C20u /* bic w0, w1, w2, asr #31 */, ~0UL, 0x8000_0000UL, 0UL)]
     [InlineData(0x2A027C20u /* orr w0, w1, w2, lsl #31 */, 0UL, 0xFFFF_FFFF_0000_0001UL, 0x8000_0000UL)]
-    [InlineData(0x2A2203E0u /* orn w0, wzr, w2 */, 0UL, 0UL, 0xFFFF_FFFFUL)]
+    [InlineData(0x2A2203E0u /* mvn w0, w2 (orn w0, wzr, w2) */, 0UL, 0UL, 0xFFFF_FFFFUL)]
     [InlineData(0x4A427C20u /* eor w0, w1, w2, lsr #31 */, 0UL, 0x8000_0000UL, 1UL)]
     [InlineData(0x4A220020u /* eon w0, w1, w2 */, 0UL, 0xFFFF_FFFFUL, 0UL)]
     [InlineData(0x2A0203E0u /* mov w0, w2 */, 0UL, 0xFFFF_FFFF_1234_5678UL, 0x1234_5678UL)]

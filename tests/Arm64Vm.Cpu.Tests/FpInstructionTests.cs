@@ -45,7 +45,7 @@ public class FpInstructionTests
         Assert.Equal(FpBits.IXC, c.Fpsr);
         c.SetD(2, 0);
         c.Fpsr = 0;
-        Run(h, 0x1e621820); // fdiv d0, d1, d2 by +0
+        Run(h, 0x1e621820); // fdiv d0, d1, d2: by +0
         Assert.Equal(D(double.PositiveInfinity), c.GetD(0));
         Assert.Equal(FpBits.DZC, c.Fpsr);
     }
@@ -106,7 +106,7 @@ public class FpInstructionTests
         Run(h, 0x9eae0020); // fmov x0, v1.d[1]
         Assert.Equal(0x2222UL, c.X(0));
         c.SetQ(0, 0x5555, 0x6666); c.SetX(1, 0x7777);
-        Run(h, 0x9eaf0020); // fmov v0.d[1], x1 keeps the low half
+        Run(h, 0x9eaf0020); // fmov v0.d[1], x1: keeps the low half
         Assert.Equal(0x5555UL, c.GetD(0));
         Assert.Equal(0x7777UL, c.GetDHigh(0));
         c.SetX(1, 0xFFFF_FFFF_3F80_0000);
@@ -121,11 +121,11 @@ public class FpInstructionTests
         using var h = Machine();
         var c = h.Cpu;
         c.SetD(1, D(1e10));
-        Run(h, 0x1e780020); // fcvtzs w0, d1 saturates
+        Run(h, 0x1e780020); // fcvtzs w0, d1: saturates
         Assert.Equal(0x7FFF_FFFFUL, c.X(0));
         Assert.Equal(FpBits.IOC, c.Fpsr);
         c.SetS(1, (uint)S(-3.5f)); c.Fpsr = 0;
-        Run(h, 0x9e390020); // fcvtzu x0, s1 negative -> 0
+        Run(h, 0x9e390020); // fcvtzu x0, s1: negative -> 0
         Assert.Equal(0UL, c.X(0));
         Assert.Equal(FpBits.IOC, c.Fpsr);
         c.SetS(1, (uint)S(-2.5f)); c.Fpsr = 0;
@@ -156,7 +156,7 @@ public class FpInstructionTests
         Run(h, 0x1ee2c020); // fcvt d0, h1
         Assert.Equal(D(-2.0), c.GetD(0));
         c.SetD(1, D(1e300)); c.Fpsr = 0;
-        Run(h, 0x1e624020); // fcvt s0, d1 overflows
+        Run(h, 0x1e624020); // fcvt s0, d1: overflows
         Assert.Equal(S(float.PositiveInfinity), c.GetD(0));
         Assert.Equal(FpBits.OFC | FpBits.IXC, c.Fpsr);
         c.SetD(1, D(2.5)); c.Fpsr = 0;
@@ -260,7 +260,7 @@ public class FpInstructionTests
         Run(h, 0x0e216820); // fcvtn v0.4h, v1.4s
         Assert.Equal(0x7C00_7BFF_C000_3C00UL, c.GetD(0)); Assert.Equal(0UL, c.GetDHigh(0));
         c.SetQ(0, 0x1234, 0x5678); c.SetQ(1, D(1.0), D(0.5));
-        Run(h, 0x4e616820); // fcvtn2 v0.4s, v1.2d keeps the low half
+        Run(h, 0x4e616820); // fcvtn2 v0.4s, v1.2d: keeps the low half
         Assert.Equal(0x1234UL, c.GetD(0)); Assert.Equal(S2(1, 0.5f), c.GetDHigh(0));
         c.SetQ(1, 0, S2(1.5f, -4));
         Run(h, 0x4e617820); // fcvtl2 v0.2d, v1.4s
@@ -309,7 +309,7 @@ public class FpInstructionTests
             Assert.Equal(0x07UL, h.Cpu.SysRegs.EsrEl1 >> 26);
             Assert.Equal(CpuHarness.CodeBase, h.Cpu.SysRegs.ElrEl1);
         }
-        foreach (uint word in new uint[] { 0x1ea22820 /* fadd, ftype=10 */, 0x0e62d420 /* fadd v.2d with Q=0 */, 0x1ee22820 /* fadd h (FP16) */ })
+        foreach (uint word in new uint[] { 0x1ea22820 /* fadd, ftype=10 */, 0x0e62d420 /* fadd v.2d with Q=0 */, 0x1ee22820 /* fadd h0, h1, h2 (FEAT_FP16, not implemented) */ })
         {
             using var h = Machine();
             h.Load(CpuHarness.CodeBase, word);

@@ -115,7 +115,7 @@ public class SimdIntegerTests
     public void ExtractAndPermutes()
     {
         Action<CpuCore> bytes = c => { V(c, 0, 0x0706050403020100, 0x0F0E0D0C0B0A0908); V(c, 1, 0x1716151413121110, 0x1F1E1D1C1B1A1918); };
-        Check(0x6E01180C, bytes, 12, 0x0A09080706050403, 0x1211100F0E0D0C0B);   // ext #3
+        Check(0x6E01180C, bytes, 12, 0x0A09080706050403, 0x1211100F0E0D0C0B);   // ext v12.16b, v0.16b, v1.16b, #3
         Check(0x4E01280F, bytes, 15, 0x1606140412021000, 0x1E0E1C0C1A0A1808);   // trn1 .16b
         Action<CpuCore> halves = c => { V(c, 0, 0x0003000200010000, 0x0007000600050004); V(c, 1, 0x0013001200110010, 0x0017001600150014); };
         Check(0x4E41380D, halves, 13, 0x0011000100100000, 0x0013000300120002); // zip1 .8h
@@ -208,7 +208,7 @@ public class SimdIntegerTests
             23, 0x00000000_FFFFFFFF, 0x00000000_FFFFFFFF);                                   // cmhs .4s
         Check(0x5EE13418, c => { V(c, 0, ulong.MaxValue); V(c, 1, 0); }, 24, 0, 0);        // cmgt d24: -1 > 0 false
         Check(0x5EE13418, c => { V(c, 0, 1); V(c, 1, ulong.MaxValue); }, 24, ulong.MaxValue, 0);
-        Check(0x4E20A819, c => V(c, 0, 0xFF007F80), 25, 0xFF0000FF, 0);                   // cmlt .16b, #0
+        Check(0x4E20A819, c => V(c, 0, 0xFF007F80), 25, 0xFF0000FF, 0);                   // cmlt v25.16b, v0.16b, #0
         Check(0x6E611C1A, c => { V(c, 0, 0xAAAAAAAAAAAAAAAA, 1); V(c, 1, 0x5555555555555555, 2); V(c, 26, 0xFFFFFFFF00000000, 0); },
             26, 0xAAAAAAAA55555555, 2);                                                      // bsl
     }

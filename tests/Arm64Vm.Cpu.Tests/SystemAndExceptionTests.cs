@@ -43,7 +43,7 @@ public class SystemAndExceptionTests
     {
         using var h = new CpuHarness();
         InstallSkippingHandler(h, 0x200);
-        var cpu = h.Run(0x00000000 /* udf #0 */, 0xD5380001 /* mrs x1, midr_el1 */);
+        var cpu = h.Run(0x00000000 /* udf #0 (permanently UNDEFINED) */, 0xD5380001 /* mrs x1, midr_el1 */);
         Assert.True(h.StoppedCleanly);
         Assert.Equal(1UL << 25, cpu.X(5));              // EC 0, IL 1
         Assert.Equal(CpuHarness.CodeBase, cpu.X(6));     // ELR points at the UDF itself
@@ -207,7 +207,7 @@ public class SystemAndExceptionTests
         program.AddRange(Enumerable.Repeat(Nop, 64));
         program.Add(0xD53BE041 /* mrs x1, cntvct_el0 */);
         var cpu = h.Run(program.ToArray());
-        Assert.Equal(65UL / CpuSystem.InstructionsPerTick, (cpu.X(1) - cpu.X(0)) );
+        Assert.Equal(65UL / CpuSystem.InstructionsPerTick, (cpu.X(1) - cpu.X(0)));
         Assert.Equal(CpuSystem.CounterFrequency, h.Cpu.SysRegs.Get("CNTFRQ_EL0"));
     }
 }

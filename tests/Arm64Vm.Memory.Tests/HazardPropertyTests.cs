@@ -1,4 +1,5 @@
 using Arm64Vm.Memory.Caches;
+using Arm64Vm.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
@@ -10,7 +11,9 @@ namespace Arm64Vm.Memory.Tests;
 /// <summary>
 /// The negative properties N-a..N-d of specs/coherence-invariants.md: each hazard program, surrounded by random
 /// fills, evictions and unrelated traffic, reads the latest value for 1,000 cases when the documented maintenance is
-/// present; with it removed, FsCheck must find a stale read (the shrunk program is printed).
+/// present; with it removed, FsCheck must find a stale read of this hazard's kind — the program's own final read of
+/// the target word returns the named older value while the named write is the newest (the shrunk program and the
+/// witness are printed). An exception inside the property fails the test (NegativeProperty).
 /// </summary>
 public class HazardPropertyTests
 {
@@ -23,17 +26,31 @@ public class HazardPropertyTests
     private static Arbitrary<Program> Family(Op[] core, bool fetchNoise = false) =>
         Arb.From(Interleave(core, Noise(fetchNoise)), OpGen.Shrink);
 
-    private void Hazard(string id, Func<bool, Op[]> program, CacheConfig? config = null)
+    /// <summary>
+    /// The hazard program with the maintenance must always read fresh; without it FsCheck must find a stale read, and
+    /// the shrunk counterexample must be this hazard's: the program's own final read of word 0 returns the value of
+    /// core write <paramref name="staleWrite"/> (-1: the initial 0) while core write <paramref name="freshWrite"/> is
+    /// the newest (indices count the core ops of the maintenance-free program).
+    /// </summary>
+    private void Hazard(string id, Func<bool, Op[]> program, int freshWrite, int staleWrite, CacheConfig? config = null)
     {
-        bool Property(Program p)
+        StaleRead? FirstStale(Program p)
         {
             using var f = new ModelFixture(config);
-            return ReadsSeeLatestWrite(f, p, w => w < 2);
+            return StaleReads.First(f, p, w => w < 2);
         }
-        MustHold(Family(program(true), config?.Dic == false), Property);
-        string found = MustFindCounterexample(_output, Family(program(false), config?.Dic == false), Property);
-        Assert.Contains("Falsifiable", found);
-        _output.WriteLine($"{id}: stale read found without the maintenance, as required.");
+        bool fetchNoise = config?.Dic == false;
+        MustHold(Family(program(true), fetchNoise), p => FirstStale(p) is null);
+        var found = NegativeProperty.RequireStaleRead(OpGen.Thousand, Family(program(false), fetchNoise), FirstStale);
+        _output.WriteLine(found.Report);
+        _output.WriteLine($"{id}: {found.Witness}");
+
+        var ops = found.Input.Ops;
+        int[] core = Enumerable.Range(0, ops.Length).Where(i => ops[i].Core).ToArray();
+        Assert.Equal(StaleReads.Describe(core[^1], ops[core[^1]]), found.Witness.Location);
+        Assert.Equal(ModelFixture.Pa(0), found.Witness.Address);
+        Assert.Equal(OpRunner.ValueOf(core[freshWrite]), found.Witness.Fresh);
+        Assert.Equal(staleWrite < 0 ? 0 : OpRunner.ValueOf(core[staleWrite]), found.Witness.Observed);
     }
 
     [Fact]
@@ -45,7 +62,7 @@ public class HazardPropertyTests
             ops.Add(new Op(OpKind.Dsb, 0, 0));
             ops.Add(new Op(OpKind.Read, 0, 0, Attr.NC));
             return ops.ToArray();
-        });
+        }, freshWrite: 0, staleWrite: -1);
 
     [Fact]
     public void Nb_NonCacheableWrite_CacheableReadOfCachedLine_StaleWithoutInvalidate() =>
@@ -60,7 +77,7 @@ public class HazardPropertyTests
             if (cmo) ops.Add(Cmo(0, CacheMaintenanceOp.DcCivac, Attr.WB));
             ops.Add(new Op(OpKind.Read, 0, 0, Attr.WB));
             return ops.ToArray();
-        });
+        }, freshWrite: 1, staleWrite: -1);
 
     [Fact]
     public void Nc_DirtyLineEvictedAfterNonCacheableWrite_OverwritesItWithoutCleanInvalidate() =>
@@ -73,7 +90,7 @@ public class HazardPropertyTests
             ops.Add(new Op(OpKind.Evict, 0, 0, Cache: -1));                // the eviction happens some time later
             ops.Add(new Op(OpKind.Read, 1, 0, Attr.NC));
             return ops.ToArray();
-        });
+        }, freshWrite: 2, staleWrite: 1);
 
     [Fact]
     public void Nd_NewCodeWithoutIcIvau_ExecutesStaleInstructions() =>
@@ -89,7 +106,7 @@ public class HazardPropertyTests
             if (cmo) ops.Add(Cmo(0, CacheMaintenanceOp.IcIvau, Attr.WB));
             ops.Add(new Op(OpKind.Fetch, 0, 0));
             return ops.ToArray();
-        }, ModelFixture.Tiny(idc: false, dic: false));
+        }, freshWrite: 1, staleWrite: -1, ModelFixture.Tiny(idc: false, dic: false));
 
     [Fact]
     public void Nd_WithDic_NewCodeIsSeenWithoutIcIvau()
