@@ -54,6 +54,12 @@ public sealed partial class Vm
     public IReadOnlyList<MemoryRegion> MemoryRegions => _slots;
 
     /// <summary>
+    /// Spare host frames a swap-in or a copy-on-write break takes a page's new backing from (H13); null = the host has
+    /// none, and those operations fail.
+    /// </summary>
+    public HostFramePool? Frames { get; set; }
+
+    /// <summary>
     /// Forward SMCCC calls the host does not implement to the VMM as <see cref="VcpuExitReason.Hypercall"/> exits
     /// (KVM_ARM_VM_SMCCC_FILTER with FWD_TO_USER); off, they return NOT_SUPPORTED in X0 as KVM does by default.
     /// </summary>
@@ -83,9 +89,11 @@ public sealed partial class Vm
 
     /// <summary>
     /// KVM_SET_USER_MEMORY_REGION: creates, changes the flags of, or (size 0) deletes a memslot. Enabling dirty logging
-    /// write-protects the slot (H7); deleting unmaps it (H2).
+    /// write-protects the slot (H7); deleting unmaps it (H2). <paramref name="hugePages"/> says the VMM's backing of a
+    /// new slot is huge-page-backed (H11: stage-2 faults may then map 2 MiB blocks).
     /// </summary>
-    public MemoryRegion? SetUserMemoryRegion(int slot, ulong ipa, ulong size, ulong hostPa, MemoryRegionFlags flags = MemoryRegionFlags.None)
+    public MemoryRegion? SetUserMemoryRegion(int slot, ulong ipa, ulong size, ulong hostPa, MemoryRegionFlags flags = MemoryRegionFlags.None,
+        bool hugePages = false)
     {
         var existing = _slots.FirstOrDefault(s => s.Slot == slot);
         if (size == 0)
@@ -115,7 +123,10 @@ public sealed partial class Vm
         foreach (var s in _slots)
             if (ipa < s.Ipa + s.Size && s.Ipa < ipa + size)
                 throw new ArgumentException($"memslot {slot} overlaps memslot {s.Slot}");
-        var region = new MemoryRegion(slot, ipa, size, hostPa, flags);
+        foreach (var d in _devices)
+            if (ipa < d.Ipa + d.Size && d.Ipa < ipa + size)
+                throw new ArgumentException($"memslot {slot} overlaps the device mapping at IPA 0x{d.Ipa:X}");
+        var region = new MemoryRegion(slot, ipa, size, hostPa, flags, hugePages);
         _slots.Add(region);
         if (region.Logging) WriteProtectSlot(region);
         return region;
@@ -130,12 +141,47 @@ public sealed partial class Vm
     // ------------------------------------------------------------------ the VMM's access to guest memory
 
     /// <summary>Writes guest RAM through the host's cacheable mapping (the VMM's memcpy): the data may stay dirty in the host's cache.</summary>
-    public void WriteGuest(ulong ipa, ReadOnlySpan<byte> data) => Host.Write(HostAddress(ipa, (ulong)data.Length), data);
+    public void WriteGuest(ulong ipa, ReadOnlySpan<byte> data)
+    {
+        HostAddress(ipa, (ulong)data.Length);
+        for (ulong done = 0; done < (ulong)data.Length;)
+        {
+            ulong n = ChunkAt(ipa + done, (ulong)data.Length - done);
+            Host.Write(HostAddress(ipa + done, n), data.Slice((int)done, (int)n));
+            done += n;
+        }
+    }
 
-    public void FillGuest(ulong ipa, ulong size, byte value) => Host.Fill(HostAddress(ipa, size), size, value);
+    public void FillGuest(ulong ipa, ulong size, byte value)
+    {
+        HostAddress(ipa, size);
+        for (ulong done = 0; done < size;)
+        {
+            ulong n = ChunkAt(ipa + done, size - done);
+            Host.Fill(HostAddress(ipa + done, n), n, value);
+            done += n;
+        }
+    }
 
     /// <summary>Reads guest RAM through the host's cacheable mapping.</summary>
-    public void ReadGuest(ulong ipa, Span<byte> destination) => Host.Read(HostAddress(ipa, (ulong)destination.Length), destination);
+    public void ReadGuest(ulong ipa, Span<byte> destination)
+    {
+        HostAddress(ipa, (ulong)destination.Length);
+        for (ulong done = 0; done < (ulong)destination.Length;)
+        {
+            ulong n = ChunkAt(ipa + done, (ulong)destination.Length - done);
+            Host.Read(HostAddress(ipa + done, n), destination.Slice((int)done, (int)n));
+            done += n;
+        }
+    }
+
+    /// <summary>The bytes from an IPA that are contiguous in host memory: all of them, or up to the page end once pages have moved (H13).</summary>
+    private ulong ChunkAt(ulong ipa, ulong left)
+    {
+        if (!FindSlot(ipa)!.HasMovedPages) return left;
+        ulong toPageEnd = Stage2PageTable.PageSize - (ipa & (Stage2PageTable.PageSize - 1));
+        return Math.Min(left, toPageEnd);
+    }
 
     public bool IsGuestRam(ulong ipa, ulong size)
     {
@@ -143,11 +189,16 @@ public sealed partial class Vm
         return s != null && size <= s.Size - (ipa - s.Ipa);
     }
 
+    /// <summary>
+    /// The host address of a guest range as the VMM's mapping reaches it. A range whose pages the host has moved (H13)
+    /// is not contiguous in host memory: callers go page by page through <see cref="ForEachHostChunk"/>.
+    /// </summary>
     private ulong HostAddress(ulong ipa, ulong size)
     {
         var s = FindSlot(ipa);
         if (s == null || size > s.Size - (ipa - s.Ipa))
             throw new ArgumentOutOfRangeException(nameof(ipa), $"0x{ipa:X}+0x{size:X} is not guest RAM");
+        SwapInIfNeeded(s, ipa, -1);
         return s.ToHostPa(ipa);
     }
 
@@ -176,23 +227,26 @@ public sealed partial class Vm
     }
 
     /// <summary>
-    /// H2 (stage2_unmap_walker): for each valid leaf in the range, clear it, TLBI by IPA, then — when the old leaf was
-    /// cacheable and the VM has no FWB — clean+invalidate its page to PoC.
+    /// H2 (stage2_unmap_walker): for each valid leaf overlapping the range (a block whole, H11), clear it, TLBI by IPA,
+    /// then — when the old leaf was cacheable and the VM has no FWB — clean+invalidate everything it mapped to PoC. A
+    /// Device leaf is never cleaned (H12). Returns the leaves removed.
     /// </summary>
-    public void UnmapRange(ulong ipa, ulong size, int vcpu)
+    public int UnmapRange(ulong ipa, ulong size, int vcpu)
     {
-        foreach (var leaf in Stage2.Leaves(ipa, size))
+        var leaves = Stage2.Leaves(ipa, size);
+        foreach (var leaf in leaves)
         {
             Stage2.UnmapPage(leaf.Ipa);
-            Counters.PagesUnmapped++;
-            Log(HostEventKind.Unmap, vcpu, leaf.Ipa, Stage2PageTable.PageSize, detail: leaf.Permissions.ToString());
+            Counters.PagesUnmapped += (long)(leaf.Size >> Stage2PageTable.PageShift);
+            Log(HostEventKind.Unmap, vcpu, leaf.Ipa, leaf.Size, detail: leaf.Permissions.ToString());
             TlbiIpa(leaf.Ipa, vcpu);
-            if (!Features.Fwb && leaf.Cacheable(fwb: false))
+            if (!Features.Fwb && leaf.Cacheable(fwb: false) && Policy.CmoOnUnmap)
             {
-                long lines = Host.CleanInvalidateToPoc(leaf.Pa, Stage2PageTable.PageSize);
-                Log(HostEventKind.CleanInvalidate, vcpu, leaf.Ipa, Stage2PageTable.PageSize, lines, "unmap");
+                long lines = Host.CleanInvalidateToPoc(leaf.Pa, leaf.Size);
+                Log(HostEventKind.CleanInvalidate, vcpu, leaf.Ipa, leaf.Size, lines, "unmap");
             }
         }
+        return leaves.Count;
     }
 
     /// <summary>stage2_unmap_vm: unmaps every RAM memslot (H1 re-init without FWB).</summary>
@@ -216,8 +270,8 @@ public sealed partial class Vm
                 foreach (var leaf in Stage2.Leaves(s.Ipa, s.Size))
                 {
                     if (!leaf.Cacheable(fwb: false)) continue;
-                    lines += Host.CleanInvalidateToPoc(leaf.Pa, Stage2PageTable.PageSize);
-                    pages++;
+                    lines += Host.CleanInvalidateToPoc(leaf.Pa, leaf.Size);
+                    pages += leaf.Size >> Stage2PageTable.PageShift;
                 }
         }
         Log(HostEventKind.VmFlush, vcpu, 0, pages * Stage2PageTable.PageSize, lines, why);
