@@ -53,7 +53,9 @@ public sealed partial class Vm
         {
             // A device mapping (H12) is no memslot either: a stage-1 walk into it with HCR_EL2.PTW = 1 arrives here as a
             // permission fault with S1PTW and gets the external data abort below, as Linux gives it.
-            string device = slot == null && FindDeviceMapping(ipa) != null ? " (device mapping)" : "";
+            string device = slot == null && FindDeviceMapping(ipa) != null
+                ? $" (device mapping, {(type == 3 ? "permission" : type == 2 ? "access-flag" : "translation")} fault)"
+                : "";
             Log(HostEventKind.Stage2Fault, vcpu.Id, ipa, 0, detail: $"outside-memslot {access}{device}");
             if (iabt)
             {
