@@ -3,7 +3,7 @@ namespace Arm64Vm.Host.Tests.Kvm;
 /// <summary>A tiny A64 encoder for the host-layer tests' guest programs (encodings from the Arm ARM, section C6).</summary>
 internal static class A64
 {
-    public const uint Nop = 0xD503201F, Isb = 0xD5033FDF, DsbSy = 0xD5039F9F;
+    public const uint Nop = 0xD503201F, Isb = 0xD5033FDF, DsbSy = 0xD5033F9F;
 
     public static uint Movz(int rd, ushort imm, int shift = 0) => 0xD2800000u | ((uint)(shift / 16) << 21) | ((uint)imm << 5) | (uint)rd;
     public static uint Movk(int rd, ushort imm, int shift) => 0xF2800000u | ((uint)(shift / 16) << 21) | ((uint)imm << 5) | (uint)rd;
