@@ -243,7 +243,7 @@ public sealed class Stage2PageTable
 
     private static ulong EncodeLeaf(ulong pa, Stage2Permissions perms, int memAttr, bool accessFlag, int level)
     {
-        // A page descriptor has bit 1 set; a block descriptor (level 1 or 2) has it clear (Arm ARM D8.3.1).
+        // A page descriptor has bit 1 set; a block descriptor (level 1 or 2) has it clear (Arm ARM (DDI 0487K.a), VMSAv8-64 descriptor formats).
         ulong d = (pa & OaMask) | Valid | (level == 3 ? TableOrPage : 0) | ((ulong)(memAttr & 0xF) << 2) | ShInner;
         if ((perms & Stage2Permissions.Read) != 0) d |= S2apRead;
         if ((perms & Stage2Permissions.Write) != 0) d |= S2apWrite;
