@@ -56,4 +56,17 @@ public class HostMemoryStepTests
         Assert.Empty(result.Failures);
         Assert.Equal(1, result.Counters["swap-ins"]);
     }
+
+    [Fact]
+    public void RunningOutOfHostFramesFailsTheCombinationWithoutACrash()
+    {
+        using var dir = new ScenarioDir();
+        dir.Write("off.bin", TestGuests.HelloOff());
+        // Each break leaves the old frame with the other sharer: 1 MiB of spare frames lasts 256 breaks.
+        string steps = string.Join("\n", Enumerable.Repeat("  - break-cow: { at: 0x40100000 }", 257));
+        var result = Assert.Single(ScenarioDir.Run(dir.Load("s.yaml", Yaml(steps))));
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal("step 257 (break-cow)", failure.Step);
+        Assert.Contains("out of spare frames", failure.Detail);
+    }
 }
