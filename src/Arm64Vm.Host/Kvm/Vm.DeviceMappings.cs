@@ -21,21 +21,10 @@ public sealed partial class Vm
     /// </summary>
     public DeviceMapping MapDeviceRegion(ulong ipa, ulong size, ulong pa, bool writable = true)
     {
-        if (size == 0 || ((ipa | size | pa) & (Stage2PageTable.PageSize - 1)) != 0)
-            throw new ArgumentException($"device mapping 0x{ipa:X}+0x{size:X} -> 0x{pa:X}: IPA, size and address must be 4 KiB aligned and non-empty");
-        if (((ipa + size - 1) >> Features.IpaBits) != 0)
-            throw new ArgumentException($"device mapping 0x{ipa:X}+0x{size:X} is beyond the {Features.IpaBits}-bit IPA space");
-        foreach (var s in _slots)
-            if (ipa < s.Ipa + s.Size && s.Ipa < ipa + size)
-                throw new ArgumentException($"device mapping 0x{ipa:X}+0x{size:X} overlaps memslot {s.Slot}");
-        foreach (var d in _devices)
-            if (ipa < d.Ipa + d.Size && d.Ipa < ipa + size)
-                throw new ArgumentException($"device mapping 0x{ipa:X}+0x{size:X} overlaps the device mapping at 0x{d.Ipa:X}");
+        CheckNewRange($"device mapping 0x{ipa:X}+0x{size:X}", ipa, size, pa);
         foreach (var s in _slots)
             if (pa < s.HostPa + s.Size && s.HostPa < pa + size)
                 throw new ArgumentException($"device mapping 0x{ipa:X}+0x{size:X}: host 0x{pa:X} is memslot {s.Slot}'s RAM");
-        if (pa < TablePool.Pa + TablePool.Size && TablePool.Pa < pa + size)
-            throw new ArgumentException($"device mapping 0x{ipa:X}+0x{size:X}: host 0x{pa:X} overlaps the stage-2 table pool");
         var prot = Stage2Permissions.Read | (writable ? Stage2Permissions.Write : 0);
         for (ulong o = 0; o < size; o += Stage2PageTable.PageSize)
             Stage2.MapPage(ipa + o, pa + o, prot, Stage2PageTable.MemAttrDeviceNGnRE);

@@ -112,24 +112,33 @@ public sealed partial class Vm
             if (startLogging) WriteProtectSlot(existing);
             return existing;
         }
-        if (((ipa | size | hostPa) & (Stage2PageTable.PageSize - 1)) != 0)
-            throw new ArgumentException($"memslot {slot}: IPA, size and host address must be 4 KiB aligned");
-        if (((ipa + size - 1) >> Features.IpaBits) != 0)
-            throw new ArgumentException($"memslot {slot}: 0x{ipa:X}+0x{size:X} is beyond the {Features.IpaBits}-bit IPA space");
+        CheckNewRange($"memslot {slot}", ipa, size, hostPa);
         if (!Machine.Ram.Contains(hostPa, size))
             throw new ArgumentException($"memslot {slot}: host pages 0x{hostPa:X}+0x{size:X} are not host RAM");
-        if (hostPa < TablePool.Pa + TablePool.Size && TablePool.Pa < hostPa + size)
-            throw new ArgumentException($"memslot {slot}: host pages overlap the stage-2 table pool");
-        foreach (var s in _slots)
-            if (ipa < s.Ipa + s.Size && s.Ipa < ipa + size)
-                throw new ArgumentException($"memslot {slot} overlaps memslot {s.Slot}");
-        foreach (var d in _devices)
-            if (ipa < d.Ipa + d.Size && d.Ipa < ipa + size)
-                throw new ArgumentException($"memslot {slot} overlaps the device mapping at IPA 0x{d.Ipa:X}");
         var region = new MemoryRegion(slot, ipa, size, hostPa, flags, hugePages);
         _slots.Add(region);
         if (region.Logging) WriteProtectSlot(region);
         return region;
+    }
+
+    /// <summary>
+    /// The checks a new memslot or device mapping (H12) passes: 4 KiB aligned, inside the IPA space, clear of every
+    /// memslot and device mapping, its host pages clear of the stage-2 table pool.
+    /// </summary>
+    private void CheckNewRange(string what, ulong ipa, ulong size, ulong hostPa)
+    {
+        if (size == 0 || ((ipa | size | hostPa) & (Stage2PageTable.PageSize - 1)) != 0)
+            throw new ArgumentException($"{what}: IPA, size and host address must be 4 KiB aligned");
+        if (((ipa + size - 1) >> Features.IpaBits) != 0)
+            throw new ArgumentException($"{what}: 0x{ipa:X}+0x{size:X} is beyond the {Features.IpaBits}-bit IPA space");
+        if (hostPa < TablePool.Pa + TablePool.Size && TablePool.Pa < hostPa + size)
+            throw new ArgumentException($"{what}: host pages overlap the stage-2 table pool");
+        foreach (var s in _slots)
+            if (ipa < s.Ipa + s.Size && s.Ipa < ipa + size)
+                throw new ArgumentException($"{what} overlaps memslot {s.Slot}");
+        foreach (var d in _devices)
+            if (ipa < d.Ipa + d.Size && d.Ipa < ipa + size)
+                throw new ArgumentException($"{what} overlaps the device mapping at IPA 0x{d.Ipa:X}");
     }
 
     public MemoryRegion? FindSlot(ulong ipa)
@@ -143,63 +152,44 @@ public sealed partial class Vm
     /// <summary>Writes guest RAM through the host's cacheable mapping (the VMM's memcpy): the data may stay dirty in the host's cache.</summary>
     public void WriteGuest(ulong ipa, ReadOnlySpan<byte> data)
     {
-        HostAddress(ipa, (ulong)data.Length);
-        for (ulong done = 0; done < (ulong)data.Length;)
-        {
-            ulong n = ChunkAt(ipa + done, (ulong)data.Length - done);
-            Host.Write(HostAddress(ipa + done, n), data.Slice((int)done, (int)n));
-            done += n;
-        }
+        foreach (var (offset, pa, n) in HostChunks(ipa, (ulong)data.Length)) Host.Write(pa, data.Slice((int)offset, (int)n));
     }
 
     public void FillGuest(ulong ipa, ulong size, byte value)
     {
-        HostAddress(ipa, size);
-        for (ulong done = 0; done < size;)
-        {
-            ulong n = ChunkAt(ipa + done, size - done);
-            Host.Fill(HostAddress(ipa + done, n), n, value);
-            done += n;
-        }
+        foreach (var (_, pa, n) in HostChunks(ipa, size)) Host.Fill(pa, n, value);
     }
 
     /// <summary>Reads guest RAM through the host's cacheable mapping.</summary>
     public void ReadGuest(ulong ipa, Span<byte> destination)
     {
-        HostAddress(ipa, (ulong)destination.Length);
-        for (ulong done = 0; done < (ulong)destination.Length;)
-        {
-            ulong n = ChunkAt(ipa + done, (ulong)destination.Length - done);
-            Host.Read(HostAddress(ipa + done, n), destination.Slice((int)done, (int)n));
-            done += n;
-        }
+        foreach (var (offset, pa, n) in HostChunks(ipa, (ulong)destination.Length)) Host.Read(pa, destination.Slice((int)offset, (int)n));
     }
 
-    /// <summary>The bytes from an IPA that are contiguous in host memory: all of them, or up to the page end once pages have moved (H13).</summary>
-    private ulong ChunkAt(ulong ipa, ulong left)
+    /// <summary>
+    /// A guest range as pieces contiguous in host memory (offset in the range, host address, length): one piece, or one
+    /// per page once pages of the slot have moved (H13). A swapped-out page is swapped in when its piece is reached.
+    /// </summary>
+    private IEnumerable<(ulong Offset, ulong HostPa, ulong Length)> HostChunks(ulong ipa, ulong size)
     {
-        if (!FindSlot(ipa)!.HasMovedPages) return left;
-        ulong toPageEnd = Stage2PageTable.PageSize - (ipa & (Stage2PageTable.PageSize - 1));
-        return Math.Min(left, toPageEnd);
+        var slot = FindSlot(ipa);
+        if (slot == null || size > slot.Size - (ipa - slot.Ipa))
+            throw new ArgumentOutOfRangeException(nameof(ipa), $"0x{ipa:X}+0x{size:X} is not guest RAM");
+        for (ulong done = 0; done < size;)
+        {
+            ulong a = ipa + done;
+            SwapInIfNeeded(slot, a, -1);
+            ulong n = size - done;
+            if (slot.HasMovedPages) n = Math.Min(n, Stage2PageTable.PageSize - (a & (Stage2PageTable.PageSize - 1)));
+            yield return (done, slot.ToHostPa(a), n);
+            done += n;
+        }
     }
 
     public bool IsGuestRam(ulong ipa, ulong size)
     {
         var s = FindSlot(ipa);
         return s != null && size <= s.Size - (ipa - s.Ipa);
-    }
-
-    /// <summary>
-    /// The host address of a guest range as the VMM's mapping reaches it. A range whose pages the host has moved (H13)
-    /// is not contiguous in host memory: callers go page by page through <see cref="ForEachHostChunk"/>.
-    /// </summary>
-    private ulong HostAddress(ulong ipa, ulong size)
-    {
-        var s = FindSlot(ipa);
-        if (s == null || size > s.Size - (ipa - s.Ipa))
-            throw new ArgumentOutOfRangeException(nameof(ipa), $"0x{ipa:X}+0x{size:X} is not guest RAM");
-        SwapInIfNeeded(s, ipa, -1);
-        return s.ToHostPa(ipa);
     }
 
     // ------------------------------------------------------------------ stage-2 maintenance shared by the rules
