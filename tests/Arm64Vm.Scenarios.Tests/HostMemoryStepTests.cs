@@ -69,4 +69,17 @@ public class HostMemoryStepTests
         Assert.Equal("step 257 (break-cow)", failure.Step);
         Assert.Contains("out of spare frames", failure.Detail);
     }
+
+    [Fact]
+    public void H11_MachineHugePagesMapsBlocksInTheRebootStory()
+    {
+        var doc = ScenarioDocument.Load(Path.Combine(RepoPaths.Scenarios, "reboot-relocate.yaml"));
+        var pages = Assert.Single(ScenarioDir.Run(doc, false, "host.policy=kvm"));
+        var blocks = Assert.Single(ScenarioDir.Run(doc, false, "host.policy=kvm", "machine.hugepages=true"));
+        Assert.Empty(blocks.Failures);
+        Assert.Equal(0, pages.Counters["blocks-mapped"]);
+        Assert.True(blocks.Counters["blocks-mapped"] > 0);
+        Assert.True(blocks.Counters["stage2-faults"] < pages.Counters["stage2-faults"]);
+        Assert.True(blocks.Counters["lines-cleaned"] > pages.Counters["lines-cleaned"]);
+    }
 }

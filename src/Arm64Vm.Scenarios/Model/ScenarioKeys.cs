@@ -9,7 +9,7 @@ namespace Arm64Vm.Scenarios.Model;
 public static class ScenarioKeys
 {
     public static readonly string[] Root = { "name", "summary", "params", "machine", "host", "guest", "steps", "matrix", "expected", "sweep" };
-    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed" };
+    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed", "hugepages" };
     public static readonly string[] Caches =
     {
         "clusters", "cpus-per-cluster", "l1d", "l1i", "l2", "system-cache", "l2-per-cluster", "l2-inclusion", "point-of-unification",
