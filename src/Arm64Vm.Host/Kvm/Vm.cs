@@ -4,7 +4,7 @@ namespace Arm64Vm.Host.Kvm;
 
 /// <summary>
 /// A virtual machine of the KVM-like host layer (KVM_CREATE_VM): memslots, the host-owned stage-2 tables, its vCPUs,
-/// the host policy, and the event log and counters of every host action. Rule ids (H1..H10) refer to
+/// the host policy, and the event log and counters of every host action. Rule ids (H1..H13) refer to
 /// specs/kvm-host.md. The host runs single-threaded and deterministically: "concurrent" guest activity during a
 /// host operation is modelled by explicit hooks (<see cref="DirtyLogWindow"/>).
 /// </summary>
