@@ -25,10 +25,11 @@ public static class RunCommand
         var features = new Option<string?>("--features") { Description = "Comma-separated machine features: fwb (FEAT_S2FWB), dic, idc (CTR_EL0.DIC/IDC)" };
         var policy = new Option<string>("--policy") { Description = "Host policy: " + string.Join(", ", HostPolicy.Names) + " (default kvm)", DefaultValueFactory = _ => "kvm" };
         var seed = new Option<string?>("--seed") { Description = "Seed of the caches' pseudo-random replacement (default 1)" };
+        var hugePages = new Option<bool>("--hugepages") { Description = "Back guest RAM with 2 MiB huge pages (as THP/hugetlbfs): stage-2 faults map 2 MiB blocks (rule H11)" };
         var cacheConfig = new Option<string?>("--cache-config") { Description = "Cache geometry as YAML (the shape of a scenario's machine.caches, see scenarios/README.md)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
-            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig,
+            image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -46,6 +47,7 @@ public static class RunCommand
             Policy = ParsePolicy(parse.GetValue(policy)!),
             Seed = parse.GetValue(seed) is { } sd ? ValueParsers.ParseNumber("--seed", sd) : 1,
             CacheConfig = parse.GetValue(cacheConfig),
+            HugePages = parse.GetValue(hugePages),
         }));
         return cmd;
     }
@@ -92,6 +94,8 @@ public static class RunCommand
         public string? StatsJson { get; init; }
         /// <summary>YAML cache geometry file (read by Arm64Vm.Scenarios' CacheConfigReader).</summary>
         public string? CacheConfig { get; init; }
+        /// <summary>--hugepages: the VMM's RAM backing is huge-page-backed (H11).</summary>
+        public bool HugePages { get; init; }
     }
 
     public static int Execute(RunOptions o)
@@ -117,6 +121,7 @@ public static class RunCommand
             Policy = o.Policy,
             Seed = o.Seed,
             Caches = caches,
+            HugePages = o.HugePages,
         }, new[] { img });
         vmm.Boot();
 

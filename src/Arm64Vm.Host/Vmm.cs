@@ -17,6 +17,8 @@ public sealed class Vmm : IDisposable
 {
     /// <summary>Instructions a vCPU runs before the next one gets its turn.</summary>
     public const ulong Quantum = 10_000;
+    /// <summary>Spare host frames (beyond guest RAM and the stage-2 table pool) for swap-ins and copy-on-write breaks (H13).</summary>
+    public const ulong SpareFrameBytes = 1UL << 20;
 
     private readonly IReadOnlyList<LoadedImage> _images;
     private readonly Semihosting _semihosting;
@@ -32,14 +34,15 @@ public sealed class Vmm : IDisposable
         ulong pool = Stage2PoolSize(options.MemorySize);
         Machine = new Machine(new MachineConfig
         {
-            MemorySize = options.MemorySize + pool,
+            MemorySize = options.MemorySize + pool + SpareFrameBytes,
             CpuCount = options.Cpus,
             // The PEs advertise what the VM uses: ID_AA64MMFR2_EL1.FWB with FEAT_S2FWB.
             Features = new Arm64Vm.Cpu.CpuFeatures { Fwb = options.Fwb },
             MemorySystemFactory = CacheModel.Factory(options.CacheModel, options.Cpus, options.EffectiveIdc, options.Dic, options.Seed, options.Caches),
         });
         Vm = new Vm(Machine, options.VmFeatures, options.Policy, VirtBoard.RamBase + options.MemorySize, pool);
-        Vm.SetUserMemoryRegion(0, VirtBoard.RamBase, options.MemorySize, VirtBoard.RamBase);
+        Vm.SetUserMemoryRegion(0, VirtBoard.RamBase, options.MemorySize, VirtBoard.RamBase, hugePages: options.HugePages);
+        Vm.Frames = new HostFramePool(VirtBoard.RamBase + options.MemorySize + pool, SpareFrameBytes);
         for (int i = 0; i < options.Cpus; i++) Vm.CreateVcpu();
         var console = options.Console ?? DefaultConsole;
         Uart = new Pl011Uart(console);
@@ -73,6 +76,14 @@ public sealed class Vmm : IDisposable
     public Func<Vcpu, bool>? OnHypercall { get; set; }
     /// <summary>MMIO accesses no device answered (reported to the guest as external aborts).</summary>
     public long UnassignedMmio { get; private set; }
+
+    /// <summary>
+    /// Maps an MMIO range into the guest's stage 2 as Device-nGnRE (H12: kvm_phys_addr_ioremap, as QEMU has KVM do for a
+    /// GICv2 CPU interface, or a passthrough region): guest accesses reach host-physical <paramref name="hostPa"/>
+    /// directly, without MMIO exits. The range must lie outside guest RAM.
+    /// </summary>
+    public DeviceMapping MapDeviceRegion(ulong ipa, ulong size, ulong hostPa, bool writable = true) =>
+        Vm.MapDeviceRegion(ipa, size, hostPa, writable);
 
     /// <summary>Host pages for the stage-2 tables of a VM with this much RAM (one level-3 table per 2 MiB, and room above).</summary>
     public static ulong Stage2PoolSize(ulong guestRam) => (((guestRam + (2UL << 20) - 1) >> 21) + ((guestRam >> 30) + 1) + 16) * Stage2PageTable.PageSize;

@@ -23,6 +23,11 @@ public sealed class VmmOptions
     /// </summary>
     public bool EffectiveIdc => Idc || Fwb;
     public HostPolicy Policy { get; init; } = HostPolicy.Kvm;
+    /// <summary>
+    /// The VMM's RAM backing is huge-page-backed (2 MiB pages, as THP or hugetlbfs give): stage-2 faults map 2 MiB blocks
+    /// where they can (H11).
+    /// </summary>
+    public bool HugePages { get; init; }
     /// <summary>Seed of the caches' pseudo-random replacement.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Where the guest's UART and semihosting output goes (default: standard output).</summary>

@@ -37,6 +37,12 @@ public enum HostEventKind
     Psci,
     /// <summary>Dirty-log harvest (Size: pages reported).</summary>
     DirtyLog,
+    /// <summary>A stage-2 block replaced by an empty table (H11; Detail: why).</summary>
+    Split,
+    /// <summary>An MMU-notifier invalidation of a guest range (H13; Detail: swap-out | cow-share | cow-break; Lines: leaves unmapped).</summary>
+    MmuNotifier,
+    /// <summary>A guest page moved to a new host frame (H13; Address: IPA, Size: the new frame's host PA; Detail: swap-in | cow-copy).</summary>
+    FrameMove,
 }
 
 /// <summary>One host action. Address/Size are IPA ranges unless the kind says otherwise.</summary>
@@ -94,6 +100,13 @@ public sealed class HostCounters
     public long InjectedAborts;
     public long SkippedCmos;
     public long WriteProtects;
+    public long BlocksMapped;
+    public long BlockSplits;
+    public long DeviceMappings;
+    public long MmuNotifierInvalidations;
+    public long SwapOuts;
+    public long SwapIns;
+    public long CowBreaks;
 
     public long Stage2Faults => Stage2TranslationFaults + Stage2PermissionFaults + Stage2AccessFlagFaults;
 
@@ -122,6 +135,13 @@ public sealed class HostCounters
         ["injected-aborts"] = InjectedAborts,
         ["skipped-cmos"] = SkippedCmos,
         ["write-protects"] = WriteProtects,
+        ["blocks-mapped"] = BlocksMapped,
+        ["block-splits"] = BlockSplits,
+        ["device-mappings"] = DeviceMappings,
+        ["mmu-notifier-invalidations"] = MmuNotifierInvalidations,
+        ["swap-outs"] = SwapOuts,
+        ["swap-ins"] = SwapIns,
+        ["cow-breaks"] = CowBreaks,
     };
 
     public static IReadOnlyCollection<string> Names { get; } = new HostCounters().ToDictionary().Keys.ToArray();

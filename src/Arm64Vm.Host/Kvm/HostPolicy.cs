@@ -14,6 +14,8 @@ public sealed record HostPolicy
     public bool FlushOnInit { get; init; }
     /// <summary>H3: clean+invalidate a page to PoC before its stage-2 entry becomes valid (without FWB).</summary>
     public bool CmoOnFault { get; init; } = true;
+    /// <summary>H2: clean+invalidate a cacheable leaf's range to PoC when it is unmapped (without FWB).</summary>
+    public bool CmoOnUnmap { get; init; } = true;
     /// <summary>H3/H4: invalidate the I-cache for a page before it becomes executable (without DIC).</summary>
     public bool IcacheInvalOnExec { get; init; } = true;
     /// <summary>H1 with FWB: invalidate every I-cache (IC IALLUIS) at the re-init of a vCPU that has run.</summary>
@@ -29,6 +31,7 @@ public sealed record HostPolicy
     public static readonly HostPolicy NoUnmapOnInit = new() { Name = "no-unmap-on-init", UnmapOnInit = false };
     public static readonly HostPolicy EagerFlushOnInit = new() { Name = "eager-flush-on-init", UnmapOnInit = false, FlushOnInit = true };
     public static readonly HostPolicy NoCmoOnFault = new() { Name = "no-cmo-on-fault", CmoOnFault = false };
+    public static readonly HostPolicy NoCmoOnUnmap = new() { Name = "no-cmo-on-unmap", CmoOnUnmap = false };
     public static readonly HostPolicy NoIcacheInvalOnExec = new() { Name = "no-icache-inval-on-exec", IcacheInvalOnExec = false };
     public static readonly HostPolicy NoIcacheInvalOnInit = new() { Name = "no-icache-inval-on-init", IcacheInvalOnInit = false };
     public static readonly HostPolicy NoSetWayTrap = new() { Name = "no-set-way-trap", TrapSetWay = false };
@@ -38,6 +41,7 @@ public sealed record HostPolicy
     public static IReadOnlyList<HostPolicy> All { get; } = new[]
     {
         Kvm, NoUnmapOnInit, EagerFlushOnInit, NoCmoOnFault, NoIcacheInvalOnExec, NoIcacheInvalOnInit, NoSetWayTrap, NoToggleFlush, DirtyLogProtectBeforeHarvestPolicy,
+        NoCmoOnUnmap,
     };
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);

@@ -51,7 +51,12 @@ public sealed partial class Vm
 
         if (slot == null || (write && !slot.Writable))
         {
-            Log(HostEventKind.Stage2Fault, vcpu.Id, ipa, 0, detail: $"outside-memslot {access}");
+            // A device mapping (H12) is no memslot either: a stage-1 walk into it with HCR_EL2.PTW = 1 arrives here as a
+            // permission fault with S1PTW and gets the external data abort below, as Linux gives it.
+            string device = slot == null && FindDeviceMapping(ipa) != null
+                ? $" (device mapping, {(type == 3 ? "permission" : type == 2 ? "access-flag" : "translation")} fault)"
+                : "";
+            Log(HostEventKind.Stage2Fault, vcpu.Id, ipa, 0, detail: $"outside-memslot {access}{device}");
             if (iabt)
             {
                 vcpu.InjectAbort(instruction: true, exit.Far, fsc: 0b010000);           // H5: external instruction abort
@@ -87,6 +92,7 @@ public sealed partial class Vm
             return new(FaultResolution.Retry);
         }
 
+        SwapInIfNeeded(slot, page, vcpu.Id);           // H13: the fault brings a swapped-out page back first
         UserMemAbort(vcpu, slot, page, exec: iabt, write, permissionFault: type == 3, access);
         return new(FaultResolution.Retry);
     }
@@ -104,36 +110,40 @@ public sealed partial class Vm
         var prot = Stage2Permissions.Read;
         if (writable) prot |= Stage2Permissions.Write;
         if (exec || Features.Dic) prot |= Stage2Permissions.Execute;
-        ulong pa = slot.ToHostPa(page);
-
         var existing = Stage2.Lookup(page);
-        if (permissionFault && existing != null)
+        // H11 (user_mem_abort): dirty logging forces pages (force_pte); otherwise a huge-page backing maps the 2 MiB block
+        // around the fault when it supports one (fault_supports_stage2_huge_mapping, transparent_hugepage_adjust).
+        ulong granule = !slot.Logging && slot.SupportsBlock(page) ? Stage2PageTable.BlockSize : Stage2PageTable.PageSize;
+        ulong mapIpa = page & ~(granule - 1);
+        ulong pa = slot.ToHostPa(mapIpa);
+
+        if (permissionFault && existing != null && existing.Value.Size == granule)
         {
             // H4 (kvm_pgtable_stage2_relax_perms): add W and/or X, TLBI by IPA; no data-cache maintenance. Adding X
-            // first invalidates the I-cache for the page (lazy exec permission).
-            var old = existing.Value.Permissions;
+            // first invalidates the I-cache for the whole leaf (lazy exec permission).
+            var leaf = existing.Value;
+            var old = leaf.Permissions;
             var now = old | prot;
             if ((now & Stage2Permissions.Execute) != 0 && (old & Stage2Permissions.Execute) == 0)
-                InvalidateIcacheForExec(vcpu, page, pa);
+                InvalidateIcacheForExec(vcpu, leaf.Ipa, leaf.Pa, leaf.Size);
             if (now != old)
             {
-                Stage2.SetPermissions(page, now);
-                Log(HostEventKind.Relax, vcpu.Id, page, Stage2PageTable.PageSize, detail: now.ToString());
-                TlbiIpa(page, vcpu.Id, innerShareable: false);       // __kvm_tlb_flush_vmid_ipa_nsh
+                Stage2.SetPermissions(leaf.Ipa, now);
+                Log(HostEventKind.Relax, vcpu.Id, leaf.Ipa, leaf.Size, detail: now.ToString());
+                TlbiIpa(leaf.Ipa, vcpu.Id, innerShareable: false);       // __kvm_tlb_flush_vmid_ipa_nsh
             }
         }
-        else if (existing == null)
+        else if (existing == null || permissionFault)
         {
-            // H3 (stage2_map_walker_try_leaf): maintenance first, then publish the entry.
-            if (!Features.Fwb && Policy.CmoOnFault)
+            // A permission fault on a leaf of another size: a block that must become pages (dirty logging started since
+            // it was mapped: stage2_map_walk_leaf splits it into an empty table, H11) — or pages a block now replaces.
+            if (existing is { IsBlock: true } block && granule < block.Size && Stage2.SplitBlock(page) != null)
             {
-                long lines = Host.CleanInvalidateToPoc(pa, Stage2PageTable.PageSize);
-                Log(HostEventKind.CleanInvalidate, vcpu.Id, page, Stage2PageTable.PageSize, lines, "map");
+                Counters.BlockSplits++;
+                Log(HostEventKind.Split, vcpu.Id, block.Ipa, block.Size, detail: "fault");
+                TlbiIpa(block.Ipa, vcpu.Id);                              // stage2_try_break_pte on a valid leaf
             }
-            if ((prot & Stage2Permissions.Execute) != 0) InvalidateIcacheForExec(vcpu, page, pa);
-            Stage2.MapPage(page, pa, prot, Features.Fwb ? Stage2PageTable.MemAttrFwbWriteBack : Stage2PageTable.MemAttrNormalWriteBack);
-            Counters.PagesMapped++;
-            Log(HostEventKind.Map, vcpu.Id, page, Stage2PageTable.PageSize, detail: prot.ToString());
+            MapLeaf(vcpu, mapIpa, pa, granule, prot);
         }
         // else: another vCPU mapped it meanwhile (-EAGAIN): nothing to do, the access is retried.
 
@@ -141,12 +151,36 @@ public sealed partial class Vm
         if (writable) slot.MarkDirty(page);
     }
 
-    /// <summary>icache_inval_pou for a page about to become executable; nothing with DIC or under the ablation.</summary>
-    private void InvalidateIcacheForExec(Vcpu vcpu, ulong page, ulong pa)
+    /// <summary>
+    /// H3 (stage2_map_walker_try_leaf): clean+invalidate the whole granule to PoC (skipped with FWB), invalidate the
+    /// I-cache for it when it is executable, then publish the page or block. A block that replaced a table flushes the
+    /// VMID's TLB entries (kvm_tlb_flush_vmid_range without range TLBIs).
+    /// </summary>
+    private void MapLeaf(Vcpu vcpu, ulong ipa, ulong pa, ulong granule, Stage2Permissions prot)
+    {
+        if (!Features.Fwb && Policy.CmoOnFault)
+        {
+            long lines = Host.CleanInvalidateToPoc(pa, granule);
+            Log(HostEventKind.CleanInvalidate, vcpu.Id, ipa, granule, lines, "map");
+        }
+        if ((prot & Stage2Permissions.Execute) != 0) InvalidateIcacheForExec(vcpu, ipa, pa, granule);
+        int memAttr = Features.Fwb ? Stage2PageTable.MemAttrFwbWriteBack : Stage2PageTable.MemAttrNormalWriteBack;
+        if (granule == Stage2PageTable.PageSize) Stage2.MapPage(ipa, pa, prot, memAttr);
+        else
+        {
+            Counters.BlocksMapped++;
+            if (Stage2.MapBlock(ipa, pa, prot, memAttr)) TlbiVmid(vcpu.Id);
+        }
+        Counters.PagesMapped += (long)(granule >> Stage2PageTable.PageShift);
+        Log(HostEventKind.Map, vcpu.Id, ipa, granule, detail: prot.ToString());
+    }
+
+    /// <summary>icache_inval_pou for a leaf about to become executable; nothing with DIC or under the ablation.</summary>
+    private void InvalidateIcacheForExec(Vcpu vcpu, ulong ipa, ulong pa, ulong size)
     {
         if (Features.Dic || !Policy.IcacheInvalOnExec) return;
-        long lines = Host.InvalidateIcacheToPou(pa, Stage2PageTable.PageSize);
-        Log(HostEventKind.IcacheInvalidate, vcpu.Id, page, Stage2PageTable.PageSize, lines, "exec");
+        long lines = Host.InvalidateIcacheToPou(pa, size);
+        Log(HostEventKind.IcacheInvalidate, vcpu.Id, ipa, size, lines, "exec");
     }
 
     /// <summary>io_mem_abort (H5, H9): an MMIO exit decoded from the syndrome, or an error without a valid syndrome.</summary>

@@ -4,7 +4,7 @@ namespace Arm64Vm.Host.Kvm;
 
 /// <summary>
 /// A virtual machine of the KVM-like host layer (KVM_CREATE_VM): memslots, the host-owned stage-2 tables, its vCPUs,
-/// the host policy, and the event log and counters of every host action. Rule ids (H1..H10) refer to
+/// the host policy, and the event log and counters of every host action. Rule ids (H1..H13) refer to
 /// specs/kvm-host.md. The host runs single-threaded and deterministically: "concurrent" guest activity during a
 /// host operation is modelled by explicit hooks (<see cref="DirtyLogWindow"/>).
 /// </summary>
@@ -54,6 +54,12 @@ public sealed partial class Vm
     public IReadOnlyList<MemoryRegion> MemoryRegions => _slots;
 
     /// <summary>
+    /// Spare host frames a swap-in or a copy-on-write break takes a page's new backing from (H13); null = the host has
+    /// none, and those operations fail.
+    /// </summary>
+    public HostFramePool? Frames { get; set; }
+
+    /// <summary>
     /// Forward SMCCC calls the host does not implement to the VMM as <see cref="VcpuExitReason.Hypercall"/> exits
     /// (KVM_ARM_VM_SMCCC_FILTER with FWD_TO_USER); off, they return NOT_SUPPORTED in X0 as KVM does by default.
     /// </summary>
@@ -83,9 +89,11 @@ public sealed partial class Vm
 
     /// <summary>
     /// KVM_SET_USER_MEMORY_REGION: creates, changes the flags of, or (size 0) deletes a memslot. Enabling dirty logging
-    /// write-protects the slot (H7); deleting unmaps it (H2).
+    /// write-protects the slot (H7); deleting unmaps it (H2). <paramref name="hugePages"/> says the VMM's backing of a
+    /// new slot is huge-page-backed (H11: stage-2 faults may then map 2 MiB blocks).
     /// </summary>
-    public MemoryRegion? SetUserMemoryRegion(int slot, ulong ipa, ulong size, ulong hostPa, MemoryRegionFlags flags = MemoryRegionFlags.None)
+    public MemoryRegion? SetUserMemoryRegion(int slot, ulong ipa, ulong size, ulong hostPa, MemoryRegionFlags flags = MemoryRegionFlags.None,
+        bool hugePages = false)
     {
         var existing = _slots.FirstOrDefault(s => s.Slot == slot);
         if (size == 0)
@@ -104,21 +112,33 @@ public sealed partial class Vm
             if (startLogging) WriteProtectSlot(existing);
             return existing;
         }
-        if (((ipa | size | hostPa) & (Stage2PageTable.PageSize - 1)) != 0)
-            throw new ArgumentException($"memslot {slot}: IPA, size and host address must be 4 KiB aligned");
-        if (((ipa + size - 1) >> Features.IpaBits) != 0)
-            throw new ArgumentException($"memslot {slot}: 0x{ipa:X}+0x{size:X} is beyond the {Features.IpaBits}-bit IPA space");
+        CheckNewRange($"memslot {slot}", ipa, size, hostPa);
         if (!Machine.Ram.Contains(hostPa, size))
             throw new ArgumentException($"memslot {slot}: host pages 0x{hostPa:X}+0x{size:X} are not host RAM");
-        if (hostPa < TablePool.Pa + TablePool.Size && TablePool.Pa < hostPa + size)
-            throw new ArgumentException($"memslot {slot}: host pages overlap the stage-2 table pool");
-        foreach (var s in _slots)
-            if (ipa < s.Ipa + s.Size && s.Ipa < ipa + size)
-                throw new ArgumentException($"memslot {slot} overlaps memslot {s.Slot}");
-        var region = new MemoryRegion(slot, ipa, size, hostPa, flags);
+        var region = new MemoryRegion(slot, ipa, size, hostPa, flags, hugePages);
         _slots.Add(region);
         if (region.Logging) WriteProtectSlot(region);
         return region;
+    }
+
+    /// <summary>
+    /// The checks a new memslot or device mapping (H12) passes: 4 KiB aligned, inside the IPA space, clear of every
+    /// memslot and device mapping, its host pages clear of the stage-2 table pool.
+    /// </summary>
+    private void CheckNewRange(string what, ulong ipa, ulong size, ulong hostPa)
+    {
+        if (size == 0 || ((ipa | size | hostPa) & (Stage2PageTable.PageSize - 1)) != 0)
+            throw new ArgumentException($"{what}: IPA, size and host address must be 4 KiB aligned");
+        if (((ipa + size - 1) >> Features.IpaBits) != 0)
+            throw new ArgumentException($"{what}: 0x{ipa:X}+0x{size:X} is beyond the {Features.IpaBits}-bit IPA space");
+        if (hostPa < TablePool.Pa + TablePool.Size && TablePool.Pa < hostPa + size)
+            throw new ArgumentException($"{what}: host pages overlap the stage-2 table pool");
+        foreach (var s in _slots)
+            if (ipa < s.Ipa + s.Size && s.Ipa < ipa + size)
+                throw new ArgumentException($"{what} overlaps memslot {s.Slot}");
+        foreach (var d in _devices)
+            if (ipa < d.Ipa + d.Size && d.Ipa < ipa + size)
+                throw new ArgumentException($"{what} overlaps the device mapping at IPA 0x{d.Ipa:X}");
     }
 
     public MemoryRegion? FindSlot(ulong ipa)
@@ -130,25 +150,46 @@ public sealed partial class Vm
     // ------------------------------------------------------------------ the VMM's access to guest memory
 
     /// <summary>Writes guest RAM through the host's cacheable mapping (the VMM's memcpy): the data may stay dirty in the host's cache.</summary>
-    public void WriteGuest(ulong ipa, ReadOnlySpan<byte> data) => Host.Write(HostAddress(ipa, (ulong)data.Length), data);
+    public void WriteGuest(ulong ipa, ReadOnlySpan<byte> data)
+    {
+        foreach (var (offset, pa, n) in HostChunks(ipa, (ulong)data.Length)) Host.Write(pa, data.Slice((int)offset, (int)n));
+    }
 
-    public void FillGuest(ulong ipa, ulong size, byte value) => Host.Fill(HostAddress(ipa, size), size, value);
+    public void FillGuest(ulong ipa, ulong size, byte value)
+    {
+        foreach (var (_, pa, n) in HostChunks(ipa, size)) Host.Fill(pa, n, value);
+    }
 
     /// <summary>Reads guest RAM through the host's cacheable mapping.</summary>
-    public void ReadGuest(ulong ipa, Span<byte> destination) => Host.Read(HostAddress(ipa, (ulong)destination.Length), destination);
+    public void ReadGuest(ulong ipa, Span<byte> destination)
+    {
+        foreach (var (offset, pa, n) in HostChunks(ipa, (ulong)destination.Length)) Host.Read(pa, destination.Slice((int)offset, (int)n));
+    }
+
+    /// <summary>
+    /// A guest range as pieces contiguous in host memory (offset in the range, host address, length): one piece, or one
+    /// per page once pages of the slot have moved (H13). A swapped-out page is swapped in when its piece is reached.
+    /// </summary>
+    private IEnumerable<(ulong Offset, ulong HostPa, ulong Length)> HostChunks(ulong ipa, ulong size)
+    {
+        var slot = FindSlot(ipa);
+        if (slot == null || size > slot.Size - (ipa - slot.Ipa))
+            throw new ArgumentOutOfRangeException(nameof(ipa), $"0x{ipa:X}+0x{size:X} is not guest RAM");
+        for (ulong done = 0; done < size;)
+        {
+            ulong a = ipa + done;
+            SwapInIfNeeded(slot, a, -1);
+            ulong n = size - done;
+            if (slot.HasMovedPages) n = Math.Min(n, Stage2PageTable.PageSize - (a & (Stage2PageTable.PageSize - 1)));
+            yield return (done, slot.ToHostPa(a), n);
+            done += n;
+        }
+    }
 
     public bool IsGuestRam(ulong ipa, ulong size)
     {
         var s = FindSlot(ipa);
         return s != null && size <= s.Size - (ipa - s.Ipa);
-    }
-
-    private ulong HostAddress(ulong ipa, ulong size)
-    {
-        var s = FindSlot(ipa);
-        if (s == null || size > s.Size - (ipa - s.Ipa))
-            throw new ArgumentOutOfRangeException(nameof(ipa), $"0x{ipa:X}+0x{size:X} is not guest RAM");
-        return s.ToHostPa(ipa);
     }
 
     // ------------------------------------------------------------------ stage-2 maintenance shared by the rules
@@ -176,23 +217,26 @@ public sealed partial class Vm
     }
 
     /// <summary>
-    /// H2 (stage2_unmap_walker): for each valid leaf in the range, clear it, TLBI by IPA, then — when the old leaf was
-    /// cacheable and the VM has no FWB — clean+invalidate its page to PoC.
+    /// H2 (stage2_unmap_walker): for each valid leaf overlapping the range (a block whole, H11), clear it, TLBI by IPA,
+    /// then — when the old leaf was cacheable and the VM has no FWB — clean+invalidate everything it mapped to PoC. A
+    /// Device leaf is never cleaned (H12). Returns the leaves removed.
     /// </summary>
-    public void UnmapRange(ulong ipa, ulong size, int vcpu)
+    public int UnmapRange(ulong ipa, ulong size, int vcpu)
     {
-        foreach (var leaf in Stage2.Leaves(ipa, size))
+        var leaves = Stage2.Leaves(ipa, size);
+        foreach (var leaf in leaves)
         {
             Stage2.UnmapPage(leaf.Ipa);
-            Counters.PagesUnmapped++;
-            Log(HostEventKind.Unmap, vcpu, leaf.Ipa, Stage2PageTable.PageSize, detail: leaf.Permissions.ToString());
+            Counters.PagesUnmapped += (long)(leaf.Size >> Stage2PageTable.PageShift);
+            Log(HostEventKind.Unmap, vcpu, leaf.Ipa, leaf.Size, detail: leaf.Permissions.ToString());
             TlbiIpa(leaf.Ipa, vcpu);
-            if (!Features.Fwb && leaf.Cacheable(fwb: false))
+            if (!Features.Fwb && leaf.Cacheable(fwb: false) && Policy.CmoOnUnmap)
             {
-                long lines = Host.CleanInvalidateToPoc(leaf.Pa, Stage2PageTable.PageSize);
-                Log(HostEventKind.CleanInvalidate, vcpu, leaf.Ipa, Stage2PageTable.PageSize, lines, "unmap");
+                long lines = Host.CleanInvalidateToPoc(leaf.Pa, leaf.Size);
+                Log(HostEventKind.CleanInvalidate, vcpu, leaf.Ipa, leaf.Size, lines, "unmap");
             }
         }
+        return leaves.Count;
     }
 
     /// <summary>stage2_unmap_vm: unmaps every RAM memslot (H1 re-init without FWB).</summary>
@@ -216,8 +260,8 @@ public sealed partial class Vm
                 foreach (var leaf in Stage2.Leaves(s.Ipa, s.Size))
                 {
                     if (!leaf.Cacheable(fwb: false)) continue;
-                    lines += Host.CleanInvalidateToPoc(leaf.Pa, Stage2PageTable.PageSize);
-                    pages++;
+                    lines += Host.CleanInvalidateToPoc(leaf.Pa, leaf.Size);
+                    pages += leaf.Size >> Stage2PageTable.PageShift;
                 }
         }
         Log(HostEventKind.VmFlush, vcpu, 0, pages * Stage2PageTable.PageSize, lines, why);

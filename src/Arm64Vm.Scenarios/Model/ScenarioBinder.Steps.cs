@@ -106,6 +106,8 @@ public static partial class ScenarioBinder
                 bool final = m.Get("final") is not { } f || r.Bool(f, "migrate.final");
                 return new MigrateStep(index, loc, rounds, run, window, final);
             }
+            case "host-read" or "swap-page" or "break-cow":
+                return BindHostMemoryStep(kind, body, index, loc, ctx);
             default:
                 throw NodeReader.Error(key, $"unknown step '{kind}'");
         }

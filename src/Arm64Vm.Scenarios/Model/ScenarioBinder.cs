@@ -43,6 +43,7 @@ public static partial class ScenarioBinder
         }
         if (map.Get("cache-model") is { } cm) spec = spec with { CacheModel = CacheModel.Parse(r.Word(cm, "machine.cache-model", CacheModels)) };
         if (map.Get("seed") is { } sd) spec = spec with { Seed = r.Number(sd, "machine.seed") };
+        if (map.Get("hugepages") is { } hp) spec = spec with { HugePages = r.Bool(hp, "machine.hugepages") };
         if (map.Get("features") is { } f)
         {
             var fm = r.Mapping(f, "machine.features", ScenarioKeys.Features);

@@ -18,6 +18,8 @@ public sealed record MachineSpec
     public bool Dic { get; init; }
     public bool Idc { get; init; }
     public ulong Seed { get; init; } = 1;
+    /// <summary>H11: the VMM's RAM backing is huge-page-backed (stage-2 faults map 2 MiB blocks).</summary>
+    public bool HugePages { get; init; }
 }
 
 /// <summary>One fully bound combination: machine, host policy, guest image and the steps to run.</summary>
@@ -34,6 +36,7 @@ public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, Load
         Idc = Machine.Idc,
         Policy = Policy,
         Seed = Machine.Seed,
+        HugePages = Machine.HugePages,
         Console = console,
     };
 }

@@ -9,7 +9,7 @@ namespace Arm64Vm.Scenarios.Model;
 public static class ScenarioKeys
 {
     public static readonly string[] Root = { "name", "summary", "params", "machine", "host", "guest", "steps", "matrix", "expected", "sweep" };
-    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed" };
+    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed", "hugepages" };
     public static readonly string[] Caches =
     {
         "clusters", "cpus-per-cluster", "l1d", "l1i", "l2", "system-cache", "l2-per-cluster", "l2-inclusion", "point-of-unification",
@@ -20,7 +20,8 @@ public static class ScenarioKeys
     public static readonly string[] Host = { "policy" };
     public static readonly string[] Guest = { "image", "load", "entry" };
 
-    public static readonly string[] StepKinds = { "run", "expect", "host-write", "host-fill", "vcpu-init", "reset", "set-registers", "dirty-log", "migrate" };
+    public static readonly string[] StepKinds = { "run", "expect", "host-write", "host-fill", "vcpu-init", "reset", "set-registers", "dirty-log", "migrate",
+        "host-read", "swap-page", "break-cow" };
     public static readonly string[] Run = { "until", "max-instructions" };
     public static readonly string[] HostWrite = { "image", "bytes", "at" };
     public static readonly string[] HostFill = { "at", "size", "value" };
@@ -29,6 +30,9 @@ public static class ScenarioKeys
     public static readonly string[] SetRegisters = new[] { "vcpu", "pc" }.Concat(Enumerable.Range(0, 31).Select(i => $"x{i}")).ToArray();
     public static readonly string[] DirtyLog = { "enable", "manual-protect" };
     public static readonly string[] Migrate = { "rounds", "run-instructions", "window-instructions", "final" };
+    public static readonly string[] HostRead = { "at", "size" };
+    public static readonly string[] SwapPage = { "at" };
+    public static readonly string[] BreakCow = { "at", "bytes" };
 
     /// <summary>Keys of an <c>expect</c> step other than the host counters: its id and conditions, then the expectations.</summary>
     public static readonly string[] ExpectFixed =
@@ -65,6 +69,9 @@ public static class ScenarioKeys
         ["set-registers"] = SetRegisters,
         ["dirty-log"] = DirtyLog,
         ["migrate"] = Migrate,
+        ["host-read"] = HostRead,
+        ["swap-page"] = SwapPage,
+        ["break-cow"] = BreakCow,
         ["expect"] = Expect,
         ["range"] = Range,
         ["memory-check"] = MemoryCheck,

@@ -19,6 +19,7 @@ public static class TreePaths
         ["machine.memory"] = "128MiB",
         ["machine.cache-model"] = "state",
         ["machine.seed"] = "1",
+        ["machine.hugepages"] = "false",
         ["machine.features.fwb"] = "false",
         ["machine.features.dic"] = "false",
         ["machine.features.idc"] = "false",

@@ -95,6 +95,8 @@ internal sealed partial class CombinationRun : IDisposable
                 return true;
             case MigrateStep migrate:
                 return Migrate(migrate);
+            case HostReadStep or SwapPageStep or BreakCowStep:
+                return HostMemory(step);
             default:
                 throw new InvalidOperationException($"no runner for {step.Kind}");
         }
