@@ -200,12 +200,18 @@ public sealed partial class Vm
     /// <summary>The PE a host TLBI runs on: the vCPU's (a local TLBI must reach its TLB), else any PE of the VM.</summary>
     private Arm64Vm.Cpu.CpuCore IssuingCpu(int vcpu) => _vcpus.Count > 0 ? _vcpus[vcpu < 0 ? 0 : vcpu].Cpu : Machine.Cpus[0];
 
-    /// <summary>TLBI IPAS2E1IS + DSB for one page (reaches every PE running this VMID).</summary>
+    /// <summary>
+    /// H2: the stage-2 TLB flush for one IPA as Linux 6.12's __kvm_tlb_flush_vmid_ipa() (and its _nsh form) issues it:
+    /// TLBI IPAS2E1(IS), DSB, then TLBI VMALLE1(IS) — TLBs may hold combined stage-1 + stage-2 entries that an
+    /// invalidation by IPA need not remove, so every stage-1 translation of the VMID goes too.
+    /// </summary>
     internal void TlbiIpa(ulong ipa, int vcpu, bool innerShareable = true)
     {
-        IssuingCpu(vcpu).TlbiIpas2e1(ipa, innerShareable);
+        var cpu = IssuingCpu(vcpu);
+        cpu.TlbiIpas2e1(ipa, innerShareable);
+        cpu.TlbiVmalle1(innerShareable);
         Counters.Tlbis++;
-        Log(HostEventKind.Tlbi, vcpu, ipa, Stage2PageTable.PageSize, detail: innerShareable ? "ipa-is" : "ipa");
+        Log(HostEventKind.Tlbi, vcpu, ipa, Stage2PageTable.PageSize, detail: innerShareable ? "ipa-is+vmalle1is" : "ipa+vmalle1");
     }
 
     /// <summary>TLBI VMALLS12E1IS + DSB: every translation of this VMID on every PE.</summary>

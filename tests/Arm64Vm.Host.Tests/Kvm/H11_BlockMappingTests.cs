@@ -18,8 +18,8 @@ public class H11_BlockMappingTests
 
     public H11_BlockMappingTests(ITestOutputHelper output) => _output = output;
 
-    /// <summary>Reads Data and Data + 0x3008 (two pages of the code's block) into X1 and X3.</summary>
-    private static uint[] ReadTwoPages() => Concat(Mov(2, Data), new[] { LdrX(1, 2) }, Mov(2, Data + 0x3008), new[] { LdrX(3, 2) }, SystemOff());
+    /// <summary>Reads Data and Data + 0x3008 (two pages of the code's block) into X7 and X8 (SYSTEM_OFF zeroes X1-X3, H8).</summary>
+    private static uint[] ReadTwoPages() => Concat(Mov(2, Data), new[] { LdrX(7, 2) }, Mov(2, Data + 0x3008), new[] { LdrX(8, 2) }, SystemOff());
 
     [Fact]
     public void H11_HugePageBackedFaultMapsTheWhole2MiBBlockAndCleansAndInvalidatesAllOfIt()
@@ -29,8 +29,8 @@ public class H11_BlockMappingTests
         rig.WriteGuest64(Data + 0x3008, 0x2222);
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
         // The CPU's stage-2 walker resolves both through the level-2 block, at the right offsets.
-        Assert.Equal(0x1111UL, rig.Vcpu.GetX(1));
-        Assert.Equal(0x2222UL, rig.Vcpu.GetX(3));
+        Assert.Equal(0x1111UL, rig.Vcpu.GetX(7));
+        Assert.Equal(0x2222UL, rig.Vcpu.GetX(8));
         var leaf = rig.Vm.Stage2.Lookup(Data)!.Value;
         Assert.True(leaf.IsBlock);
         Assert.Equal(0x4000_0000UL, leaf.Ipa);

@@ -66,11 +66,11 @@ public class H12_DeviceMappingTests
     [Fact]
     public void H12_GuestReachesTheDeviceWithoutMmioExits()
     {
-        using var rig = new KvmRig(Concat(Mov(2, DeviceIpa + 0x1008), new[] { LdrX(1, 2) }, Mov(3, 0x5151), new[] { StrX(3, 2, 8) }, SystemOff()));
+        using var rig = new KvmRig(Concat(Mov(2, DeviceIpa + 0x1008), new[] { LdrX(7, 2) }, Mov(3, 0x5151), new[] { StrX(3, 2, 8) }, SystemOff()));
         ulong pa = MapDevice(rig);
         rig.Vmm.Machine.Ram.WriteRaw(pa + 0x1008, 8, 0xD5E71CE0D5E71CE0UL);
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
-        Assert.Equal(0xD5E71CE0D5E71CE0UL, rig.Vcpu.GetX(1));
+        Assert.Equal(0xD5E71CE0D5E71CE0UL, rig.Vcpu.GetX(7));      // X7: SYSTEM_OFF zeroes X1-X3 (H8)
         Assert.Equal(0x5151UL, rig.PocValue(pa + 0x1010));              // Device writes go straight to the device
         Assert.Equal(0, rig.Vm.Counters.MmioExits);
         Assert.Equal(0, rig.Vm.Counters.Stage2Faults - rig.Vm.Counters.Stage2TranslationFaults);
@@ -94,7 +94,7 @@ public class H12_DeviceMappingTests
         Mov(1, 0xFF), new[] { MsrMair(1) },
         Mov(1, 25UL | (1UL << 8) | (1UL << 10) | (3UL << 12) | (1UL << 23) | (2UL << 32)), new[] { MsrTcr(1) },
         Mov(1, Tables), new[] { MsrTtbr0(1), Isb, MrsSctlr(5), 0xB24000A5u /* ORR X5, X5, #1 */, MsrSctlr(5), Isb },
-        Mov(4, 0x1000), new[] { LdrX(1, 4) }, Mov(6, 0x600D)));
+        Mov(4, 0x1000), new[] { LdrX(7, 4) }, Mov(6, 0x600D)));
 
     private static uint[] WithVectors(uint[] body)
     {
@@ -144,6 +144,6 @@ public class H12_DeviceMappingTests
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
         Assert.Equal(0, rig.Vm.Counters.InjectedAborts);
         Assert.Equal(0x600DUL, rig.Vcpu.GetX(6));
-        Assert.Equal(0xFEEDUL, rig.Vcpu.GetX(1));                        // VA 0x1000 -> IPA 0x4000_1000 via the device table
+        Assert.Equal(0xFEEDUL, rig.Vcpu.GetX(7));                        // VA 0x1000 -> IPA 0x4000_1000 via the device table
     }
 }

@@ -131,7 +131,7 @@ public class StageTwoFaultTests
         {
             (HostEventKind.Stage2Fault, "translation read"), (HostEventKind.CleanInvalidate, "map"), (HostEventKind.Map, "Read, Write"),
             (HostEventKind.Stage2Fault, "permission exec"), (HostEventKind.IcacheInvalidate, "exec"),
-            (HostEventKind.Relax, "Read, Write, Execute"), (HostEventKind.Tlbi, "ipa"),
+            (HostEventKind.Relax, "Read, Write, Execute"), (HostEventKind.Tlbi, "ipa+vmalle1"),
         }, events);
     }
 
