@@ -12,6 +12,17 @@ public sealed unsafe partial class CpuCore
     private bool _stop;
     private bool _eventPending;
     private CpuExit _exit;
+    /// <summary>
+    /// The instruction in flight, copied out of its pre-decoded slot: the instruction's own access may reset that
+    /// slot (<see cref="CodeCache.InvalidateRange"/>: a store into its own line with DIC=1, a write reaching RAM of a
+    /// code page, an eviction or IC IALLU that removes its line from the L1I), and must still complete with the
+    /// operands it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5: an instruction executes as fetched).
+    /// </summary>
+    private DecodedInst _inFlight;
+    /// <summary>Test switch: every slot is reset after it executes, so every instruction is fetched and decoded anew (no code cache).</summary>
+    private bool _decodeEveryInstruction;
+    /// <summary>Inside <see cref="Run"/>: <see cref="_inFlight"/> is the instruction whose accesses are being made.</summary>
+    private bool _running;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
     public void RequestStop()
@@ -35,8 +46,23 @@ public sealed unsafe partial class CpuCore
     {
         _exit = default;
         _stop = false;
-        _eventPending = false;
+        _eventPending = _decodeEveryInstruction;
         ulong budget = maxInstructions;
+        _running = true;
+        try
+        {
+            RunUntilExit(ref budget);
+        }
+        finally
+        {
+            _running = false;
+        }
+        if (_exit.Reason == ExitReason.None) _exit.Reason = ExitReason.StopRequested;
+        return _exit;
+    }
+
+    private void RunUntilExit(ref ulong budget)
+    {
         while (true)
         {
             try
@@ -47,6 +73,8 @@ public sealed unsafe partial class CpuCore
             {
                 // The handler already took the exception (or prepared an exit); commit its NextPc.
                 Pc = NextPc;
+                if (_decodeEveryInstruction) CodeCache.Clear();   // the faulting instruction's slot too
+
             }
             if (_stop) break;
             if (budget == 0)
@@ -55,8 +83,6 @@ public sealed unsafe partial class CpuCore
                 break;
             }
         }
-        if (_exit.Reason == ExitReason.None) _exit.Reason = ExitReason.StopRequested;
-        return _exit;
     }
 
     private void RunBlock(ref ulong budget)
@@ -70,13 +96,31 @@ public sealed unsafe partial class CpuCore
             Retired++;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
-            ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
+            ref DecodedInst slot = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
+            if (slot.Op == A64Op.NotDecoded) slot = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
+            _inFlight = slot;
             NextPc = pc + 4;
-            A64Dispatch.Execute(this, ref d);
+            A64Dispatch.Execute(this, ref _inFlight);
             Pc = NextPc;
-            if (_eventPending) { _eventPending = false; if (_stop) return; }
+            if (_eventPending)
+            {
+                _eventPending = _decodeEveryInstruction;
+                if (_decodeEveryInstruction) slot = default;
+                if (_stop) return;
+            }
         }
+    }
+
+    /// <summary>
+    /// Test-only: with <paramref name="on"/> the pre-decoded code is bypassed (each executed slot is reset after it
+    /// runs), the reference the code-cache properties compare against. Costs nothing when off: it rides on the
+    /// per-instruction event test the run loop already makes.
+    /// </summary>
+    internal void DecodeEveryInstruction(bool on)
+    {
+        _decodeEveryInstruction = on;
+        _eventPending |= on;
+        CodeCache.Clear();
     }
 
     /// <summary>Slow path of instruction fetch: alignment check, translation, and the pre-decoded page.</summary>

@@ -213,11 +213,13 @@ public sealed partial class CpuCore
     }
 
     /// <summary>
-    /// ISV syndrome of the instruction being executed: re-read from its pre-decoded slot, else fetched again
-    /// through a side-effect-free translation of PC (only on this rare path).
+    /// ISV syndrome of the instruction being executed: inside <see cref="Run"/> its in-flight copy (its slot may have
+    /// been reset by its own access); outside (a host-side access at PC, as tests make) the instruction at PC, from
+    /// its pre-decoded slot or fetched again through a side-effect-free translation.
     /// </summary>
     private uint CurrentLoadStoreSyndrome()
     {
+        if (_running) return LoadStoreSyndrome.Iss(_inFlight.Raw);
         var page = _fetchPage;
         if (page != null && ((Pc ^ _fetchVaPage) & ~0xFFFUL) == 0)
         {
