@@ -85,9 +85,32 @@ public class CacheGuestTests
 
     [Theory]
     [MemberData(nameof(Configurations))]
-    public void SelfModifyingCodeFollowsCtrIdcDic(string model, string features)
+    public void SelfModifyingCodeFollowsCtrIdcDic(string model, string features) =>
+        Assert.Equal(SmcExpected(model == "state", features), RunGuest("smc-ctr", model, features));
+
+    /// <summary>
+    /// C8 with the point of unification at the system cache (16 KiB 4-way): the L2 is a unified level before PoU on
+    /// the fetch path itself, and with IDC=1 (or FWB) fills must see what sits dirty there. Before the fill snooped
+    /// it, smc-ctr with IDC=1 ran old code after the documented sequence and hello with FWB fetched zeros.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("idc")]
+    [InlineData("dic")]
+    [InlineData("idc,dic")]
+    [InlineData("fwb")]
+    public void SelfModifyingCode_PoUAtTheSystemCache_FollowsCtrIdcDic(string features) =>
+        Assert.Equal(SmcExpected(true, features), RunGuest("smc-ctr", "state", features + ",pou=slc"));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("fwb")]
+    [InlineData("idc")]
+    public void Hello_PoUAtTheSystemCache_FetchesTheLoadedImage(string features) =>
+        Assert.Equal("Hello from Arm64Vm\n", RunGuest("hello", "state", features + ",pou=slc"));
+
+    private static string SmcExpected(bool state, string features)
     {
-        bool state = model == "state";
         // CTR_EL0 says what --features asked for in both models (flat memory is coherent either way).
         bool idc = features.Contains("idc") || features.Contains("fwb"), dic = features.Contains("dic");
         static string YesNo(bool b) => b ? "yes" : "no";
@@ -98,7 +121,7 @@ public class CacheGuestTests
             $"1 documented sequence [DC CVAU {YesNo(!idc)}, IC IVAU {YesNo(!dic)}]: new\n" +
             $"2 IC IVAU left out [DC CVAU {YesNo(!idc)}, IC IVAU no]: {NewOld(!state || dic)}\n" +
             $"3 DC CVAU left out [DC CVAU no, IC IVAU {YesNo(!dic)}]: {NewOld(!state || idc)}\n";
-        Assert.Equal(expected, RunGuest("smc-ctr", model, features));
+        return expected;
     }
 
     public static TheoryData<string, string, string> CodeSlotConfigurations()
@@ -122,14 +145,17 @@ public class CacheGuestTests
 
     /// <summary>
     /// Runs a guest with the options `arm64vm run --cache-model MODEL --features FEATURES` passes to the VMM (plus
-    /// "l2=4KiB/1": a 4 KiB direct-mapped L2, as `--cache-config`); asserts it powered off.
+    /// "l2=4KiB/1": a 4 KiB direct-mapped L2; "pou=slc": a 16 KiB 4-way system cache that is the point of unification,
+    /// as `--cache-config` gives them); asserts it powered off.
     /// </summary>
     private static string RunGuest(string name, string model, string features, ulong maxInstructions = MaxInstructions)
     {
         var (output, outcome) = GuestRunner.Run(GuestRunner.PathOf($"tests/guests/bin/{name}.elf"), maxInstructions, new VmmOptions
         {
             CacheModel = CacheModel.Parse(model),
-            Caches = features.Contains("l2=4KiB/1") ? CacheConfig.CortexA57(1) with { L2 = new CacheGeometry(4096, 1) } : null,
+            Caches = features.Contains("l2=4KiB/1") ? CacheConfig.CortexA57(1) with { L2 = new CacheGeometry(4096, 1) }
+                : features.Contains("pou=slc") ? CacheConfig.CortexA57(1) with { SystemCache = new CacheGeometry(16 * 1024, 4), PointOfUnification = CachePoint.SystemCache }
+                : null,
             Idc = features.Contains("idc"),
             Dic = features.Contains("dic"),
             Fwb = features.Contains("fwb"),

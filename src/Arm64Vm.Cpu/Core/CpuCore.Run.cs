@@ -19,7 +19,7 @@ public sealed unsafe partial class CpuCore
     /// operands it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5: an instruction executes as fetched).
     /// </summary>
     private DecodedInst _inFlight;
-    /// <summary>Test switch: every slot is reset after it executes, so every instruction is fetched and decoded anew (no code cache).</summary>
+    /// <summary>Test switch: the run loop bypasses the pre-decoded code (see <see cref="DecodeEveryInstruction"/>).</summary>
     private bool _decodeEveryInstruction;
     /// <summary>Inside <see cref="Run"/>: <see cref="_inFlight"/> is the instruction whose accesses are being made.</summary>
     private bool _running;
@@ -46,7 +46,7 @@ public sealed unsafe partial class CpuCore
     {
         _exit = default;
         _stop = false;
-        _eventPending = _decodeEveryInstruction;
+        _eventPending = false;
         ulong budget = maxInstructions;
         _running = true;
         try
@@ -67,14 +67,13 @@ public sealed unsafe partial class CpuCore
         {
             try
             {
-                RunBlock(ref budget);
+                if (_decodeEveryInstruction) RunBlockWithoutCodeCache(ref budget);
+                else RunBlock(ref budget);
             }
             catch (GuestException)
             {
                 // The handler already took the exception (or prepared an exit); commit its NextPc.
                 Pc = NextPc;
-                if (_decodeEveryInstruction) CodeCache.Clear();   // the faulting instruction's slot too
-
             }
             if (_stop) break;
             if (budget == 0)
@@ -102,25 +101,32 @@ public sealed unsafe partial class CpuCore
             NextPc = pc + 4;
             A64Dispatch.Execute(this, ref _inFlight);
             Pc = NextPc;
-            if (_eventPending)
-            {
-                _eventPending = _decodeEveryInstruction;
-                if (_decodeEveryInstruction) slot = default;
-                if (_stop) return;
-            }
+            if (_eventPending) { _eventPending = false; if (_stop) return; }
         }
     }
 
     /// <summary>
-    /// Test-only: with <paramref name="on"/> the pre-decoded code is bypassed (each executed slot is reset after it
-    /// runs), the reference the code-cache properties compare against. Costs nothing when off: it rides on the
-    /// per-instruction event test the run loop already makes.
+    /// Test-only: with <paramref name="on"/> every instruction is fetched and decoded anew and the pre-decoded code
+    /// is neither read nor written: the machine without a code cache that the code-cache properties compare
+    /// against. The switch is tested once per <see cref="RunBlock"/> call, never per instruction.
     /// </summary>
-    internal void DecodeEveryInstruction(bool on)
+    internal void DecodeEveryInstruction(bool on) => _decodeEveryInstruction = on;
+
+    /// <summary><see cref="RunBlock"/> without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
+    private void RunBlockWithoutCodeCache(ref ulong budget)
     {
-        _decodeEveryInstruction = on;
-        _eventPending |= on;
-        CodeCache.Clear();
+        while (budget != 0)
+        {
+            ulong pc = Pc;
+            budget--;
+            Retired++;
+            if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+            _inFlight = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
+            NextPc = pc + 4;
+            A64Dispatch.Execute(this, ref _inFlight);
+            Pc = NextPc;
+            if (_eventPending) { _eventPending = false; if (_stop) return; }
+        }
     }
 
     /// <summary>Slow path of instruction fetch: alignment check, translation, and the pre-decoded page.</summary>
