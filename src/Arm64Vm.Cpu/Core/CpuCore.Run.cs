@@ -12,16 +12,11 @@ public sealed unsafe partial class CpuCore
     private bool _stop;
     private bool _eventPending;
     private CpuExit _exit;
-    /// <summary>
-    /// The instruction in flight, copied out of its pre-decoded slot: the instruction's own access may reset that
-    /// slot (<see cref="CodeCache.InvalidateRange"/>: a store into its own line with DIC=1, a write reaching RAM of a
-    /// code page, an eviction or IC IALLU that removes its line from the L1I), and must still complete with the
-    /// operands it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5: an instruction executes as fetched).
-    /// </summary>
+    /// <summary>The instruction in flight when the run loop bypasses the pre-decoded code (<see cref="DecodeEveryInstruction"/>).</summary>
     private DecodedInst _inFlight;
     /// <summary>Test switch: the run loop bypasses the pre-decoded code (see <see cref="DecodeEveryInstruction"/>).</summary>
     private bool _decodeEveryInstruction;
-    /// <summary>Inside <see cref="Run"/>: <see cref="_inFlight"/> is the instruction whose accesses are being made.</summary>
+    /// <summary>Inside <see cref="Run"/>: the slot at PC (or <see cref="_inFlight"/>) is the instruction whose accesses are being made.</summary>
     private bool _running;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
@@ -95,11 +90,14 @@ public sealed unsafe partial class CpuCore
             Retired++;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
-            ref DecodedInst slot = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (slot.Op == A64Op.NotDecoded) slot = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
-            _inFlight = slot;
+            // The instruction executes through its slot. Its own access may invalidate that slot (a store into its own
+            // line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its line from
+            // the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on before the
+            // access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5).
+            ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
+            if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
             NextPc = pc + 4;
-            A64Dispatch.Execute(this, ref _inFlight);
+            A64Dispatch.Execute(this, ref d);
             Pc = NextPc;
             if (_eventPending) { _eventPending = false; if (_stop) return; }
         }
