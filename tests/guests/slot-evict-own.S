@@ -57,26 +57,16 @@
 8:  bl      uart_puts
 .endm
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    slot_init
-    mmu_setup
-    print   banner
+.macro evict_all
     evict_case stp, s_stp
     evict_case str, s_str
     evict_case st1, s_st1
-    psci_off
-1:  wfi
-    b       1b
-    .ltorg
+.endm
+
+    slot_guest banner, "evict_all", 1
 
     .section .rodata
 banner: .asciz "slot-evict-own: cacheable stores whose allocation evicts the storing instruction's own line from the L2\n"
-s_stp:  .asciz "stp post-index"
-s_str:  .asciz "str pre-index"
-s_st1:  .asciz "st1 post-index"
 s_ways: .asciz ", W = 1..16: "
 s_ok:   .asciz "ok\n"
 s_failed: .asciz " failed\n"

@@ -13,21 +13,7 @@
     ldp     x3, x4, [x7]
 .endm
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    slot_init
-    mmu_setup
-    print   banner
-    slot_cases own_line_target
-    psci_off
-1:  wfi
-    b       1b
-    .ltorg
+    slot_guest banner, "slot_cases own_line_target", 1
 
     .section .rodata
 banner: .asciz "slot-own-line: cacheable stores into the storing instruction's own line (MMU on)\n"
-s_stp:  .asciz "stp post-index"
-s_str:  .asciz "str pre-index"
-s_st1:  .asciz "st1 post-index"

@@ -11,20 +11,7 @@
     ldp     x3, x4, [x7]
 .endm
 
-    .section .text.boot, "ax"
-    .global _start
-_start:
-    guest_init
-    slot_init
-    print   banner
-    slot_cases self_target
-    psci_off
-1:  wfi
-    b       1b
-    .ltorg
+    slot_guest banner, "slot_cases self_target", 0
 
     .section .rodata
 banner: .asciz "slot-self-overwrite: stores over the storing instruction itself (MMU off)\n"
-s_stp:  .asciz "stp post-index"
-s_str:  .asciz "str pre-index"
-s_st1:  .asciz "st1 post-index"
