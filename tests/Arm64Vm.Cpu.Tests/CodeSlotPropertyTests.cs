@@ -91,7 +91,8 @@ public class CodeSlotPropertyTests
         $"L2 {c.L2.SizeBytes}B/{c.L2.Ways}w {c.L2Inclusion}, IDC={(c.Idc ? 1 : 0)} DIC={(c.Dic ? 1 : 0)}, PoU {c.PointOfUnification}";
 
     private static readonly Gen<ulong> Word64 =
-        from hi in Gen.Choose(int.MinValue, int.MaxValue) from lo in Gen.Choose(int.MinValue, int.MaxValue)
+        from hi in Gen.Choose(int.MinValue, int.MaxValue)
+        from lo in Gen.Choose(int.MinValue, int.MaxValue)
         select ((ulong)(uint)hi << 32) | (uint)lo;
 
     private static Gen<Case> Cases() =>

@@ -297,16 +297,16 @@ public class CoherenceInvariantTests
     public void C8_CodeWrittenWithTheDocumentedSequenceIsFetched()
     {
         foreach (var (idc, dic) in CtrBits)
-            {
-                var core = new List<Op> { new(OpKind.Fetch, 1, 0), new(OpKind.Write, 0, 0) };
-                if (!idc) core.Add(new Op(OpKind.Cmo, 0, 0, Attr.WB, CacheMaintenanceOp.DcCvau));
-                core.Add(new Op(OpKind.Dsb, 0, 0));
-                if (!dic) core.Add(new Op(OpKind.Cmo, 0, 0, Attr.WB, CacheMaintenanceOp.IcIvau));
-                core.Add(new Op(OpKind.Fetch, 1, 0));
-                core.Add(new Op(OpKind.Fetch, 2, 0));
-                var arb = Arb.From(Interleave(core.ToArray(), Noise(fetches: true)), OpGen.Shrink);
-                MustHoldEverywhere(ModelFixture.Configs(idc, dic), arb, (f, p) => ReadsSeeLatestWrite(f, p, w => w < 2));
-            }
+        {
+            var core = new List<Op> { new(OpKind.Fetch, 1, 0), new(OpKind.Write, 0, 0) };
+            if (!idc) core.Add(new Op(OpKind.Cmo, 0, 0, Attr.WB, CacheMaintenanceOp.DcCvau));
+            core.Add(new Op(OpKind.Dsb, 0, 0));
+            if (!dic) core.Add(new Op(OpKind.Cmo, 0, 0, Attr.WB, CacheMaintenanceOp.IcIvau));
+            core.Add(new Op(OpKind.Fetch, 1, 0));
+            core.Add(new Op(OpKind.Fetch, 2, 0));
+            var arb = Arb.From(Interleave(core.ToArray(), Noise(fetches: true)), OpGen.Shrink);
+            MustHoldEverywhere(ModelFixture.Configs(idc, dic), arb, (f, p) => ReadsSeeLatestWrite(f, p, w => w < 2));
+        }
     }
 
     [Fact]
