@@ -231,6 +231,32 @@ public class CacheModelTests
         Assert.Equal(0x1234UL, g.Read(0, 0, Attr.WB, AccessKind.Fetch));      // IDC: visible at PoU
     }
 
+    /// <summary>
+    /// C8 with PoU at the system cache: the L2 is a unified level before PoU on the fetch path itself. With IDC=1 a
+    /// fill must still see data that sits dirty there (the host's write evicted from its L1D into the L2; cpu0's own
+    /// write pushed down from its L1D by the snoop), not the older value at the system cache or in memory. With
+    /// IDC=0 the same fill misses it until DC CVAU cleans it to PoU.
+    /// </summary>
+    [Theory]
+    [InlineData(ModelFixture.Host)]
+    [InlineData(0)]
+    public void InstructionFill_PoUAtSystemCacheWithIdc_SeesDataDirtyInTheL2OfItsOwnPath(int writer)
+    {
+        var config = ModelFixture.Tiny(idc: true) with { PointOfUnification = CachePoint.SystemCache };
+        using var f = new ModelFixture(config);
+        f.Write(writer, 0, Attr.WB, 0xD503201F);
+        if (writer == ModelFixture.Host) f.Model.Evict(f.Model.CacheNamed("L1D.host"), ModelFixture.Pa(0));
+        Assert.Equal(0xD503201FUL, f.Read(1, 0, Attr.WB, AccessKind.Fetch));
+        Assert.Equal(0xD503201FUL, f.Model.PeekAtPoU(2, ModelFixture.Pa(0), 8));
+
+        using var g = new ModelFixture(config with { Idc = false });
+        g.Write(writer, 0, Attr.WB, 0xD503201F);
+        if (writer == ModelFixture.Host) g.Model.Evict(g.Model.CacheNamed("L1D.host"), ModelFixture.Pa(0));
+        Assert.Equal(0UL, g.Read(1, 0, Attr.WB, AccessKind.Fetch));              // above PoU, not cleaned: old
+        g.Cmo(writer, CacheMaintenanceOp.DcCvau, 0, Attr.WB);
+        Assert.Equal(0xD503201FUL, g.Read(2, 0, Attr.WB, AccessKind.Fetch));     // cpu2's L1I never held it
+    }
+
     [Fact]
     public void InstructionSide_WithDic_SeesEveryPoUChange()
     {

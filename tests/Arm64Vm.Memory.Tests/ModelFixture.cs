@@ -1,5 +1,7 @@
 using Arm64Vm.Memory;
 using Arm64Vm.Memory.Caches;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Arm64Vm.Memory.Tests;
 
@@ -36,6 +38,52 @@ public sealed class ModelFixture : IDisposable
         Dic = dic,
         NonCacheableHit = nc,
     };
+
+    /// <summary>
+    /// The configuration space the invariant properties draw from (specs/coherence-invariants.md, "Configurations"):
+    /// four CPUs as 2 clusters x 2 (L2 per cluster or one shared L2) or 1 cluster x 4; L1I/L1D of 256 B with 1, 2 or
+    /// 4 ways; an L2 of 256 B to 1 KiB with 1 to 4 ways (so fewer ways and sets than the L1s above it, as well as
+    /// more), inclusive or not; no system cache or one of 512 B / 1 KiB with 1 to 4 ways; the point of unification
+    /// at every legal level (L2, the system cache when there is one, memory); LRU or pseudo-random replacement;
+    /// with <paramref name="anyNcHitPolicy"/>, both non-cacheable hit policies (else the default, ReturnMemory: an
+    /// "unexpected cache hit" is outside the documented protocols). IDC and DIC are the caller's (properties
+    /// quantify over them explicitly).
+    /// </summary>
+    public static Gen<CacheConfig> Configs(bool idc, bool dic, bool anyNcHitPolicy = false) =>
+        from twoClusters in Gen.Elements(true, false)
+        from l2PerCluster in Gen.Elements(true, false)
+        from l1iWays in Gen.Elements(1, 2, 4)
+        from l1dWays in Gen.Elements(1, 2, 4)
+        from l2 in Gen.Elements((256, 1), (512, 1), (512, 2), (512, 4), (1024, 4))
+        from incl in Gen.Elements(InclusionPolicy.Inclusive, InclusionPolicy.NonInclusive)
+        from slc in Gen.Elements<(int Size, int Ways)?>(null, (512, 1), (1024, 2), (1024, 4))
+        from pou in Gen.Elements(slc == null ? new[] { CachePoint.L2, CachePoint.Memory } : new[] { CachePoint.L2, CachePoint.SystemCache, CachePoint.Memory })
+        from repl in Gen.Elements(ReplacementPolicy.Lru, ReplacementPolicy.PseudoRandom)
+        from nc in anyNcHitPolicy ? Gen.Elements(NonCacheableHitPolicy.ReturnMemory, NonCacheableHitPolicy.ReturnCached) : Gen.Constant(NonCacheableHitPolicy.ReturnMemory)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select new CacheConfig
+        {
+            Clusters = twoClusters ? 2 : 1,
+            CpusPerCluster = twoClusters ? 2 : 4,
+            L2PerCluster = l2PerCluster,
+            L1I = new CacheGeometry(256, l1iWays, repl),
+            L1D = new CacheGeometry(256, l1dWays, repl),
+            L2 = new CacheGeometry(l2.Item1, l2.Item2, repl),
+            L2Inclusion = incl,
+            SystemCache = slc == null ? null : new CacheGeometry(slc.Value.Size, slc.Value.Ways, repl),
+            PointOfUnification = pou,
+            Idc = idc,
+            Dic = dic,
+            NonCacheableHit = nc,
+            Seed = (ulong)seed,
+        };
+
+    /// <summary>A configuration in one line (what a counterexample prints).</summary>
+    public static string Describe(CacheConfig c) =>
+        $"{c.Clusters}x{c.CpusPerCluster} CPUs, L1I {c.L1I.SizeBytes}B/{c.L1I.Ways}w, L1D {c.L1D.SizeBytes}B/{c.L1D.Ways}w, " +
+        $"L2 {c.L2.SizeBytes}B/{c.L2.Ways}w {c.L2Inclusion}{(c.L2PerCluster ? " per cluster" : " shared")}, " +
+        $"SLC {(c.SystemCache == null ? "none" : $"{c.SystemCache.SizeBytes}B/{c.SystemCache.Ways}w")}, PoU {c.PointOfUnification}, " +
+        $"IDC={(c.Idc ? 1 : 0)} DIC={(c.Dic ? 1 : 0)}, {c.L1D.Replacement}, NC hit {c.NonCacheableHit}, seed {c.Seed}";
 
     public ModelFixture(CacheConfig? config = null)
     {

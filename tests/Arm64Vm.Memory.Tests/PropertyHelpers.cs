@@ -68,6 +68,28 @@ public static class PropertyHelpers
     public static void MustHold(Arbitrary<Program> arb, Func<Program, bool> property) =>
         Check.One(OpGen.Thousand, Prop.ForAll(arb, property));
 
+    /// <summary>A drawn configuration and a program to run on it; prints both (the configuration in one line).</summary>
+    public sealed record Case(CacheConfig Config, Program Program)
+    {
+        public override string ToString() => $"\n  config: {ModelFixture.Describe(Config)}{Program}";
+    }
+
+    /// <summary>
+    /// 1,000 cases that must all pass, each a program on a configuration drawn from <paramref name="configs"/>
+    /// (<see cref="ModelFixture.Configs"/>). Shrinking keeps the configuration and shrinks the program.
+    /// </summary>
+    public static void MustHoldEverywhere(Gen<CacheConfig> configs, Arbitrary<Program> programs, Func<ModelFixture, Program, bool> property)
+    {
+        var arb = Arb.From(
+            from c in configs from p in programs.Generator select new Case(c, p),
+            k => programs.Shrinker(k.Program).Select(p => new Case(k.Config, p)));
+        Check.One(OpGen.Thousand, Prop.ForAll(arb, k =>
+        {
+            using var f = new ModelFixture(k.Config);
+            return property(f, k.Program);
+        }));
+    }
+
     /// <summary>FsCheck must find (and shrink) a counterexample; prints it. Fails the test if none is found.</summary>
     public static string MustFindCounterexample(ITestOutputHelper output, Arbitrary<Program> arb, Func<Program, bool> property)
     {

@@ -7,6 +7,13 @@ namespace Arm64Vm.Cpu;
 /// Pre-decoded code, one 1024-slot page per 4 KiB physical page of RAM that has been executed. Slots decode lazily
 /// on first execution and stay decoded; a write to a code page resets only the slots it overlaps, so data that
 /// shares a page with code costs little. Steady-state execution never re-decodes.
+/// <para>
+/// Resetting a slot clears only its <see cref="DecodedInst.Op"/> (to <see cref="A64Op.NotDecoded"/>): the run loop
+/// executes through the slot, and the instruction whose own access resets it (a store over itself or into its own
+/// line with DIC=1, an eviction of its line from the L1I) was dispatched on Op before that access and must complete
+/// with the operands it was fetched with. The next fetch of the slot decodes it anew. Execution handlers never read
+/// Op (the dispatch switch is the only reader), which keeps this sound.
+/// </para>
 /// </summary>
 public sealed class CodeCache
 {
@@ -45,15 +52,16 @@ public sealed class CodeCache
         {
             if (_pages.TryGetValue(a & ~(ulong)(Ram.PageSize - 1), out var page))
             {
-                page[(a >> 2) & (SlotsPerPage - 1)] = default;
+                page[(a >> 2) & (SlotsPerPage - 1)].Op = A64Op.NotDecoded;
                 InvalidatedSlots++;
             }
         }
     }
 
-    /// <summary>Drops every pre-decoded page (all slots return to undecoded).</summary>
+    /// <summary>Resets every slot of every page (all return to undecoded; operands kept, as in <see cref="InvalidateRange"/>).</summary>
     public void Clear()
     {
-        foreach (var page in _pages.Values) Array.Clear(page);
+        foreach (var page in _pages.Values)
+            for (int i = 0; i < page.Length; i++) page[i].Op = A64Op.NotDecoded;
     }
 }

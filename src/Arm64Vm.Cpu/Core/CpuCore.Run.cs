@@ -12,6 +12,12 @@ public sealed unsafe partial class CpuCore
     private bool _stop;
     private bool _eventPending;
     private CpuExit _exit;
+    /// <summary>The instruction in flight when the run loop bypasses the pre-decoded code (<see cref="DecodeEveryInstruction"/>).</summary>
+    private DecodedInst _inFlight;
+    /// <summary>Test switch: the run loop bypasses the pre-decoded code (see <see cref="DecodeEveryInstruction"/>).</summary>
+    private bool _decodeEveryInstruction;
+    /// <summary>Inside <see cref="Run"/>: the slot at PC (or <see cref="_inFlight"/>) is the instruction whose accesses are being made.</summary>
+    private bool _running;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
     public void RequestStop()
@@ -37,11 +43,27 @@ public sealed unsafe partial class CpuCore
         _stop = false;
         _eventPending = false;
         ulong budget = maxInstructions;
+        _running = true;
+        try
+        {
+            RunUntilExit(ref budget);
+        }
+        finally
+        {
+            _running = false;
+        }
+        if (_exit.Reason == ExitReason.None) _exit.Reason = ExitReason.StopRequested;
+        return _exit;
+    }
+
+    private void RunUntilExit(ref ulong budget)
+    {
         while (true)
         {
             try
             {
-                RunBlock(ref budget);
+                if (_decodeEveryInstruction) RunBlockWithoutCodeCache(ref budget);
+                else RunBlock(ref budget);
             }
             catch (GuestException)
             {
@@ -55,8 +77,6 @@ public sealed unsafe partial class CpuCore
                 break;
             }
         }
-        if (_exit.Reason == ExitReason.None) _exit.Reason = ExitReason.StopRequested;
-        return _exit;
     }
 
     private void RunBlock(ref ulong budget)
@@ -70,10 +90,38 @@ public sealed unsafe partial class CpuCore
             Retired++;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+            // The instruction executes through its slot. Its own access may invalidate that slot (a store into its own
+            // line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its line from
+            // the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on before the
+            // access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5).
             ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
             if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
             NextPc = pc + 4;
             A64Dispatch.Execute(this, ref d);
+            Pc = NextPc;
+            if (_eventPending) { _eventPending = false; if (_stop) return; }
+        }
+    }
+
+    /// <summary>
+    /// Test-only: with <paramref name="on"/> every instruction is fetched and decoded anew and the pre-decoded code
+    /// is neither read nor written: the machine without a code cache that the code-cache properties compare
+    /// against. The switch is tested once per <see cref="RunBlock"/> call, never per instruction.
+    /// </summary>
+    internal void DecodeEveryInstruction(bool on) => _decodeEveryInstruction = on;
+
+    /// <summary><see cref="RunBlock"/> without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
+    private void RunBlockWithoutCodeCache(ref ulong budget)
+    {
+        while (budget != 0)
+        {
+            ulong pc = Pc;
+            budget--;
+            Retired++;
+            if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+            _inFlight = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
+            NextPc = pc + 4;
+            A64Dispatch.Execute(this, ref _inFlight);
             Pc = NextPc;
             if (_eventPending) { _eventPending = false; if (_stop) return; }
         }

@@ -213,16 +213,19 @@ public sealed partial class CpuCore
     }
 
     /// <summary>
-    /// ISV syndrome of the instruction being executed: re-read from its pre-decoded slot, else fetched again
-    /// through a side-effect-free translation of PC (only on this rare path).
+    /// ISV syndrome of the instruction being executed: inside <see cref="Run"/> its slot's encoding (kept even when
+    /// its own access invalidated the slot: only Op is cleared), or the in-flight copy when the run loop bypasses the
+    /// code cache; outside (a host-side access at PC, as tests make) the instruction at PC, from its pre-decoded slot
+    /// or fetched again through a side-effect-free translation (only on this rare path).
     /// </summary>
     private uint CurrentLoadStoreSyndrome()
     {
+        if (_running && _decodeEveryInstruction) return LoadStoreSyndrome.Iss(_inFlight.Raw);
         var page = _fetchPage;
         if (page != null && ((Pc ^ _fetchVaPage) & ~0xFFFUL) == 0)
         {
             ref var d = ref page[(int)(Pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op != Decoding.A64Op.NotDecoded) return LoadStoreSyndrome.Iss(d.Raw);
+            if (d.Op != Decoding.A64Op.NotDecoded || _running) return LoadStoreSyndrome.Iss(d.Raw);
         }
         return TryPeekInstruction(Pc, out uint word) ? LoadStoreSyndrome.Iss(word) : 0;
     }

@@ -20,7 +20,10 @@ internal sealed class AgentView
     public Cache[][] Scope { get; } = new Cache[3][];
     /// <summary>By domain: instruction caches of the agents of the domain.</summary>
     public Cache[][] InstructionScope { get; } = new Cache[3][];
-    /// <summary>Data caches an instruction fill must snoop with IDC=1 (every data cache of the inner domain not on FetchPath).</summary>
+    /// <summary>
+    /// Data caches an instruction fill must snoop with IDC=1: every data cache of the inner domain not on FetchPath,
+    /// and the unified caches of FetchPath before PoU (the fill reads from PoU on). By ascending level.
+    /// </summary>
     public Cache[] FetchSnoopIdc { get; set; } = Array.Empty<Cache>();
     /// <summary>Data caches an instruction fill must snoop with IDC=0 (those at or after PoU, not on FetchPath).</summary>
     public Cache[] FetchSnoopNoIdc { get; set; } = Array.Empty<Cache>();
@@ -113,8 +116,14 @@ internal sealed class CacheTopology
                 a.Scope[dom] = data.Union(a.DataPath).OrderBy(c => c.Level).ThenBy(c => c.Id).ToArray();
                 a.InstructionScope[dom] = members.Where(b => b.L1I != null).Select(b => b.L1I!).ToArray();
             }
-            a.FetchSnoopIdc = a.Scope[1].Where(c => !a.FetchPath.Contains(c)).ToArray();
-            a.FetchSnoopNoIdc = a.FetchSnoopIdc.Where(c => c.Level >= pouLevel).ToArray();
+            // C8: with IDC=1 a fill must see the newest data of every data cache of the inner domain above PoU. That
+            // includes the unified levels of the fetch path itself that lie before PoU (the L2 when PoU is the system
+            // cache): the fill reads from PoU on, so their dirty data is pushed down first, as a DC CVAU would.
+            var offPath = a.Scope[1].Where(c => !a.FetchPath.Contains(c)).ToArray();
+            a.FetchSnoopIdc = a.Scope[1]
+                .Where(c => !a.FetchPath.Contains(c) || (c.Kind != CacheKind.Instruction && c.Level < pouLevel))
+                .ToArray();
+            a.FetchSnoopNoIdc = offPath.Where(c => c.Level >= pouLevel).ToArray();
             int p = 0;
             while (p < a.FetchPath.Length && a.FetchPath[p].Level < pouLevel) p++;
             a.PouIndex = p;
