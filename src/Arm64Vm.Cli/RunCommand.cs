@@ -173,7 +173,8 @@ public static class RunCommand
             }
             catch (IOException) { }
             catch (ObjectDisposedException) { }
-        }) { IsBackground = true, Name = "stdin" };
+        })
+        { IsBackground = true, Name = "stdin" };
         thread.Start();
     }
 

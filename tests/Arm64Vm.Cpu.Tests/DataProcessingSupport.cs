@@ -58,8 +58,20 @@ internal static class Dp
         bool n = (nzcv & N) != 0, z = (nzcv & Z) != 0, c = (nzcv & C) != 0, v = (nzcv & V) != 0;
         return cond switch
         {
-            0 => z, 1 => !z, 2 => c, 3 => !c, 4 => n, 5 => !n, 6 => v, 7 => !v,
-            8 => c && !z, 9 => !c || z, 10 => n == v, 11 => n != v, 12 => !z && n == v, 13 => z || n != v,
+            0 => z,
+            1 => !z,
+            2 => c,
+            3 => !c,
+            4 => n,
+            5 => !n,
+            6 => v,
+            7 => !v,
+            8 => c && !z,
+            9 => !c || z,
+            10 => n == v,
+            11 => n != v,
+            12 => !z && n == v,
+            13 => z || n != v,
             _ => true,
         };
     }

@@ -26,18 +26,18 @@ public sealed class ModelFixture : IDisposable
     /// <summary>2 clusters x 2 CPUs, L1D/L1I 256 B 2-way (2 sets), L2 512 B 4-way (2 sets) inclusive, SLC 1 KiB 4-way.</summary>
     public static CacheConfig Tiny(bool idc = false, bool dic = false, bool slc = true, ReplacementPolicy repl = ReplacementPolicy.Lru,
         NonCacheableHitPolicy nc = NonCacheableHitPolicy.ReturnMemory, InclusionPolicy incl = InclusionPolicy.Inclusive) => new()
-    {
-        Clusters = 2,
-        CpusPerCluster = 2,
-        L1I = new CacheGeometry(256, 2, repl),
-        L1D = new CacheGeometry(256, 2, repl),
-        L2 = new CacheGeometry(512, 4, repl),
-        L2Inclusion = incl,
-        SystemCache = slc ? new CacheGeometry(1024, 4, repl) : null,
-        Idc = idc,
-        Dic = dic,
-        NonCacheableHit = nc,
-    };
+        {
+            Clusters = 2,
+            CpusPerCluster = 2,
+            L1I = new CacheGeometry(256, 2, repl),
+            L1D = new CacheGeometry(256, 2, repl),
+            L2 = new CacheGeometry(512, 4, repl),
+            L2Inclusion = incl,
+            SystemCache = slc ? new CacheGeometry(1024, 4, repl) : null,
+            Idc = idc,
+            Dic = dic,
+            NonCacheableHit = nc,
+        };
 
     /// <summary>
     /// The configuration space the invariant properties draw from (specs/coherence-invariants.md, "Configurations"):

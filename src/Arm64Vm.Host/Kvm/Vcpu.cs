@@ -175,7 +175,7 @@ public sealed partial class Vcpu
                 return new VcpuExit(VcpuExitReason.Idle, 0);
             default:
                 return new VcpuExit(VcpuExitReason.InternalError, 0)
-                    { Message = $"unhandled trap to EL2 at PC 0x{Cpu.Pc:X}: ESR 0x{exit.Esr:X8}" };
+                { Message = $"unhandled trap to EL2 at PC 0x{Cpu.Pc:X}: ESR 0x{exit.Esr:X8}" };
         }
     }
 
