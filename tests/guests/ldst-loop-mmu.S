@@ -1,5 +1,5 @@
 // ldst-loop-mmu: the ldst-loop benchmark (ldst-loop.S, included below) with the MMU and caches on over an identity
-// map, for the MMU-on vs MMU-off comparison of issue #3.
+// map, for the MMU-on vs MMU-off comparison.
     .set LDST_LOOP_MMU, 1
 
     .include "flat-mmu.inc"
