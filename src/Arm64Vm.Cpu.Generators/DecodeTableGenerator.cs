@@ -94,24 +94,8 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine();
         sb.AppendLine("internal static class A64Hooks");
         sb.AppendLine("{");
-        sb.AppendLine("    public static bool Validate(A64Op op, uint raw)");
-        sb.AppendLine("    {");
-        sb.AppendLine("        switch (op)");
-        sb.AppendLine("        {");
-        foreach (var r in named.Where(r => r.Validator != null))
-            sb.AppendLine("            case A64Op." + r.Name + ": return Arm64Vm.Cpu.Execution.A64Exec." + r.Validator + "(raw);");
-        sb.AppendLine("            default: return true;");
-        sb.AppendLine("        }");
-        sb.AppendLine("    }");
-        sb.AppendLine("    public static ulong Predecode(A64Op op, uint raw)");
-        sb.AppendLine("    {");
-        sb.AppendLine("        switch (op)");
-        sb.AppendLine("        {");
-        foreach (var r in named.Where(r => r.Predecode != null))
-            sb.AppendLine("            case A64Op." + r.Name + ": return Arm64Vm.Cpu.Execution.A64Exec." + r.Predecode + "(raw);");
-        sb.AppendLine("            default: return 0;");
-        sb.AppendLine("        }");
-        sb.AppendLine("    }");
+        EmitHook(sb, "bool Validate", named, r => r.Validator, "true");
+        EmitHook(sb, "ulong Predecode", named, r => r.Predecode, "0");
         sb.AppendLine("}");
         sb.AppendLine();
         sb.AppendLine("public static class A64Dispatch");
@@ -128,5 +112,19 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("    }");
         sb.AppendLine("}");
         spc.AddSource("A64Decode.g.cs", SourceText.From(sb.ToString(), Encoding.UTF8));
+    }
+
+    /// <summary>A hook the decoder calls per row: a switch from the row to the A64Exec function the row names.</summary>
+    private static void EmitHook(StringBuilder sb, string signature, IEnumerable<DecodeRowSpec> rows, Func<DecodeRowSpec, string?> function, string fallback)
+    {
+        sb.AppendLine("    public static " + signature + "(A64Op op, uint raw)");
+        sb.AppendLine("    {");
+        sb.AppendLine("        switch (op)");
+        sb.AppendLine("        {");
+        foreach (var r in rows.Where(r => function(r) != null))
+            sb.AppendLine("            case A64Op." + r.Name + ": return Arm64Vm.Cpu.Execution.A64Exec." + function(r) + "(raw);");
+        sb.AppendLine("            default: return " + fallback + ";");
+        sb.AppendLine("        }");
+        sb.AppendLine("    }");
     }
 }
