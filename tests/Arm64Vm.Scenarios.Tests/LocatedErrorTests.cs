@@ -38,6 +38,7 @@ public class LocatedErrorTests
     [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: { stage2-faults: { least: 1 } }", 6, 32, "unknown key 'least' in stage2-faults")]
     [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: { console-matches: \"(\" }", 6, 32, "bad regular expression")]
     [InlineData("  - expect: { console-contains: \"off\" }", "  - vcpu-init: { vcpu: 1 }", 6, 24, "vcpu-init.vcpu must be between 0 and 0")]
+    [InlineData("  - expect: { console-contains: \"off\" }", "  - dirty-log: { enable: true, initially-set: true }", 6, 47, "dirty-log.initially-set needs manual-protect: true")]
     [InlineData("  - expect: { console-contains: \"off\" }", "  - set-registers: { x31: 1 }", 6, 22, "unknown key 'x31'")]
     [InlineData("  - expect: { console-contains: \"off\" }", "  - run: { until: \"${when}\" }", 6, 19, "unknown parameter ${when}")]
     [InlineData("  - expect: { console-contains: \"off\" }", "  - expect: {}", 6, 13, "expect needs at least one expectation")]

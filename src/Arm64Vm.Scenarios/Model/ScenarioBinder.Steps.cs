@@ -95,7 +95,10 @@ public static partial class ScenarioBinder
                 var m = r.Mapping(body, "dirty-log", ScenarioKeys.DirtyLog);
                 bool enable = m.Get("enable") is not { } en || r.Bool(en, "dirty-log.enable");
                 bool manual = m.Get("manual-protect") is { } mp && r.Bool(mp, "dirty-log.manual-protect");
-                return new DirtyLogStep(index, loc, enable, manual);
+                bool initiallySet = false;
+                if (m.Get("initially-set") is { } init && (initiallySet = r.Bool(init, "dirty-log.initially-set")) && !manual)
+                    throw NodeReader.Error(init, "dirty-log.initially-set needs manual-protect: true (KVM_DIRTY_LOG_INITIALLY_SET is a flag of manual protect)");
+                return new DirtyLogStep(index, loc, enable, manual, initiallySet);
             }
             case "migrate":
             {

@@ -28,7 +28,7 @@ public static class ScenarioKeys
     public static readonly string[] VcpuInit = { "vcpu", "power-off", "pc" };
     public static readonly string[] Reset = Array.Empty<string>();
     public static readonly string[] SetRegisters = new[] { "vcpu", "pc" }.Concat(Enumerable.Range(0, 31).Select(i => $"x{i}")).ToArray();
-    public static readonly string[] DirtyLog = { "enable", "manual-protect" };
+    public static readonly string[] DirtyLog = { "enable", "manual-protect", "initially-set" };
     public static readonly string[] Migrate = { "rounds", "run-instructions", "window-instructions", "final" };
     public static readonly string[] HostRead = { "at", "size" };
     public static readonly string[] SwapPage = { "at" };

@@ -63,7 +63,7 @@ public sealed record SetRegistersStep(int Index, SourceLocation Location, int Vc
 }
 
 /// <summary>Turn dirty-page logging of memslot 0 on or off; enabling takes the runner's full copy of guest RAM.</summary>
-public sealed record DirtyLogStep(int Index, SourceLocation Location, bool Enable, bool ManualProtect) : Step(Index, Location)
+public sealed record DirtyLogStep(int Index, SourceLocation Location, bool Enable, bool ManualProtect, bool InitiallySet = false) : Step(Index, Location)
 {
     public override string Kind => "dirty-log";
 }

@@ -22,7 +22,9 @@ internal sealed partial class CombinationRun
         var slot = vm.MemoryRegions.First(s => s.Slot == 0);
         if (step.Enable)
         {
-            vm.ManualDirtyLogProtect = step.ManualProtect;
+            // H7: manual protect (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2), optionally with INITIALLY_SET as QEMU enables it.
+            if (step.ManualProtect) vm.EnableManualDirtyLogProtect(step.InitiallySet);
+            else vm.ManualDirtyLogProtect = false;
             vm.SetUserMemoryRegion(0, slot.Ipa, slot.Size, slot.HostPa, MemoryRegionFlags.LogDirtyPages);
             if (slot.Size > MaxMigratedMemory)
             {
