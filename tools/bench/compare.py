@@ -103,6 +103,7 @@ def main():
         return 2
     problems = []
     rows = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         # Start-up: the trivial guest, wall time around each process (Arm64Vm's includes .NET start-up and JIT).
         hello = expected_output("hello")
@@ -136,9 +137,12 @@ def main():
     print()
     print(f"Start-up (hello.elf, wall time of the process): QEMU {startup_qemu:.3f} s, "
           f"Arm64Vm {startup_vm:.3f} s (included in QEMU's column, not in Arm64Vm's).")
+    print(f"Host: {os.cpu_count()} CPUs, 1-minute load average {load_before:.1f} before the runs and "
+          f"{os.getloadavg()[0]:.1f} after (other work on the machine slows both emulators).")
     print("\"x\" columns are speeds: QEMU's seconds / Arm64Vm's (1.00x = as fast as QEMU TCG); "
           "state / off = off's seconds / state's.")
-    print("Issue targets: int-loop off/QEMU >= 0.25x; copy-loop state/off >= 0.9x; copy-loop-mmu state/off >= 0.5x.")
+    print("Issue targets: int-loop and alu-loop >= 0.25x QEMU; copy-loop state/off >= 0.9x; "
+          "copy-loop-mmu state/off >= 0.5x.")
     if problems:
         print()
         for p in problems:
