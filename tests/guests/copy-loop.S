@@ -4,8 +4,8 @@
 // same loop with the MMU and caches on. Instructions retired ~= PASSES * 16384 * 12.
     .include "common.inc"
     .equ PASSES, 256
-    .equ BUF_A, 0x40200000
-    .equ BUF_B, 0x40300000                  // BUF_A + 1 MiB
+    .equ BUF_A, 0x40800000                  // above the image and the stack (STACK_TOP)
+    .equ BUF_B, 0x40900000                  // BUF_A + 1 MiB
     .equ BUFSIZE, 0x100000
 
     .section .text.boot, "ax"
@@ -61,14 +61,7 @@ _start:
     add     x12, x12, #1
     subs    x11, x11, #1
     b.ne    3b
-    print   msg
-    mov     x0, x3
-    bl      uart_puthex
-    print   newline
-    psci_off
-4:  wfi
-    b       4b
+    print_x3_and_off msg
 
     .section .rodata
 msg:     .asciz "copy-loop: checksum 0x"
-newline: .asciz "\n"

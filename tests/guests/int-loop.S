@@ -19,14 +19,7 @@ _start:
     add     x3, x3, x3, lsl #3
     subs    x0, x0, #1
     b.ne    1b
-    print   msg
-    mov     x0, x3
-    bl      uart_puthex
-    print   newline
-    psci_off
-2:  wfi
-    b       2b
+    print_x3_and_off msg
 
     .section .rodata
 msg:     .asciz "int-loop: checksum 0x"
-newline: .asciz "\n"
