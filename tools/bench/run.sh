@@ -1,38 +1,54 @@
 #!/usr/bin/env bash
-# Benchmark: builds the CLI in Release and runs the bundled benchmark guests (tests/guests/alu-loop and
-# ldst-loop, plus any other guest marked "bench" in tests/guests/manifest.txt) with --stats-json, checks that each
-# printed exactly its QEMU-recorded output, and prints instructions, seconds and MIPS.
-# Not part of the test run. Usage: tools/bench/run.sh [--runs N] (best of N runs, default 3)
+# The benchmark entry point: every guest of kind "bench" in tests/guests/manifest.txt (int-loop, alu-loop,
+# copy-loop, copy-loop-mmu, ldst-loop, ...) under Arm64Vm Release with --cache-model off and state and under QEMU
+# TCG, side by side in one table (tools/bench/compare.py: best of N, outputs checked against the QEMU-recorded
+# ones), then the cache model alone (tools/bench/model.sh, BenchmarkDotNet) next to the speed targets.
+# Not part of the test run.
+#   tools/bench/run.sh [--runs N] [--quick] [--no-model] [GUEST...]
+#     --runs N    best of N runs per guest and configuration (default 3)
+#     --quick     one run each, and ModelBench's quick mode (no BenchmarkDotNet)
+#     --no-model  skip ModelBench
+#     GUEST...    only these bench guests
+# Needs qemu-system-aarch64 (Debian qemu-system-arm): installed with apt-get when missing and running as root.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-runs=3
-if [[ "${1:-}" == "--runs" ]]; then runs="$2"; fi
+runs=3 quick=0 model=1 only=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --runs)
+            if [[ $# -lt 2 || ! "$2" =~ ^[1-9][0-9]*$ ]]; then echo "run.sh: --runs needs a positive number" >&2; exit 2; fi
+            runs="$2"; shift 2 ;;
+        --quick) quick=1 runs=1; shift ;;
+        --no-model) model=0; shift ;;
+        -*) echo "run.sh: unknown option $1 (usage: $0 [--runs N] [--quick] [--no-model] [GUEST...])" >&2; exit 2 ;;
+        *)
+            if ! grep -q "^$1 .* bench$" tests/guests/manifest.txt; then
+                echo "run.sh: $1 is not a bench guest in tests/guests/manifest.txt" >&2; exit 2
+            fi
+            only+=("$1"); shift ;;
+    esac
+done
 
+if ! command -v qemu-system-aarch64 >/dev/null; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        echo "bench: installing qemu-system-arm" >&2
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null
+    else
+        echo "bench: qemu-system-aarch64 not found; install qemu-system-arm" >&2; exit 1
+    fi
+fi
+
+echo "bench: building the CLI (Release)" >&2
 dotnet build src/Arm64Vm.Cli -c Release -v quiet -nologo >/dev/null
-cli="src/Arm64Vm.Cli/bin/Release/net10.0/arm64vm"
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-
-printf '%-14s %14s %9s %9s  %s\n' guest instructions seconds MIPS output
 status=0
-while read -r name cpu exitcode kind; do
-    [[ "$name" == \#* || "${kind:-}" != bench ]] && continue
-    best=""
-    for ((i = 0; i < runs; i++)); do
-        set +e
-        "$cli" run "tests/guests/bin/$name.elf" --stats-json "$tmp/$name.json" > "$tmp/$name.out" < /dev/null
-        rc=$?
-        set -e
-        mips=$(python3 -c "import json;print(json.load(open('$tmp/$name.json'))['mips'])")
-        if [[ -z "$best" ]] || python3 -c "import sys; sys.exit(0 if $mips > $best else 1)"; then
-            best=$mips; cp "$tmp/$name.json" "$tmp/$name.best.json"
-        fi
-    done
-    if [[ $rc -eq $exitcode ]] && cmp -s "$tmp/$name.out" "tests/guests/expected/$name.txt"; then ok=ok; else ok="MISMATCH (exit $rc)"; status=1; fi
-    python3 - "$tmp/$name.best.json" "$name" "$ok" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-print(f"{sys.argv[2]:<14} {j['instructions']:>14,} {j['seconds']:>9.3f} {j['mips']:>9.1f}  {sys.argv[3]}")
-PY
-done < tests/guests/manifest.txt
+python3 tools/bench/compare.py --runs "$runs" ${only[@]+--only "${only[@]}"} || status=$?
+
+if [[ $model -eq 1 ]]; then
+    echo >&2; echo "bench: ModelBench (tools/bench/model.sh$([[ $quick -eq 1 ]] && echo ' --quick'))" >&2
+    log="$(mktemp)"; trap 'rm -f "$log"' EXIT
+    if [[ $quick -eq 1 ]]; then tools/bench/model.sh --quick > "$log"; else tools/bench/model.sh > "$log"; fi
+    echo
+    python3 tools/bench/model_targets.py < "$log" || { cat "$log" >&2; status=1; }
+fi
 exit $status
