@@ -245,6 +245,17 @@ public class DeviceTreeTests
     }
 
     [DtcFact]
+    public void DtcWarningsAreSeen()
+    {
+        // A unit address without a reg: dtc decompiles it (exit 0) but warns, so the empty-warnings check above can fail.
+        var blob = new FdtWriter().BeginNode("").Cells("#address-cells", 2).Cells("#size-cells", 2)
+            .BeginNode("foo@1").Cells("x", 1).EndNode().EndNode().Finish();
+        var (code, _, warnings) = Dtc.Decompile(blob);
+        Assert.Equal(0, code);
+        Assert.Contains("Warning (unit_address_vs_reg): /foo@1", warnings);
+    }
+
+    [DtcFact]
     public void DtcRejectsWhatOurReaderRejects()
     {
         var blob = Sample();
