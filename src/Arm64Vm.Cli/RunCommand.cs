@@ -243,13 +243,6 @@ public static class RunCommand
         };
         if (machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem caches)
             stats["caches"] = caches.Statistics.ToDictionary();
-        try
-        {
-            File.WriteAllText(path, JsonSerializer.Serialize(stats, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"--stats-json: cannot write {path}: {ex.Message}");
-        }
+        WriteFile("--stats-json", path, System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(stats, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
     }
 }
