@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Arm64Vm.Host;
+using Arm64Vm.Host.DeviceTree;
 using Arm64Vm.Host.Images;
 using Arm64Vm.Host.Kvm;
 using Arm64Vm.Host.Tracing;
@@ -27,9 +28,13 @@ public static class RunCommand
         var seed = new Option<string?>("--seed") { Description = "Seed of the caches' pseudo-random replacement (default 1)" };
         var hugePages = new Option<bool>("--hugepages") { Description = "Back guest RAM with 2 MiB huge pages (as THP/hugetlbfs): stage-2 faults map 2 MiB blocks (rule H11)" };
         var cacheConfig = new Option<string?>("--cache-config") { Description = "Cache geometry as YAML (the shape of a scenario's machine.caches, see scenarios/README.md)" };
+        var append = new Option<string?>("--append") { Description = "Kernel command line: /chosen/bootargs of the generated device tree" };
+        var dtb = new Option<string?>("--dtb") { Description = "Use this flattened device tree instead of the generated one (validated; not yet handed to the guest)" };
+        var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
+            append, dtb, dumpDtb,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -48,6 +53,9 @@ public static class RunCommand
             Seed = parse.GetValue(seed) is { } sd ? ValueParsers.ParseNumber("--seed", sd) : 1,
             CacheConfig = parse.GetValue(cacheConfig),
             HugePages = parse.GetValue(hugePages),
+            Append = parse.GetValue(append),
+            Dtb = parse.GetValue(dtb),
+            DumpDtb = parse.GetValue(dumpDtb),
         }));
         return cmd;
     }
@@ -96,6 +104,12 @@ public static class RunCommand
         public string? CacheConfig { get; init; }
         /// <summary>--hugepages: the VMM's RAM backing is huge-page-backed (H11).</summary>
         public bool HugePages { get; init; }
+        /// <summary>--append: the kernel command line, /chosen/bootargs of the generated device tree.</summary>
+        public string? Append { get; init; }
+        /// <summary>--dtb: a user's flattened device tree, used instead of the generated one.</summary>
+        public string? Dtb { get; init; }
+        /// <summary>--dump-dtb: write the device tree to this file and exit 0 without running.</summary>
+        public string? DumpDtb { get; init; }
     }
 
     public static int Execute(RunOptions o)
@@ -104,6 +118,12 @@ public static class RunCommand
             throw new UsageException($"--memory: {o.Memory} bytes is not between 1M and 64G in whole 4 KiB pages");
         if (o.Cpus < 1 || o.Cpus > 8) throw new UsageException($"--cpus: {o.Cpus} is not between 1 and 8");
         var img = ImageLoader.Load(o.Image, o.Load, o.Entry);
+        byte[]? userDtb = o.Dtb != null ? ReadDtb(o.Dtb) : null;
+        if (o.DumpDtb != null)
+        {
+            WriteFile("--dump-dtb", o.DumpDtb, userDtb ?? VirtDeviceTree.Build(o.Memory, o.Cpus, o.Append));
+            return 0;
+        }
         Arm64Vm.Memory.Caches.CacheConfig? caches = null;
         if (o.CacheConfig != null)
         {
@@ -122,6 +142,7 @@ public static class RunCommand
             Seed = o.Seed,
             Caches = caches,
             HugePages = o.HugePages,
+            Dtb = userDtb,
         }, new[] { img });
         vmm.Boot();
 
@@ -156,6 +177,26 @@ public static class RunCommand
             Console.Error.WriteLine($"instructions: {outcome.Instructions:N0}  seconds: {outcome.Elapsed.TotalSeconds:F3}  MIPS: {outcome.Mips:F1}");
         if (o.StatsJson != null) WriteStatsJson(o.StatsJson, outcome, vmm);
         return outcome.ExitCode;
+    }
+
+    /// <summary>Reads a user's device tree and validates it: a blob that does not parse is one line naming the file,
+    /// the byte offset and the problem.</summary>
+    private static byte[] ReadDtb(string path)
+    {
+        byte[] blob;
+        try { blob = File.ReadAllBytes(path); }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException) { throw new UsageException($"--dtb: {path}: file not found"); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new UsageException($"--dtb: {path}: {ex.Message}"); }
+        try { FdtReader.Read(blob); }
+        catch (FdtFormatException e) { throw new UsageException($"--dtb: {path}: not a valid device tree: {e.Message}"); }
+        return blob;
+    }
+
+    private static void WriteFile(string option, string path, byte[] bytes)
+    {
+        try { File.WriteAllBytes(path, bytes); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        { throw new UsageException($"{option}: cannot write {path}: {ex.Message}"); }
     }
 
     /// <summary>Feeds standard input to the PL011 from a background thread (the guest polls UARTFR.RXFE).</summary>
@@ -202,13 +243,6 @@ public static class RunCommand
         };
         if (machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem caches)
             stats["caches"] = caches.Statistics.ToDictionary();
-        try
-        {
-            File.WriteAllText(path, JsonSerializer.Serialize(stats, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"--stats-json: cannot write {path}: {ex.Message}");
-        }
+        WriteFile("--stats-json", path, System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(stats, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
     }
 }

@@ -30,6 +30,11 @@ public sealed class VmmOptions
     public bool HugePages { get; init; }
     /// <summary>Seed of the caches' pseudo-random replacement.</summary>
     public ulong Seed { get; init; } = 1;
+    /// <summary>
+    /// A user's flattened device tree (--dtb), validated by DeviceTree.FdtReader; null means the generated
+    /// DeviceTree.VirtDeviceTree. Held for the boot protocol: nothing places it in guest memory or passes it in x0 yet.
+    /// </summary>
+    public byte[]? Dtb { get; init; }
     /// <summary>Where the guest's UART and semihosting output goes (default: standard output).</summary>
     public Action<byte>? Console { get; init; }
 

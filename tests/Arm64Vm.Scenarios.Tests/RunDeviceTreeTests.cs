@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Arm64Vm.Cli;
+using Arm64Vm.Host.DeviceTree;
+using Arm64Vm.TestSupport;
+using Xunit;
+
+namespace Arm64Vm.Scenarios.Tests;
+
+/// <summary>`arm64vm run --dump-dtb FILE` and `--dtb FILE`: the generated tree written on request, a user's tree validated.</summary>
+[Collection("console")]
+public class RunDeviceTreeTests
+{
+    private static string Relocate => Path.Combine(RepoPaths.Scenarios, "guests", "bin", "relocate.bin");
+
+    /// <summary>Runs `arm64vm run …` as Program does: a UsageException is one line on stderr and exit 2.</summary>
+    private static (int Code, string Err) Run(params string[] args)
+    {
+        var root = new RootCommand { RunCommand.Create() };
+        var oldOut = Console.Out;
+        Console.SetOut(new StringWriter());
+        try
+        {
+            var parse = root.Parse(new[] { "run" }.Concat(args).ToArray());
+            Assert.Empty(parse.Errors);
+            return (parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }), "");
+        }
+        catch (UsageException e) { return (2, $"arm64vm: {e.Message}\n"); }
+        finally { Console.SetOut(oldOut); }
+    }
+
+    [Fact]
+    public void DumpDtbWritesTheTreeForTheOptionsAndDoesNotRun()
+    {
+        using var dir = new ScenarioDir();
+        string file = Path.Combine(dir.Path, "virt.dtb");
+        string stats = Path.Combine(dir.Path, "stats.json");
+        var (code, _) = Run(Relocate, "--memory", "512M", "--cpus", "3", "--append", "console=ttyAMA0 quiet", "--dump-dtb", file, "--stats-json", stats);
+        Assert.Equal(0, code);
+        Assert.False(File.Exists(stats), "--dump-dtb exits before the run");
+        var blob = File.ReadAllBytes(file);
+        Assert.Equal(VirtDeviceTree.Build(512UL << 20, 3, "console=ttyAMA0 quiet"), blob);
+        var root = FdtReader.Read(blob).Root;
+        Assert.Equal(new[] { 0u, 0x4000_0000u, 0u, 0x2000_0000u }, root.Find("/memory@40000000")!.Property("reg")!.Cells());
+        Assert.NotNull(root.Find("/cpus/cpu@2"));
+        Assert.Null(root.Find("/cpus/cpu@3"));
+        Assert.Equal(new[] { "console=ttyAMA0 quiet" }, root.Find("/chosen")!.Property("bootargs")!.Strings());
+        if (Dtc.Path != null)
+        {
+            var (dtcCode, _, warnings) = Dtc.Decompile(blob);
+            Assert.Equal(0, dtcCode);
+            Assert.Equal("", warnings);
+        }
+    }
+
+    [Fact]
+    public void DumpDtbWithAUsersTreeWritesThatTree()
+    {
+        using var dir = new ScenarioDir();
+        var user = VirtDeviceTree.Build(64UL << 20, 2, "from the user");
+        string input = dir.Write("user.dtb", user);
+        string output = Path.Combine(dir.Path, "out.dtb");
+        Assert.Equal(0, Run(Relocate, "--dtb", input, "--dump-dtb", output).Code);
+        Assert.Equal(user, File.ReadAllBytes(output));
+    }
+
+    [Fact]
+    public void AValidDtbIsAcceptedAndTheGuestRuns()
+    {
+        using var dir = new ScenarioDir();
+        string input = dir.Write("user.dtb", VirtDeviceTree.Build(128UL << 20, 1));
+        Assert.Equal(0, Run(Relocate, "--dtb", input).Code);
+    }
+
+    [Fact]
+    public void ABadDtbExitsTwoWithOneLineNamingTheFileAndTheOffset()
+    {
+        using var dir = new ScenarioDir();
+        var blob = VirtDeviceTree.Build(128UL << 20, 1);
+        blob[0] = 0;
+        string bad = dir.Write("bad.dtb", blob);
+        var (code, err) = Run(Relocate, "--dtb", bad);
+        Assert.Equal(2, code);
+        Assert.Equal($"arm64vm: --dtb: {bad}: not a valid device tree: offset 0x0: bad magic 0x000dfeed (expected 0xd00dfeed)\n", err);
+
+        string truncated = dir.Write("short.dtb", VirtDeviceTree.Build(128UL << 20, 1)[..100]);
+        (code, err) = Run(Relocate, "--dtb", truncated);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"arm64vm: --dtb: {truncated}: not a valid device tree: offset 0x4: totalsize", err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+
+        string missing = Path.Combine(dir.Path, "none.dtb");
+        (code, err) = Run(Relocate, "--dtb", missing);
+        Assert.Equal(2, code);
+        Assert.Equal($"arm64vm: --dtb: {missing}: file not found\n", err);
+    }
+
+    [Fact]
+    public void DumpDtbToAnUnwritablePathExitsTwo()
+    {
+        using var dir = new ScenarioDir();
+        string file = Path.Combine(dir.Path, "no-such-dir", "virt.dtb");
+        var (code, err) = Run(Relocate, "--dump-dtb", file);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"arm64vm: --dump-dtb: cannot write {file}:", err);
+    }
+}
