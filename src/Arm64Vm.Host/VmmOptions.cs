@@ -35,6 +35,10 @@ public sealed class VmmOptions
     /// DeviceTree.VirtDeviceTree. Held for the boot protocol: nothing places it in guest memory or passes it in x0 yet.
     /// </summary>
     public byte[]? Dtb { get; init; }
+    /// <summary>The interrupt controller of the board (--gic): 3 (GICv3, the default, as QEMU virt with gic-version=3) or 2.</summary>
+    public int GicVersion { get; init; } = 3;
+    /// <summary>What the guest's clocks follow (--clock).</summary>
+    public ClockSource Clock { get; init; } = ClockSource.Virtual;
     /// <summary>Where the guest's UART and semihosting output goes (default: standard output).</summary>
     public Action<byte>? Console { get; init; }
 
