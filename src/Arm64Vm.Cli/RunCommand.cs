@@ -150,9 +150,9 @@ public static class RunCommand
     {
         if (o.Memory < 1UL << 20 || o.Memory > 64UL << 30 || o.Memory % 4096 != 0)
             throw new UsageException($"--memory: {o.Memory} bytes is not between 1M and 64G in whole 4 KiB pages");
-        if (o.Cpus < 1 || o.Cpus > 8) throw new UsageException($"--cpus: {o.Cpus} is not between 1 and 8");
         if (o.GicVersion == 2 && o.Cpus > VirtBoard.MaxGicV2Cpus)
             throw new UsageException($"--cpus: {o.Cpus} CPUs need --gic 3 (GICv2 has at most {VirtBoard.MaxGicV2Cpus})");
+        if (o.Cpus < 1 || o.Cpus > 8) throw new UsageException($"--cpus: {o.Cpus} is not between 1 and 8");
         var img = ImageLoader.Load(o.Image, o.Load, o.Entry);
         byte[]? userDtb = o.Dtb != null ? ReadDtb(o.Dtb) : null;
         InitrdFile? initrd = o.Initrd != null ? new InitrdFile(o.Initrd, ReadInitrd(o.Initrd)) : null;
