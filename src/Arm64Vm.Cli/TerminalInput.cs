@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using Arm64Vm.Host;
 
 namespace Arm64Vm.Cli;
 
 /// <summary>
 /// Standard input to the guest's PL011, read by a background thread so the emulation never blocks on it. When stdin is
-/// a terminal it is put in raw mode (`stty raw -echo`, as QEMU's -nographic does with cfmakeraw): every key, Ctrl-C
+/// a terminal it is put in raw mode (<see cref="RawTerminal"/>, as QEMU's -nographic does with cfmakeraw): every key, Ctrl-C
 /// included, goes to the guest, and Ctrl-A X quits (Ctrl-A Ctrl-A sends one Ctrl-A), as in QEMU. The terminal's
 /// settings are restored on <see cref="Dispose"/> and at process exit. When stdin is a file or a pipe its bytes are
 /// passed on as they are; at its end the reader stops.
@@ -14,10 +13,10 @@ public sealed class TerminalInput : IDisposable
 {
     public const byte CtrlA = 0x01;
     private readonly Vmm _vmm;
-    private readonly string? _savedMode;
+    private readonly byte[]? _savedMode;
     private int _restored;
 
-    private TerminalInput(Vmm vmm, string? savedMode)
+    private TerminalInput(Vmm vmm, byte[]? savedMode)
     {
         _vmm = vmm;
         _savedMode = savedMode;
@@ -28,12 +27,7 @@ public sealed class TerminalInput : IDisposable
 
     public static TerminalInput Start(Vmm vmm)
     {
-        string? saved = null;
-        if (!Console.IsInputRedirected)
-        {
-            saved = Stty("-g");
-            if (saved != null && Stty("raw", "-echo") == null) saved = null;
-        }
+        var saved = RawTerminal.Enter();
         var input = new TerminalInput(vmm, saved);
         if (saved != null) AppDomain.CurrentDomain.ProcessExit += (_, _) => input.Restore();
         var thread = new Thread(input.ReadLoop) { IsBackground = true, Name = "stdin" };
@@ -81,26 +75,10 @@ public sealed class TerminalInput : IDisposable
         catch (ObjectDisposedException) { }
     }
 
-    /// <summary>Runs stty on the inherited terminal; its output, or null when it is missing or fails.</summary>
-    private static string? Stty(params string[] args)
-    {
-        try
-        {
-            var info = new ProcessStartInfo("stty") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in args) info.ArgumentList.Add(a);
-            using var p = Process.Start(info);
-            if (p == null) return null;
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? output.Trim() : null;
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException) { return null; }
-    }
-
     private void Restore()
     {
         if (_savedMode == null || Interlocked.Exchange(ref _restored, 1) != 0) return;
-        Stty(_savedMode);
+        RawTerminal.Restore(_savedMode);
     }
 
     public void Dispose() => Restore();
