@@ -125,12 +125,12 @@ public class VirtBoardTreeTests
     public void DtcDecompilesEveryConfigurationWithoutWarnings()
     {
         foreach (int gic in new[] { 2, 3 })
-        foreach (int cpus in new[] { 1, 3, 8 })
-        {
-            var board = new BoardDescription { Cpus = cpus, GicVersion = gic, Bootargs = "console=ttyAMA0", Initrd = (0x4400_0000, 0x4410_0000), RandomSeed = 1 };
-            var (code, _, warnings) = Dtc.Decompile(VirtDeviceTree.Build(board));
-            Assert.Equal(0, code);
-            Assert.Equal("", warnings);
-        }
+            foreach (int cpus in new[] { 1, 3, 8 })
+            {
+                var board = new BoardDescription { Cpus = cpus, GicVersion = gic, Bootargs = "console=ttyAMA0", Initrd = (0x4400_0000, 0x4410_0000), RandomSeed = 1 };
+                var (code, _, warnings) = Dtc.Decompile(VirtDeviceTree.Build(board));
+                Assert.Equal(0, code);
+                Assert.Equal("", warnings);
+            }
     }
 }
