@@ -32,14 +32,13 @@ public sealed class Pl011Uart : IMmioDevice
 
     private readonly Queue<byte> _rx = new();
     private readonly Action<byte> _output;
-    private readonly IInterruptLine _irq;
+    private readonly InterruptOutput _irq;
     private uint _ibrd, _fbrd, _lcrh, _cr = 0x300, _ifls = 0x12, _imsc, _ris, _dmacr, _ilpr;
-    private bool _level;
 
     public Pl011Uart(Action<byte> output, IInterruptLine? irq = null)
     {
         _output = output;
-        _irq = irq ?? NoInterruptLine.Instance;
+        _irq = new InterruptOutput(irq);
     }
 
     public string Name => "pl011";
@@ -122,11 +121,5 @@ public sealed class Pl011Uart : IMmioDevice
         UpdateLine();
     }
 
-    private void UpdateLine()
-    {
-        bool level = InterruptPending;
-        if (level == _level) return;
-        _level = level;
-        _irq.SetLevel(level);
-    }
+    private void UpdateLine() => _irq.Drive(InterruptPending);
 }

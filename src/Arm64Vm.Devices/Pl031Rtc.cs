@@ -20,16 +20,15 @@ public sealed class Pl031Rtc : IMmioDevice
     private static readonly byte[] Id = { 0x31, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1 };
 
     private readonly Func<ulong> _seconds;
-    private readonly IInterruptLine _irq;
+    private readonly InterruptOutput _irq;
     private uint _offset, _mr, _lr, _imsc, _ris;
     private uint _lastCount;
-    private bool _level;
 
     /// <param name="seconds">The clock: whole seconds (of an epoch the VMM chooses) now.</param>
     public Pl031Rtc(Func<ulong> seconds, IInterruptLine? irq = null)
     {
         _seconds = seconds;
-        _irq = irq ?? NoInterruptLine.Instance;
+        _irq = new InterruptOutput(irq);
         _lastCount = Count;
     }
 
@@ -89,11 +88,5 @@ public sealed class Pl031Rtc : IMmioDevice
         UpdateLine();
     }
 
-    private void UpdateLine()
-    {
-        bool level = InterruptPending;
-        if (level == _level) return;
-        _level = level;
-        _irq.SetLevel(level);
-    }
+    private void UpdateLine() => _irq.Drive(InterruptPending);
 }

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Arm64Vm.Cli;
-using Arm64Vm.Host.Images;
 using Xunit;
 
 namespace Arm64Vm.Scenarios.Tests;
@@ -9,31 +6,9 @@ namespace Arm64Vm.Scenarios.Tests;
 [Collection("console")]
 public class RunBootOptionsTests
 {
-    private static string Relocate => Path.Combine(RepoPaths.Scenarios, "guests", "bin", "relocate.bin");
+    private static string Relocate => RunCli.Relocate;
 
-    /// <summary>Runs `arm64vm run …` as Program does: usage and image errors are one line on stderr and exit 2.</summary>
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { RunCommand.Create() };
-        var oldOut = Console.Out;
-        var oldErr = Console.Error;
-        var err = new StringWriter();
-        Console.SetOut(new StringWriter());
-        Console.SetError(err);
-        try
-        {
-            var parse = root.Parse(new[] { "run" }.Concat(args).ToArray());
-            Assert.Empty(parse.Errors);
-            return (parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }), err.ToString());
-        }
-        catch (UsageException e) { return (2, $"arm64vm: {e.Message}\n"); }
-        catch (ImageFormatException e) { return (2, $"arm64vm: {e.Message}\n"); }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Err) Run(params string[] args) => RunCli.Run(args);
 
     [Fact]
     public void KernelOptionIsTheImage()

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Arm64Vm.Cli;
 using Arm64Vm.Host.DeviceTree;
 using Arm64Vm.TestSupport;
 using Xunit;
@@ -10,23 +8,9 @@ namespace Arm64Vm.Scenarios.Tests;
 [Collection("console")]
 public class RunDeviceTreeTests
 {
-    private static string Relocate => Path.Combine(RepoPaths.Scenarios, "guests", "bin", "relocate.bin");
+    private static string Relocate => RunCli.Relocate;
 
-    /// <summary>Runs `arm64vm run …` as Program does: a UsageException is one line on stderr and exit 2.</summary>
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { RunCommand.Create() };
-        var oldOut = Console.Out;
-        Console.SetOut(new StringWriter());
-        try
-        {
-            var parse = root.Parse(new[] { "run" }.Concat(args).ToArray());
-            Assert.Empty(parse.Errors);
-            return (parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }), "");
-        }
-        catch (UsageException e) { return (2, $"arm64vm: {e.Message}\n"); }
-        finally { Console.SetOut(oldOut); }
-    }
+    private static (int Code, string Err) Run(params string[] args) => RunCli.Run(args);
 
     [Fact]
     public void DumpDtbWritesTheTreeForTheOptionsAndDoesNotRun()
