@@ -13,7 +13,11 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var image = new Argument<string>("image") { Description = "Guest image: ELF64 AArch64, Linux arm64 Image, or raw binary" };
+        var image = new Argument<string?>("image") { Description = "Guest image: ELF64 AArch64, Linux arm64 Image (or gzip-compressed vmlinuz), or raw binary", Arity = ArgumentArity.ZeroOrOne };
+        var kernel = new Option<string?>("--kernel") { Description = "The guest image (the same as IMAGE, as QEMU's -kernel)" };
+        var initrd = new Option<string?>("--initrd") { Description = "Initial ramdisk: loaded after the kernel and named in /chosen (linux,initrd-start/-end)" };
+        var gic = new Option<string>("--gic") { Description = "Interrupt controller: 3 (GICv3, the default) or 2 (GICv2, at most 8 CPUs)", DefaultValueFactory = _ => "3" };
+        var clock = new Option<string>("--clock") { Description = "What the guest's clocks follow: 'virtual' (instructions retired, reproducible; the default) or 'host' (the wall clock)", DefaultValueFactory = _ => "virtual" };
         var load = new Option<string?>("--load") { Description = "Load address of a raw image (default 0x40080000)" };
         var entry = new Option<string?>("--entry") { Description = "Entry point (default: ELF entry, or the load address)" };
         var memory = new Option<string>("--memory") { Description = "RAM size at 0x40000000, e.g. 128M, 1G", DefaultValueFactory = _ => "128M" };
@@ -28,17 +32,20 @@ public static class RunCommand
         var seed = new Option<string?>("--seed") { Description = "Seed of the caches' pseudo-random replacement (default 1)" };
         var hugePages = new Option<bool>("--hugepages") { Description = "Back guest RAM with 2 MiB huge pages (as THP/hugetlbfs): stage-2 faults map 2 MiB blocks (rule H11)" };
         var cacheConfig = new Option<string?>("--cache-config") { Description = "Cache geometry as YAML (the shape of a scenario's machine.caches, see scenarios/README.md)" };
-        var append = new Option<string?>("--append") { Description = "Kernel command line: /chosen/bootargs of the generated device tree" };
-        var dtb = new Option<string?>("--dtb") { Description = "Use this flattened device tree instead of the generated one (validated; not yet handed to the guest)" };
+        var append = new Option<string?>("--append") { Description = "Kernel command line: /chosen/bootargs of the device tree" };
+        var dtb = new Option<string?>("--dtb") { Description = "Use this flattened device tree instead of the generated one (its memory node and /chosen are updated as QEMU does)" };
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
-            append, dtb, dumpDtb,
+            append, dtb, dumpDtb, kernel, initrd, gic, clock,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
-            Image = parse.GetValue(image)!,
+            Image = ChooseImage(parse.GetValue(image), parse.GetValue(kernel)),
+            Initrd = parse.GetValue(initrd),
+            GicVersion = ParseGic(parse.GetValue(gic)!),
+            Clock = ParseClock(parse.GetValue(clock)!),
             Load = parse.GetValue(load) is { } l ? ValueParsers.ParseNumber("--load", l) : null,
             Entry = parse.GetValue(entry) is { } e ? ValueParsers.ParseNumber("--entry", e) : null,
             Memory = ValueParsers.ParseSize("--memory", parse.GetValue(memory)!),
@@ -59,6 +66,27 @@ public static class RunCommand
         }));
         return cmd;
     }
+
+    private static string ChooseImage(string? image, string? kernel) => (image, kernel) switch
+    {
+        (null, null) => throw new UsageException("run: no guest image (give IMAGE or --kernel FILE)"),
+        (not null, not null) => throw new UsageException("--kernel: the image is given twice (IMAGE and --kernel); give one"),
+        _ => (image ?? kernel)!,
+    };
+
+    private static int ParseGic(string text) => text.Trim() switch
+    {
+        "2" => 2,
+        "3" => 3,
+        _ => throw new UsageException($"--gic: '{text}' is not 2 or 3"),
+    };
+
+    private static ClockSource ParseClock(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "virtual" => ClockSource.Virtual,
+        "host" => ClockSource.Host,
+        _ => throw new UsageException($"--clock: '{text}' is not 'virtual' or 'host'"),
+    };
 
     private static CacheModelKind ParseCacheModel(string text)
     {
@@ -92,6 +120,12 @@ public static class RunCommand
         public HostPolicy Policy { get; init; } = HostPolicy.Kvm;
         public ulong Seed { get; init; } = 1;
         public required string Image { get; init; }
+        /// <summary>--initrd: the initial ramdisk file.</summary>
+        public string? Initrd { get; init; }
+        /// <summary>--gic: 2 or 3.</summary>
+        public int GicVersion { get; init; } = 3;
+        /// <summary>--clock: virtual (default) or host.</summary>
+        public ClockSource Clock { get; init; } = ClockSource.Virtual;
         public ulong? Load { get; init; }
         public ulong? Entry { get; init; }
         public ulong Memory { get; init; }
@@ -116,21 +150,19 @@ public static class RunCommand
     {
         if (o.Memory < 1UL << 20 || o.Memory > 64UL << 30 || o.Memory % 4096 != 0)
             throw new UsageException($"--memory: {o.Memory} bytes is not between 1M and 64G in whole 4 KiB pages");
+        if (o.GicVersion == 2 && o.Cpus > VirtBoard.MaxGicV2Cpus)
+            throw new UsageException($"--cpus: {o.Cpus} CPUs need --gic 3 (GICv2 has at most {VirtBoard.MaxGicV2Cpus})");
         if (o.Cpus < 1 || o.Cpus > 8) throw new UsageException($"--cpus: {o.Cpus} is not between 1 and 8");
         var img = ImageLoader.Load(o.Image, o.Load, o.Entry);
         byte[]? userDtb = o.Dtb != null ? ReadDtb(o.Dtb) : null;
-        if (o.DumpDtb != null)
-        {
-            WriteFile("--dump-dtb", o.DumpDtb, userDtb ?? VirtDeviceTree.Build(o.Memory, o.Cpus, o.Append));
-            return 0;
-        }
+        InitrdFile? initrd = o.Initrd != null ? new InitrdFile(o.Initrd, ReadInitrd(o.Initrd)) : null;
         Arm64Vm.Memory.Caches.CacheConfig? caches = null;
         if (o.CacheConfig != null)
         {
             try { caches = Arm64Vm.Scenarios.Model.CacheConfigReader.LoadFile(o.CacheConfig, o.Cpus); }
             catch (Arm64Vm.Scenarios.Yaml.ScenarioException e) { throw new UsageException($"--cache-config: {e.Message}"); }
         }
-        using var vmm = new Vmm(new VmmOptions
+        var options = new VmmOptions
         {
             MemorySize = o.Memory,
             Cpus = o.Cpus,
@@ -143,7 +175,17 @@ public static class RunCommand
             Caches = caches,
             HugePages = o.HugePages,
             Dtb = userDtb,
-        }, new[] { img });
+            Bootargs = o.Append,
+            Initrd = initrd,
+            GicVersion = o.GicVersion,
+            Clock = o.Clock,
+        };
+        if (o.DumpDtb != null)
+        {
+            WriteFile("--dump-dtb", o.DumpDtb, BootProtocol.Plan(img, options).Dtb);
+            return 0;
+        }
+        using var vmm = new Vmm(options, new[] { img });
         vmm.Boot();
 
         InstructionTracer? tracer = null;
@@ -158,20 +200,26 @@ public static class RunCommand
             vmm.AfterInstruction = tracer.After;
         }
 
-        StartConsoleInput(vmm);
+        using var terminal = TerminalInput.Start(vmm);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; vmm.Interrupt(); };
         Console.CancelKeyPress += onCancel;
         RunOutcome outcome;
         try { outcome = vmm.Run(o.MaxInstructions); }
         finally
         {
+            terminal.Dispose();
             Console.CancelKeyPress -= onCancel;
             tracer?.Dispose();
             traceWriter?.Dispose();
             Console.Out.Flush();
         }
 
-        if (outcome.Reason is not (StopReason.SystemOff or StopReason.SemihostingExit))
+        if (terminal.QuitRequested)
+        {
+            Console.Error.WriteLine("\narm64vm: quit (Ctrl-A X)");
+            outcome = outcome with { ExitCode = 0 };
+        }
+        else if (outcome.Reason is not (StopReason.SystemOff or StopReason.SemihostingExit))
             Console.Error.WriteLine($"arm64vm: {outcome.Message}");
         if (o.Stats)
             Console.Error.WriteLine($"instructions: {outcome.Instructions:N0}  seconds: {outcome.Elapsed.TotalSeconds:F3}  MIPS: {outcome.Mips:F1}");
@@ -192,31 +240,18 @@ public static class RunCommand
         return blob;
     }
 
+    /// <summary>An initrd's bytes; a missing or unreadable file is one line naming it.</summary>
+    private static byte[] ReadInitrd(string path)
+    {
+        try { return ImageLoader.ReadFile(path); }
+        catch (ImageFormatException e) { throw new UsageException($"--initrd: {e.Message}"); }
+    }
+
     private static void WriteFile(string option, string path, byte[] bytes)
     {
         try { File.WriteAllBytes(path, bytes); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         { throw new UsageException($"{option}: cannot write {path}: {ex.Message}"); }
-    }
-
-    /// <summary>Feeds standard input to the PL011 from a background thread (the guest polls UARTFR.RXFE).</summary>
-    private static void StartConsoleInput(Vmm vmm)
-    {
-        var input = Console.OpenStandardInput();
-        var thread = new Thread(() =>
-        {
-            var buffer = new byte[256];
-            try
-            {
-                int n;
-                while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
-                    for (int i = 0; i < n; i++) vmm.Uart.Receive(buffer[i]);
-            }
-            catch (IOException) { }
-            catch (ObjectDisposedException) { }
-        })
-        { IsBackground = true, Name = "stdin" };
-        thread.Start();
     }
 
     private static void WriteStatsJson(string path, RunOutcome outcome, Vmm vmm)

@@ -31,6 +31,9 @@ public sealed class Vmm : IDisposable
             throw new ArgumentException($"memory size {options.MemorySize} must be a non-zero multiple of 4 KiB");
         Options = options;
         _images = images;
+        if (options.GicVersion == 2 && options.Cpus > VirtBoard.MaxGicV2Cpus)
+            throw new ArgumentException($"GICv2 supports at most {VirtBoard.MaxGicV2Cpus} CPUs, not {options.Cpus}");
+        BootPlan = options.BootDtb ? BootProtocol.Plan(images[0], options) : null;
         ulong pool = Stage2PoolSize(options.MemorySize);
         Machine = new Machine(new MachineConfig
         {
@@ -45,9 +48,8 @@ public sealed class Vmm : IDisposable
         Vm.Frames = new HostFramePool(VirtBoard.RamBase + options.MemorySize + pool, SpareFrameBytes);
         for (int i = 0; i < options.Cpus; i++) Vm.CreateVcpu();
         var console = options.Console ?? DefaultConsole;
-        Uart = new Pl011Uart(console);
         Devices = new MmioBus();
-        Devices.Add(VirtBoard.UartBase, Pl011Uart.RegionSize, Uart);
+        (Uart, Rtc) = CreateDevices(console);
         _semihosting = new Semihosting(console, new GuestMemory(ReadGuestIpa));
     }
 
@@ -57,9 +59,13 @@ public sealed class Vmm : IDisposable
     public IReadOnlyList<Vcpu> Vcpus => Vm.Vcpus;
     /// <summary>The guest's PL011 (served through MMIO exits).</summary>
     public Pl011Uart Uart { get; }
+    /// <summary>The guest's PL031 real-time clock.</summary>
+    public Pl031Rtc Rtc { get; }
     /// <summary>The guest-physical device map the VMM serves MMIO exits from.</summary>
     public MmioBus Devices { get; }
     public IReadOnlyList<LoadedImage> Images => _images;
+    /// <summary>The device tree and initrd placed beside the kernel (null with <see cref="VmmOptions.BootDtb"/> off).</summary>
+    public BootPlan? BootPlan { get; }
 
     /// <summary>Stop at SYSTEM_RESET instead of rebooting (scenarios act between boots).</summary>
     public bool StopOnReset { get; set; }
@@ -96,6 +102,49 @@ public sealed class Vmm : IDisposable
         if (b == (byte)'\n') StdOut.Flush();
     }
 
+    /// <summary>Seconds since 1970 that the PL031 shows at virtual time zero (2025-01-01 00:00:00 UTC): a fixed epoch, so
+    /// the same guest and flags read the same dates.</summary>
+    public const ulong VirtualEpoch = 1_735_689_600;
+
+    /// <summary>The board's PL011 (SPI 1) and PL031 (SPI 2) on the MMIO bus, each driving its interrupt line.</summary>
+    private (Pl011Uart, Pl031Rtc) CreateDevices(Action<byte> console)
+    {
+        var uart = new Pl011Uart(console, SpiLine(VirtBoard.UartSpi));
+        var rtc = new Pl031Rtc(RtcSeconds, SpiLine(VirtBoard.RtcSpi));
+        Devices.Add(VirtBoard.UartBase, Pl011Uart.RegionSize, uart);
+        Devices.Add(VirtBoard.RtcBase, Pl031Rtc.RegionSize, rtc);
+        return (uart, rtc);
+    }
+
+    /// <summary>The interrupt line of an SPI: connected to nothing until the board has an interrupt controller.</summary>
+    private static IInterruptLine SpiLine(int spi)
+    {
+        _ = spi;
+        return NoInterruptLine.Instance;
+    }
+
+    /// <summary>The PL031's clock: the fixed epoch plus virtual time (the system counter at 62.5 MHz), or the host's
+    /// wall clock with --clock host.</summary>
+    private ulong RtcSeconds() => Options.Clock == ClockSource.Host
+        ? (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds()
+        : VirtualEpoch + Machine.CpuSystem.SystemCounter() / Arm64Vm.Cpu.CpuSystem.CounterFrequency;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<byte> _input = new();
+
+    /// <summary>
+    /// Queues a byte for the guest's UART (thread-safe: the terminal reader calls it). The run loop hands queued bytes
+    /// to the PL011 at quantum boundaries, as many as its receive FIFO takes; the rest wait. Where input lands in the
+    /// guest's instruction stream depends on when it arrives, so interactive runs are not reproducible.
+    /// </summary>
+    public void QueueInput(byte b) => _input.Enqueue(b);
+
+    /// <summary>The devices' work at a quantum boundary: queued input into the UART, the RTC's match check.</summary>
+    private void ServiceDevices()
+    {
+        while (Uart.CanReceive && _input.TryDequeue(out byte b)) Uart.Receive(b);
+        Rtc.Update();
+    }
+
     /// <summary>Asks a running <see cref="Run"/> to stop (thread-safe; used for Ctrl-C).</summary>
     public void Interrupt()
     {
@@ -119,10 +168,15 @@ public sealed class Vmm : IDisposable
         InitVcpus();
     }
 
-    /// <summary>Copies every image's segments into guest RAM through the host's cacheable mapping (p_memsz beyond the file zero-filled).</summary>
+    /// <summary>
+    /// Copies every image's segments into guest RAM through the host's cacheable mapping (p_memsz beyond the file
+    /// zero-filled), then the boot protocol's initrd and device tree the same way (QEMU reloads them all on reset).
+    /// </summary>
     public void LoadImages()
     {
         foreach (var image in _images) LoadImage(image);
+        if (BootPlan != null)
+            foreach (var blob in BootPlan.Blobs) LoadImage(blob);
     }
 
     public void LoadImage(LoadedImage image)
@@ -138,11 +192,17 @@ public sealed class Vmm : IDisposable
         }
     }
 
-    /// <summary>KVM_ARM_VCPU_INIT on every vCPU (the secondaries with POWER_OFF), PC of vCPU 0 at the first image's entry.</summary>
+    /// <summary>
+    /// KVM_ARM_VCPU_INIT on every vCPU (the secondaries with POWER_OFF until PSCI CPU_ON), then the boot protocol's
+    /// entry state for vCPU 0: EL1h, MMU and caches off (the reset state), PC at the first image's entry, x0 = the device
+    /// tree's address, x1-x3 = 0 (Linux's Documentation/arch/arm64/booting.rst).
+    /// </summary>
     public void InitVcpus()
     {
         for (int i = 0; i < Vcpus.Count; i++) Vcpus[i].Init(powerOff: i != 0);
         Vcpus[0].Pc = _images[0].Entry;
+        Vcpus[0].SetX(0, BootPlan?.DtbAddress ?? 0);
+        for (int r = 1; r <= 3; r++) Vcpus[0].SetX(r, 0);
     }
 
     public RunOutcome Run(ulong maxInstructions)
@@ -156,6 +216,7 @@ public sealed class Vmm : IDisposable
             if (TotalRetired() - start >= maxInstructions)
                 return Outcome(StopReason.InstructionLimit, 3, $"instruction limit reached ({maxInstructions:N0} instructions)", start, sw);
             bool anyRan = false, allIdle = true;
+            ServiceDevices();
             foreach (var vcpu in Vcpus)
             {
                 if (vcpu.PoweredOff) continue;

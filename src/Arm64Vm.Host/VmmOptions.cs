@@ -31,10 +31,19 @@ public sealed class VmmOptions
     /// <summary>Seed of the caches' pseudo-random replacement.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>
-    /// A user's flattened device tree (--dtb), validated by DeviceTree.FdtReader; null means the generated
-    /// DeviceTree.VirtDeviceTree. Held for the boot protocol: nothing places it in guest memory or passes it in x0 yet.
+    /// A user's flattened device tree (--dtb), validated by DeviceTree.FdtReader and given this machine's memory node,
+    /// bootargs and initrd range (DeviceTree.DeviceTreeFixup); null means the generated DeviceTree.VirtDeviceTree.
     /// </summary>
     public byte[]? Dtb { get; init; }
+    /// <summary>The kernel command line (--append): /chosen/bootargs.</summary>
+    public string? Bootargs { get; init; }
+    /// <summary>The initrd (--initrd), placed by Images.BootProtocol and named in /chosen.</summary>
+    public Images.InitrdFile? Initrd { get; init; }
+    /// <summary>
+    /// Place the device tree (and initrd) in guest RAM and pass the tree's address in x0, as QEMU's -kernel does
+    /// (default). Off for host-layer experiments that pin exact host counters for a hand-made guest.
+    /// </summary>
+    public bool BootDtb { get; init; } = true;
     /// <summary>The interrupt controller of the board (--gic): 3 (GICv3, the default, as QEMU virt with gic-version=3) or 2.</summary>
     public int GicVersion { get; init; } = 3;
     /// <summary>What the guest's clocks follow (--clock).</summary>

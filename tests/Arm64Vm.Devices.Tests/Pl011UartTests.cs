@@ -21,6 +21,7 @@ public class Pl011UartTests
         var uart = new Pl011Uart(_ => { });
         Assert.Equal(1UL << 4, uart.Read(0x018, 4) & (1UL << 4));   // RXFE: empty
         Assert.Equal(1UL << 7, uart.Read(0x018, 4) & (1UL << 7));   // TXFE: transmit FIFO always empty
+        uart.Write(0x02C, 4, 1 << 4);                               // LCR_H.FEN: 16-entry FIFOs
         uart.Receive((byte)'x');
         uart.Receive((byte)'y');
         Assert.Equal(0UL, uart.Read(0x018, 4) & (1UL << 4));

@@ -32,7 +32,8 @@ public class BundledGuestTests
         if (name == "simd-memcpy" && A64Decoder.DecodeOp(0xACC10540) == A64Op.Unallocated)
             return; // LDP Q (FP/SIMD loads/stores) not in the decode table yet: nothing to compare.
         string expected = File.ReadAllText(GuestRunner.PathOf($"tests/guests/expected/{name}.txt"));
-        var (output, outcome) = GuestRunner.Run(GuestRunner.PathOf($"tests/guests/bin/{name}.elf"), 1_000_000_000);
+        var run = GuestArgs.For(name);
+        var (output, outcome) = GuestRunner.Run(run.ImagePath, 1_000_000_000, run.Options);
         Assert.Equal(expected, output);
         Assert.True(outcome.Reason is StopReason.SystemOff or StopReason.SemihostingExit, outcome.Message);
         Assert.Equal(expectedStatus, outcome.ExitCode);

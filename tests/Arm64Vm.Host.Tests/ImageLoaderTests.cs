@@ -86,8 +86,9 @@ public class ImageLoaderTests
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(0x38), 0x644D5241);
         var img = ImageLoader.Parse("Image", data);
         Assert.Equal(ImageKind.LinuxImage, img.Kind);
-        Assert.Equal(0x4020_0000UL, img.Entry);
-        Assert.Equal(8192UL, img.Segments[0].MemorySize);
+        Assert.Equal(0x4020_0000UL, img.Entry);                               // text_offset 0 < 4 KiB: 2 MiB up
+        Assert.Equal(4096UL, img.Segments[0].MemorySize);                      // only the file is written
+        Assert.Equal(0x4020_2000UL, img.HighestAddress);                       // image_size is kept clear
     }
 
     [Fact]

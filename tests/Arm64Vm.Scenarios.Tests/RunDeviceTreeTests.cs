@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Arm64Vm.Cli;
 using Arm64Vm.Host.DeviceTree;
 using Arm64Vm.TestSupport;
 using Xunit;
@@ -10,23 +8,9 @@ namespace Arm64Vm.Scenarios.Tests;
 [Collection("console")]
 public class RunDeviceTreeTests
 {
-    private static string Relocate => Path.Combine(RepoPaths.Scenarios, "guests", "bin", "relocate.bin");
+    private static string Relocate => RunCli.Relocate;
 
-    /// <summary>Runs `arm64vm run …` as Program does: a UsageException is one line on stderr and exit 2.</summary>
-    private static (int Code, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { RunCommand.Create() };
-        var oldOut = Console.Out;
-        Console.SetOut(new StringWriter());
-        try
-        {
-            var parse = root.Parse(new[] { "run" }.Concat(args).ToArray());
-            Assert.Empty(parse.Errors);
-            return (parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }), "");
-        }
-        catch (UsageException e) { return (2, $"arm64vm: {e.Message}\n"); }
-        finally { Console.SetOut(oldOut); }
-    }
+    private static (int Code, string Err) Run(params string[] args) => RunCli.Run(args);
 
     [Fact]
     public void DumpDtbWritesTheTreeForTheOptionsAndDoesNotRun()
@@ -38,7 +22,8 @@ public class RunDeviceTreeTests
         Assert.Equal(0, code);
         Assert.False(File.Exists(stats), "--dump-dtb exits before the run");
         var blob = File.ReadAllBytes(file);
-        Assert.Equal(VirtDeviceTree.Build(512UL << 20, 3, "console=ttyAMA0 quiet"), blob);
+        // The tree the guest would get: with the run's seed (1) in /chosen's rng-seed and kaslr-seed, as QEMU's dump has them.
+        Assert.Equal(VirtDeviceTree.Build(new BoardDescription { MemorySize = 512UL << 20, Cpus = 3, Bootargs = "console=ttyAMA0 quiet", RandomSeed = 1 }), blob);
         var root = FdtReader.Read(blob).Root;
         Assert.Equal(new[] { 0u, 0x4000_0000u, 0u, 0x2000_0000u }, root.Find("/memory@40000000")!.Property("reg")!.Cells());
         Assert.NotNull(root.Find("/cpus/cpu@2"));
@@ -53,14 +38,41 @@ public class RunDeviceTreeTests
     }
 
     [Fact]
-    public void DumpDtbWithAUsersTreeWritesThatTree()
+    public void DumpDtbWithAUsersTreeWritesThatTreeWithThisMachinesMemory()
     {
         using var dir = new ScenarioDir();
         var user = VirtDeviceTree.Build(64UL << 20, 2, "from the user");
         string input = dir.Write("user.dtb", user);
         string output = Path.Combine(dir.Path, "out.dtb");
         Assert.Equal(0, Run(Relocate, "--dtb", input, "--dump-dtb", output).Code);
-        Assert.Equal(user, File.ReadAllBytes(output));
+        var root = FdtReader.Read(File.ReadAllBytes(output)).Root;
+        // QEMU's arm_load_dtb(): the memory node describes this machine's RAM (128 MiB), the rest is the user's.
+        Assert.Equal(new[] { 0u, 0x4000_0000u, 0u, 0x0800_0000u }, root.Find("/memory@40000000")!.Property("reg")!.Cells());
+        Assert.Equal(new[] { "from the user" }, root.Find("/chosen")!.Property("bootargs")!.Strings());
+        Assert.NotNull(root.Find("/cpus/cpu@1"));
+        var userRoot = FdtReader.Read(user).Root;
+        // The user's memory node is replaced by a new one, which libfdt inserts in front of its siblings.
+        Assert.Equal(new[] { "memory@40000000" }.Concat(userRoot.Children.Select(c => c.Name).Where(n => n != "memory@40000000")),
+            root.Children.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void AppendAndInitrdAreWrittenIntoAUsersTree()
+    {
+        using var dir = new ScenarioDir();
+        var user = new FdtWriter().BeginNode("").Cells("#address-cells", 2).Cells("#size-cells", 2)
+            .BeginNode("memory@80000000").Cells("reg", 0, 0x8000_0000, 0, 0x100_0000).Strings("device_type", "memory").EndNode()
+            .EndNode().Finish();
+        string input = dir.Write("user.dtb", user);
+        string initrd = dir.Write("initrd.img", new byte[5000]);
+        string output = Path.Combine(dir.Path, "out.dtb");
+        Assert.Equal(0, Run(Relocate, "--dtb", input, "--append", "console=ttyAMA0", "--initrd", initrd, "--dump-dtb", output).Code);
+        var root = FdtReader.Read(File.ReadAllBytes(output)).Root;
+        Assert.Equal(new[] { "chosen", "memory@40000000" }, root.Children.Select(c => c.Name));   // the user's memory node replaced
+        var chosen = root.Find("/chosen")!;
+        Assert.Equal(new[] { "console=ttyAMA0" }, chosen.Property("bootargs")!.Strings());
+        Assert.Equal(new[] { 0x4400_0000u }, chosen.Property("linux,initrd-start")!.Cells());   // RAM base + 64 MiB, as QEMU
+        Assert.Equal(new[] { 0x4400_0000u + 5000 }, chosen.Property("linux,initrd-end")!.Cells());
     }
 
     [Fact]

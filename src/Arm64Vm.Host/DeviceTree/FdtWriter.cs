@@ -125,6 +125,23 @@ public sealed class FdtWriter
         return blob;
     }
 
+    /// <summary>A parsed tree written back: its reservations, nodes and properties in order, its boot CPU id.</summary>
+    public static byte[] Write(FdtTree tree)
+    {
+        var w = new FdtWriter();
+        foreach (var (address, size) in tree.Reservations) w.Reserve(address, size);
+        WriteNode(w, tree.Root);
+        return w.Finish(tree.BootCpuId);
+    }
+
+    private static void WriteNode(FdtWriter w, FdtNode node)
+    {
+        w.BeginNode(node.Name);
+        foreach (var p in node.Properties) w.Property(p.Name, p.Value);
+        foreach (var child in node.Children) WriteNode(w, child);
+        w.EndNode();
+    }
+
     private static void Put(Span<byte> span, int offset, uint value) => BinaryPrimitives.WriteUInt32BigEndian(span[offset..], value);
 
     private void PutWord(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Grow(ref _struct, ref _structLength, 4), value);

@@ -3,11 +3,12 @@ namespace Arm64Vm.Host.DeviceTree;
 /// <summary>
 /// The device tree of this machine as QEMU 7.2's "virt" board with -cpu cortex-a57 on KVM writes it
 /// (hw/arm/virt.c create_fdt() and friends), for the devices the emulator has: memory, the CPUs with their cpu-map,
-/// PSCI, the 24 MHz APB clock, the PL011 and /chosen. Nodes and properties come in the order QEMU's dumped blob has
-/// them (libfdt inserts each new property and subnode in front of the earlier ones, so the blob lists them in reverse
-/// order of creation), phandles are numbered as QEMU allocates them (from 0x8000: the clock, then the CPUs from the
-/// last to the first). Nodes for devices that do not exist yet (interrupt controller, timer, PMU, PL031) are left
-/// out, and with them every interrupts and interrupt-parent property.
+/// PSCI, the GIC (v3 or v2), the generic timer, the PMU, the 24 MHz APB clock, the PL011, the PL031 and /chosen.
+/// Nodes and properties come in the order QEMU's dumped blob has them (libfdt inserts each new property and subnode in
+/// front of the earlier ones, so the blob lists them in reverse order of creation), phandles are numbered as QEMU
+/// allocates them (from 0x8000: the clock, the CPUs from the last to the first, then the GIC). What QEMU has and this
+/// machine does not (flash, fw-cfg, PCIe, virtio-mmio, the PL061 and gpio-keys, the platform bus, the ITS or GICv2m)
+/// is left out; specs/deviations.md lists it.
 /// </summary>
 public static class VirtDeviceTree
 {
@@ -18,18 +19,31 @@ public static class VirtDeviceTree
     private const uint FirstPhandle = 0x8000;
     private const ulong DeviceSize = 0x1000;
 
+    /// <summary>The three cells of an interrupt specifier (GIC binding): type, number, flags.</summary>
+    public const uint SpiType = 0, PpiType = 1;
+    /// <summary>Flags cell: level-sensitive, active high (IRQ_TYPE_LEVEL_HIGH).</summary>
+    public const uint LevelHigh = 4;
+
     /// <summary>PSCI MIGRATE, SMC64 form (Arm DEN 0022): listed in /psci as QEMU does, although the VMM answers it
     /// NOT_SUPPORTED (MIGRATE_INFO_TYPE says no Trusted OS).</summary>
     public const uint PsciMigrate64 = 0xC400_0005;
 
     /// <summary>The flattened tree for <paramref name="cpus"/> CPUs, RAM of <paramref name="memorySize"/> bytes at
-    /// 0x4000_0000 and an optional kernel command line.</summary>
-    public static byte[] Build(ulong memorySize, int cpus, string? bootargs = null)
+    /// 0x4000_0000, a GICv3 and an optional kernel command line.</summary>
+    public static byte[] Build(ulong memorySize, int cpus, string? bootargs = null) =>
+        Build(new BoardDescription { MemorySize = memorySize, Cpus = cpus, Bootargs = bootargs });
+
+    public static byte[] Build(BoardDescription board)
     {
-        if (cpus < 1) throw new ArgumentOutOfRangeException(nameof(cpus), cpus, "at least one CPU");
+        if (board.Cpus < 1) throw new ArgumentOutOfRangeException(nameof(board), board.Cpus, "at least one CPU");
+        if (board.GicVersion is not (2 or 3)) throw new ArgumentOutOfRangeException(nameof(board), board.GicVersion, "GIC version 2 or 3");
         uint clockPhandle = FirstPhandle;
+        uint gicPhandle = FirstPhandle + (uint)board.Cpus + 1;
+        // PPI flags: with GICv2 bits [15:8] are the mask of CPUs the PPI goes to (GIC binding), as QEMU fills them.
+        uint ppiFlags = board.GicVersion == 2 ? ((1u << board.Cpus) - 1) << 8 | LevelHigh : LevelHigh;
         var w = new FdtWriter();
         w.BeginNode("")
+            .Cells("interrupt-parent", gicPhandle)
             .Strings("model", Model)
             .Cells("#size-cells", 2)
             .Cells("#address-cells", 2)
@@ -45,16 +59,38 @@ public static class VirtDeviceTree
             .EndNode();
 
         w.BeginNode($"memory@{VirtBoard.RamBase:x}");
-        Reg(w, VirtBoard.RamBase, memorySize);
+        Reg(w, (VirtBoard.RamBase, board.MemorySize));
         w.Strings("device_type", "memory").EndNode();
+
+        w.BeginNode($"pl031@{VirtBoard.RtcBase:x}")
+            .Strings("clock-names", "apb_pclk")
+            .Cells("clocks", clockPhandle)
+            .Cells("interrupts", SpiType, VirtBoard.RtcSpi, LevelHigh);
+        Reg(w, (VirtBoard.RtcBase, DeviceSize));
+        w.Strings("compatible", "arm,pl031", "arm,primecell").EndNode();
 
         w.BeginNode($"pl011@{VirtBoard.UartBase:x}")
             .Strings("clock-names", "uartclk", "apb_pclk")
-            .Cells("clocks", clockPhandle, clockPhandle);
-        Reg(w, VirtBoard.UartBase, DeviceSize);
+            .Cells("clocks", clockPhandle, clockPhandle)
+            .Cells("interrupts", SpiType, VirtBoard.UartSpi, LevelHigh);
+        Reg(w, (VirtBoard.UartBase, DeviceSize));
         w.Strings("compatible", "arm,pl011", "arm,primecell").EndNode();
 
-        Cpus(w, cpus);
+        w.BeginNode("pmu")
+            .Cells("interrupts", PpiType, VirtBoard.PmuPpi, ppiFlags)
+            .Strings("compatible", "arm,armv8-pmuv3")
+            .EndNode();
+
+        Gic(w, board, gicPhandle);
+        Cpus(w, board.Cpus);
+
+        w.BeginNode("timer")
+            .Cells("interrupts",
+                PpiType, VirtBoard.SecurePhysicalTimerPpi, ppiFlags, PpiType, VirtBoard.PhysicalTimerPpi, ppiFlags,
+                PpiType, VirtBoard.VirtualTimerPpi, ppiFlags, PpiType, VirtBoard.HypervisorTimerPpi, ppiFlags)
+            .Property("always-on")
+            .Strings("compatible", "arm,armv8-timer", "arm,armv7-timer")
+            .EndNode();
 
         w.BeginNode("apb-pclk")
             .Cells("phandle", clockPhandle)
@@ -64,16 +100,50 @@ public static class VirtDeviceTree
             .Strings("compatible", "fixed-clock")
             .EndNode();
 
-        w.BeginNode("chosen");
-        if (bootargs != null) w.Strings("bootargs", bootargs);
-        w.Strings("stdout-path", UartPath).EndNode();
-
+        Chosen(w, board);
         return w.EndNode().Finish();
     }
 
-    /// <summary>The reg of a node under the root: two address cells, two size cells.</summary>
-    private static void Reg(FdtWriter w, ulong address, ulong size) =>
-        w.Cells("reg", (uint)(address >> 32), (uint)address, (uint)(size >> 32), (uint)size);
+    /// <summary>The reg of a node under the root: two address cells, two size cells per range.</summary>
+    private static void Reg(FdtWriter w, params ReadOnlySpan<(ulong Address, ulong Size)> ranges)
+    {
+        Span<uint> cells = stackalloc uint[ranges.Length * 4];
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            var (address, size) = ranges[i];
+            cells[i * 4] = (uint)(address >> 32);
+            cells[i * 4 + 1] = (uint)address;
+            cells[i * 4 + 2] = (uint)(size >> 32);
+            cells[i * 4 + 3] = (uint)size;
+        }
+        w.Cells("reg", cells);
+    }
+
+    /// <summary>
+    /// The interrupt controller (Linux's arm,gic-v3 and arm,gic binding): GICv3 with the distributor and one
+    /// redistributor region sized for this machine's PEs; GICv2 with the distributor and the CPU interface.
+    /// </summary>
+    private static void Gic(FdtWriter w, BoardDescription board, uint phandle)
+    {
+        w.BeginNode($"intc@{VirtBoard.GicDistributorBase:x}").Cells("phandle", phandle);
+        if (board.GicVersion == 3)
+        {
+            Reg(w, (VirtBoard.GicDistributorBase, VirtBoard.GicDistributorSize),
+                (VirtBoard.GicRedistributorBase, VirtBoard.GicRedistributorStride * (ulong)board.Cpus));
+            w.Cells("#redistributor-regions", 1).Strings("compatible", "arm,gic-v3");
+        }
+        else
+        {
+            Reg(w, (VirtBoard.GicDistributorBase, VirtBoard.GicDistributorSize), (VirtBoard.GicCpuInterfaceBase, VirtBoard.GicCpuInterfaceSize));
+            w.Strings("compatible", "arm,cortex-a15-gic");
+        }
+        w.Property("ranges")
+            .Cells("#size-cells", 2)
+            .Cells("#address-cells", 2)
+            .Property("interrupt-controller")
+            .Cells("#interrupt-cells", 3)
+            .EndNode();
+    }
 
     /// <summary>
     /// /cpus: a cpu-map putting every CPU in one cluster of one socket, then cpu@N with reg = the affinity fields of
@@ -97,5 +167,46 @@ public static class VirtDeviceTree
                 .EndNode();
         }
         w.EndNode();
+    }
+
+    /// <summary>/chosen as QEMU's arm_load_dtb() leaves it: the initrd range, bootargs, stdout-path, then the seeds.</summary>
+    private static void Chosen(FdtWriter w, BoardDescription board)
+    {
+        w.BeginNode("chosen");
+        if (board.Initrd is var (start, end))
+        {
+            Address(w, "linux,initrd-end", end);
+            Address(w, "linux,initrd-start", start);
+        }
+        if (board.Bootargs != null) w.Strings("bootargs", board.Bootargs);
+        w.Strings("stdout-path", UartPath);
+        if (board.RandomSeed is ulong seed)
+        {
+            var rng = new SplitMix64(seed);
+            Span<uint> cells = stackalloc uint[8];
+            for (int i = 0; i < cells.Length; i++) cells[i] = rng.Next32();
+            w.Cells("rng-seed", cells);
+            w.Cells("kaslr-seed", rng.Next32(), rng.Next32());
+        }
+        w.EndNode();
+    }
+
+    /// <summary>An address property: one cell when it fits in 32 bits (as QEMU writes the initrd range), else two.</summary>
+    private static void Address(FdtWriter w, string name, ulong address)
+    {
+        if (address <= uint.MaxValue) w.Cells(name, (uint)address);
+        else w.Cells(name, (uint)(address >> 32), (uint)address);
+    }
+
+    /// <summary>SplitMix64 (Steele, Lea, Flood 2014): a deterministic stream of words from one seed.</summary>
+    private struct SplitMix64(ulong state)
+    {
+        public uint Next32()
+        {
+            ulong z = state += 0x9E37_79B9_7F4A_7C15;
+            z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9;
+            z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EB;
+            return (uint)((z ^ (z >> 31)) >> 32);
+        }
     }
 }

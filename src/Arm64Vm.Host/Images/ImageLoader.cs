@@ -3,24 +3,36 @@ using System.Buffers.Binary;
 namespace Arm64Vm.Host.Images;
 
 /// <summary>
-/// Reads guest images: ELF64 little-endian AArch64 executables (PT_LOAD segments at their physical addresses, entry
-/// point from the header), Linux arm64 Image files (recognised by the header magic "ARM\x64" at offset 0x38; loaded at
-/// a 2 MiB aligned base + text_offset, as the boot protocol says), and raw binaries at a given address.
+/// Reads guest images as QEMU's -kernel does (hw/arm/boot.c): ELF64 little-endian AArch64 executables (PT_LOAD
+/// segments at their physical addresses, entry point from the header); a gzip-compressed file (Debian's vmlinuz) is
+/// decompressed first (at most 256 MiB, as QEMU's LOAD_IMAGE_MAX_GUNZIP_BYTES; data that does not decompress is loaded
+/// as it is); a Linux arm64 Image (header magic "ARM\x64" at 0x38) at RAM base + text_offset, 2 MiB further when
+/// text_offset is below 4 KiB (QEMU's boot stub lives there), text_offset counting only when image_size is non-zero
+/// (Linux's Documentation/arch/arm64/booting.rst; older kernels: 0x80000); anything else is a raw binary at 0x4008_0000.
 /// </summary>
 public static class ImageLoader
 {
-    public const ulong DefaultRawLoadAddress = 0x4008_0000;
+    public const ulong DefaultRawLoadAddress = VirtBoard.DefaultLoadAddress;
+    /// <summary>The largest decompressed kernel accepted (QEMU: LOAD_IMAGE_MAX_GUNZIP_BYTES).</summary>
+    public const int MaxDecompressedBytes = 256 << 20;
     private const uint LinuxImageMagic = 0x644D5241; // "ARM\x64"
+    /// <summary>The text_offset of kernels whose header has image_size = 0 (before Linux 3.17).</summary>
+    private const ulong LegacyTextOffset = 0x8_0000;
+    /// <summary>QEMU keeps its boot stub in the first 4 KiB of RAM (BOOTLOADER_MAX_SIZE).</summary>
+    private const ulong BootStubSize = 0x1000;
+    private const ulong TwoMiB = 2UL << 20;
 
-    public static LoadedImage Load(string path, ulong? loadAddress = null, ulong? entry = null)
+    public static LoadedImage Load(string path, ulong? loadAddress = null, ulong? entry = null) =>
+        Parse(path, ReadFile(path), loadAddress, entry);
+
+    /// <summary>A file's bytes; a missing or unreadable file is an <see cref="ImageFormatException"/> naming it.</summary>
+    public static byte[] ReadFile(string path)
     {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
+        try { return File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new ImageFormatException(path, "file not found"); }
         catch (DirectoryNotFoundException) { throw new ImageFormatException(path, "file not found"); }
         catch (IOException e) { throw new ImageFormatException(path, e.Message); }
         catch (UnauthorizedAccessException e) { throw new ImageFormatException(path, e.Message); }
-        return Parse(path, data, loadAddress, entry);
     }
 
     public static LoadedImage Parse(string name, byte[] data, ulong? loadAddress = null, ulong? entry = null)
@@ -31,24 +43,36 @@ public static class ImageLoader
             var elf = ParseElf(name, data);
             return entry.HasValue ? elf with { Entry = entry.Value } : elf;
         }
+        bool decompressed = false;
+        if (Gzip.LooksCompressed(data) && Gzip.TryDecompress(data, MaxDecompressedBytes, out var plain))
+        {
+            data = plain;
+            decompressed = true;
+            if (data.Length == 0) throw new ImageFormatException(name, "decompresses to nothing");
+        }
         if (data.Length >= 64 && BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(0x38)) == LinuxImageMagic)
-            return ParseLinuxImage(name, data, loadAddress, entry);
+            return ParseLinuxImage(name, data, loadAddress, entry) with { Decompressed = decompressed };
         ulong at = loadAddress ?? DefaultRawLoadAddress;
-        return new LoadedImage(name, ImageKind.Raw, new[] { new ImageSegment(at, data, (ulong)data.Length) }, entry ?? at);
+        return new LoadedImage(name, ImageKind.Raw, new[] { new ImageSegment(at, data, (ulong)data.Length) }, entry ?? at) { Decompressed = decompressed };
     }
 
     private static LoadedImage ParseLinuxImage(string name, byte[] data, ulong? loadAddress, ulong? entry)
     {
-        // arm64 boot protocol (Documentation/arch/arm64/booting.rst): text_offset at 8, image_size at 16.
+        // The 64-byte header: text_offset at 8, image_size at 16, both little-endian.
         ulong textOffset = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(8));
         ulong imageSize = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(16));
-        if (imageSize != 0 && imageSize < (ulong)data.Length)
-            throw new ImageFormatException(name, $"Linux Image header says image_size {imageSize} but the file has {data.Length} bytes");
-        ulong baseAddr = loadAddress ?? 0x4020_0000;
-        if ((baseAddr & 0x1F_FFFF) != 0 && loadAddress == null) baseAddr &= ~0x1F_FFFFUL;
-        ulong at = loadAddress ?? baseAddr + textOffset;
-        ulong memSize = Math.Max(imageSize, (ulong)data.Length);
-        return new LoadedImage(name, ImageKind.LinuxImage, new[] { new ImageSegment(at, data, memSize) }, entry ?? at);
+        ulong offset = LegacyTextOffset;
+        if (imageSize != 0)
+        {
+            if (textOffset >= 1UL << 30) throw new ImageFormatException(name, $"Linux Image header has text_offset 0x{textOffset:X} (more than 1 GiB)");
+            offset = textOffset < BootStubSize ? textOffset + TwoMiB : textOffset;
+        }
+        ulong at = loadAddress ?? VirtBoard.RamBase + offset;
+        ulong size = Math.Max(imageSize, (ulong)data.Length);
+        return new LoadedImage(name, ImageKind.LinuxImage, new[] { new ImageSegment(at, data, (ulong)data.Length) }, entry ?? at)
+        {
+            ClaimedEnd = at + size,
+        };
     }
 
     private static LoadedImage ParseElf(string name, byte[] d)

@@ -165,13 +165,14 @@ public class DeviceTreeTests
     public void VirtTreeDescribesMemoryCpusPsciClockUartAndChosen(int cpus)
     {
         var root = FdtReader.Read(VirtDeviceTree.Build(256UL << 20, cpus, "console=ttyAMA0 earlycon")).Root;
-        Assert.Equal(new[] { "model", "#size-cells", "#address-cells", "compatible" }, root.Properties.Select(p => p.Name));
+        Assert.Equal(new[] { "interrupt-parent", "model", "#size-cells", "#address-cells", "compatible" }, root.Properties.Select(p => p.Name));
         Assert.Equal(new[] { "linux,dummy-virt" }, root.Property("compatible")!.Strings());
         Assert.Equal(new[] { "linux,dummy-virt" }, root.Property("model")!.Strings());
         Assert.Equal(new[] { 2u }, root.Property("#address-cells")!.Cells());
         Assert.Equal(new[] { 2u }, root.Property("#size-cells")!.Cells());
-        Assert.Null(root.Property("interrupt-parent"));
-        Assert.Equal(new[] { "psci", "memory@40000000", "pl011@9000000", "cpus", "apb-pclk", "chosen" }, root.Children.Select(c => c.Name));
+        Assert.Equal(new[] { 0x8001u + (uint)cpus }, root.Property("interrupt-parent")!.Cells());   // the GIC, after the CPUs
+        Assert.Equal(new[] { "psci", "memory@40000000", "pl031@9010000", "pl011@9000000", "pmu", "intc@8000000", "cpus", "timer", "apb-pclk", "chosen" },
+            root.Children.Select(c => c.Name));
 
         var memory = root.Find("/memory@40000000")!;
         Assert.Equal(new[] { "memory" }, memory.Property("device_type")!.Strings());
@@ -215,7 +216,7 @@ public class DeviceTreeTests
         Assert.Equal(new[] { 0u, (uint)VirtBoard.UartBase, 0u, 0x1000u }, uart.Property("reg")!.Cells());
         Assert.Equal(new[] { clockPhandle, clockPhandle }, uart.Property("clocks")!.Cells());
         Assert.Equal(new[] { "uartclk", "apb_pclk" }, uart.Property("clock-names")!.Strings());
-        Assert.Null(uart.Property("interrupts"));
+        Assert.Equal(new[] { 0u, 1u, 4u }, uart.Property("interrupts")!.Cells());   // SPI 1, level high
 
         var chosen = root.Find("/chosen")!;
         Assert.Equal(new[] { "/pl011@9000000" }, chosen.Property("stdout-path")!.Strings());

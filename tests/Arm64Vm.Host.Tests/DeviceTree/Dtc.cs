@@ -43,3 +43,12 @@ public sealed class DtcFactAttribute : FactAttribute
         if (Dtc.Path == null) Skip = $"dtc is not on PATH: install the Debian package {Dtc.Package}";
     }
 }
+
+/// <summary>A theory that needs dtc: skipped, naming the package to install, when dtc is not on PATH.</summary>
+public sealed class DtcTheoryAttribute : TheoryAttribute
+{
+    public DtcTheoryAttribute()
+    {
+        if (Dtc.Path == null) Skip = $"dtc is not on PATH: install the Debian package {Dtc.Package}";
+    }
+}
