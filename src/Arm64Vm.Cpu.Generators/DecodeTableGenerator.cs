@@ -64,7 +64,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         var wrappers = new StringBuilder();
         var exec = compilation.GetTypeByMetadataName(ExecType);
         foreach (var r in named)
-            targets.Add(exec == null ? "global::" + ExecType + "." + r.Handler : Bind(r, exec, wrappers, errors));
+            targets.Add(exec == null ? "global::" + ExecType + "." + r.Handler : Bind(r, compilation, exec, wrappers, errors));
 
         foreach (var e in errors)
             spc.ReportDiagnostic(Diagnostic.Create(TableError, Location.None, e.ToString()));
@@ -160,7 +160,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     /// The function the dispatch table calls for row <paramref name="r"/>: the handler itself when it takes just
     /// <c>(CpuCore, ref DecodedInst)</c> and the row needs no FP check, else a generated wrapper.
     /// </summary>
-    private static string Bind(DecodeRowSpec r, INamedTypeSymbol exec, StringBuilder wrappers, List<DecodeTableError> errors)
+    private static string Bind(DecodeRowSpec r, Compilation compilation, INamedTypeSymbol exec, StringBuilder wrappers, List<DecodeTableError> errors)
     {
         string target = "global::" + ExecType + "." + r.Handler;
         var methods = exec.GetMembers(r.Handler).OfType<IMethodSymbol>().Where(m => m.IsStatic).ToList();
@@ -179,10 +179,24 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
             return target;
         }
         bool simple = ps.Length == 2 && IsDecodedInstRef(ps[1]);
-        if (simple && !r.Fp && r.Constants.Count == 0) return target;
+        if (simple && !r.Fp && r.Constants.Count == 0 && !m.IsGenericMethod) return target;
 
         var args = new List<string> { "cpu" };
         var used = new HashSet<string>(StringComparer.Ordinal);
+        var typeArgs = new List<string>();
+        foreach (var tp in m.TypeParameters)
+        {
+            string? typeArg = null;
+            foreach (var c in r.Constants)
+                if (string.Equals(c.Key, tp.Name, StringComparison.OrdinalIgnoreCase)) { typeArg = TypeConstant(compilation, c.Value); used.Add(c.Key); }
+            if (typeArg == null)
+            {
+                errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': type parameter '" + tp.Name + "' of A64Exec." + r.Handler + " needs a constant naming a type of Arm64Vm.Cpu.Execution"));
+                return target;
+            }
+            typeArgs.Add(typeArg);
+        }
+        if (typeArgs.Count > 0) target += "<" + string.Join(", ", typeArgs) + ">";
         for (int i = 1; i < ps.Length; i++)
         {
             var p = ps[i];
@@ -212,6 +226,18 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         wrappers.AppendLine("        " + target + "(" + string.Join(", ", args) + ");");
         wrappers.AppendLine("    }");
         return "A64Rows." + r.Name;
+    }
+
+    /// <summary>A type named by a row constant: a (nested) type of A64Exec, or of the Execution namespace.</summary>
+    private static string? TypeConstant(Compilation compilation, string name)
+    {
+        string nested = name.Replace('.', '+');
+        foreach (var candidate in new[] { ExecType + "+" + nested, "Arm64Vm.Cpu.Execution." + nested })
+        {
+            var t = compilation.GetTypeByMetadataName(candidate);
+            if (t != null) return "global::" + t.ToDisplayString();
+        }
+        return null;
     }
 
     private static bool IsDecodedInstRef(IParameterSymbol p) =>

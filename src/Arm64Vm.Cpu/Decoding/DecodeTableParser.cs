@@ -227,7 +227,7 @@ public static class DecodeTableParser
         return tokens.ToArray();
     }
 
-    /// <summary>Parses <c>name=value, ...</c>: names are identifiers, values identifiers or (hex) integers.</summary>
+    /// <summary>Parses <c>name=value, ...</c>: names are identifiers, values (dotted) identifiers or (hex) integers.</summary>
     private static bool ParseConstants(string list, List<KeyValuePair<string, string>> into)
     {
         if (list.Length == 0) return false;
@@ -236,10 +236,16 @@ public static class DecodeTableParser
             int eq = item.IndexOf('=');
             if (eq <= 0) return false;
             string name = item.Substring(0, eq), value = item.Substring(eq + 1);
-            if (!IsIdentifier(name) || !(IsIdentifier(value) || IsInteger(value))) return false;
+            if (!IsIdentifier(name) || !(IsDottedIdentifier(value) || IsInteger(value))) return false;
             foreach (var c in into) if (c.Key == name) return false;
             into.Add(new KeyValuePair<string, string>(name, value));
         }
+        return true;
+    }
+
+    private static bool IsDottedIdentifier(string s)
+    {
+        foreach (var part in s.Split('.')) if (!IsIdentifier(part)) return false;
         return true;
     }
 
