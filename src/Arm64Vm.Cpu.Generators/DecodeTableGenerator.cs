@@ -163,24 +163,45 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     private static string Bind(DecodeRowSpec r, Compilation compilation, INamedTypeSymbol exec, StringBuilder wrappers, List<DecodeTableError> errors)
     {
         string target = "global::" + ExecType + "." + r.Handler;
-        var methods = exec.GetMembers(r.Handler).OfType<IMethodSymbol>().Where(m => m.IsStatic).ToList();
-        if (methods.Count != 1)
+        var methods = exec.GetMembers(r.Handler).OfType<IMethodSymbol>().Where(m => m.IsStatic && m.ReturnsVoid && m.Parameters.Length > 0 &&
+            m.Parameters[0].Type.ToDisplayString() == "Arm64Vm.Cpu.CpuCore").ToList();
+        if (methods.Count == 0)
         {
-            errors.Add(new DecodeTableError(r.File, r.Line, methods.Count == 0
-                ? "row '" + r.Name + "': no static method A64Exec." + r.Handler
-                : "row '" + r.Name + "': A64Exec." + r.Handler + " is overloaded"));
+            errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': no static void A64Exec." + r.Handler + "(CpuCore cpu, ...)"));
             return target;
         }
-        var m = methods[0];
-        var ps = m.Parameters;
-        if (ps.Length == 0 || ps[0].Type.ToDisplayString() != "Arm64Vm.Cpu.CpuCore" || !m.ReturnsVoid)
+        // Of several overloads, the one the row binds completely (exactly one must).
+        var bound = new List<(IMethodSymbol Method, string Call, List<string> Errors)>();
+        foreach (var m in methods)
         {
-            errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': handler A64Exec." + r.Handler + " must be void (CpuCore cpu, ...)"));
+            var bindErrors = new List<string>();
+            string call = BindCall(r, compilation, m, target, bindErrors);
+            bound.Add((m, call, bindErrors));
+        }
+        var ok = bound.Where(b => b.Errors.Count == 0).ToList();
+        if (ok.Count != 1)
+        {
+            foreach (var e in ok.Count == 0 ? bound[0].Errors : new List<string> { "A64Exec." + r.Handler + " has " + ok.Count + " overloads the row binds" })
+                errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': " + e));
             return target;
         }
-        bool simple = ps.Length == 2 && IsDecodedInstRef(ps[1]);
-        if (simple && !r.Fp && r.Constants.Count == 0 && !m.IsGenericMethod) return target;
+        var method = ok[0].Method;
+        bool simple = method.Parameters.Length == 2 && IsDecodedInstRef(method.Parameters[1]) && !method.IsGenericMethod;
+        if (simple && !r.Fp && r.Constants.Count == 0 && methods.Count == 1) return target;
 
+        wrappers.AppendLine("    /// <summary>" + r.Name + " (" + r.File + ":" + r.Line + ").</summary>");
+        wrappers.AppendLine("    public static void " + r.Name + "(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d)");
+        wrappers.AppendLine("    {");
+        if (r.Fp) wrappers.AppendLine("        if (cpu.FpAccessTrapped()) return;");
+        wrappers.AppendLine("        " + ok[0].Call + ";");
+        wrappers.AppendLine("    }");
+        return "A64Rows." + r.Name;
+    }
+
+    /// <summary>The call of handler <paramref name="m"/> with every parameter bound from the row, or errors.</summary>
+    private static string BindCall(DecodeRowSpec r, Compilation compilation, IMethodSymbol m, string target, List<string> errors)
+    {
+        var ps = m.Parameters;
         var args = new List<string> { "cpu" };
         var used = new HashSet<string>(StringComparer.Ordinal);
         var typeArgs = new List<string>();
@@ -188,12 +209,13 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         {
             string? typeArg = null;
             foreach (var c in r.Constants)
-                if (string.Equals(c.Key, tp.Name, StringComparison.OrdinalIgnoreCase)) { typeArg = TypeConstant(compilation, c.Value); used.Add(c.Key); }
-            if (typeArg == null)
-            {
-                errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': type parameter '" + tp.Name + "' of A64Exec." + r.Handler + " needs a constant naming a type of Arm64Vm.Cpu.Execution"));
-                return target;
-            }
+                if (string.Equals(c.Key, tp.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    typeArg = TypeConstant(compilation, c.Value);
+                    used.Add(c.Key);
+                    if (typeArg == null) errors.Add("constant '" + c.Key + "=" + c.Value + "' names no type of Arm64Vm.Cpu.Execution");
+                }
+            if (typeArg == null) { errors.Add("type parameter '" + tp.Name + "' of A64Exec." + r.Handler + " needs a constant naming a type"); continue; }
             typeArgs.Add(typeArg);
         }
         if (typeArgs.Count > 0) target += "<" + string.Join(", ", typeArgs) + ">";
@@ -203,29 +225,22 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
             if (IsDecodedInstRef(p)) { args.Add("ref d"); continue; }
             string? arg = null;
             foreach (var c in r.Constants)
-                if (string.Equals(c.Key, p.Name, StringComparison.OrdinalIgnoreCase)) { arg = Constant(r, p, c.Value, errors); used.Add(c.Key); }
+                if (string.Equals(c.Key, p.Name, StringComparison.OrdinalIgnoreCase)) { arg = Constant(p, c.Value, errors); used.Add(c.Key); }
             if (arg == null)
                 foreach (var f in r.Fields)
-                    if (string.Equals(f.Name, p.Name, StringComparison.OrdinalIgnoreCase)) arg = Field(r, p, f, errors);
+                    if (string.Equals(f.Name, p.Name, StringComparison.OrdinalIgnoreCase)) arg = Field(p, f, errors);
             if (arg == null)
             {
                 if (p.HasExplicitDefaultValue) continue;
-                errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': parameter '" + p.Name + "' of A64Exec." + r.Handler + " is neither a field nor a constant of the row"));
-                return target;
+                errors.Add("parameter '" + p.Name + "' of A64Exec." + r.Handler + " is neither a field nor a constant of the row");
+                continue;
             }
             args.Add(p.Name + ": " + arg);
         }
         foreach (var c in r.Constants)
             if (!used.Contains(c.Key))
-                errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': constant '" + c.Key + "' names no parameter of A64Exec." + r.Handler));
-
-        wrappers.AppendLine("    /// <summary>" + r.Name + " (" + r.File + ":" + r.Line + ").</summary>");
-        wrappers.AppendLine("    public static void " + r.Name + "(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d)");
-        wrappers.AppendLine("    {");
-        if (r.Fp) wrappers.AppendLine("        if (cpu.FpAccessTrapped()) return;");
-        wrappers.AppendLine("        " + target + "(" + string.Join(", ", args) + ");");
-        wrappers.AppendLine("    }");
-        return "A64Rows." + r.Name;
+                errors.Add("constant '" + c.Key + "' names no parameter of A64Exec." + r.Handler);
+        return target + "(" + string.Join(", ", args) + ")";
     }
 
     /// <summary>A type named by a row constant: a (nested) type of A64Exec, or of the Execution namespace.</summary>
@@ -244,7 +259,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         p.RefKind == RefKind.Ref && p.Type.ToDisplayString() == "Arm64Vm.Cpu.Decoding.DecodedInst";
 
     /// <summary>The expression extracting field <paramref name="f"/> from <c>d.Raw</c> as the parameter's type.</summary>
-    private static string? Field(DecodeRowSpec r, IParameterSymbol p, DecodeFieldSpec f, List<DecodeTableError> errors)
+    private static string? Field(IParameterSymbol p, DecodeFieldSpec f, List<string> errors)
     {
         string bits = f.Lsb == 0 ? "d.Raw" : "(d.Raw >> " + f.Lsb + ")";
         string value = f.Lsb + f.Width == 32 ? bits : "(" + bits + " & 0x" + ((1UL << f.Width) - 1).ToString("X") + "u)";
@@ -260,12 +275,12 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
             case SpecialType.System_Int64: return "(long)" + value;
         }
         if (p.Type.TypeKind == TypeKind.Enum) return "(global::" + type + ")" + value;
-        errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': field '" + f.Name + "' cannot bind parameter '" + p.Name + "' of type " + type));
+        errors.Add("field '" + f.Name + "' cannot bind parameter '" + p.Name + "' of type " + type);
         return null;
     }
 
     /// <summary>The literal for constant <paramref name="value"/> as the parameter's type (enum member, bool, integer).</summary>
-    private static string? Constant(DecodeRowSpec r, IParameterSymbol p, string value, List<DecodeTableError> errors)
+    private static string? Constant(IParameterSymbol p, string value, List<string> errors)
     {
         string type = p.Type.ToDisplayString();
         bool isInteger = value.Length > 0 && (char.IsDigit(value[0]) || value[0] == '-');
@@ -280,7 +295,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         }
         else if (isInteger && p.Type.SpecialType != SpecialType.None)
             return "unchecked((" + type + ")" + value + ")";
-        errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': constant '" + p.Name + "=" + value + "' does not fit parameter type " + type));
+        errors.Add("constant '" + p.Name + "=" + value + "' does not fit parameter type " + type);
         return null;
     }
 

@@ -51,21 +51,11 @@ public static partial class A64Exec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Unary<T>(CpuCore cpu, ref DecodedInst d, int log2) where T : ILaneOp1
+    internal static void Unary<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp1
     {
-        Lanes1<T>(cpu, ref d, log2);
+        Lanes1<T>(cpu, ref d, size);
     }
 
-    public static void CLS_v(CpuCore cpu, ref DecodedInst d) => Unary<OpCls>(cpu, ref d, Size(ref d));
-    public static void CLZ_v(CpuCore cpu, ref DecodedInst d) => Unary<OpClz>(cpu, ref d, Size(ref d));
-    public static void SQABS(CpuCore cpu, ref DecodedInst d) => Unary<OpSqabs>(cpu, ref d, Size(ref d));
-    public static void SQNEG(CpuCore cpu, ref DecodedInst d) => Unary<OpSqneg>(cpu, ref d, Size(ref d));
-    public static void ABS(CpuCore cpu, ref DecodedInst d) => Unary<OpAbs>(cpu, ref d, Size(ref d));
-    public static void NEG(CpuCore cpu, ref DecodedInst d) => Unary<OpNeg>(cpu, ref d, Size(ref d));
-    public static void CMGT0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmgt0>(cpu, ref d, Size(ref d));
-    public static void CMGE0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmge0>(cpu, ref d, Size(ref d));
-    public static void CMLE0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmle0>(cpu, ref d, Size(ref d));
-    public static void CMLT0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmlt0>(cpu, ref d, Size(ref d));
 
     /// <summary>CMEQ (zero), C7.2.30: Vector128 fast path.</summary>
     public static void CMEQ0(CpuCore cpu, ref DecodedInst d)
@@ -74,10 +64,6 @@ public static partial class A64Exec
         WriteVec(cpu, ref d, VEq(cpu.Vr[d.Rn], Vector128<byte>.Zero, s), s);
     }
 
-    /// <summary>SUQADD, C7.2.337: signed accumulator plus unsigned source, signed saturation.</summary>
-    public static void SUQADD(CpuCore cpu, ref DecodedInst d) { Lanes3<OpSuqadd>(cpu, ref d, Size(ref d)); }
-    /// <summary>USQADD, C7.2.372: unsigned accumulator plus signed source, unsigned saturation.</summary>
-    public static void USQADD(CpuCore cpu, ref DecodedInst d) { Lanes3<OpUsqadd>(cpu, ref d, Size(ref d)); }
 
     /// <summary>NOT (MVN), C7.2.208.</summary>
     public static void NOT(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, ~cpu.Vr[d.Rn], 3); }

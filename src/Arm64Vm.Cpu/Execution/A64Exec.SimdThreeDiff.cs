@@ -82,30 +82,6 @@ public static partial class A64Exec
     }
     internal struct OpPmullL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => PolyMul(a & 0xFF, b & 0xFF, 8); }
 
-    /// <summary>SADDL/UADDL, C7.2.217/C7.2.338.</summary>
-    public static void ADDL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpAddL>(cpu, ref d, false); }
-    /// <summary>SADDW/UADDW.</summary>
-    public static void ADDW(CpuCore cpu, ref DecodedInst d) { LongLanes<OpAddL>(cpu, ref d, true); }
-    /// <summary>SSUBL/USUBL.</summary>
-    public static void SUBL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpSubL>(cpu, ref d, false); }
-    /// <summary>SSUBW/USUBW.</summary>
-    public static void SUBW(CpuCore cpu, ref DecodedInst d) { LongLanes<OpSubL>(cpu, ref d, true); }
-    /// <summary>SABAL/UABAL.</summary>
-    public static void ABAL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpAbaL>(cpu, ref d, false); }
-    /// <summary>SABDL/UABDL.</summary>
-    public static void ABDL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpAbdL>(cpu, ref d, false); }
-    /// <summary>SMLAL/UMLAL (vector).</summary>
-    public static void MLAL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpMlaL>(cpu, ref d, false); }
-    /// <summary>SMLSL/UMLSL (vector).</summary>
-    public static void MLSL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpMlsL>(cpu, ref d, false); }
-    /// <summary>SMULL/UMULL (vector).</summary>
-    public static void MULL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpMulL>(cpu, ref d, false); }
-    /// <summary>SQDMLAL (vector, scalar), C7.2.264.</summary>
-    public static void SQDMLAL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpSqdmlal>(cpu, ref d, false); }
-    /// <summary>SQDMLSL (vector, scalar), C7.2.266.</summary>
-    public static void SQDMLSL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpSqdmlsl>(cpu, ref d, false); }
-    /// <summary>SQDMULL (vector, scalar), C7.2.270.</summary>
-    public static void SQDMULL(CpuCore cpu, ref DecodedInst d) { LongLanes<OpSqdmull>(cpu, ref d, false); }
 
     /// <summary>PMULL/PMULL2, C7.2.215: 8x8 -> 16-bit lanes, or 64x64 -> 128 when FEAT_PMULL is implemented.</summary>
     public static void PMULL(CpuCore cpu, ref DecodedInst d)

@@ -251,39 +251,6 @@ public static partial class A64Exec
         return r;
     }
 
-    public static void SHADD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpShadd>(cpu, ref d, Size(ref d)); }
-    public static void UHADD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUhadd>(cpu, ref d, Size(ref d)); }
-    public static void SRHADD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSrhadd>(cpu, ref d, Size(ref d)); }
-    public static void URHADD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUrhadd>(cpu, ref d, Size(ref d)); }
-    public static void SHSUB(CpuCore cpu, ref DecodedInst d) { Lanes2<OpShsub>(cpu, ref d, Size(ref d)); }
-    public static void UHSUB(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUhsub>(cpu, ref d, Size(ref d)); }
-    public static void SQADD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSqadd>(cpu, ref d, Size(ref d)); }
-    public static void UQADD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUqadd>(cpu, ref d, Size(ref d)); }
-    public static void SQSUB(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSqsub>(cpu, ref d, Size(ref d)); }
-    public static void UQSUB(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUqsub>(cpu, ref d, Size(ref d)); }
-    public static void SSHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSshl>(cpu, ref d, Size(ref d)); }
-    public static void USHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUshl>(cpu, ref d, Size(ref d)); }
-    public static void SRSHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSrshl>(cpu, ref d, Size(ref d)); }
-    public static void URSHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUrshl>(cpu, ref d, Size(ref d)); }
-    public static void SQSHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSqshl>(cpu, ref d, Size(ref d)); }
-    public static void UQSHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUqshl>(cpu, ref d, Size(ref d)); }
-    public static void SQRSHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSqrshl>(cpu, ref d, Size(ref d)); }
-    public static void UQRSHL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUqrshl>(cpu, ref d, Size(ref d)); }
-    public static void SABD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSabd>(cpu, ref d, Size(ref d)); }
-    public static void UABD(CpuCore cpu, ref DecodedInst d) { Lanes2<OpUabd>(cpu, ref d, Size(ref d)); }
-    public static void SABA(CpuCore cpu, ref DecodedInst d) { Lanes3<OpSaba>(cpu, ref d, Size(ref d)); }
-    public static void UABA(CpuCore cpu, ref DecodedInst d) { Lanes3<OpUaba>(cpu, ref d, Size(ref d)); }
-    public static void MLA(CpuCore cpu, ref DecodedInst d) { Lanes3<OpMla>(cpu, ref d, Size(ref d)); }
-    public static void MLS(CpuCore cpu, ref DecodedInst d) { Lanes3<OpMls>(cpu, ref d, Size(ref d)); }
-    public static void MUL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpMul>(cpu, ref d, Size(ref d)); }
-    public static void PMUL(CpuCore cpu, ref DecodedInst d) { Lanes2<OpPmul>(cpu, ref d, 0); }
-    public static void SQDMULH(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSqdmulh>(cpu, ref d, Size(ref d)); }
-    public static void SQRDMULH(CpuCore cpu, ref DecodedInst d) { Lanes2<OpSqrdmulh>(cpu, ref d, Size(ref d)); }
-    public static void ADDP(CpuCore cpu, ref DecodedInst d) { Pairwise<OpAdd>(cpu, ref d, Size(ref d)); }
-    public static void SMAXP(CpuCore cpu, ref DecodedInst d) { Pairwise<OpSmax>(cpu, ref d, Size(ref d)); }
-    public static void UMAXP(CpuCore cpu, ref DecodedInst d) { Pairwise<OpUmax>(cpu, ref d, Size(ref d)); }
-    public static void SMINP(CpuCore cpu, ref DecodedInst d) { Pairwise<OpSmin>(cpu, ref d, Size(ref d)); }
-    public static void UMINP(CpuCore cpu, ref DecodedInst d) { Pairwise<OpUmin>(cpu, ref d, Size(ref d)); }
 
     /// <summary>ADDP (scalar): Dd = Vn.D[0] + Vn.D[1], C7.2.5.</summary>
     public static void ADDP_s(CpuCore cpu, ref DecodedInst d)
