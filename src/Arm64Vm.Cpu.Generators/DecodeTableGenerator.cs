@@ -60,11 +60,18 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
                     errors.Add(new DecodeTableError(b.File, b.Line, "row '" + b.Name + "' overlaps row '" + a.Name + "' (" + a.File + ":" + a.Line + ") outside a priority group"));
             }
         var named = rows.Where(r => r.Name != "UNALLOCATED").ToList();
+        // Decode-time specialisations: one extra op per spec=field:value of a row (README, "Specialisation").
+        var variants = new List<(DecodeRowSpec Row, int Spec, string Name)>();
+        foreach (var r in named)
+            for (int k = 0; k < r.Specs.Count; k++) variants.Add((r, k, r.Name + "__" + r.Specs[k].Key + "_" + r.Specs[k].Value));
         var targets = new List<string>();
+        var variantTargets = new List<string>();
         var wrappers = new StringBuilder();
         var exec = compilation.GetTypeByMetadataName(ExecType);
         foreach (var r in named)
-            targets.Add(exec == null ? "global::" + ExecType + "." + r.Handler : Bind(r, compilation, exec, wrappers, errors));
+            targets.Add(exec == null ? "global::" + ExecType + "." + r.Handler : Bind(r, -1, r.Name, compilation, exec, wrappers, errors));
+        foreach (var v in variants)
+            variantTargets.Add(exec == null ? "global::" + ExecType + "." + v.Row.Handler : Bind(v.Row, v.Spec, v.Name, compilation, exec, wrappers, errors));
 
         foreach (var e in errors)
             spc.ReportDiagnostic(Diagnostic.Create(TableError, Location.None, e.ToString()));
@@ -83,6 +90,11 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("    Unallocated = 1,");
         int id = 2;
         foreach (var r in named) sb.AppendLine("    " + r.Name + " = " + (id++) + ",");
+        foreach (var v in variants)
+        {
+            sb.AppendLine("    /// <summary>" + v.Row.Name + " with " + v.Row.Specs[v.Spec].Key + " = " + v.Row.Specs[v.Spec].Value + " (decode-time specialisation).</summary>");
+            sb.AppendLine("    " + v.Name + " = " + (id++) + ",");
+        }
         sb.AppendLine("}");
         sb.AppendLine();
         sb.AppendLine("public static partial class A64Table");
@@ -106,7 +118,15 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("    /// <summary>Per op: 1 when it ends a straight-line block (specs/a64/README.md, \"Block ends\").</summary>");
         sb.Append("    private static System.ReadOnlySpan<byte> EndsBlockFlags => new byte[] { 1, 1");
         foreach (var r in named) sb.Append(r.EndsBlock ? ", 1" : ", 0");
+        foreach (var v in variants) sb.Append(v.Row.EndsBlock ? ", 1" : ", 0");
         sb.AppendLine(" };");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>The row op of a decode-time specialisation (the op itself for a row op).</summary>");
+        sb.AppendLine("    public static A64Op BaseOf(A64Op op) => op switch");
+        sb.AppendLine("    {");
+        foreach (var v in variants) sb.AppendLine("        A64Op." + v.Name + " => A64Op." + v.Row.Name + ",");
+        sb.AppendLine("        _ => op,");
+        sb.AppendLine("    };");
         sb.AppendLine();
         sb.AppendLine("    /// <summary>");
         sb.AppendLine("    /// Whether an instruction of this op ends a straight-line block: it may set the PC to other than PC + 4, reads");
@@ -121,6 +141,25 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("{");
         EmitHook(sb, "bool Validate", named, r => r.Validator, "true");
         EmitHook(sb, "ulong Predecode", named, r => r.Predecode, "0");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>The op a word of row <paramref name=\"op\"/> executes as: its first matching spec's variant, else the row op.</summary>");
+        sb.AppendLine("    public static A64Op Specialise(A64Op op, uint raw)");
+        sb.AppendLine("    {");
+        sb.AppendLine("        switch (op)");
+        sb.AppendLine("        {");
+        foreach (var r in named.Where(r => r.Specs.Count > 0))
+        {
+            sb.AppendLine("            case A64Op." + r.Name + ":");
+            for (int k = 0; k < r.Specs.Count; k++)
+            {
+                var f = r.Fields.First(x => x.Name == r.Specs[k].Key);
+                sb.AppendLine("                if (" + FieldValue(f, "raw") + " == " + r.Specs[k].Value + "u) return A64Op." + r.Name + "__" + r.Specs[k].Key + "_" + r.Specs[k].Value + ";");
+            }
+            sb.AppendLine("                return op;");
+        }
+        sb.AppendLine("            default: return op;");
+        sb.AppendLine("        }");
+        sb.AppendLine("    }");
         sb.AppendLine("}");
         sb.AppendLine();
         sb.AppendLine("/// <summary>Generated per-row wrappers: FP access check, named fields and row constants for the shared handlers.</summary>");
@@ -141,6 +180,8 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("        t[(int)A64Op.Unallocated] = (nint)(delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)&global::" + ExecType + ".Unallocated;");
         for (int i = 0; i < named.Count; i++)
             sb.AppendLine("        t[(int)A64Op." + named[i].Name + "] = (nint)(delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)&" + targets[i] + ";");
+        for (int i = 0; i < variants.Count; i++)
+            sb.AppendLine("        t[(int)A64Op." + variants[i].Name + "] = (nint)(delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)&" + variantTargets[i] + ";");
         sb.AppendLine("        return t;");
         sb.AppendLine("    }");
         sb.AppendLine();
@@ -160,7 +201,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     /// The function the dispatch table calls for row <paramref name="r"/>: the handler itself when it takes just
     /// <c>(CpuCore, ref DecodedInst)</c> and the row needs no FP check, else a generated wrapper.
     /// </summary>
-    private static string Bind(DecodeRowSpec r, Compilation compilation, INamedTypeSymbol exec, StringBuilder wrappers, List<DecodeTableError> errors)
+    private static string Bind(DecodeRowSpec r, int variant, string opName, Compilation compilation, INamedTypeSymbol exec, StringBuilder wrappers, List<DecodeTableError> errors)
     {
         string target = "global::" + ExecType + "." + r.Handler;
         var methods = exec.GetMembers(r.Handler).OfType<IMethodSymbol>().Where(m => m.IsStatic && m.ReturnsVoid && m.Parameters.Length > 0 &&
@@ -175,7 +216,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         foreach (var m in methods)
         {
             var bindErrors = new List<string>();
-            string call = BindCall(r, compilation, m, target, bindErrors);
+            string call = BindCall(r, variant, compilation, m, target, bindErrors);
             bound.Add((m, call, bindErrors));
         }
         var ok = bound.Where(b => b.Errors.Count == 0).ToList();
@@ -189,17 +230,17 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         bool simple = method.Parameters.Length == 2 && IsDecodedInstRef(method.Parameters[1]) && !method.IsGenericMethod;
         if (simple && !r.Fp && r.Constants.Count == 0 && methods.Count == 1) return target;
 
-        wrappers.AppendLine("    /// <summary>" + r.Name + " (" + r.File + ":" + r.Line + ").</summary>");
-        wrappers.AppendLine("    public static void " + r.Name + "(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d)");
+        wrappers.AppendLine("    /// <summary>" + opName + " (" + r.File + ":" + r.Line + ").</summary>");
+        wrappers.AppendLine("    public static void " + opName + "(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d)");
         wrappers.AppendLine("    {");
         if (r.Fp) wrappers.AppendLine("        if (cpu.FpAccessTrapped()) return;");
         wrappers.AppendLine("        " + ok[0].Call + ";");
         wrappers.AppendLine("    }");
-        return "A64Rows." + r.Name;
+        return "A64Rows." + opName;
     }
 
     /// <summary>The call of handler <paramref name="m"/> with every parameter bound from the row, or errors.</summary>
-    private static string BindCall(DecodeRowSpec r, Compilation compilation, IMethodSymbol m, string target, List<string> errors)
+    private static string BindCall(DecodeRowSpec r, int variant, Compilation compilation, IMethodSymbol m, string target, List<string> errors)
     {
         var ps = m.Parameters;
         var args = new List<string> { "cpu" };
@@ -226,9 +267,12 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
             string? arg = null;
             foreach (var c in r.Constants)
                 if (string.Equals(c.Key, p.Name, StringComparison.OrdinalIgnoreCase)) { arg = Constant(p, c.Value, errors); used.Add(c.Key); }
+            if (arg == null && variant >= 0 && string.Equals(r.Specs[variant].Key, p.Name, StringComparison.OrdinalIgnoreCase))
+                arg = Constant(p, r.Specs[variant].Value.ToString(System.Globalization.CultureInfo.InvariantCulture), errors);
             if (arg == null)
                 foreach (var f in r.Fields)
                     if (string.Equals(f.Name, p.Name, StringComparison.OrdinalIgnoreCase)) arg = Field(p, f, errors);
+            if (arg == null) arg = FieldTest(r, variant, p);
             if (arg == null)
             {
                 if (p.HasExplicitDefaultValue) continue;
@@ -257,6 +301,35 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
 
     private static bool IsDecodedInstRef(IParameterSymbol p) =>
         p.RefKind == RefKind.Ref && p.Type.ToDisplayString() == "Arm64Vm.Cpu.Decoding.DecodedInst";
+
+    /// <summary>
+    /// A <c>bool</c> parameter named <c>{field}Is{N}</c>: whether the field equals N — a literal where the op says
+    /// (false in the row op for each of its specs, true in that spec's variant; false for the earlier specs of a
+    /// variant, which did not match), else a test of the field at run time.
+    /// </summary>
+    private static string? FieldTest(DecodeRowSpec r, int variant, IParameterSymbol p)
+    {
+        if (p.Type.SpecialType != SpecialType.System_Boolean) return null;
+        int at = p.Name.LastIndexOf("Is", StringComparison.Ordinal);
+        if (at <= 0 || !uint.TryParse(p.Name.Substring(at + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint value)) return null;
+        string fieldName = p.Name.Substring(0, at);
+        var f = r.Fields.FirstOrDefault(x => string.Equals(x.Name, fieldName, StringComparison.OrdinalIgnoreCase));
+        if (f == null) return null;
+        for (int k = 0; k < r.Specs.Count; k++)
+        {
+            if (!string.Equals(r.Specs[k].Key, f.Name, StringComparison.Ordinal) || r.Specs[k].Value != value) continue;
+            if (variant < 0 || k < variant) return "false";
+            if (k == variant) return "true";
+        }
+        return FieldValue(f, "d.Raw") + " == " + value + "u";
+    }
+
+    /// <summary>The unsigned value of field <paramref name="f"/> of the word in <paramref name="word"/>.</summary>
+    private static string FieldValue(DecodeFieldSpec f, string word)
+    {
+        string bits = f.Lsb == 0 ? word : "(" + word + " >> " + f.Lsb + ")";
+        return f.Lsb + f.Width == 32 ? bits : "(" + bits + " & 0x" + ((1UL << f.Width) - 1).ToString("X") + "u)";
+    }
 
     /// <summary>The expression extracting field <paramref name="f"/> from <c>d.Raw</c> as the parameter's type.</summary>
     private static string? Field(IParameterSymbol p, DecodeFieldSpec f, List<string> errors)

@@ -107,4 +107,56 @@ public class DispatchTableTests
         int fpRows = A64Table.Rows.Count(r => r.Fp);
         Assert.True(fpRows > 350 && checkedRows >= fpRows * 9 / 10, $"only {checkedRows} of {fpRows} fp rows sampled");
     }
+
+    /// <summary>
+    /// Decode-time specialisations (<c>spec=field:value</c>): a word whose field has the value decodes to the
+    /// variant op (the first matching spec), any other word of the row to the row op; a variant belongs to its row
+    /// (RowOf, BaseOf) and ends a block exactly when the row does.
+    /// </summary>
+    [Fact]
+    public void SpecialisedWordsDecodeToTheirVariantOp()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "specs", "a64");
+        var errors = new List<DecodeTableError>();
+        int groups = 0;
+        var specs = Directory.GetFiles(dir, "*.decode").OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .SelectMany(f => DecodeTableParser.Parse(Path.GetFileName(f), File.ReadAllText(f), errors, ref groups))
+            .Where(r => r.Specs.Count > 0).ToList();
+        Assert.Empty(errors);
+        Assert.True(specs.Count >= 40, $"only {specs.Count} rows with specialisations");
+        var rng = new Random(31);
+        int variantsSeen = 0;
+        foreach (var spec in specs)
+        {
+            var row = A64Table.Rows.Single(r => r.Name == spec.Name);
+            for (int i = 0; i < 32; i++)
+            {
+                if (SampleWord(row, rng) is not uint word) continue;
+                int forced = i % (spec.Specs.Count + 1);       // 0: no spec field at its value; k: spec k-1 forced
+                foreach (var s in spec.Specs)
+                {
+                    var f = spec.Fields.Single(x => x.Name == s.Key);
+                    uint mask = (uint)(((1UL << f.Width) - 1) << f.Lsb);
+                    if (((word & mask) >> f.Lsb) == s.Value) word ^= 1u << f.Lsb;   // away from the value
+                }
+                int expected = -1;
+                if (forced > 0)
+                {
+                    var s = spec.Specs[forced - 1];
+                    var f = spec.Fields.Single(x => x.Name == s.Key);
+                    word = (word & ~(uint)(((1UL << f.Width) - 1) << f.Lsb)) | (s.Value << f.Lsb);
+                    expected = forced - 1;
+                }
+                if (A64Decoder.FindRow(word) != row) continue;
+                var op = A64Decoder.Decode(word).Op;
+                string expectedName = expected < 0 ? row.Name : row.Name + "__" + spec.Specs[expected].Key + "_" + spec.Specs[expected].Value;
+                Assert.True(op.ToString() == expectedName, $"{row} 0x{word:X8}: decoded {op}, expected {expectedName}");
+                Assert.Equal(row.Op, A64Table.BaseOf(op));
+                Assert.Same(row, A64Decoder.RowOf(op));
+                Assert.Equal(A64Table.EndsBlock(row.Op), A64Table.EndsBlock(op));
+                if (expected >= 0) variantsSeen++;
+            }
+        }
+        Assert.True(variantsSeen > 100, $"only {variantsSeen} specialised words");
+    }
 }

@@ -9,6 +9,7 @@
 //   @class PREFIX ATTR...          sets the attributes (fp, ends) on every row of this file whose class is
 //                                  PREFIX or starts with "PREFIX."
 //   NAME  CLASS  PATTERN...  [exec=Handler[(name=value, ...)]] [valid=Validator] [imm=Predecode] [fp] [ends]
+//                            [spec=field:value]...
 // PATTERN tokens concatenate, most significant bit first, to exactly 32 bits:
 //   0 / 1      fixed bits
 //   - or .     don't-care bits
@@ -45,6 +46,8 @@ public sealed class DecodeRowSpec
     public List<KeyValuePair<string, string>> Constants = new List<KeyValuePair<string, string>>();
     /// <summary>The row needs SIMD&amp;FP access (attribute <c>fp</c>): the dispatch checks CPACR_EL1.FPEN first.</summary>
     public bool Fp;
+    /// <summary>Decode-time specialisations (<c>spec=field:value</c>): a word whose field has that value decodes to a variant op.</summary>
+    public List<KeyValuePair<string, uint>> Specs = new List<KeyValuePair<string, uint>>();
     /// <summary>The row ends a straight-line block (attribute <c>ends</c>, or its class is a branch/exception/system class).</summary>
     public bool EndsBlock;
 
@@ -148,6 +151,17 @@ public static class DecodeTableParser
                 if (eq > 0)
                 {
                     string key = tok.Substring(0, eq), val = tok.Substring(eq + 1);
+                    if (key == "spec")
+                    {
+                        int sc = val.IndexOf(':');
+                        if (sc <= 0 || !IsIdentifier(val.Substring(0, sc)) || !uint.TryParse(val.Substring(sc + 1), NumberStyles.None, CultureInfo.InvariantCulture, out uint specValue))
+                        {
+                            errors.Add(new DecodeTableError(fileName, lineNo, "bad specialisation '" + tok + "' (expected spec=field:value)"));
+                            ok = false; break;
+                        }
+                        row.Specs.Add(new KeyValuePair<string, uint>(val.Substring(0, sc), specValue));
+                        continue;
+                    }
                     if (!IsIdentifier(val)) { errors.Add(new DecodeTableError(fileName, lineNo, "'" + val + "' is not an identifier")); ok = false; break; }
                     switch (key)
                     {
@@ -189,6 +203,12 @@ public static class DecodeTableParser
                 }
             }
             if (!ok) continue;
+            foreach (var spec in row.Specs)
+            {
+                var field = row.Fields.Find(f => f.Name == spec.Key);
+                if (field == null || (field.Width < 32 && spec.Value >> field.Width != 0))
+                    errors.Add(new DecodeTableError(fileName, lineNo, "spec=" + spec.Key + ":" + spec.Value + " names no field value of row '" + row.Name + "'"));
+            }
             if (bit != 0)
             {
                 errors.Add(new DecodeTableError(fileName, lineNo, "pattern of row '" + row.Name + "' is " + (32 - bit) + " bits, not 32"));

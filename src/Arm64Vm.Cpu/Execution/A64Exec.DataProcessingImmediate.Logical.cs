@@ -48,13 +48,13 @@ public static partial class A64Exec
     /// truncation equals the 32-bit operation.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LogicalImmediate(CpuCore cpu, ref DecodedInst d, int rd, int rn, bool sf, LogicOp op)
+    internal static void LogicalImmediate(CpuCore cpu, ref DecodedInst d, int rd, int rn, bool rdIs31, bool sf, LogicOp op)
     {
         ulong x = sf ? cpu.X(rn) : cpu.W(rn);
         ulong r = op switch { LogicOp.Orr => x | d.Imm, LogicOp.Eor => x ^ d.Imm, _ => x & d.Imm };
-        if (op != LogicOp.Ands) { cpu.SetXOrSp(rd, r); return; }
+        if (op != LogicOp.Ands) { SetRegOrSp(cpu, rd, rdIs31, r); return; }
         cpu.Nzcv = sf ? LogicFlags64(r) : LogicFlags32((uint)r);
-        cpu.SetX(rd, r);
+        SetReg(cpu, rd, rdIs31, r);
     }
 }
 

@@ -31,26 +31,10 @@ public static partial class A64Exec
     /// except for the flag-setting forms. The immediate (imm12, shifted by sh) was predecoded.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void AddSubImmediate(CpuCore cpu, ref DecodedInst d, int rd, int rn, bool sf, bool sub, bool setFlags)
+    internal static void AddSubImmediate(CpuCore cpu, ref DecodedInst d, int rd, int rn, bool rdIs31, bool rnIs31, bool sf, bool sub, bool setFlags)
     {
-        ulong x = cpu.XOrSp(rn), y = d.Imm;
-        if (!setFlags)
-        {
-            ulong r = sub ? x - y : x + y;
-            cpu.SetXOrSp(rd, sf ? r : (uint)r);
-        }
-        else if (sf)
-        {
-            ulong r = sub ? x - y : x + y;
-            cpu.Nzcv = sub ? SubFlags64(x, y, r) : AddFlags64(x, y, r);
-            cpu.SetX(rd, r);
-        }
-        else
-        {
-            uint xw = (uint)x, yw = (uint)y, r = sub ? xw - yw : xw + yw;
-            cpu.Nzcv = sub ? SubFlags32(xw, yw, r) : AddFlags32(xw, yw, r);
-            cpu.SetW(rd, r);
-        }
+        ulong r = AddSub(cpu, RegOrSp(cpu, rn, rnIs31), d.Imm, sf, sub, setFlags);
+        if (setFlags) SetReg(cpu, rd, rdIs31, r); else SetRegOrSp(cpu, rd, rdIs31, r);
     }
 
     // ---- Move wide (immediate) ----
@@ -68,13 +52,13 @@ public static partial class A64Exec
 
     /// <summary>MOVN (C6.2) and MOVZ (C6.2.227): the whole result was predecoded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void MovWideSet(CpuCore cpu, ref DecodedInst d, int rd) => cpu.SetX(rd, d.Imm);
+    internal static void MovWideSet(CpuCore cpu, ref DecodedInst d, int rd, bool rdIs31) => SetReg(cpu, rd, rdIs31, d.Imm);
 
     /// <summary>MOVK, C6.2: replaces halfword hw with the predecoded imm16 &lt;&lt; (hw * 16), keeps the others.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void MovKeep(CpuCore cpu, ref DecodedInst d, int rd, int hw, bool sf)
+    internal static void MovKeep(CpuCore cpu, ref DecodedInst d, int rd, bool rdIs31, int hw, bool sf)
     {
         ulong v = (cpu.X(rd) & ~(0xFFFFUL << (hw * 16))) | d.Imm;
-        cpu.SetX(rd, sf ? v : (uint)v);
+        SetReg(cpu, rd, rdIs31, sf ? v : (uint)v);
     }
 }

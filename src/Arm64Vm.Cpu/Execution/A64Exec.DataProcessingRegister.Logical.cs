@@ -10,13 +10,13 @@ public static partial class A64Exec
     /// bit) complements the shifted Rm.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LogicalShifted(CpuCore cpu, int rd, int rn, int rm, int shift, int imm6, bool sf, LogicOp op, bool invert)
+    internal static void LogicalShifted(CpuCore cpu, int rd, int rn, int rm, int shift, int imm6, bool rdIs31, bool imm6Is0, bool sf, LogicOp op, bool invert)
     {
-        ulong y = ShiftReg(cpu.X(rm), shift, imm6, sf);
+        ulong y = ShiftReg(cpu.X(rm), shift, imm6, sf, imm6Is0);
         if (invert) y = sf ? ~y : ~(uint)y;
         ulong x = cpu.X(rn);
         ulong r = op switch { LogicOp.Orr => x | y, LogicOp.Eor => x ^ y, _ => x & y };
         if (op == LogicOp.Ands) cpu.Nzcv = sf ? LogicFlags64(r) : LogicFlags32((uint)r);
-        cpu.SetX(rd, sf ? r : (uint)r);
+        SetReg(cpu, rd, rdIs31, sf ? r : (uint)r);
     }
 }

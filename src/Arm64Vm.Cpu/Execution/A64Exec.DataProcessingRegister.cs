@@ -12,8 +12,9 @@ public static partial class A64Exec
 {
     /// <summary>ShiftReg() (Arm ARM J1): shift type 00 LSL, 01 LSR, 10 ASR, 11 ROR, by amount.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ShiftReg(ulong v, int shift, int amount, bool sf)
+    private static ulong ShiftReg(ulong v, int shift, int amount, bool sf, bool amountIs0 = false)
     {
+        if (amountIs0) return sf ? v : (uint)v;
         if (sf)
             return shift switch
             {
@@ -54,8 +55,8 @@ public static partial class A64Exec
 
     /// <summary>ADD, ADDS, SUB, SUBS (shifted register), C6.2 (CMN, CMP, NEG, NEGS aliases).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void AddSubShifted(CpuCore cpu, int rd, int rn, int rm, int shift, int imm6, bool sf, bool sub, bool setFlags) =>
-        cpu.SetX(rd, AddSub(cpu, cpu.X(rn), ShiftReg(cpu.X(rm), shift, imm6, sf), sf, sub, setFlags));
+    internal static void AddSubShifted(CpuCore cpu, int rd, int rn, int rm, int shift, int imm6, bool rdIs31, bool imm6Is0, bool sf, bool sub, bool setFlags) =>
+        SetReg(cpu, rd, rdIs31, AddSub(cpu, cpu.X(rn), ShiftReg(cpu.X(rm), shift, imm6, sf, imm6Is0), sf, sub, setFlags));
 
     // ---- Add/subtract (extended register): Rn is SP-capable, Rd too except for ADDS/SUBS; Rm is ZR-capable ----
 

@@ -12,25 +12,23 @@ namespace Arm64Vm.Cpu.Execution;
 public static partial class A64Exec
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LoadImm(CpuCore cpu, ref DecodedInst d, int size, LoadExtend ext, IndexMode mode)
+    internal static void LoadImm(CpuCore cpu, ref DecodedInst d, int rn, int rt, bool rnIs31, bool rtIs31, int size, LoadExtend ext, IndexMode mode)
     {
-        int n = d.Rn;
-        ulong b = BaseAddress(cpu, n);
+        ulong b = rnIs31 ? BaseAddress(cpu, 31) : cpu.Xr[rn];
         ulong address = mode == IndexMode.Post ? b : b + d.Imm;
         ulong value = ExtendLoaded(LoadSized(cpu, address, size), size, ext);
-        cpu.SetX(d.Rt, value);
+        SetReg(cpu, rt, rtIs31, value);
         // Writeback after the register write: with Rn == Rt the base gets the address (QEMU's choice).
-        if (mode != IndexMode.Offset) cpu.SetXOrSp(n, b + d.Imm);
+        if (mode != IndexMode.Offset) SetRegOrSp(cpu, rn, rnIs31, b + d.Imm);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreImm(CpuCore cpu, ref DecodedInst d, int size, IndexMode mode)
+    internal static void StoreImm(CpuCore cpu, ref DecodedInst d, int rn, int rt, bool rnIs31, int size, IndexMode mode)
     {
-        int n = d.Rn;
-        ulong b = BaseAddress(cpu, n);
+        ulong b = rnIs31 ? BaseAddress(cpu, 31) : cpu.Xr[rn];
         ulong address = mode == IndexMode.Post ? b : b + d.Imm;
-        StoreSized(cpu, address, size, cpu.X(d.Rt));   // Rt = 31 stores zero
-        if (mode != IndexMode.Offset) cpu.SetXOrSp(n, b + d.Imm);
+        StoreSized(cpu, address, size, cpu.X(rt));   // Rt = 31 stores zero
+        if (mode != IndexMode.Offset) SetRegOrSp(cpu, rn, rnIs31, b + d.Imm);
     }
 
     /// <summary>LDTR*: at EL1 the access is permission-checked as if at EL0 (AccessType_UNPRIV); at EL0 it is a normal load.</summary>
