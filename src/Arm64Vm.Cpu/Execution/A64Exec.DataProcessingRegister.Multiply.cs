@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 

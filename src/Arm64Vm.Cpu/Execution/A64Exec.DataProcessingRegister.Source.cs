@@ -48,34 +48,21 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void TwoSource(CpuCore cpu, int rd, int rn, int rm, bool sf, TwoSourceOp op)
     {
-        if (sf)
+        // 32-bit operands zero-extended (sign-extended for SDIV and ASRV): the 64-bit operation truncated is the
+        // 32-bit one, INT_MIN / -1 included.
+        ulong n = sf ? cpu.X(rn) : cpu.W(rn), m = sf ? cpu.X(rm) : cpu.W(rm);
+        long sn = sf ? (long)n : (int)n, sm = sf ? (long)m : (int)m;
+        int s = (int)m & (sf ? 63 : 31);
+        ulong r = op switch
         {
-            ulong n = cpu.X(rn), m = cpu.X(rm);
-            int s = (int)m;
-            cpu.SetX(rd, op switch
-            {
-                TwoSourceOp.Udiv => m == 0 ? 0 : n / m,
-                TwoSourceOp.Sdiv => m == 0 ? 0 : (long)m == -1 ? 0 - n : (ulong)((long)n / (long)m),
-                TwoSourceOp.Lsl => n << s,
-                TwoSourceOp.Lsr => n >> s,
-                TwoSourceOp.Asr => (ulong)((long)n >> s),
-                _ => BitOperations.RotateRight(n, s),
-            });
-        }
-        else
-        {
-            uint n = cpu.W(rn), m = cpu.W(rm);
-            int s = (int)m;
-            cpu.SetW(rd, op switch
-            {
-                TwoSourceOp.Udiv => m == 0 ? 0 : n / m,
-                TwoSourceOp.Sdiv => m == 0 ? 0 : (int)m == -1 ? 0 - n : (uint)((int)n / (int)m),
-                TwoSourceOp.Lsl => n << s,
-                TwoSourceOp.Lsr => n >> s,
-                TwoSourceOp.Asr => (uint)((int)n >> s),
-                _ => BitOperations.RotateRight(n, s),
-            });
-        }
+            TwoSourceOp.Udiv => m == 0 ? 0 : n / m,
+            TwoSourceOp.Sdiv => sm == 0 ? 0 : sm == -1 ? 0 - n : (ulong)(sn / sm),
+            TwoSourceOp.Lsl => n << s,
+            TwoSourceOp.Lsr => n >> s,
+            TwoSourceOp.Asr => (ulong)(sn >> s),
+            _ => sf ? BitOperations.RotateRight(n, s) : BitOperations.RotateRight((uint)n, s),
+        };
+        cpu.SetX(rd, sf ? r : (uint)r);
     }
 }
 
