@@ -1,8 +1,12 @@
 """Reads the rows of specs/a64/*.decode for the difftest generators (syntax: specs/a64/README.md).
 
 parse_rows(paths) -> [(name, class, mask, value, fields)] where mask/value are the fixed bits of the 32-bit pattern
-and fields maps a field name to (lowest bit, width). Priority braces and attributes (key=value) are skipped.
+and fields maps a field name to (lowest bit, width). Priority braces, @class lines and attributes (key=value,
+exec=H(name=value, ...), the flags fp and ends) are skipped.
 """
+import re
+
+FLAGS = {"fp", "ends"}
 
 
 def parse_rows(paths):
@@ -10,10 +14,10 @@ def parse_rows(paths):
     for path in paths:
         for line in open(path):
             line = line.split("#")[0].strip()
-            if not line or line in "{}":
+            if not line or line in "{}" or line.startswith("@class"):
                 continue
-            toks = line.split()
-            name, cls, pat = toks[0], toks[1], [t for t in toks[2:] if "=" not in t]
+            toks = re.sub(r"\([^)]*\)", "", line).split()
+            name, cls, pat = toks[0], toks[1], [t for t in toks[2:] if "=" not in t and t not in FLAGS]
             mask = value = 0
             fields = {}
             pos = 32

@@ -12,9 +12,12 @@ namespace Arm64Vm.Cpu.Generators;
 
 /// <summary>
 /// Generates, from every *.decode AdditionalFile: the <c>A64Op</c> enum (one member per row), the row table
-/// <c>A64Table.Rows</c>, the decode-time hooks (validators, predecoders) and the execute switch
-/// <c>A64Dispatch.Execute</c> that calls <c>A64Exec.&lt;Handler&gt;</c>. A row without a handler is a compile error,
-/// so the table cannot drift from the interpreter.
+/// <c>A64Table.Rows</c> with the per-op block-ending flags (<c>A64Table.EndsBlock</c>), the decode-time hooks
+/// (validators, predecoders) and the dispatch table <c>A64Dispatch</c>: one function pointer per op. A row whose
+/// handler takes more than <c>(CpuCore, ref DecodedInst)</c> — named fields, constants — or that needs SIMD&amp;FP
+/// access gets a generated wrapper (<c>A64Rows.&lt;Row&gt;</c>) that performs the FP access check, extracts the
+/// fields the handler's parameters name and passes the row's constants as literals. A row whose handler is
+/// missing, or a handler parameter that no field or constant of the row binds, is a compile error.
 /// </summary>
 [Generator]
 public sealed class DecodeTableGenerator : IIncrementalGenerator
@@ -22,16 +25,18 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     private static readonly DiagnosticDescriptor TableError = new DiagnosticDescriptor(
         "A64DEC001", "Decode table error", "{0}", "A64Decode", DiagnosticSeverity.Error, true);
 
+    private const string ExecType = "Arm64Vm.Cpu.Execution.A64Exec";
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var files = context.AdditionalTextsProvider
             .Where(f => f.Path.EndsWith(".decode", StringComparison.Ordinal))
             .Select((f, ct) => (Name: Path.GetFileName(f.Path), Text: f.GetText(ct)?.ToString() ?? ""))
             .Collect();
-        context.RegisterSourceOutput(files, Emit);
+        context.RegisterSourceOutput(files.Combine(context.CompilationProvider), (spc, input) => Emit(spc, input.Left, input.Right));
     }
 
-    private static void Emit(SourceProductionContext spc, ImmutableArray<(string Name, string Text)> files)
+    private static void Emit(SourceProductionContext spc, ImmutableArray<(string Name, string Text)> files, Compilation compilation)
     {
         var errors = new List<DecodeTableError>();
         var rows = new List<DecodeRowSpec>();
@@ -54,6 +59,20 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
                 if (a.Overlaps(b) && !(a.Group >= 0 && a.Group == b.Group))
                     errors.Add(new DecodeTableError(b.File, b.Line, "row '" + b.Name + "' overlaps row '" + a.Name + "' (" + a.File + ":" + a.Line + ") outside a priority group"));
             }
+        var named = rows.Where(r => r.Name != "UNALLOCATED").ToList();
+        // Decode-time specialisations: one extra op per spec=field:value of a row (README, "Specialisation").
+        var variants = new List<(DecodeRowSpec Row, int Spec, string Name)>();
+        foreach (var r in named)
+            for (int k = 0; k < r.Specs.Count; k++) variants.Add((r, k, r.Name + "__" + r.Specs[k].Key + "_" + r.Specs[k].Value));
+        var targets = new List<string>();
+        var variantTargets = new List<string>();
+        var wrappers = new StringBuilder();
+        var exec = compilation.GetTypeByMetadataName(ExecType);
+        foreach (var r in named)
+            targets.Add(exec == null ? "global::" + ExecType + "." + r.Handler : Bind(r, -1, r.Name, compilation, exec, wrappers, errors));
+        foreach (var v in variants)
+            variantTargets.Add(exec == null ? "global::" + ExecType + "." + v.Row.Handler : Bind(v.Row, v.Spec, v.Name, compilation, exec, wrappers, errors));
+
         foreach (var e in errors)
             spc.ReportDiagnostic(Diagnostic.Create(TableError, Location.None, e.ToString()));
 
@@ -69,9 +88,13 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("    NotDecoded = 0,");
         sb.AppendLine("    /// <summary>No row matches: an unallocated encoding (UNDEFINED).</summary>");
         sb.AppendLine("    Unallocated = 1,");
-        var named = rows.Where(r => r.Name != "UNALLOCATED").ToList();
         int id = 2;
         foreach (var r in named) sb.AppendLine("    " + r.Name + " = " + (id++) + ",");
+        foreach (var v in variants)
+        {
+            sb.AppendLine("    /// <summary>" + v.Row.Name + " with " + v.Row.Specs[v.Spec].Key + " = " + v.Row.Specs[v.Spec].Value + " (decode-time specialisation).</summary>");
+            sb.AppendLine("    " + v.Name + " = " + (id++) + ",");
+        }
         sb.AppendLine("}");
         sb.AppendLine();
         sb.AppendLine("public static partial class A64Table");
@@ -87,31 +110,266 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
               .Append("\", \"").Append(r.File).Append("\", ").Append(r.Line).Append(", 0x").Append(r.Mask.ToString("X8"))
               .Append("u, 0x").Append(r.Value.ToString("X8")).Append("u, ").Append(r.Group).Append(", \"")
               .Append(string.Join(",", r.Fields.Select(f => f.Name + ":" + f.Lsb + ":" + f.Width))).Append("\", ")
-              .Append(r.Validator != null ? "true" : "false").AppendLine("),");
+              .Append(r.Validator != null ? "true" : "false").Append(", ").Append(r.Fp ? "true" : "false").Append(", ")
+              .Append(r.EndsBlock ? "true" : "false").AppendLine("),");
         }
         sb.AppendLine("    };");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>Per op: 1 when it ends a straight-line block (specs/a64/README.md, \"Block ends\").</summary>");
+        sb.Append("    private static System.ReadOnlySpan<byte> EndsBlockFlags => new byte[] { 1, 1");
+        foreach (var r in named) sb.Append(r.EndsBlock ? ", 1" : ", 0");
+        foreach (var v in variants) sb.Append(v.Row.EndsBlock ? ", 1" : ", 0");
+        sb.AppendLine(" };");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>The row op of a decode-time specialisation (the op itself for a row op).</summary>");
+        sb.AppendLine("    public static A64Op BaseOf(A64Op op) => op switch");
+        sb.AppendLine("    {");
+        foreach (var v in variants) sb.AppendLine("        A64Op." + v.Name + " => A64Op." + v.Row.Name + ",");
+        sb.AppendLine("        _ => op,");
+        sb.AppendLine("    };");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>");
+        sb.AppendLine("    /// Whether an instruction of this op ends a straight-line block: it may set the PC to other than PC + 4, reads");
+        sb.AppendLine("    /// or writes PSTATE or system state the run loop caches, reads the counter or waits (branch, exception-generating");
+        sb.AppendLine("    /// and system classes, rows marked <c>ends</c>); also <see cref=\"A64Op.NotDecoded\"/> and <see cref=\"A64Op.Unallocated\"/>.");
+        sb.AppendLine("    /// </summary>");
+        sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        sb.AppendLine("    public static bool EndsBlock(A64Op op) => (uint)op >= (uint)OpCount || EndsBlockFlags[(int)op] != 0;");
         sb.AppendLine("}");
         sb.AppendLine();
         sb.AppendLine("internal static class A64Hooks");
         sb.AppendLine("{");
         EmitHook(sb, "bool Validate", named, r => r.Validator, "true");
         EmitHook(sb, "ulong Predecode", named, r => r.Predecode, "0");
-        sb.AppendLine("}");
         sb.AppendLine();
-        sb.AppendLine("public static class A64Dispatch");
-        sb.AppendLine("{");
-        sb.AppendLine("    /// <summary>Executes one pre-decoded instruction.</summary>");
-        sb.AppendLine("    public static void Execute(Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d)");
+        sb.AppendLine("    /// <summary>The op a word of row <paramref name=\"op\"/> executes as: its first matching spec's variant, else the row op.</summary>");
+        sb.AppendLine("    public static A64Op Specialise(A64Op op, uint raw)");
         sb.AppendLine("    {");
-        sb.AppendLine("        switch (d.Op)");
+        sb.AppendLine("        switch (op)");
         sb.AppendLine("        {");
-        foreach (var r in named)
-            sb.AppendLine("            case A64Op." + r.Name + ": Arm64Vm.Cpu.Execution.A64Exec." + r.Handler + "(cpu, ref d); return;");
-        sb.AppendLine("            default: Arm64Vm.Cpu.Execution.A64Exec.Unallocated(cpu, ref d); return;");
+        foreach (var r in named.Where(r => r.Specs.Count > 0))
+        {
+            sb.AppendLine("            case A64Op." + r.Name + ":");
+            for (int k = 0; k < r.Specs.Count; k++)
+            {
+                var f = r.Fields.First(x => x.Name == r.Specs[k].Key);
+                sb.AppendLine("                if (" + FieldValue(f, "raw") + " == " + r.Specs[k].Value + "u) return A64Op." + r.Name + "__" + r.Specs[k].Key + "_" + r.Specs[k].Value + ";");
+            }
+            sb.AppendLine("                return op;");
+        }
+        sb.AppendLine("            default: return op;");
         sb.AppendLine("        }");
         sb.AppendLine("    }");
         sb.AppendLine("}");
+        sb.AppendLine();
+        sb.AppendLine("/// <summary>Generated per-row wrappers: FP access check, named fields and row constants for the shared handlers.</summary>");
+        sb.AppendLine("internal static class A64Rows");
+        sb.AppendLine("{");
+        sb.Append(wrappers);
+        sb.AppendLine("}");
+        sb.AppendLine();
+        sb.AppendLine("/// <summary>Dispatch through a table of function pointers, indexed by <see cref=\"A64Op\"/>, built once.</summary>");
+        sb.AppendLine("public static unsafe class A64Dispatch");
+        sb.AppendLine("{");
+        sb.AppendLine("    private static readonly nint[] Table = Build();");
+        sb.AppendLine();
+        sb.AppendLine("    private static nint[] Build()");
+        sb.AppendLine("    {");
+        sb.AppendLine("        var t = new nint[A64Table.OpCount];");
+        sb.AppendLine("        t[(int)A64Op.NotDecoded] = (nint)(delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)&global::" + ExecType + ".Unallocated;");
+        sb.AppendLine("        t[(int)A64Op.Unallocated] = (nint)(delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)&global::" + ExecType + ".Unallocated;");
+        for (int i = 0; i < named.Count; i++)
+            sb.AppendLine("        t[(int)A64Op." + named[i].Name + "] = (nint)(delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)&" + targets[i] + ";");
+        for (int i = 0; i < variants.Count; i++)
+            sb.AppendLine("        t[(int)A64Op." + variants[i].Name + "] = (nint)(delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)&" + variantTargets[i] + ";");
+        sb.AppendLine("        return t;");
+        sb.AppendLine("    }");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>");
+        sb.AppendLine("    /// Executes one pre-decoded instruction. <c>d.Op</c> is a member of <see cref=\"A64Op\"/> (only the decoder writes it), so the");
+        sb.AppendLine("    /// table access needs no bounds check; the handler never reads <c>d.Op</c>.");
+        sb.AppendLine("    /// </summary>");
+        sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        sb.AppendLine("    public static void Execute(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d) =>");
+        sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)System.Runtime.CompilerServices.Unsafe.Add(");
+        sb.AppendLine("            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Table), (int)d.Op))(cpu, ref d);");
+        sb.AppendLine("}");
         spc.AddSource("A64Decode.g.cs", SourceText.From(sb.ToString(), Encoding.UTF8));
+    }
+
+    /// <summary>
+    /// The function the dispatch table calls for row <paramref name="r"/>: the handler itself when it takes just
+    /// <c>(CpuCore, ref DecodedInst)</c> and the row needs no FP check, else a generated wrapper.
+    /// </summary>
+    private static string Bind(DecodeRowSpec r, int variant, string opName, Compilation compilation, INamedTypeSymbol exec, StringBuilder wrappers, List<DecodeTableError> errors)
+    {
+        string target = "global::" + ExecType + "." + r.Handler;
+        var methods = exec.GetMembers(r.Handler).OfType<IMethodSymbol>().Where(m => m.IsStatic && m.ReturnsVoid && m.Parameters.Length > 0 &&
+            m.Parameters[0].Type.ToDisplayString() == "Arm64Vm.Cpu.CpuCore").ToList();
+        if (methods.Count == 0)
+        {
+            errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': no static void A64Exec." + r.Handler + "(CpuCore cpu, ...)"));
+            return target;
+        }
+        // Of several overloads, the one the row binds completely (exactly one must).
+        var bound = new List<(IMethodSymbol Method, string Call, List<string> Errors)>();
+        foreach (var m in methods)
+        {
+            var bindErrors = new List<string>();
+            string call = BindCall(r, variant, compilation, m, target, bindErrors);
+            bound.Add((m, call, bindErrors));
+        }
+        var ok = bound.Where(b => b.Errors.Count == 0).ToList();
+        if (ok.Count != 1)
+        {
+            foreach (var e in ok.Count == 0 ? bound[0].Errors : new List<string> { "A64Exec." + r.Handler + " has " + ok.Count + " overloads the row binds" })
+                errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': " + e));
+            return target;
+        }
+        var method = ok[0].Method;
+        bool simple = method.Parameters.Length == 2 && IsDecodedInstRef(method.Parameters[1]) && !method.IsGenericMethod;
+        if (simple && !r.Fp && r.Constants.Count == 0 && methods.Count == 1) return target;
+
+        wrappers.AppendLine("    /// <summary>" + opName + " (" + r.File + ":" + r.Line + ").</summary>");
+        wrappers.AppendLine("    public static void " + opName + "(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d)");
+        wrappers.AppendLine("    {");
+        if (r.Fp) wrappers.AppendLine("        if (cpu.FpAccessTrapped()) return;");
+        wrappers.AppendLine("        " + ok[0].Call + ";");
+        wrappers.AppendLine("    }");
+        return "A64Rows." + opName;
+    }
+
+    /// <summary>The call of handler <paramref name="m"/> with every parameter bound from the row, or errors.</summary>
+    private static string BindCall(DecodeRowSpec r, int variant, Compilation compilation, IMethodSymbol m, string target, List<string> errors)
+    {
+        var ps = m.Parameters;
+        var args = new List<string> { "cpu" };
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var typeArgs = new List<string>();
+        foreach (var tp in m.TypeParameters)
+        {
+            string? typeArg = null;
+            foreach (var c in r.Constants)
+                if (string.Equals(c.Key, tp.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    typeArg = TypeConstant(compilation, c.Value);
+                    used.Add(c.Key);
+                    if (typeArg == null) errors.Add("constant '" + c.Key + "=" + c.Value + "' names no type of Arm64Vm.Cpu.Execution");
+                }
+            if (typeArg == null) { errors.Add("type parameter '" + tp.Name + "' of A64Exec." + r.Handler + " needs a constant naming a type"); continue; }
+            typeArgs.Add(typeArg);
+        }
+        if (typeArgs.Count > 0) target += "<" + string.Join(", ", typeArgs) + ">";
+        for (int i = 1; i < ps.Length; i++)
+        {
+            var p = ps[i];
+            if (IsDecodedInstRef(p)) { args.Add("ref d"); continue; }
+            string? arg = null;
+            foreach (var c in r.Constants)
+                if (string.Equals(c.Key, p.Name, StringComparison.OrdinalIgnoreCase)) { arg = Constant(p, c.Value, errors); used.Add(c.Key); }
+            if (arg == null && variant >= 0 && string.Equals(r.Specs[variant].Key, p.Name, StringComparison.OrdinalIgnoreCase))
+                arg = Constant(p, r.Specs[variant].Value.ToString(System.Globalization.CultureInfo.InvariantCulture), errors);
+            if (arg == null)
+                foreach (var f in r.Fields)
+                    if (string.Equals(f.Name, p.Name, StringComparison.OrdinalIgnoreCase)) arg = Field(p, f, errors);
+            if (arg == null) arg = FieldTest(r, variant, p);
+            if (arg == null)
+            {
+                if (p.HasExplicitDefaultValue) continue;
+                errors.Add("parameter '" + p.Name + "' of A64Exec." + r.Handler + " is neither a field nor a constant of the row");
+                continue;
+            }
+            args.Add(p.Name + ": " + arg);
+        }
+        foreach (var c in r.Constants)
+            if (!used.Contains(c.Key))
+                errors.Add("constant '" + c.Key + "' names no parameter of A64Exec." + r.Handler);
+        return target + "(" + string.Join(", ", args) + ")";
+    }
+
+    /// <summary>A type named by a row constant: a (nested) type of A64Exec, or of the Execution namespace.</summary>
+    private static string? TypeConstant(Compilation compilation, string name)
+    {
+        string nested = name.Replace('.', '+');
+        foreach (var candidate in new[] { ExecType + "+" + nested, "Arm64Vm.Cpu.Execution." + nested })
+        {
+            var t = compilation.GetTypeByMetadataName(candidate);
+            if (t != null) return "global::" + t.ToDisplayString();
+        }
+        return null;
+    }
+
+    private static bool IsDecodedInstRef(IParameterSymbol p) =>
+        p.RefKind == RefKind.Ref && p.Type.ToDisplayString() == "Arm64Vm.Cpu.Decoding.DecodedInst";
+
+    /// <summary>
+    /// A <c>bool</c> parameter named <c>{field}Is{N}</c>: whether the field equals N — a literal where the op says
+    /// (false in the row op for each of its specs, true in that spec's variant; false for the earlier specs of a
+    /// variant, which did not match), else a test of the field at run time.
+    /// </summary>
+    private static string? FieldTest(DecodeRowSpec r, int variant, IParameterSymbol p)
+    {
+        if (p.Type.SpecialType != SpecialType.System_Boolean) return null;
+        int at = p.Name.LastIndexOf("Is", StringComparison.Ordinal);
+        if (at <= 0 || !uint.TryParse(p.Name.Substring(at + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint value)) return null;
+        string fieldName = p.Name.Substring(0, at);
+        var f = r.Fields.FirstOrDefault(x => string.Equals(x.Name, fieldName, StringComparison.OrdinalIgnoreCase));
+        if (f == null) return null;
+        for (int k = 0; k < r.Specs.Count; k++)
+        {
+            if (!string.Equals(r.Specs[k].Key, f.Name, StringComparison.Ordinal) || r.Specs[k].Value != value) continue;
+            if (variant < 0 || k < variant) return "false";
+            if (k == variant) return "true";
+        }
+        return FieldValue(f, "d.Raw") + " == " + value + "u";
+    }
+
+    /// <summary>The unsigned value of field <paramref name="f"/> of the word in <paramref name="word"/>.</summary>
+    private static string FieldValue(DecodeFieldSpec f, string word)
+    {
+        string bits = f.Lsb == 0 ? word : "(" + word + " >> " + f.Lsb + ")";
+        return f.Lsb + f.Width == 32 ? bits : "(" + bits + " & 0x" + ((1UL << f.Width) - 1).ToString("X") + "u)";
+    }
+
+    /// <summary>The expression extracting field <paramref name="f"/> from <c>d.Raw</c> as the parameter's type.</summary>
+    private static string? Field(IParameterSymbol p, DecodeFieldSpec f, List<string> errors)
+    {
+        string bits = f.Lsb == 0 ? "d.Raw" : "(d.Raw >> " + f.Lsb + ")";
+        string value = f.Lsb + f.Width == 32 ? bits : "(" + bits + " & 0x" + ((1UL << f.Width) - 1).ToString("X") + "u)";
+        string type = p.Type.ToDisplayString();
+        switch (p.Type.SpecialType)
+        {
+            case SpecialType.System_Boolean:
+                if (f.Width != 1) break;
+                return value + " != 0";
+            case SpecialType.System_UInt32: return value;
+            case SpecialType.System_Int32: return "(int)" + value;
+            case SpecialType.System_UInt64: return "(ulong)" + value;
+            case SpecialType.System_Int64: return "(long)" + value;
+        }
+        if (p.Type.TypeKind == TypeKind.Enum) return "(global::" + type + ")" + value;
+        errors.Add("field '" + f.Name + "' cannot bind parameter '" + p.Name + "' of type " + type);
+        return null;
+    }
+
+    /// <summary>The literal for constant <paramref name="value"/> as the parameter's type (enum member, bool, integer).</summary>
+    private static string? Constant(IParameterSymbol p, string value, List<string> errors)
+    {
+        string type = p.Type.ToDisplayString();
+        bool isInteger = value.Length > 0 && (char.IsDigit(value[0]) || value[0] == '-');
+        if (p.Type.TypeKind == TypeKind.Enum && !isInteger)
+        {
+            if (p.Type.GetMembers(value).OfType<IFieldSymbol>().Any()) return "global::" + type + "." + value;
+        }
+        else if (p.Type.SpecialType == SpecialType.System_Boolean)
+        {
+            if (value == "1" || value == "true") return "true";
+            if (value == "0" || value == "false") return "false";
+        }
+        else if (isInteger && p.Type.SpecialType != SpecialType.None)
+            return "unchecked((" + type + ")" + value + ")";
+        errors.Add("constant '" + p.Name + "=" + value + "' does not fit parameter type " + type);
+        return null;
     }
 
     /// <summary>A hook the decoder calls per row: a switch from the row to the A64Exec function the row names.</summary>

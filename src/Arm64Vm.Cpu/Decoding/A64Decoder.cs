@@ -45,11 +45,21 @@ public static class A64Decoder
 
     public static A64Op DecodeOp(uint word) => FindRow(word)?.Op ?? A64Op.Unallocated;
 
+    /// <summary>
+    /// The pre-decoded slot of a word: its row's op, or the variant op of the row's first matching decode-time
+    /// specialisation (<c>spec=field:value</c>), with the row's predecoded immediate.
+    /// </summary>
     public static DecodedInst Decode(uint word)
     {
         var op = DecodeOp(word);
-        return new DecodedInst { Op = op, Raw = word, Imm = op == A64Op.Unallocated ? 0 : A64Hooks.Predecode(op, word) };
+        if (op == A64Op.Unallocated) return new DecodedInst { Op = op, Raw = word };
+        return new DecodedInst { Op = A64Hooks.Specialise(op, word), Raw = word, Imm = A64Hooks.Predecode(op, word) };
     }
 
-    public static DecodeRow? RowOf(A64Op op) => (int)op < RowByOp.Length ? RowByOp[(int)op] : null;
+    /// <summary>The row of an op, or of the row a decode-time specialisation belongs to.</summary>
+    public static DecodeRow? RowOf(A64Op op)
+    {
+        op = A64Table.BaseOf(op);
+        return (int)op < RowByOp.Length ? RowByOp[(int)op] : null;
+    }
 }

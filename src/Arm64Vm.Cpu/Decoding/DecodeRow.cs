@@ -9,8 +9,9 @@ public readonly record struct DecodeField(string Name, int Lsb, int Width)
 /// <summary>One row of the A64 decode table as compiled into the binary by the generator.</summary>
 public sealed class DecodeRow
 {
-    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator)
+    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator, bool fp = false, bool endsBlock = false)
     {
+        Fp = fp; EndsBlock = endsBlock;
         Op = op; Name = name; Class = @class; File = file; Line = line; Mask = mask; Value = value; Group = group;
         HasValidator = hasValidator;
         Fields = fields.Length == 0
@@ -30,6 +31,10 @@ public sealed class DecodeRow
     public int Group { get; }
     public bool HasValidator { get; }
     public DecodeField[] Fields { get; }
+    /// <summary>The row needs SIMD&amp;FP access: the generated dispatch checks CPACR_EL1.FPEN before the handler.</summary>
+    public bool Fp { get; }
+    /// <summary>The row ends a straight-line block (<see cref="A64Table.EndsBlock"/>).</summary>
+    public bool EndsBlock { get; }
 
     public bool Matches(uint word) => (word & Mask) == Value;
 

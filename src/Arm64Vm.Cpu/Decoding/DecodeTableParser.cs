@@ -6,7 +6,10 @@
 //   # comment                      (anywhere; runs to end of line)
 //   {                              opens a priority group: overlapping rows inside it are tried in order
 //   }                              closes the group
-//   NAME  CLASS  PATTERN...  [exec=Handler] [valid=Validator] [imm=Predecode]
+//   @class PREFIX ATTR...          sets the attributes (fp, ends) on every row of this file whose class is
+//                                  PREFIX or starts with "PREFIX."
+//   NAME  CLASS  PATTERN...  [exec=Handler[(name=value, ...)]] [valid=Validator] [imm=Predecode] [fp] [ends]
+//                            [spec=field:value]...
 // PATTERN tokens concatenate, most significant bit first, to exactly 32 bits:
 //   0 / 1      fixed bits
 //   - or .     don't-care bits
@@ -39,6 +42,14 @@ public sealed class DecodeRowSpec
     public string? Validator;
     public string? Predecode;
     public List<DecodeFieldSpec> Fields = new List<DecodeFieldSpec>();
+    /// <summary>Constants the row passes to its handler (<c>exec=H(name=value, ...)</c>), in the order written.</summary>
+    public List<KeyValuePair<string, string>> Constants = new List<KeyValuePair<string, string>>();
+    /// <summary>The row needs SIMD&amp;FP access (attribute <c>fp</c>): the dispatch checks CPACR_EL1.FPEN first.</summary>
+    public bool Fp;
+    /// <summary>Decode-time specialisations (<c>spec=field:value</c>): a word whose field has that value decodes to a variant op.</summary>
+    public List<KeyValuePair<string, uint>> Specs = new List<KeyValuePair<string, uint>>();
+    /// <summary>The row ends a straight-line block (attribute <c>ends</c>, or its class is a branch/exception/system class).</summary>
+    public bool EndsBlock;
 
     public bool Matches(uint word) => (word & Mask) == Value;
 
@@ -75,6 +86,7 @@ public static class DecodeTableParser
     public static List<DecodeRowSpec> Parse(string fileName, string text, List<DecodeTableError> errors, ref int groupCounter)
     {
         var rows = new List<DecodeRowSpec>();
+        var classAttributes = new List<KeyValuePair<string, string>>();
         int currentGroup = -1;
         int groupOpenLine = 0;
         var lines = text.Split('\n');
@@ -99,7 +111,17 @@ public static class DecodeTableParser
                 currentGroup = -1;
                 continue;
             }
-            var tokens = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+            var tokens = Tokenize(line);
+            if (tokens[0] == "@class")
+            {
+                if (tokens.Length < 3) errors.Add(new DecodeTableError(fileName, lineNo, "@class needs a class prefix and at least one attribute"));
+                for (int t = 2; t < tokens.Length; t++)
+                {
+                    if (tokens[t] != "fp" && tokens[t] != "ends") errors.Add(new DecodeTableError(fileName, lineNo, "unknown class attribute '" + tokens[t] + "'"));
+                    else classAttributes.Add(new KeyValuePair<string, string>(tokens[1], tokens[t]));
+                }
+                continue;
+            }
             if (tokens.Length < 3)
             {
                 errors.Add(new DecodeTableError(fileName, lineNo, "a row needs NAME CLASS PATTERN"));
@@ -113,10 +135,33 @@ public static class DecodeTableParser
             for (int t = 2; t < tokens.Length && ok; t++)
             {
                 string tok = tokens[t];
+                if (tok == "fp") { row.Fp = true; continue; }
+                if (tok == "ends") { row.EndsBlock = true; continue; }
+                int paren = tok.IndexOf('(');
+                if (tok.StartsWith("exec=", StringComparison.Ordinal) && paren > 0)
+                {
+                    if (!tok.EndsWith(")", StringComparison.Ordinal) || !ParseConstants(tok.Substring(paren + 1, tok.Length - paren - 2), row.Constants))
+                    {
+                        errors.Add(new DecodeTableError(fileName, lineNo, "bad handler constants in '" + tok + "' (expected exec=Handler(name=value, ...))"));
+                        ok = false; break;
+                    }
+                    tok = tok.Substring(0, paren);
+                }
                 int eq = tok.IndexOf('=');
                 if (eq > 0)
                 {
                     string key = tok.Substring(0, eq), val = tok.Substring(eq + 1);
+                    if (key == "spec")
+                    {
+                        int sc = val.IndexOf(':');
+                        if (sc <= 0 || !IsIdentifier(val.Substring(0, sc)) || !uint.TryParse(val.Substring(sc + 1), NumberStyles.None, CultureInfo.InvariantCulture, out uint specValue))
+                        {
+                            errors.Add(new DecodeTableError(fileName, lineNo, "bad specialisation '" + tok + "' (expected spec=field:value)"));
+                            ok = false; break;
+                        }
+                        row.Specs.Add(new KeyValuePair<string, uint>(val.Substring(0, sc), specValue));
+                        continue;
+                    }
                     if (!IsIdentifier(val)) { errors.Add(new DecodeTableError(fileName, lineNo, "'" + val + "' is not an identifier")); ok = false; break; }
                     switch (key)
                     {
@@ -158,6 +203,12 @@ public static class DecodeTableParser
                 }
             }
             if (!ok) continue;
+            foreach (var spec in row.Specs)
+            {
+                var field = row.Fields.Find(f => f.Name == spec.Key);
+                if (field == null || (field.Width < 32 && spec.Value >> field.Width != 0))
+                    errors.Add(new DecodeTableError(fileName, lineNo, "spec=" + spec.Key + ":" + spec.Value + " names no field value of row '" + row.Name + "'"));
+            }
             if (bit != 0)
             {
                 errors.Add(new DecodeTableError(fileName, lineNo, "pattern of row '" + row.Name + "' is " + (32 - bit) + " bits, not 32"));
@@ -166,7 +217,64 @@ public static class DecodeTableParser
             rows.Add(row);
         }
         if (currentGroup >= 0) errors.Add(new DecodeTableError(fileName, groupOpenLine, "group opened here is never closed"));
+        foreach (var attribute in classAttributes)
+            foreach (var row in rows)
+            {
+                if (!(row.Class == attribute.Key || row.Class.StartsWith(attribute.Key + ".", StringComparison.Ordinal))) continue;
+                if (attribute.Value == "fp") row.Fp = true; else row.EndsBlock = true;
+            }
         return rows;
+    }
+
+    /// <summary>Splits a row at white space, except inside the parentheses of <c>exec=H(a=1, b=2)</c>.</summary>
+    private static string[] Tokenize(string line)
+    {
+        var tokens = new List<string>();
+        var current = new System.Text.StringBuilder();
+        int depth = 0;
+        foreach (char c in line)
+        {
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            if ((c == ' ' || c == '\t') && depth <= 0)
+            {
+                if (current.Length > 0) { tokens.Add(current.ToString()); current.Clear(); }
+                continue;
+            }
+            if (c != ' ' && c != '\t') current.Append(c);
+        }
+        if (current.Length > 0) tokens.Add(current.ToString());
+        return tokens.ToArray();
+    }
+
+    /// <summary>Parses <c>name=value, ...</c>: names are identifiers, values (dotted) identifiers or (hex) integers.</summary>
+    private static bool ParseConstants(string list, List<KeyValuePair<string, string>> into)
+    {
+        if (list.Length == 0) return false;
+        foreach (var item in list.Split(','))
+        {
+            int eq = item.IndexOf('=');
+            if (eq <= 0) return false;
+            string name = item.Substring(0, eq), value = item.Substring(eq + 1);
+            if (!IsIdentifier(name) || !(IsDottedIdentifier(value) || IsInteger(value))) return false;
+            foreach (var c in into) if (c.Key == name) return false;
+            into.Add(new KeyValuePair<string, string>(name, value));
+        }
+        return true;
+    }
+
+    private static bool IsDottedIdentifier(string s)
+    {
+        foreach (var part in s.Split('.')) if (!IsIdentifier(part)) return false;
+        return true;
+    }
+
+    private static bool IsInteger(string s)
+    {
+        if (s.StartsWith("-", StringComparison.Ordinal)) s = s.Substring(1);
+        if (s.StartsWith("0x", StringComparison.Ordinal))
+            return s.Length > 2 && ulong.TryParse(s.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _);
+        return ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out _);
     }
 
     public static bool IsIdentifier(string s)

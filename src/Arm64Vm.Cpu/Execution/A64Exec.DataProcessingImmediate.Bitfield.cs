@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -23,64 +24,39 @@ public static partial class A64Exec
         return left | ((left + r) & top) << 8;
     }
 
-    /// <summary>SBFM, 32-bit, C6.2 SBFM (ASR, SBFIZ, SBFX, SXTB, SXTH aliases).</summary>
-    public static void SBFM_w(CpuCore cpu, ref DecodedInst d)
+    /// <summary>
+    /// SBFM, BFM, UBFM, C6.2 (ASR, LSL, LSR, SBFIZ, SBFX, UBFIZ, UBFX, BFI, BFXIL, BFC, SXT*, UXT* aliases): the
+    /// predecoded shifts in d.Imm (bits [7:0] left, [15:8] right). BFM keeps Rd's bits outside the field.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Bitfield(CpuCore cpu, ref DecodedInst d, int rd, int rn, bool sf, BitfieldOp op)
     {
         int left = (int)(d.Imm & 0xFF), right = (int)(d.Imm >> 8);
-        cpu.SetW(d.Rd, (uint)((int)(cpu.W(d.Rn) << left) >> right));
+        if (sf)
+        {
+            ulong x = cpu.X(rn) << left;
+            ulong r = op == BitfieldOp.Signed ? (ulong)((long)x >> right) : x >> right;
+            if (op == BitfieldOp.Insert) { ulong mask = (~0UL << left) >> right; r = (cpu.X(rd) & ~mask) | r; }
+            cpu.SetX(rd, r);
+        }
+        else
+        {
+            uint x = cpu.W(rn) << left;
+            uint r = op == BitfieldOp.Signed ? (uint)((int)x >> right) : x >> right;
+            if (op == BitfieldOp.Insert) { uint mask = (~0u << left) >> right; r = (cpu.W(rd) & ~mask) | r; }
+            cpu.SetW(rd, r);
+        }
     }
 
-    /// <summary>SBFM, 64-bit (ASR, SBFIZ, SBFX, SXTB, SXTH, SXTW aliases).</summary>
-    public static void SBFM_x(CpuCore cpu, ref DecodedInst d)
+    /// <summary>EXTR, C6.2 (ROR immediate alias when Rn = Rm): (Rn:Rm)&lt;lsb+datasize-1:lsb&gt;, lsb = imms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Extract(CpuCore cpu, int rd, int rn, int rm, int imms, bool sf)
     {
-        int left = (int)(d.Imm & 0xFF), right = (int)(d.Imm >> 8);
-        cpu.SetX(d.Rd, (ulong)((long)(cpu.X(d.Rn) << left) >> right));
-    }
-
-    /// <summary>UBFM, 32-bit, C6.2 UBFM (LSL, LSR, UBFIZ, UBFX, UXTB, UXTH aliases).</summary>
-    public static void UBFM_w(CpuCore cpu, ref DecodedInst d)
-    {
-        int left = (int)(d.Imm & 0xFF), right = (int)(d.Imm >> 8);
-        cpu.SetW(d.Rd, (cpu.W(d.Rn) << left) >> right);
-    }
-
-    /// <summary>UBFM, 64-bit (LSL, LSR, UBFIZ, UBFX aliases).</summary>
-    public static void UBFM_x(CpuCore cpu, ref DecodedInst d)
-    {
-        int left = (int)(d.Imm & 0xFF), right = (int)(d.Imm >> 8);
-        cpu.SetX(d.Rd, (cpu.X(d.Rn) << left) >> right);
-    }
-
-    /// <summary>BFM, 32-bit, C6.2 BFM (BFI, BFXIL, BFC aliases): bits outside the field keep Rd's value.</summary>
-    public static void BFM_w(CpuCore cpu, ref DecodedInst d)
-    {
-        int left = (int)(d.Imm & 0xFF), right = (int)(d.Imm >> 8);
-        uint mask = (~0u << left) >> right;
-        uint field = (cpu.W(d.Rn) << left) >> right;
-        cpu.SetW(d.Rd, (cpu.W(d.Rd) & ~mask) | field);
-    }
-
-    /// <summary>BFM, 64-bit.</summary>
-    public static void BFM_x(CpuCore cpu, ref DecodedInst d)
-    {
-        int left = (int)(d.Imm & 0xFF), right = (int)(d.Imm >> 8);
-        ulong mask = (~0UL << left) >> right;
-        ulong field = (cpu.X(d.Rn) << left) >> right;
-        cpu.SetX(d.Rd, (cpu.X(d.Rd) & ~mask) | field);
-    }
-
-    /// <summary>EXTR, 32-bit, C6.2 EXTR (ROR immediate alias when Rn = Rm): (Wn:Wm)&lt;lsb+31:lsb&gt;.</summary>
-    public static void EXTR_w(CpuCore cpu, ref DecodedInst d)
-    {
-        int lsb = (int)((d.Raw >> 10) & 31);
-        // Wn << (32 - lsb) written as << 1 << (31 - lsb) so that lsb = 0 shifts Wn out entirely.
-        cpu.SetW(d.Rd, (cpu.W(d.Rm) >> lsb) | (cpu.W(d.Rn) << 1 << (31 - lsb)));
-    }
-
-    /// <summary>EXTR, 64-bit: (Xn:Xm)&lt;lsb+63:lsb&gt;.</summary>
-    public static void EXTR_x(CpuCore cpu, ref DecodedInst d)
-    {
-        int lsb = (int)((d.Raw >> 10) & 63);
-        cpu.SetX(d.Rd, (cpu.X(d.Rm) >> lsb) | (cpu.X(d.Rn) << 1 << (63 - lsb)));
+        // Rn << (datasize - lsb) written as << 1 << (datasize - 1 - lsb) so that lsb = 0 shifts Rn out entirely.
+        if (sf) cpu.SetX(rd, (cpu.X(rm) >> imms) | (cpu.X(rn) << 1 << (63 - imms)));
+        else cpu.SetW(rd, (cpu.W(rm) >> imms) | (cpu.W(rn) << 1 << (31 - imms)));
     }
 }
+
+/// <summary>SBFM (Signed), UBFM (Unsigned), BFM (Insert).</summary>
+internal enum BitfieldOp : byte { Signed, Unsigned, Insert }

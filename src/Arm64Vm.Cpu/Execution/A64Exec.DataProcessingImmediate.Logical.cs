@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -41,40 +42,21 @@ public static partial class A64Exec
         return mask;
     }
 
-    // Rn is always ZR-capable; Rd is SP-capable for AND/ORR/EOR and ZR for ANDS. The mask of a 32-bit row is
-    // zero-extended, so 64-bit arithmetic followed by truncation equals the 32-bit operation.
-
-    /// <summary>AND (immediate), 32-bit, C6.2 AND (immediate).</summary>
-    public static void AND_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.W(d.Rn) & d.Imm);
-
-    /// <summary>AND (immediate), 64-bit.</summary>
-    public static void AND_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.X(d.Rn) & d.Imm);
-
-    /// <summary>ORR (immediate), 32-bit, C6.2 ORR (immediate) (MOV bitmask alias when Rn = ZR).</summary>
-    public static void ORR_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.W(d.Rn) | d.Imm);
-
-    /// <summary>ORR (immediate), 64-bit.</summary>
-    public static void ORR_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.X(d.Rn) | d.Imm);
-
-    /// <summary>EOR (immediate), 32-bit, C6.2 EOR (immediate).</summary>
-    public static void EOR_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.W(d.Rn) ^ d.Imm);
-
-    /// <summary>EOR (immediate), 64-bit.</summary>
-    public static void EOR_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.X(d.Rn) ^ d.Imm);
-
-    /// <summary>ANDS (immediate), 32-bit, C6.2 ANDS (immediate) (TST alias when Rd = ZR).</summary>
-    public static void ANDS_imm_w(CpuCore cpu, ref DecodedInst d)
+    /// <summary>
+    /// AND, ORR, EOR, ANDS (immediate), C6.2 (MOV bitmask and TST aliases): Rn is ZR-capable; Rd is SP-capable
+    /// except for ANDS. The mask of a 32-bit row is predecoded zero-extended, so 64-bit arithmetic followed by
+    /// truncation equals the 32-bit operation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void LogicalImmediate(CpuCore cpu, ref DecodedInst d, int rd, int rn, bool rdIs31, bool sf, LogicOp op)
     {
-        uint r = cpu.W(d.Rn) & (uint)d.Imm;
-        cpu.Nzcv = LogicFlags32(r);
-        cpu.SetW(d.Rd, r);
-    }
-
-    /// <summary>ANDS (immediate), 64-bit.</summary>
-    public static void ANDS_imm_x(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong r = cpu.X(d.Rn) & d.Imm;
-        cpu.Nzcv = LogicFlags64(r);
-        cpu.SetX(d.Rd, r);
+        ulong x = sf ? cpu.X(rn) : cpu.W(rn);
+        ulong r = op switch { LogicOp.Orr => x | d.Imm, LogicOp.Eor => x ^ d.Imm, _ => x & d.Imm };
+        if (op != LogicOp.Ands) { SetRegOrSp(cpu, rd, rdIs31, r); return; }
+        cpu.Nzcv = sf ? LogicFlags64(r) : LogicFlags32((uint)r);
+        SetReg(cpu, rd, rdIs31, r);
     }
 }
+
+/// <summary>The operation of a logical (immediate or shifted register) row.</summary>
+internal enum LogicOp : byte { And, Orr, Eor, Ands }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -16,59 +17,24 @@ public static partial class A64Exec
     /// <summary>Predecoder of ADRP: SignExtend(immhi:immlo:Zeros(12), 64).</summary>
     public static ulong AdrpOffset(uint raw) => AdrOffset(raw) << 12;
 
-    /// <summary>ADR, C6.2: Xd = PC + imm.</summary>
-    public static void ADR(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, cpu.Pc + d.Imm);
-
-    /// <summary>ADRP, C6.2: Xd = PC with bits [11:0] cleared + imm * 4096.</summary>
-    public static void ADRP(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, (cpu.Pc & ~0xFFFUL) + d.Imm);
+    /// <summary>ADR and ADRP, C6.2: Xd = PC (with bits [11:0] cleared for ADRP) + the predecoded offset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PcRelative(CpuCore cpu, ref DecodedInst d, int rd, bool page) => cpu.SetX(rd, (page ? cpu.Pc & ~0xFFFUL : cpu.Pc) + d.Imm);
 
     // ---- Add/subtract (immediate): Rn is SP-capable; Rd is SP-capable except for the flag-setting forms ----
 
     /// <summary>Predecoder of add/subtract (immediate): imm12, shifted left by 12 when sh = 1.</summary>
     public static ulong AddSubImm(uint raw) => (ulong)((raw >> 10) & 0xFFF) << (int)(((raw >> 22) & 1) * 12);
 
-    /// <summary>ADD (immediate), 32-bit, C6.2.</summary>
-    public static void ADD_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, (uint)cpu.XOrSp(d.Rn) + (uint)d.Imm);
-
-    /// <summary>ADD (immediate), 64-bit, C6.2.</summary>
-    public static void ADD_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.XOrSp(d.Rn) + d.Imm);
-
-    /// <summary>SUB (immediate), 32-bit, C6.2.</summary>
-    public static void SUB_imm_w(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, (uint)cpu.XOrSp(d.Rn) - (uint)d.Imm);
-
-    /// <summary>SUB (immediate), 64-bit, C6.2.</summary>
-    public static void SUB_imm_x(CpuCore cpu, ref DecodedInst d) => cpu.SetXOrSp(d.Rd, cpu.XOrSp(d.Rn) - d.Imm);
-
-    /// <summary>ADDS (immediate), 32-bit, C6.2 (CMN alias when Rd = ZR).</summary>
-    public static void ADDS_imm_w(CpuCore cpu, ref DecodedInst d)
+    /// <summary>
+    /// ADD, ADDS, SUB, SUBS (immediate), C6.2 (CMN/CMP aliases when Rd = ZR): Rn is SP-capable; Rd is SP-capable
+    /// except for the flag-setting forms. The immediate (imm12, shifted by sh) was predecoded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddSubImmediate(CpuCore cpu, ref DecodedInst d, int rd, int rn, bool rdIs31, bool rnIs31, bool sf, bool sub, bool setFlags)
     {
-        uint x = (uint)cpu.XOrSp(d.Rn), y = (uint)d.Imm, r = x + y;
-        cpu.Nzcv = AddFlags32(x, y, r);
-        cpu.SetW(d.Rd, r);
-    }
-
-    /// <summary>ADDS (immediate), 64-bit, C6.2.</summary>
-    public static void ADDS_imm_x(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong x = cpu.XOrSp(d.Rn), y = d.Imm, r = x + y;
-        cpu.Nzcv = AddFlags64(x, y, r);
-        cpu.SetX(d.Rd, r);
-    }
-
-    /// <summary>SUBS (immediate), 32-bit, C6.2 (CMP alias when Rd = ZR).</summary>
-    public static void SUBS_imm_w(CpuCore cpu, ref DecodedInst d)
-    {
-        uint x = (uint)cpu.XOrSp(d.Rn), y = (uint)d.Imm, r = x - y;
-        cpu.Nzcv = SubFlags32(x, y, r);
-        cpu.SetW(d.Rd, r);
-    }
-
-    /// <summary>SUBS (immediate), 64-bit, C6.2.</summary>
-    public static void SUBS_imm_x(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong x = cpu.XOrSp(d.Rn), y = d.Imm, r = x - y;
-        cpu.Nzcv = SubFlags64(x, y, r);
-        cpu.SetX(d.Rd, r);
+        ulong r = AddSub(cpu, RegOrSp(cpu, rn, rnIs31), d.Imm, sf, sub, setFlags);
+        if (setFlags) SetReg(cpu, rd, rdIs31, r); else SetRegOrSp(cpu, rd, rdIs31, r);
     }
 
     // ---- Move wide (immediate) ----
@@ -85,19 +51,14 @@ public static partial class A64Exec
     }
 
     /// <summary>MOVN (C6.2) and MOVZ (C6.2.227): the whole result was predecoded.</summary>
-    public static void MovWideSet(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, d.Imm);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MovWideSet(CpuCore cpu, ref DecodedInst d, int rd, bool rdIs31) => SetReg(cpu, rd, rdIs31, d.Imm);
 
-    /// <summary>MOVK, 32-bit, C6.2: replaces one halfword, keeps the others.</summary>
-    public static void MOVK_w(CpuCore cpu, ref DecodedInst d)
+    /// <summary>MOVK, C6.2: replaces halfword hw with the predecoded imm16 &lt;&lt; (hw * 16), keeps the others.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MovKeep(CpuCore cpu, ref DecodedInst d, int rd, bool rdIs31, int hw, bool sf)
     {
-        uint keep = ~(0xFFFFu << (int)(((d.Raw >> 21) & 1) * 16));
-        cpu.SetW(d.Rd, (cpu.W(d.Rd) & keep) | (uint)d.Imm);
-    }
-
-    /// <summary>MOVK, 64-bit, C6.2.</summary>
-    public static void MOVK_x(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong keep = ~(0xFFFFUL << (int)(((d.Raw >> 21) & 3) * 16));
-        cpu.SetX(d.Rd, (cpu.X(d.Rd) & keep) | d.Imm);
+        ulong v = (cpu.X(rd) & ~(0xFFFFUL << (hw * 16))) | d.Imm;
+        SetReg(cpu, rd, rdIs31, sf ? v : (uint)v);
     }
 }

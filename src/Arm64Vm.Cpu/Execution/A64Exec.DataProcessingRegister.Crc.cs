@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 
@@ -52,51 +51,23 @@ public static partial class A64Exec
         return false;
     }
 
-    /// <summary>CRC32B, C6.2 CRC32B, CRC32H, CRC32W, CRC32X.</summary>
-    public static void CRC32B(CpuCore cpu, ref DecodedInst d)
+    /// <summary>
+    /// CRC32B/H/W/X and CRC32CB/H/W/X, C6.2: Wd = CRC of the low 2^sz bytes of Rm into Wn, polynomial 0x04C11DB7
+    /// (castagnoli: 0x1EDC6F41).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Crc32(CpuCore cpu, int rd, int rn, int rm, int sz, bool castagnoli)
     {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 1));
-    }
-
-    /// <summary>CRC32H.</summary>
-    public static void CRC32H(CpuCore cpu, ref DecodedInst d)
-    {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 2));
-    }
-
-    /// <summary>CRC32W.</summary>
-    public static void CRC32W(CpuCore cpu, ref DecodedInst d)
-    {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 4));
-    }
-
-    /// <summary>CRC32X (sf = 1, Xm).</summary>
-    public static void CRC32X(CpuCore cpu, ref DecodedInst d)
-    {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, Crc32Update(cpu.W(d.Rn), cpu.X(d.Rm), 8));
-    }
-
-    /// <summary>CRC32CB, C6.2 CRC32CB, CRC32CH, CRC32CW, CRC32CX.</summary>
-    public static void CRC32CB(CpuCore cpu, ref DecodedInst d)
-    {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), (byte)cpu.X(d.Rm)));
-    }
-
-    /// <summary>CRC32CH.</summary>
-    public static void CRC32CH(CpuCore cpu, ref DecodedInst d)
-    {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), (ushort)cpu.X(d.Rm)));
-    }
-
-    /// <summary>CRC32CW.</summary>
-    public static void CRC32CW(CpuCore cpu, ref DecodedInst d)
-    {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), cpu.W(d.Rm)));
-    }
-
-    /// <summary>CRC32CX.</summary>
-    public static void CRC32CX(CpuCore cpu, ref DecodedInst d)
-    {
-        if (CrcImplemented(cpu)) cpu.SetW(d.Rd, BitOperations.Crc32C(cpu.W(d.Rn), cpu.X(d.Rm)));
+        if (!CrcImplemented(cpu)) return;
+        uint crc = cpu.W(rn);
+        ulong val = cpu.X(rm);
+        if (!castagnoli) { cpu.SetW(rd, Crc32Update(crc, val, 1 << sz)); return; }
+        cpu.SetW(rd, sz switch
+        {
+            0 => BitOperations.Crc32C(crc, (byte)val),
+            1 => BitOperations.Crc32C(crc, (ushort)val),
+            2 => BitOperations.Crc32C(crc, (uint)val),
+            _ => BitOperations.Crc32C(crc, val),
+        });
     }
 }

@@ -1,75 +1,22 @@
-using Arm64Vm.Cpu.Decoding;
+using System.Runtime.CompilerServices;
 
 namespace Arm64Vm.Cpu.Execution;
 
 /// <summary>Logical (shifted register), Arm ARM C4.1.67: all registers ZR-capable, all four shift types.</summary>
 public static partial class A64Exec
 {
-    /// <summary>AND (shifted register), 32-bit, C6.2 AND (shifted register).</summary>
-    public static void AND_sreg_w(CpuCore cpu, ref DecodedInst d) => cpu.SetW(d.Rd, cpu.W(d.Rn) & ShiftedRm32(cpu, d.Raw));
-
-    /// <summary>AND (shifted register), 64-bit.</summary>
-    public static void AND_sreg_x(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, cpu.X(d.Rn) & ShiftedRm64(cpu, d.Raw));
-
-    /// <summary>BIC (shifted register), 32-bit, C6.2 BIC (shifted register).</summary>
-    public static void BIC_sreg_w(CpuCore cpu, ref DecodedInst d) => cpu.SetW(d.Rd, cpu.W(d.Rn) & ~ShiftedRm32(cpu, d.Raw));
-
-    /// <summary>BIC (shifted register), 64-bit.</summary>
-    public static void BIC_sreg_x(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, cpu.X(d.Rn) & ~ShiftedRm64(cpu, d.Raw));
-
-    /// <summary>ORR (shifted register), 32-bit, C6.2 ORR (shifted register) (MOV register alias).</summary>
-    public static void ORR_sreg_w(CpuCore cpu, ref DecodedInst d) => cpu.SetW(d.Rd, cpu.W(d.Rn) | ShiftedRm32(cpu, d.Raw));
-
-    /// <summary>ORR (shifted register), 64-bit.</summary>
-    public static void ORR_sreg_x(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, cpu.X(d.Rn) | ShiftedRm64(cpu, d.Raw));
-
-    /// <summary>ORN (shifted register), 32-bit, C6.2 ORN (shifted register) (MVN alias).</summary>
-    public static void ORN_sreg_w(CpuCore cpu, ref DecodedInst d) => cpu.SetW(d.Rd, cpu.W(d.Rn) | ~ShiftedRm32(cpu, d.Raw));
-
-    /// <summary>ORN (shifted register), 64-bit.</summary>
-    public static void ORN_sreg_x(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, cpu.X(d.Rn) | ~ShiftedRm64(cpu, d.Raw));
-
-    /// <summary>EOR (shifted register), 32-bit, C6.2 EOR (shifted register).</summary>
-    public static void EOR_sreg_w(CpuCore cpu, ref DecodedInst d) => cpu.SetW(d.Rd, cpu.W(d.Rn) ^ ShiftedRm32(cpu, d.Raw));
-
-    /// <summary>EOR (shifted register), 64-bit.</summary>
-    public static void EOR_sreg_x(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, cpu.X(d.Rn) ^ ShiftedRm64(cpu, d.Raw));
-
-    /// <summary>EON (shifted register), 32-bit, C6.2 EON (shifted register).</summary>
-    public static void EON_sreg_w(CpuCore cpu, ref DecodedInst d) => cpu.SetW(d.Rd, cpu.W(d.Rn) ^ ~ShiftedRm32(cpu, d.Raw));
-
-    /// <summary>EON (shifted register), 64-bit.</summary>
-    public static void EON_sreg_x(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, cpu.X(d.Rn) ^ ~ShiftedRm64(cpu, d.Raw));
-
-    /// <summary>ANDS (shifted register), 32-bit, C6.2 ANDS (shifted register) (TST alias).</summary>
-    public static void ANDS_sreg_w(CpuCore cpu, ref DecodedInst d)
+    /// <summary>
+    /// AND, BIC, ORR, ORN, EOR, EON, ANDS, BICS (shifted register), C6.2 (MOV, MVN, TST aliases): invert (the N
+    /// bit) complements the shifted Rm.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void LogicalShifted(CpuCore cpu, int rd, int rn, int rm, int shift, int imm6, bool rdIs31, bool imm6Is0, bool sf, LogicOp op, bool invert)
     {
-        uint r = cpu.W(d.Rn) & ShiftedRm32(cpu, d.Raw);
-        cpu.Nzcv = LogicFlags32(r);
-        cpu.SetW(d.Rd, r);
-    }
-
-    /// <summary>ANDS (shifted register), 64-bit.</summary>
-    public static void ANDS_sreg_x(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong r = cpu.X(d.Rn) & ShiftedRm64(cpu, d.Raw);
-        cpu.Nzcv = LogicFlags64(r);
-        cpu.SetX(d.Rd, r);
-    }
-
-    /// <summary>BICS (shifted register), 32-bit, C6.2 BICS (shifted register).</summary>
-    public static void BICS_sreg_w(CpuCore cpu, ref DecodedInst d)
-    {
-        uint r = cpu.W(d.Rn) & ~ShiftedRm32(cpu, d.Raw);
-        cpu.Nzcv = LogicFlags32(r);
-        cpu.SetW(d.Rd, r);
-    }
-
-    /// <summary>BICS (shifted register), 64-bit.</summary>
-    public static void BICS_sreg_x(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong r = cpu.X(d.Rn) & ~ShiftedRm64(cpu, d.Raw);
-        cpu.Nzcv = LogicFlags64(r);
-        cpu.SetX(d.Rd, r);
+        ulong y = ShiftReg(cpu.X(rm), shift, imm6, sf, imm6Is0);
+        if (invert) y = sf ? ~y : ~(uint)y;
+        ulong x = cpu.X(rn);
+        ulong r = op switch { LogicOp.Orr => x | y, LogicOp.Eor => x ^ y, _ => x & y };
+        if (op == LogicOp.Ands) cpu.Nzcv = sf ? LogicFlags64(r) : LogicFlags32((uint)r);
+        SetReg(cpu, rd, rdIs31, sf ? r : (uint)r);
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 
@@ -19,105 +18,56 @@ public static partial class A64Exec
         return ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0FUL) | ((v & 0x0F0F_0F0F_0F0F_0F0FUL) << 4);
     }
 
-    /// <summary>RBIT, C6.2 RBIT.</summary>
-    public static void RBIT(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong r = ReverseBitsInBytes(BinaryPrimitives.ReverseEndianness(cpu.X(d.Rn)));
-        if (d.Sf) cpu.SetX(d.Rd, r);
-        else cpu.SetW(d.Rd, (uint)(r >> 32));
-    }
-
-    /// <summary>REV16, C6.2 REV16: swaps the bytes of each halfword.</summary>
-    public static void REV16(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong v = cpu.X(d.Rn);
-        ulong r = ((v >> 8) & 0x00FF_00FF_00FF_00FFUL) | ((v & 0x00FF_00FF_00FF_00FFUL) << 8);
-        if (d.Sf) cpu.SetX(d.Rd, r);
-        else cpu.SetW(d.Rd, (uint)r);
-    }
-
-    /// <summary>REV32, C6.2 REV32: reverses the bytes of each word of a 64-bit register.</summary>
-    public static void REV32(CpuCore cpu, ref DecodedInst d) =>
-        cpu.SetX(d.Rd, BitOperations.RotateRight(BinaryPrimitives.ReverseEndianness(cpu.X(d.Rn)), 32));
-
-    /// <summary>REV, 32-bit, C6.2 REV.</summary>
-    public static void REV_w(CpuCore cpu, ref DecodedInst d) => cpu.SetW(d.Rd, BinaryPrimitives.ReverseEndianness(cpu.W(d.Rn)));
-
-    /// <summary>REV, 64-bit (REV64 alias).</summary>
-    public static void REV_x(CpuCore cpu, ref DecodedInst d) => cpu.SetX(d.Rd, BinaryPrimitives.ReverseEndianness(cpu.X(d.Rn)));
-
-    /// <summary>CLZ, C6.2 CLZ.</summary>
-    public static void CLZ(CpuCore cpu, ref DecodedInst d)
-    {
-        if (d.Sf) cpu.SetX(d.Rd, (ulong)BitOperations.LeadingZeroCount(cpu.X(d.Rn)));
-        else cpu.SetW(d.Rd, (uint)BitOperations.LeadingZeroCount(cpu.W(d.Rn)));
-    }
-
     /// <summary>
-    /// CLS, C6.2 CLS: CountLeadingZeroBits(x&lt;N-1:1&gt; EOR x&lt;N-2:0&gt;) over N-1 bits. Shifting the EOR into bits
-    /// [N-1:1] and setting bit 0 gives the same count with an N-bit CLZ.
+    /// RBIT, REV16, REV32, REV, CLZ, CLS, C6.2. CLS counts CountLeadingZeroBits(x&lt;N-1:1&gt; EOR x&lt;N-2:0&gt;) over
+    /// N-1 bits: shifting the EOR into bits [N-1:1] and setting bit 0 gives the same count with an N-bit CLZ.
     /// </summary>
-    public static void CLS(CpuCore cpu, ref DecodedInst d)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void OneSource(CpuCore cpu, int rd, int rn, bool sf, OneSourceOp op)
     {
-        if (d.Sf) { ulong x = cpu.X(d.Rn); cpu.SetX(d.Rd, (ulong)BitOperations.LeadingZeroCount((x ^ (x << 1)) | 1)); }
-        else { uint x = cpu.W(d.Rn); cpu.SetW(d.Rd, (uint)BitOperations.LeadingZeroCount((x ^ (x << 1)) | 1)); }
+        ulong x = sf ? cpu.X(rn) : cpu.W(rn);
+        int n = sf ? 64 : 32;
+        ulong r = op switch
+        {
+            OneSourceOp.Rbit => ReverseBitsInBytes(BinaryPrimitives.ReverseEndianness(x)) >> (64 - n),
+            OneSourceOp.Rev16 => ((x >> 8) & 0x00FF_00FF_00FF_00FFUL) | ((x & 0x00FF_00FF_00FF_00FFUL) << 8),
+            OneSourceOp.Rev32 => BitOperations.RotateRight(BinaryPrimitives.ReverseEndianness(x), 32),
+            OneSourceOp.Rev => BinaryPrimitives.ReverseEndianness(x) >> (64 - n),
+            OneSourceOp.Clz => (ulong)(BitOperations.LeadingZeroCount(x) - (64 - n)),
+            _ => (ulong)(BitOperations.LeadingZeroCount(((x ^ (x << 1)) << (64 - n)) | (1UL << (64 - n)))),
+        };
+        cpu.SetX(rd, sf ? r : (uint)r);
     }
 
     // ---- 2 source ----
 
-    /// <summary>UDIV, C6.2 UDIV: division by zero gives 0.</summary>
-    public static void UDIV(CpuCore cpu, ref DecodedInst d)
+    /// <summary>
+    /// UDIV, SDIV (division by zero gives 0, INT_MIN / -1 gives INT_MIN), LSLV, LSRV, ASRV, RORV, C6.2: the shift
+    /// amount is Rm modulo the datasize, which is exactly what the C# shift operators do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void TwoSource(CpuCore cpu, int rd, int rn, int rm, bool sf, TwoSourceOp op)
     {
-        if (d.Sf) { ulong m = cpu.X(d.Rm); cpu.SetX(d.Rd, m == 0 ? 0 : cpu.X(d.Rn) / m); }
-        else { uint m = cpu.W(d.Rm); cpu.SetW(d.Rd, m == 0 ? 0 : cpu.W(d.Rn) / m); }
-    }
-
-    /// <summary>SDIV, C6.2 SDIV: division by zero gives 0, INT_MIN / -1 gives INT_MIN (RoundTowardsZero, truncated).</summary>
-    public static void SDIV(CpuCore cpu, ref DecodedInst d)
-    {
-        if (d.Sf)
+        // 32-bit operands zero-extended (sign-extended for SDIV and ASRV): the 64-bit operation truncated is the
+        // 32-bit one, INT_MIN / -1 included.
+        ulong n = sf ? cpu.X(rn) : cpu.W(rn), m = sf ? cpu.X(rm) : cpu.W(rm);
+        long sn = sf ? (long)n : (int)n, sm = sf ? (long)m : (int)m;
+        int s = (int)m & (sf ? 63 : 31);
+        ulong r = op switch
         {
-            long n = (long)cpu.X(d.Rn), m = (long)cpu.X(d.Rm);
-            cpu.SetX(d.Rd, m == 0 ? 0 : m == -1 ? (ulong)(0 - n) : (ulong)(n / m));
-        }
-        else
-        {
-            int n = (int)cpu.W(d.Rn), m = (int)cpu.W(d.Rm);
-            cpu.SetW(d.Rd, m == 0 ? 0 : m == -1 ? (uint)(0 - n) : (uint)(n / m));
-        }
-    }
-
-    // Variable shifts: the amount is Rm modulo the datasize, which is exactly what C# shift operators do.
-
-    /// <summary>LSLV, C6.2 LSLV.</summary>
-    public static void LSLV(CpuCore cpu, ref DecodedInst d)
-    {
-        int s = (int)cpu.X(d.Rm);
-        if (d.Sf) cpu.SetX(d.Rd, cpu.X(d.Rn) << s);
-        else cpu.SetW(d.Rd, cpu.W(d.Rn) << s);
-    }
-
-    /// <summary>LSRV, C6.2 LSRV.</summary>
-    public static void LSRV(CpuCore cpu, ref DecodedInst d)
-    {
-        int s = (int)cpu.X(d.Rm);
-        if (d.Sf) cpu.SetX(d.Rd, cpu.X(d.Rn) >> s);
-        else cpu.SetW(d.Rd, cpu.W(d.Rn) >> s);
-    }
-
-    /// <summary>ASRV, C6.2 ASRV.</summary>
-    public static void ASRV(CpuCore cpu, ref DecodedInst d)
-    {
-        int s = (int)cpu.X(d.Rm);
-        if (d.Sf) cpu.SetX(d.Rd, (ulong)((long)cpu.X(d.Rn) >> s));
-        else cpu.SetW(d.Rd, (uint)((int)cpu.W(d.Rn) >> s));
-    }
-
-    /// <summary>RORV, C6.2 RORV.</summary>
-    public static void RORV(CpuCore cpu, ref DecodedInst d)
-    {
-        int s = (int)cpu.X(d.Rm);
-        if (d.Sf) cpu.SetX(d.Rd, BitOperations.RotateRight(cpu.X(d.Rn), s));
-        else cpu.SetW(d.Rd, BitOperations.RotateRight(cpu.W(d.Rn), s));
+            TwoSourceOp.Udiv => m == 0 ? 0 : n / m,
+            TwoSourceOp.Sdiv => sm == 0 ? 0 : sm == -1 ? 0 - n : (ulong)(sn / sm),
+            TwoSourceOp.Lsl => n << s,
+            TwoSourceOp.Lsr => n >> s,
+            TwoSourceOp.Asr => (ulong)(sn >> s),
+            _ => sf ? BitOperations.RotateRight(n, s) : BitOperations.RotateRight((uint)n, s),
+        };
+        cpu.SetX(rd, sf ? r : (uint)r);
     }
 }
+
+/// <summary>The data-processing (1 source) operations.</summary>
+internal enum OneSourceOp : byte { Rbit, Rev16, Rev32, Rev, Clz, Cls }
+
+/// <summary>The data-processing (2 source) operations other than CRC32.</summary>
+internal enum TwoSourceOp : byte { Udiv, Sdiv, Lsl, Lsr, Asr, Ror }

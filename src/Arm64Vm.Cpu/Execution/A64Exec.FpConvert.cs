@@ -21,7 +21,6 @@ public static partial class A64Exec
     /// <summary>FCVT{N,P,M,Z,A}{S,U} (scalar, to general), C7.2.71-C7.2.96: rmode bits [20:19], opcode [18:16].</summary>
     public static void FcvtToInt(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         var rounding = d.Bit(18) ? FpRounding.TieAway : (FpRounding)d.Bits(20, 19);
         uint fpsr = 0;
@@ -33,7 +32,6 @@ public static partial class A64Exec
     /// <summary>FCVTZS/FCVTZU (scalar, fixed-point), C7.2.92/C7.2.96: fbits = 64 - scale, round toward zero.</summary>
     public static void FcvtzFixed(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         int fbits = 64 - (int)d.Bits(15, 10);
         uint fpsr = 0;
@@ -45,7 +43,6 @@ public static partial class A64Exec
     /// <summary>SCVTF/UCVTF (scalar, integer), C7.2.236/C7.2.352: rounding per FPCR.</summary>
     public static void ScvtfInt(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         uint fpsr = 0, fpcr = cpu.Fpcr;
         ulong src = d.Sf ? cpu.X(d.Rn) : cpu.W(d.Rn);
@@ -57,7 +54,6 @@ public static partial class A64Exec
     /// <summary>SCVTF/UCVTF (scalar, fixed-point), C7.2.235/C7.2.351: fbits = 64 - scale.</summary>
     public static void ScvtfFixed(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         int fbits = 64 - (int)d.Bits(15, 10);
         uint fpsr = 0, fpcr = cpu.Fpcr;
@@ -70,7 +66,6 @@ public static partial class A64Exec
     /// <summary>FMOV (general) to a general register: Wd = Sn, Xd = Dn, Xd = Vn.D[1] (C7.2.131).</summary>
     public static void FmovToGeneral(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         uint ftype = d.Bits(23, 22);
         if (ftype == 0) cpu.SetW(d.Rd, cpu.GetS(d.Rn));
         else if (ftype == 1) cpu.SetX(d.Rd, cpu.GetD(d.Rn));
@@ -80,7 +75,6 @@ public static partial class A64Exec
     /// <summary>FMOV (general) from a general register: Sd = Wn, Dd = Xn (rest zeroed), Vd.D[1] = Xn (rest kept).</summary>
     public static void FmovFromGeneral(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         uint ftype = d.Bits(23, 22);
         if (ftype == 0) cpu.SetS(d.Rd, cpu.W(d.Rn));
         else if (ftype == 1) cpu.SetD(d.Rd, cpu.X(d.Rn));

@@ -29,7 +29,6 @@ public static partial class A64Exec
     /// <summary>FMOV (register), C7.2.130: bit copy, no exceptions.</summary>
     public static void FmovReg(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         FpWrite(cpu, d.Rd, n, FpRead(cpu, d.Rn, n));
     }
@@ -37,7 +36,6 @@ public static partial class A64Exec
     /// <summary>FABS (scalar), C7.2.54: clears the sign bit, NaNs included, no exceptions.</summary>
     public static void FabsScalar(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         FpWrite(cpu, d.Rd, n, Fp.Abs(FpRead(cpu, d.Rn, n), n));
     }
@@ -45,7 +43,6 @@ public static partial class A64Exec
     /// <summary>FNEG (scalar), C7.2.140: flips the sign bit, NaNs included, no exceptions.</summary>
     public static void FnegScalar(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         FpWrite(cpu, d.Rd, n, Fp.Neg(FpRead(cpu, d.Rn, n), n));
     }
@@ -53,7 +50,6 @@ public static partial class A64Exec
     /// <summary>FSQRT (scalar), C7.2.177.</summary>
     public static void FsqrtScalar(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         uint fpsr = 0;
         ulong r = Fp.Sqrt(FpRead(cpu, d.Rn, n), n, cpu.Fpcr, ref fpsr);
@@ -67,7 +63,6 @@ public static partial class A64Exec
     /// <summary>FCVT (scalar, between half/single/double), C7.2.69: FPConvert with the FPCR rounding mode.</summary>
     public static void FcvtPrecision(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FtypeSize(d.Bits(23, 22)), m = FtypeSize(d.Bits(16, 15));
         uint fpsr = 0, fpcr = cpu.Fpcr;
         ulong r = Fp.Convert(FpRead(cpu, d.Rn, n), n, m, fpcr, FpBits.RMode(fpcr), ref fpsr);
@@ -78,7 +73,6 @@ public static partial class A64Exec
     /// <summary>FRINTN/P/M/Z/A/X/I (scalar), C7.2.155-C7.2.161: FPRoundInt; rmode from opcode bits [17:15].</summary>
     public static void FrintScalar(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         uint fpsr = 0, fpcr = cpu.Fpcr;
         FrintMode(d.Bits(17, 15), fpcr, out var rounding, out bool exact);
@@ -106,7 +100,6 @@ public static partial class A64Exec
     /// <summary>FCMP / FCMPE (with register or #0.0), C7.2.66/C7.2.67: NZCV from FPCompare.</summary>
     public static void Fcmp(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         ulong op2 = d.Bit(3) ? 0 : FpRead(cpu, d.Rm, n);
         uint fpsr = 0;
@@ -118,7 +111,6 @@ public static partial class A64Exec
     /// <summary>FCCMP / FCCMPE, C7.2.60/C7.2.61.</summary>
     public static void Fccmp(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         if (ConditionHolds(cpu.Nzcv, d.Bits(15, 12)))
         {
@@ -133,7 +125,6 @@ public static partial class A64Exec
     /// <summary>FCSEL, C7.2.68.</summary>
     public static void Fcsel(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         int src = ConditionHolds(cpu.Nzcv, d.Bits(15, 12)) ? d.Rn : d.Rm;
         FpWrite(cpu, d.Rd, n, FpRead(cpu, src, n));
@@ -152,7 +143,6 @@ public static partial class A64Exec
     /// <summary>FMOV (scalar, immediate), C7.2.132.</summary>
     public static void FmovImm(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         FpWrite(cpu, d.Rd, n, VfpExpandImm(d.Bits(20, 13), n));
     }
@@ -160,7 +150,6 @@ public static partial class A64Exec
     /// <summary>FMUL/FDIV/FADD/FSUB/FMAX/FMIN/FMAXNM/FMINNM/FNMUL (scalar), C7.2: opcode bits [15:12].</summary>
     public static void FpDp2(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         ulong a = FpRead(cpu, d.Rn, n), b = FpRead(cpu, d.Rm, n);
         uint fpsr = 0, fpcr = cpu.Fpcr;
@@ -186,7 +175,6 @@ public static partial class A64Exec
     /// </summary>
     public static void FpDp3(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         ulong a = FpRead(cpu, d.Ra, n), x = FpRead(cpu, d.Rn, n), y = FpRead(cpu, d.Rm, n);
         bool o1 = d.Bit(21), o0 = d.Bit(15);

@@ -42,9 +42,8 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int VecLanes(ref DecodedInst d, int n) => (d.Bit(30) ? 128 : 64) / n;
 
-    private static void VecOp2<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
+    internal static void VecOp2<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d), lanes = VecLanes(ref d, n);
         ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), bLo = cpu.GetD(d.Rm), bHi = cpu.GetDHigh(d.Rm);
         uint fpcr = cpu.Fpcr, fpsr = 0;
@@ -56,9 +55,8 @@ public static partial class A64Exec
     }
 
     /// <summary>Pairwise: the operand is the concatenation Vm:Vn; result lane i = op(concat[2i], concat[2i+1]).</summary>
-    private static void VecPair<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
+    internal static void VecPair<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d), lanes = VecLanes(ref d, n);
         ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), bLo = cpu.GetD(d.Rm), bHi = cpu.GetDHigh(d.Rm);
         if (!d.Bit(30)) { aHi = bLo; bLo = 0; } // 64-bit form: concat = Vm[63:0]:Vn[63:0]
@@ -78,9 +76,8 @@ public static partial class A64Exec
     }
 
     /// <summary>FMLA / FMLS (vector): Vd = FPMulAdd(Vd, [-]Vn, Vm) per lane.</summary>
-    private static void VecFma(CpuCore cpu, ref DecodedInst d, bool sub)
+    internal static void VecFma(CpuCore cpu, ref DecodedInst d, bool sub)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d), lanes = VecLanes(ref d, n);
         ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), bLo = cpu.GetD(d.Rm), bHi = cpu.GetDHigh(d.Rm);
         ulong cLo = cpu.GetD(d.Rd), cHi = cpu.GetDHigh(d.Rd);
@@ -96,9 +93,8 @@ public static partial class A64Exec
         cpu.SetQ(d.Rd, rLo, rHi);
     }
 
-    private static void ScalarOp2<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
+    internal static void ScalarOp2<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         uint fpsr = 0;
         ulong r = T.Apply(FpRead(cpu, d.Rn, n), FpRead(cpu, d.Rm, n), n, cpu.Fpcr, ref fpsr);
@@ -106,73 +102,7 @@ public static partial class A64Exec
         FpWrite(cpu, d.Rd, n, r);
     }
 
-    /// <summary>FMAXNM (vector), C7.2.109.</summary>
-    public static void FmaxnmVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.MaxNum>(cpu, ref d);
-    /// <summary>FMINNM (vector), C7.2.119.</summary>
-    public static void FminnmVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.MinNum>(cpu, ref d);
-    /// <summary>FMAX (vector), C7.2.105.</summary>
-    public static void FmaxVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Max>(cpu, ref d);
-    /// <summary>FMIN (vector), C7.2.115.</summary>
-    public static void FminVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Min>(cpu, ref d);
-    /// <summary>FADD (vector), C7.2.55.</summary>
-    public static void FaddVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Add>(cpu, ref d);
-    /// <summary>FSUB (vector), C7.2.179.</summary>
-    public static void FsubVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Sub>(cpu, ref d);
-    /// <summary>FMUL (vector), C7.2.128.</summary>
-    public static void FmulVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Mul>(cpu, ref d);
-    /// <summary>FDIV (vector), C7.2.98.</summary>
-    public static void FdivVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Div>(cpu, ref d);
-    /// <summary>FMULX (vector), C7.2.137.</summary>
-    public static void FmulxVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.MulX>(cpu, ref d);
-    /// <summary>FABD (vector), C7.2.53.</summary>
-    public static void FabdVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Abd>(cpu, ref d);
-    /// <summary>FRECPS (vector), C7.2.150.</summary>
-    public static void FrecpsVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Recps>(cpu, ref d);
-    /// <summary>FRSQRTS (vector), C7.2.171.</summary>
-    public static void FrsqrtsVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.Rsqrts>(cpu, ref d);
-    /// <summary>FCMEQ (register, vector), C7.2.62.</summary>
-    public static void FcmeqVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.CmEq>(cpu, ref d);
-    /// <summary>FCMGE (register, vector), C7.2.64.</summary>
-    public static void FcmgeVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.CmGe>(cpu, ref d);
-    /// <summary>FCMGT (register, vector), C7.2.66.</summary>
-    public static void FcmgtVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.CmGt>(cpu, ref d);
-    /// <summary>FACGE (vector), C7.2.51.</summary>
-    public static void FacgeVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.AcGe>(cpu, ref d);
-    /// <summary>FACGT (vector), C7.2.52.</summary>
-    public static void FacgtVec(CpuCore cpu, ref DecodedInst d) => VecOp2<FpOps.AcGt>(cpu, ref d);
-    /// <summary>FADDP (vector), C7.2.57.</summary>
-    public static void FaddpVec(CpuCore cpu, ref DecodedInst d) => VecPair<FpOps.Add>(cpu, ref d);
-    /// <summary>FMAXP (vector), C7.2.108.</summary>
-    public static void FmaxpVec(CpuCore cpu, ref DecodedInst d) => VecPair<FpOps.Max>(cpu, ref d);
-    /// <summary>FMINP (vector), C7.2.118.</summary>
-    public static void FminpVec(CpuCore cpu, ref DecodedInst d) => VecPair<FpOps.Min>(cpu, ref d);
-    /// <summary>FMAXNMP (vector), C7.2.111.</summary>
-    public static void FmaxnmpVec(CpuCore cpu, ref DecodedInst d) => VecPair<FpOps.MaxNum>(cpu, ref d);
-    /// <summary>FMINNMP (vector), C7.2.121.</summary>
-    public static void FminnmpVec(CpuCore cpu, ref DecodedInst d) => VecPair<FpOps.MinNum>(cpu, ref d);
-    /// <summary>FMLA (vector), C7.2.123.</summary>
-    public static void FmlaVec(CpuCore cpu, ref DecodedInst d) => VecFma(cpu, ref d, false);
-    /// <summary>FMLS (vector), C7.2.127.</summary>
-    public static void FmlsVec(CpuCore cpu, ref DecodedInst d) => VecFma(cpu, ref d, true);
 
-    /// <summary>FMULX (scalar), C7.2.137.</summary>
-    public static void FmulxScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.MulX>(cpu, ref d);
-    /// <summary>FCMEQ (register, scalar), C7.2.62.</summary>
-    public static void FcmeqScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.CmEq>(cpu, ref d);
-    /// <summary>FRECPS (scalar), C7.2.150.</summary>
-    public static void FrecpsScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.Recps>(cpu, ref d);
-    /// <summary>FRSQRTS (scalar), C7.2.171.</summary>
-    public static void FrsqrtsScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.Rsqrts>(cpu, ref d);
-    /// <summary>FCMGE (register, scalar), C7.2.64.</summary>
-    public static void FcmgeScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.CmGe>(cpu, ref d);
-    /// <summary>FCMGT (register, scalar), C7.2.66.</summary>
-    public static void FcmgtScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.CmGt>(cpu, ref d);
-    /// <summary>FACGE (scalar), C7.2.51.</summary>
-    public static void FacgeScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.AcGe>(cpu, ref d);
-    /// <summary>FACGT (scalar), C7.2.52.</summary>
-    public static void FacgtScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.AcGt>(cpu, ref d);
-    /// <summary>FABD (scalar), C7.2.53.</summary>
-    public static void FabdScalar(CpuCore cpu, ref DecodedInst d) => ScalarOp2<FpOps.Abd>(cpu, ref d);
 
     /// <summary>Element index and register of a by-element FP operand: sz=0 index H:L, sz=1 index H; Rm = M:Rm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -195,7 +125,6 @@ public static partial class A64Exec
     /// <summary>FMLA/FMLS/FMUL/FMULX (by element, vector), C7.2.124/C7.2.126/C7.2.129/C7.2.138.</summary>
     public static void FpElemVec(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d), lanes = VecLanes(ref d, n);
         ulong y = ElemOperand(cpu, ref d, n);
         ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), cLo = cpu.GetD(d.Rd), cHi = cpu.GetDHigh(d.Rd);
@@ -211,7 +140,6 @@ public static partial class A64Exec
     /// <summary>FMLA/FMLS/FMUL/FMULX (by element, scalar).</summary>
     public static void FpElemScalar(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         ulong y = ElemOperand(cpu, ref d, n);
         uint fpsr = 0;

@@ -14,7 +14,7 @@ public static partial class A64Exec
     public static bool FpFixedVecValid(uint raw) => ((raw >> 30) & 1) != 0;
 
     /// <summary>The unary lane operations of two-register misc FP, selected by U:a:opcode (bits 29, 23, 16:12).</summary>
-    private enum FpUnary : byte { Abs, Neg, Sqrt, Recpe, Rsqrte, Recpx, Rint, ToInt, FromInt, CmpZero }
+    internal enum FpUnary : byte { Abs, Neg, Sqrt, Recpe, Rsqrte, Recpx, Rint, ToInt, FromInt, CmpZero }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static FpRounding CvtRounding(ref DecodedInst d) =>
@@ -58,9 +58,8 @@ public static partial class A64Exec
         }
     }
 
-    private static void VecMisc(CpuCore cpu, ref DecodedInst d, FpUnary op)
+    internal static void VecMisc(CpuCore cpu, ref DecodedInst d, FpUnary op)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d), lanes = VecLanes(ref d, n);
         ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn);
         uint fpcr = cpu.Fpcr, fpsr = 0;
@@ -71,9 +70,8 @@ public static partial class A64Exec
         cpu.SetQ(d.Rd, rLo, rHi);
     }
 
-    private static void ScalarMisc(CpuCore cpu, ref DecodedInst d, FpUnary op)
+    internal static void ScalarMisc(CpuCore cpu, ref DecodedInst d, FpUnary op)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         uint fpsr = 0;
         ulong r = MiscLane(op, ref d, FpRead(cpu, d.Rn, n), n, cpu.Fpcr, ref fpsr);
@@ -81,37 +79,7 @@ public static partial class A64Exec
         FpWrite(cpu, d.Rd, n, r);
     }
 
-    /// <summary>FABS (vector), C7.2.54.</summary>
-    public static void FabsVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.Abs);
-    /// <summary>FNEG (vector), C7.2.140.</summary>
-    public static void FnegVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.Neg);
-    /// <summary>FSQRT (vector), C7.2.177.</summary>
-    public static void FsqrtVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.Sqrt);
-    /// <summary>FRECPE (vector), C7.2.149.</summary>
-    public static void FrecpeVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.Recpe);
-    /// <summary>FRSQRTE (vector), C7.2.170.</summary>
-    public static void FrsqrteVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.Rsqrte);
-    /// <summary>FRINTN/M/P/Z/A/X/I (vector), C7.2.155-C7.2.161.</summary>
-    public static void FrintVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.Rint);
-    /// <summary>FCVT{N,M,A,P,Z}{S,U} (vector, integer), C7.2.71-C7.2.95.</summary>
-    public static void FcvtIntVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.ToInt);
-    /// <summary>SCVTF/UCVTF (vector, integer), C7.2.234/C7.2.350.</summary>
-    public static void CvtfVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.FromInt);
-    /// <summary>FCMGT/FCMEQ/FCMLT/FCMGE/FCMLE (zero, vector), C7.2.63-C7.2.67.</summary>
-    public static void FcmZeroVec(CpuCore cpu, ref DecodedInst d) => VecMisc(cpu, ref d, FpUnary.CmpZero);
 
-    /// <summary>FCVT{N,M,A,P,Z}{S,U} (scalar, SIMD&amp;FP destination).</summary>
-    public static void FcvtIntScalarV(CpuCore cpu, ref DecodedInst d) => ScalarMisc(cpu, ref d, FpUnary.ToInt);
-    /// <summary>SCVTF/UCVTF (scalar, SIMD&amp;FP source).</summary>
-    public static void CvtfScalarV(CpuCore cpu, ref DecodedInst d) => ScalarMisc(cpu, ref d, FpUnary.FromInt);
-    /// <summary>FRECPE (scalar), C7.2.149.</summary>
-    public static void FrecpeScalar(CpuCore cpu, ref DecodedInst d) => ScalarMisc(cpu, ref d, FpUnary.Recpe);
-    /// <summary>FRSQRTE (scalar), C7.2.170.</summary>
-    public static void FrsqrteScalar(CpuCore cpu, ref DecodedInst d) => ScalarMisc(cpu, ref d, FpUnary.Rsqrte);
-    /// <summary>FRECPX, C7.2.151.</summary>
-    public static void FrecpxScalar(CpuCore cpu, ref DecodedInst d) => ScalarMisc(cpu, ref d, FpUnary.Recpx);
-    /// <summary>FCMxx (zero, scalar).</summary>
-    public static void FcmZeroScalar(CpuCore cpu, ref DecodedInst d) => ScalarMisc(cpu, ref d, FpUnary.CmpZero);
 
     /// <summary>
     /// FCVTN/FCVTN2, C7.2.75: narrows 4S->4H (sz=0) or 2D->2S (sz=1) with the FPCR rounding; Q=1 writes the upper
@@ -124,7 +92,6 @@ public static partial class A64Exec
 
     private static void Narrow(CpuCore cpu, ref DecodedInst d, int n, FpRounding? forced)
     {
-        if (cpu.FpAccessTrapped()) return;
         int m = n / 2, lanes = 64 / m;
         ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn);
         uint fpcr = cpu.Fpcr, fpsr = 0;
@@ -140,7 +107,6 @@ public static partial class A64Exec
     /// <summary>FCVTXN (scalar), C7.2.98: D -> S with round-to-odd.</summary>
     public static void FcvtxnScalar(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         uint fpsr = 0;
         ulong r = Fp.Convert(cpu.GetD(d.Rn), 64, 32, cpu.Fpcr, FpRounding.Odd, ref fpsr);
         cpu.Fpsr |= fpsr;
@@ -150,7 +116,6 @@ public static partial class A64Exec
     /// <summary>FCVTL/FCVTL2, C7.2.73: widens 4H->4S (sz=0) or 2S->2D (sz=1) from the lower (Q=0) or upper half.</summary>
     public static void FcvtlVec(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int m = d.Bit(22) ? 64 : 32, n = m / 2, lanes = 64 / n;
         ulong src = d.Bit(30) ? cpu.GetDHigh(d.Rn) : cpu.GetD(d.Rn);
         uint fpcr = cpu.Fpcr, fpsr = 0;
@@ -178,7 +143,6 @@ public static partial class A64Exec
     /// </summary>
     public static void FpAcross(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         ulong lo = cpu.GetD(d.Rn), hi = cpu.GetDHigh(d.Rn);
         uint sel = d.Bits(23, 23) << 2 | d.Bits(13, 12), fpcr = cpu.Fpcr, fpsr = 0;
         ulong a = ReduceOp(sel, lo & 0xFFFF_FFFF, lo >> 32, 32, fpcr, ref fpsr);
@@ -191,7 +155,6 @@ public static partial class A64Exec
     /// <summary>FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP (scalar), C7.2.56 ff.: op(Vn[0], Vn[1]) of a 2S/2D vector.</summary>
     public static void FpPairScalar(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FpSize(ref d);
         ulong lo = cpu.GetD(d.Rn), hi = cpu.GetDHigh(d.Rn);
         ulong a = n == 64 ? lo : lo & 0xFFFF_FFFF, b = n == 64 ? hi : lo >> 32;
@@ -219,7 +182,6 @@ public static partial class A64Exec
     /// <summary>SCVTF/UCVTF/FCVTZS/FCVTZU (vector, fixed-point), C7.2.233/C7.2.349/C7.2.91/C7.2.95.</summary>
     public static void FpFixedVec(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FixedShape(ref d, out int fbits), lanes = VecLanes(ref d, n);
         ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn);
         uint fpcr = cpu.Fpcr, fpsr = 0;
@@ -233,7 +195,6 @@ public static partial class A64Exec
     /// <summary>SCVTF/UCVTF/FCVTZS/FCVTZU (scalar, fixed-point, SIMD&amp;FP registers).</summary>
     public static void FpFixedScalarV(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int n = FixedShape(ref d, out int fbits);
         uint fpsr = 0;
         ulong r = FixedLane(ref d, FpRead(cpu, d.Rn, n), n, fbits, cpu.Fpcr, ref fpsr);

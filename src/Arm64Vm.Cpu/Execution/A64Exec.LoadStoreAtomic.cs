@@ -17,35 +17,17 @@ public static partial class A64Exec
     /// <summary>CASP: Rs and Rt must be even (Arm ARM C6.2: an odd register number is UNDEFINED).</summary>
     public static bool CaspValid(uint raw) => (raw & 1) == 0 && ((raw >> 16) & 1) == 0;
 
-    /// <summary>LDADD, LDADDA, LDADDAL, LDADDL (+B/H, STADD aliases) (Arm ARM C6.2).</summary>
-    public static void LDADD(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Add);
 
-    /// <summary>LDCLR* (Arm ARM C6.2): memory AND NOT Rs.</summary>
-    public static void LDCLR(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Clr);
 
-    /// <summary>LDEOR* (Arm ARM C6.2).</summary>
-    public static void LDEOR(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Eor);
 
-    /// <summary>LDSET* (Arm ARM C6.2).</summary>
-    public static void LDSET(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Set);
 
-    /// <summary>LDSMAX* (Arm ARM C6.2): signed maximum at the access size.</summary>
-    public static void LDSMAX(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Smax);
 
-    /// <summary>LDSMIN* (Arm ARM C6.2): signed minimum at the access size.</summary>
-    public static void LDSMIN(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Smin);
 
-    /// <summary>LDUMAX* (Arm ARM C6.2): unsigned maximum.</summary>
-    public static void LDUMAX(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Umax);
 
-    /// <summary>LDUMIN* (Arm ARM C6.2): unsigned minimum.</summary>
-    public static void LDUMIN(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Umin);
 
-    /// <summary>SWP, SWPA, SWPAL, SWPL (+B/H) (Arm ARM C6.2).</summary>
-    public static void SWP(CpuCore cpu, ref DecodedInst d) => Atomic(cpu, ref d, AtomicOp.Swp);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Atomic(CpuCore cpu, ref DecodedInst d, AtomicOp op)
+    internal static void Atomic(CpuCore cpu, ref DecodedInst d, AtomicOp op)
     {
         if (!cpu.Features.Lse) { cpu.TakeUndefined(); return; }
         int sizeLog = (int)(d.Raw >> 30);
@@ -71,31 +53,15 @@ public static partial class A64Exec
         cpu.SetX(d.Rt, old);   // zero-extended old value; Rt = 31 (ST<op>) discards it
     }
 
-    /// <summary>CAS, CASA, CASL, CASAL (+B/H) (Arm ARM C6.2): compare Rs with memory, store Rt if equal; Rs = old value.</summary>
-    public static void CAS(CpuCore cpu, ref DecodedInst d) => CompareAndSwap(cpu, ref d);
 
-    /// <summary>CASL (Arm ARM C6.2).</summary>
-    public static void CASL(CpuCore cpu, ref DecodedInst d) => CompareAndSwap(cpu, ref d);
 
-    /// <summary>CASA (Arm ARM C6.2).</summary>
-    public static void CASA(CpuCore cpu, ref DecodedInst d) => CompareAndSwap(cpu, ref d);
 
-    /// <summary>CASAL (Arm ARM C6.2).</summary>
-    public static void CASAL(CpuCore cpu, ref DecodedInst d) => CompareAndSwap(cpu, ref d);
 
-    /// <summary>CASP (Arm ARM C6.2): compare and swap a pair of W or X registers.</summary>
-    public static void CASP(CpuCore cpu, ref DecodedInst d) => CompareAndSwapPair(cpu, ref d);
 
-    /// <summary>CASPL (Arm ARM C6.2).</summary>
-    public static void CASPL(CpuCore cpu, ref DecodedInst d) => CompareAndSwapPair(cpu, ref d);
 
-    /// <summary>CASPA (Arm ARM C6.2).</summary>
-    public static void CASPA(CpuCore cpu, ref DecodedInst d) => CompareAndSwapPair(cpu, ref d);
 
-    /// <summary>CASPAL (Arm ARM C6.2).</summary>
-    public static void CASPAL(CpuCore cpu, ref DecodedInst d) => CompareAndSwapPair(cpu, ref d);
 
-    private static void CompareAndSwap(CpuCore cpu, ref DecodedInst d)
+    internal static void CompareAndSwap(CpuCore cpu, ref DecodedInst d)
     {
         if (!cpu.Features.Lse) { cpu.TakeUndefined(); return; }
         int sizeLog = (int)(d.Raw >> 30);
@@ -110,7 +76,7 @@ public static partial class A64Exec
         cpu.SetX(d.Rs, old);
     }
 
-    private static void CompareAndSwapPair(CpuCore cpu, ref DecodedInst d)
+    internal static void CompareAndSwapPair(CpuCore cpu, ref DecodedInst d)
     {
         if (!cpu.Features.Lse) { cpu.TakeUndefined(); return; }
         bool x = ((d.Raw >> 30) & 1) != 0;

@@ -15,32 +15,14 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SizeOf(ref DecodedInst d) => 1 << (int)(d.Raw >> 30);
 
-    /// <summary>LDXR/LDXRB/LDXRH (Arm ARM C6.2): load and mark the exclusive monitors.</summary>
-    public static void LDXR(CpuCore cpu, ref DecodedInst d) => LoadExclusive(cpu, ref d);
 
-    /// <summary>LDAXR/LDAXRB/LDAXRH (Arm ARM C6.2): load-acquire exclusive.</summary>
-    public static void LDAXR(CpuCore cpu, ref DecodedInst d) => LoadExclusive(cpu, ref d);
 
-    /// <summary>STXR/STXRB/STXRH (Arm ARM C6.2): store if the monitors pass; Ws = 0 on success, 1 on failure.</summary>
-    public static void STXR(CpuCore cpu, ref DecodedInst d) => StoreExclusive(cpu, ref d);
 
-    /// <summary>STLXR/STLXRB/STLXRH (Arm ARM C6.2): store-release exclusive.</summary>
-    public static void STLXR(CpuCore cpu, ref DecodedInst d) => StoreExclusive(cpu, ref d);
 
-    /// <summary>LDXP (Arm ARM C6.2).</summary>
-    public static void LDXP(CpuCore cpu, ref DecodedInst d) => LoadExclusivePair(cpu, ref d);
 
-    /// <summary>LDAXP (Arm ARM C6.2).</summary>
-    public static void LDAXP(CpuCore cpu, ref DecodedInst d) => LoadExclusivePair(cpu, ref d);
 
-    /// <summary>STXP (Arm ARM C6.2).</summary>
-    public static void STXP(CpuCore cpu, ref DecodedInst d) => StoreExclusivePair(cpu, ref d);
 
-    /// <summary>STLXP (Arm ARM C6.2).</summary>
-    public static void STLXP(CpuCore cpu, ref DecodedInst d) => StoreExclusivePair(cpu, ref d);
 
-    /// <summary>LDAR/LDARB/LDARH (Arm ARM C6.2): load-acquire register.</summary>
-    public static void LDAR(CpuCore cpu, ref DecodedInst d) => LoadAcquire(cpu, ref d);
 
     /// <summary>STLR/STLRB/STLRH (Arm ARM C6.2): store-release register.</summary>
     public static void STLR(CpuCore cpu, ref DecodedInst d)
@@ -58,7 +40,7 @@ public static partial class A64Exec
         LoadAcquire(cpu, ref d);
     }
 
-    private static void LoadAcquire(CpuCore cpu, ref DecodedInst d)
+    internal static void LoadAcquire(CpuCore cpu, ref DecodedInst d)
     {
         int size = SizeOf(ref d);
         ulong address = BaseAddress(cpu, d.Rn);
@@ -66,7 +48,7 @@ public static partial class A64Exec
         cpu.SetX(d.Rt, LoadSized(cpu, address, size));
     }
 
-    private static void LoadExclusive(CpuCore cpu, ref DecodedInst d)
+    internal static void LoadExclusive(CpuCore cpu, ref DecodedInst d)
     {
         int size = SizeOf(ref d);
         ulong address = BaseAddress(cpu, d.Rn);
@@ -76,7 +58,7 @@ public static partial class A64Exec
         cpu.SetX(d.Rt, value);
     }
 
-    private static void StoreExclusive(CpuCore cpu, ref DecodedInst d)
+    internal static void StoreExclusive(CpuCore cpu, ref DecodedInst d)
     {
         int size = SizeOf(ref d);
         ulong address = BaseAddress(cpu, d.Rn);
@@ -85,7 +67,7 @@ public static partial class A64Exec
         cpu.SetW(d.Rs, stored ? 0u : 1u);
     }
 
-    private static void LoadExclusivePair(CpuCore cpu, ref DecodedInst d)
+    internal static void LoadExclusivePair(CpuCore cpu, ref DecodedInst d)
     {
         bool x = ((d.Raw >> 30) & 1) != 0;
         ulong address = BaseAddress(cpu, d.Rn);
@@ -108,7 +90,7 @@ public static partial class A64Exec
         cpu.SetX(d.Rt2, v2);
     }
 
-    private static void StoreExclusivePair(CpuCore cpu, ref DecodedInst d)
+    internal static void StoreExclusivePair(CpuCore cpu, ref DecodedInst d)
     {
         bool x = ((d.Raw >> 30) & 1) != 0;
         ulong address = BaseAddress(cpu, d.Rn);

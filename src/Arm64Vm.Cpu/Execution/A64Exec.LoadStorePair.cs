@@ -13,7 +13,7 @@ namespace Arm64Vm.Cpu.Execution;
 public static partial class A64Exec
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadPair(CpuCore cpu, ref DecodedInst d, int size, LoadExtend ext, IndexMode mode)
+    internal static void LoadPair(CpuCore cpu, ref DecodedInst d, int size, LoadExtend ext, IndexMode mode)
     {
         int n = d.Rn;
         ulong b = BaseAddress(cpu, n);
@@ -26,7 +26,7 @@ public static partial class A64Exec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePair(CpuCore cpu, ref DecodedInst d, int size, IndexMode mode)
+    internal static void StorePair(CpuCore cpu, ref DecodedInst d, int size, IndexMode mode)
     {
         int n = d.Rn;
         ulong b = BaseAddress(cpu, n);
@@ -39,63 +39,25 @@ public static partial class A64Exec
     }
 
     // ---- post-index ----
-    /// <summary>STP (post-index, 32-bit) (Arm ARM C6.2).</summary>
-    public static void STP_w_post(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 4, IndexMode.Post);
 
-    /// <summary>LDP (post-index, 32-bit) (Arm ARM C6.2).</summary>
-    public static void LDP_w_post(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 4, LoadExtend.Zero, IndexMode.Post);
 
-    /// <summary>LDPSW (post-index) (Arm ARM C6.2).</summary>
-    public static void LDPSW_post(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 4, LoadExtend.SignX, IndexMode.Post);
 
-    /// <summary>STP (post-index, 64-bit) (Arm ARM C6.2).</summary>
-    public static void STP_x_post(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 8, IndexMode.Post);
 
-    /// <summary>LDP (post-index, 64-bit) (Arm ARM C6.2).</summary>
-    public static void LDP_x_post(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 8, LoadExtend.Zero, IndexMode.Post);
 
     // ---- signed offset ----
-    /// <summary>STP (signed offset, 32-bit) (Arm ARM C6.2).</summary>
-    public static void STP_w_off(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 4, IndexMode.Offset);
 
-    /// <summary>LDP (signed offset, 32-bit) (Arm ARM C6.2).</summary>
-    public static void LDP_w_off(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 4, LoadExtend.Zero, IndexMode.Offset);
 
-    /// <summary>LDPSW (signed offset) (Arm ARM C6.2).</summary>
-    public static void LDPSW_off(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 4, LoadExtend.SignX, IndexMode.Offset);
 
-    /// <summary>STP (signed offset, 64-bit) (Arm ARM C6.2).</summary>
-    public static void STP_x_off(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 8, IndexMode.Offset);
 
-    /// <summary>LDP (signed offset, 64-bit) (Arm ARM C6.2).</summary>
-    public static void LDP_x_off(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 8, LoadExtend.Zero, IndexMode.Offset);
 
     // ---- pre-index ----
-    /// <summary>STP (pre-index, 32-bit) (Arm ARM C6.2).</summary>
-    public static void STP_w_pre(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 4, IndexMode.Pre);
 
-    /// <summary>LDP (pre-index, 32-bit) (Arm ARM C6.2).</summary>
-    public static void LDP_w_pre(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 4, LoadExtend.Zero, IndexMode.Pre);
 
-    /// <summary>LDPSW (pre-index) (Arm ARM C6.2).</summary>
-    public static void LDPSW_pre(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 4, LoadExtend.SignX, IndexMode.Pre);
 
-    /// <summary>STP (pre-index, 64-bit) (Arm ARM C6.2).</summary>
-    public static void STP_x_pre(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 8, IndexMode.Pre);
 
-    /// <summary>LDP (pre-index, 64-bit) (Arm ARM C6.2).</summary>
-    public static void LDP_x_pre(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 8, LoadExtend.Zero, IndexMode.Pre);
 
     // ---- no-allocate pair (signed offset) ----
-    /// <summary>STNP (32-bit) (Arm ARM C6.2).</summary>
-    public static void STNP_w(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 4, IndexMode.Offset);
 
-    /// <summary>LDNP (32-bit) (Arm ARM C6.2).</summary>
-    public static void LDNP_w(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 4, LoadExtend.Zero, IndexMode.Offset);
 
-    /// <summary>STNP (64-bit) (Arm ARM C6.2).</summary>
-    public static void STNP_x(CpuCore cpu, ref DecodedInst d) => StorePair(cpu, ref d, 8, IndexMode.Offset);
 
-    /// <summary>LDNP (64-bit) (Arm ARM C6.2).</summary>
-    public static void LDNP_x(CpuCore cpu, ref DecodedInst d) => LoadPair(cpu, ref d, 8, LoadExtend.Zero, IndexMode.Offset);
 }

@@ -65,7 +65,6 @@ public static partial class A64Exec
     /// <summary>LDR/STR (SIMD&amp;FP, unsigned offset), C7.2.176/C7.2.315.</summary>
     public static void LDST_simd_uoff(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int scale = SimdRegScale(d.Raw);
         ulong address = BaseAddress(cpu, d.Rn) + ((ulong)d.Bits(21, 10) << scale);
         SimdLoadOrStore(cpu, ref d, address, scale);
@@ -74,7 +73,6 @@ public static partial class A64Exec
     /// <summary>LDUR/STUR (SIMD&amp;FP), C7.2.195/C7.2.330.</summary>
     public static void LDST_simd_unscaled(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         ulong address = BaseAddress(cpu, d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
         SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
     }
@@ -82,7 +80,6 @@ public static partial class A64Exec
     /// <summary>LDR/STR (SIMD&amp;FP, immediate, post-index), C7.2.176/C7.2.315.</summary>
     public static void LDST_simd_post(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         ulong address = BaseAddress(cpu, d.Rn);
         SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
         cpu.SetXOrSp(d.Rn, address + (ulong)SignExtend(d.Bits(20, 12), 9));
@@ -91,7 +88,6 @@ public static partial class A64Exec
     /// <summary>LDR/STR (SIMD&amp;FP, immediate, pre-index), C7.2.176/C7.2.315.</summary>
     public static void LDST_simd_pre(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         ulong address = BaseAddress(cpu, d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
         SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
         cpu.SetXOrSp(d.Rn, address);
@@ -100,7 +96,6 @@ public static partial class A64Exec
     /// <summary>LDR/STR (SIMD&amp;FP, register offset): ExtendReg(m, option, S ? scale : 0), C7.2.178/C7.2.316.</summary>
     public static void LDST_simd_regoff(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int scale = SimdRegScale(d.Raw);
         uint option = d.Bits(15, 13);
         ulong m = cpu.X(d.Rm);
@@ -117,7 +112,6 @@ public static partial class A64Exec
     /// <summary>LDR (literal, SIMD&amp;FP): S, D or Q at PC + imm19 * 4, C7.2.177.</summary>
     public static void LDR_lit_simd(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int scale = 2 + (int)(d.Raw >> 30);
         ulong address = cpu.Pc + (ulong)(SignExtend(d.Bits(23, 5), 19) << 2);
         cpu.Vr[d.Rt] = SimdLoadValue(cpu, address, scale);
@@ -127,7 +121,6 @@ public static partial class A64Exec
     /// (C7.2.171, C7.2.172, C7.2.311, C7.2.312). Both loads complete before either register is written.</summary>
     public static void LDSTP_simd(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int scale = 2 + (int)(d.Raw >> 30);
         uint mode = d.Bits(24, 23);
         long offset = SignExtend(d.Bits(21, 15), 7) << scale;

@@ -46,7 +46,6 @@ public static partial class A64Exec
     /// <summary>LD1/LD2/LD3/LD4 and ST1/ST2/ST3/ST4 (multiple structures), C7.2.165-C7.2.174, C7.2.303-C7.2.310.</summary>
     public static void SIMD_LDST_MULT(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int layout = MultLayout[(int)d.Bits(15, 12)];
         int rpt = layout >> 4, selem = layout & 0xF;
         int log2 = (int)d.Bits(11, 10);
@@ -115,7 +114,6 @@ public static partial class A64Exec
     /// element replicated to all lanes. Lane loads keep the other lanes (all 128 bits).</summary>
     public static void SIMD_LDST_SINGLE(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         uint opcode = d.Bits(15, 13), size = d.Bits(11, 10);
         int selem = (int)(((opcode & 1) << 1) | d.Bits(21, 21)) + 1;
         bool q = d.Bit(30), s = d.Bit(12), load = d.Bit(22);

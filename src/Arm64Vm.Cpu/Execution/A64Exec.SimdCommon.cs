@@ -106,55 +106,55 @@ public static partial class A64Exec
 
     // ---- Generic lane loops ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes2<T>(CpuCore cpu, ref DecodedInst d, int log2) where T : ILaneOp2 => Lanes2<T>(cpu, ref d, log2, cpu.Vr[d.Rm]);
+    internal static void Lanes2<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp2 => Lanes2<T>(cpu, ref d, size, cpu.Vr[d.Rm]);
 
     /// <summary>Lane loop with an explicit second operand (a broadcast element for the by-element forms).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes2<T>(CpuCore cpu, ref DecodedInst d, int log2, Vector128<byte> b) where T : ILaneOp2
+    internal static void Lanes2<T>(CpuCore cpu, ref DecodedInst d, int size, Vector128<byte> b) where T : ILaneOp2
     {
-        int n = ElemCount(ref d, log2);
+        int n = ElemCount(ref d, size);
         var a = cpu.Vr[d.Rn];
         Vector128<byte> r = default;
         bool sat = false;
-        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, log2, T.Op(Lanes.Get(ref a, i, log2), Lanes.Get(ref b, i, log2), log2, ref sat));
+        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, i, size), Lanes.Get(ref b, i, size), size, ref sat));
         cpu.Vr[d.Rd] = r;
         SetQc(cpu, sat);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes3<T>(CpuCore cpu, ref DecodedInst d, int log2) where T : ILaneOp3 => Lanes3<T>(cpu, ref d, log2, cpu.Vr[d.Rm]);
+    internal static void Lanes3<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp3 => Lanes3<T>(cpu, ref d, size, cpu.Vr[d.Rm]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes3<T>(CpuCore cpu, ref DecodedInst d, int log2, Vector128<byte> b) where T : ILaneOp3
+    internal static void Lanes3<T>(CpuCore cpu, ref DecodedInst d, int size, Vector128<byte> b) where T : ILaneOp3
     {
-        int n = ElemCount(ref d, log2);
+        int n = ElemCount(ref d, size);
         var a = cpu.Vr[d.Rn];
         var c = cpu.Vr[d.Rd];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++)
-            Lanes.Set(ref r, i, log2, T.Op(Lanes.Get(ref c, i, log2), Lanes.Get(ref a, i, log2), Lanes.Get(ref b, i, log2), log2, ref sat));
+            Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref c, i, size), Lanes.Get(ref a, i, size), Lanes.Get(ref b, i, size), size, ref sat));
         cpu.Vr[d.Rd] = r;
         SetQc(cpu, sat);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes1<T>(CpuCore cpu, ref DecodedInst d, int log2) where T : ILaneOp1
+    internal static void Lanes1<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp1
     {
-        int n = ElemCount(ref d, log2);
+        int n = ElemCount(ref d, size);
         var a = cpu.Vr[d.Rn];
         Vector128<byte> r = default;
         bool sat = false;
-        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, log2, T.Op(Lanes.Get(ref a, i, log2), log2, ref sat));
+        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, i, size), size, ref sat));
         cpu.Vr[d.Rd] = r;
         SetQc(cpu, sat);
     }
 
     /// <summary>Pairwise: the concatenation Vm:Vn is reduced by adjacent pairs (ADDP, SMAXP...).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Pairwise<T>(CpuCore cpu, ref DecodedInst d, int log2) where T : ILaneOp2
+    internal static void Pairwise<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp2
     {
-        int n = ElemCount(ref d, log2);
+        int n = ElemCount(ref d, size);
         var a = cpu.Vr[d.Rn];
         var b = cpu.Vr[d.Rm];
         Vector128<byte> r = default;
@@ -162,8 +162,8 @@ public static partial class A64Exec
         int half = n >> 1;
         for (int i = 0; i < half; i++)
         {
-            Lanes.Set(ref r, i, log2, T.Op(Lanes.Get(ref a, 2 * i, log2), Lanes.Get(ref a, 2 * i + 1, log2), log2, ref sat));
-            Lanes.Set(ref r, half + i, log2, T.Op(Lanes.Get(ref b, 2 * i, log2), Lanes.Get(ref b, 2 * i + 1, log2), log2, ref sat));
+            Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, 2 * i, size), Lanes.Get(ref a, 2 * i + 1, size), size, ref sat));
+            Lanes.Set(ref r, half + i, size, T.Op(Lanes.Get(ref b, 2 * i, size), Lanes.Get(ref b, 2 * i + 1, size), size, ref sat));
         }
         cpu.Vr[d.Rd] = r;
     }

@@ -8,7 +8,7 @@ namespace Arm64Vm.Cpu.Execution;
 /// <summary>AdvSIMD (scalar) two-register misc, integer forms, and AdvSIMD across lanes (Arm ARM C4.1.71).</summary>
 public static partial class A64Exec
 {
-    private struct OpCls : ILaneOp1
+    internal struct OpCls : ILaneOp1
     {
         public static ulong Op(ulong a, int l, ref bool s)
         {
@@ -17,20 +17,20 @@ public static partial class A64Exec
             return x == 0 ? (ulong)(bits - 1) : (ulong)(bits - 1 - (64 - BitOperations.LeadingZeroCount(x)));
         }
     }
-    private struct OpClz : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => (ulong)(BitOperations.LeadingZeroCount(a) - (64 - (8 << l))); }
-    private struct OpSqabs : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) { long x = Lanes.Sx(a, l); return SatS(x < 0 ? -(Int128)x : x, l, ref s); } }
-    private struct OpSqneg : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => SatS(-(Int128)Lanes.Sx(a, l), l, ref s); }
-    private struct OpAbs : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) { long x = Lanes.Sx(a, l); return (ulong)(x < 0 ? -x : x); } }
-    private struct OpNeg : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => 0 - a; }
-    private struct OpCmgt0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) > 0 ? ulong.MaxValue : 0; }
-    private struct OpCmge0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) >= 0 ? ulong.MaxValue : 0; }
-    private struct OpCmeq0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => a == 0 ? ulong.MaxValue : 0; }
-    private struct OpCmle0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) <= 0 ? ulong.MaxValue : 0; }
-    private struct OpCmlt0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) < 0 ? ulong.MaxValue : 0; }
-    private struct OpSuqadd : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => SatS((Int128)Lanes.Sx(d, l) + a, l, ref s); }
-    private struct OpUsqadd : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => SatU((Int128)d + Lanes.Sx(a, l), l, ref s); }
-    private struct OpUrecpe : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => (a & 0x8000_0000) == 0 ? 0xFFFF_FFFF : (ulong)RecipEstimate((int)(a >> 23)) << 23; }
-    private struct OpUrsqrte : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => (a & 0xC000_0000) == 0 ? 0xFFFF_FFFF : (ulong)RecipSqrtEstimate((int)(a >> 23)) << 23; }
+    internal struct OpClz : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => (ulong)(BitOperations.LeadingZeroCount(a) - (64 - (8 << l))); }
+    internal struct OpSqabs : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) { long x = Lanes.Sx(a, l); return SatS(x < 0 ? -(Int128)x : x, l, ref s); } }
+    internal struct OpSqneg : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => SatS(-(Int128)Lanes.Sx(a, l), l, ref s); }
+    internal struct OpAbs : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) { long x = Lanes.Sx(a, l); return (ulong)(x < 0 ? -x : x); } }
+    internal struct OpNeg : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => 0 - a; }
+    internal struct OpCmgt0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) > 0 ? ulong.MaxValue : 0; }
+    internal struct OpCmge0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) >= 0 ? ulong.MaxValue : 0; }
+    internal struct OpCmeq0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => a == 0 ? ulong.MaxValue : 0; }
+    internal struct OpCmle0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) <= 0 ? ulong.MaxValue : 0; }
+    internal struct OpCmlt0 : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => Lanes.Sx(a, l) < 0 ? ulong.MaxValue : 0; }
+    internal struct OpSuqadd : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => SatS((Int128)Lanes.Sx(d, l) + a, l, ref s); }
+    internal struct OpUsqadd : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => SatU((Int128)d + Lanes.Sx(a, l), l, ref s); }
+    internal struct OpUrecpe : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => (a & 0x8000_0000) == 0 ? 0xFFFF_FFFF : (ulong)RecipEstimate((int)(a >> 23)) << 23; }
+    internal struct OpUrsqrte : ILaneOp1 { public static ulong Op(ulong a, int l, ref bool s) => (a & 0xC000_0000) == 0 ? 0xFFFF_FFFF : (ulong)RecipSqrtEstimate((int)(a >> 23)) << 23; }
 
     /// <summary>RecipEstimate() (Arm ARM J1, integer form): 256 &lt;= a &lt; 512, result 256..511.</summary>
     internal static int RecipEstimate(int a)
@@ -51,45 +51,26 @@ public static partial class A64Exec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Unary<T>(CpuCore cpu, ref DecodedInst d, int log2) where T : ILaneOp1
+    internal static void Unary<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp1
     {
-        if (cpu.FpAccessTrapped()) return;
-        Lanes1<T>(cpu, ref d, log2);
+        Lanes1<T>(cpu, ref d, size);
     }
 
-    public static void CLS_v(CpuCore cpu, ref DecodedInst d) => Unary<OpCls>(cpu, ref d, Size(ref d));
-    public static void CLZ_v(CpuCore cpu, ref DecodedInst d) => Unary<OpClz>(cpu, ref d, Size(ref d));
-    public static void SQABS(CpuCore cpu, ref DecodedInst d) => Unary<OpSqabs>(cpu, ref d, Size(ref d));
-    public static void SQNEG(CpuCore cpu, ref DecodedInst d) => Unary<OpSqneg>(cpu, ref d, Size(ref d));
-    public static void ABS(CpuCore cpu, ref DecodedInst d) => Unary<OpAbs>(cpu, ref d, Size(ref d));
-    public static void NEG(CpuCore cpu, ref DecodedInst d) => Unary<OpNeg>(cpu, ref d, Size(ref d));
-    public static void CMGT0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmgt0>(cpu, ref d, Size(ref d));
-    public static void CMGE0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmge0>(cpu, ref d, Size(ref d));
-    public static void CMLE0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmle0>(cpu, ref d, Size(ref d));
-    public static void CMLT0(CpuCore cpu, ref DecodedInst d) => Unary<OpCmlt0>(cpu, ref d, Size(ref d));
-    public static void URECPE(CpuCore cpu, ref DecodedInst d) => Unary<OpUrecpe>(cpu, ref d, 2);
-    public static void URSQRTE(CpuCore cpu, ref DecodedInst d) => Unary<OpUrsqrte>(cpu, ref d, 2);
 
     /// <summary>CMEQ (zero), C7.2.30: Vector128 fast path.</summary>
     public static void CMEQ0(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VEq(cpu.Vr[d.Rn], Vector128<byte>.Zero, s), s);
     }
 
-    /// <summary>SUQADD, C7.2.337: signed accumulator plus unsigned source, signed saturation.</summary>
-    public static void SUQADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes3<OpSuqadd>(cpu, ref d, Size(ref d)); }
-    /// <summary>USQADD, C7.2.372: unsigned accumulator plus signed source, unsigned saturation.</summary>
-    public static void USQADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes3<OpUsqadd>(cpu, ref d, Size(ref d)); }
 
     /// <summary>NOT (MVN), C7.2.208.</summary>
-    public static void NOT(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; WriteVec(cpu, ref d, ~cpu.Vr[d.Rn], 3); }
+    public static void NOT(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, ~cpu.Vr[d.Rn], 3); }
 
     /// <summary>CNT: population count per byte, C7.2.42.</summary>
     public static void CNT(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         var a = cpu.Vr[d.Rn];
         ulong lo = PopBytes(a.AsUInt64().GetElement(0)), hi = PopBytes(a.AsUInt64().GetElement(1));
         WriteVec(cpu, ref d, Vector128.Create(lo, hi).AsByte(), 3);
@@ -106,7 +87,6 @@ public static partial class A64Exec
     /// <summary>RBIT (vector): reverse the bits of each byte, C7.2.220.</summary>
     public static void RBIT_v(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         var a = cpu.Vr[d.Rn];
         ulong lo = RbitBytes(a.AsUInt64().GetElement(0)), hi = RbitBytes(a.AsUInt64().GetElement(1));
         WriteVec(cpu, ref d, Vector128.Create(lo, hi).AsByte(), 3);
@@ -120,9 +100,8 @@ public static partial class A64Exec
     }
 
     /// <summary>REV16/REV32/REV64: reverse the elements inside each container of 2^cont bytes.</summary>
-    private static void Rev(CpuCore cpu, ref DecodedInst d, int contLog2)
+    internal static void Rev(CpuCore cpu, ref DecodedInst d, int contLog2)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         int n = ElemCount(ref d, l);
         int flip = (1 << (contLog2 - l)) - 1;
@@ -132,14 +111,10 @@ public static partial class A64Exec
         cpu.Vr[d.Rd] = r;
     }
 
-    public static void REV16_v(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 1);
-    public static void REV32_v(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 2);
-    public static void REV64_v(CpuCore cpu, ref DecodedInst d) => Rev(cpu, ref d, 3);
 
     /// <summary>SADDLP/UADDLP/SADALP/UADALP: adjacent pairs added into double-width lanes (optionally accumulated).</summary>
-    private static void AddPairsLong(CpuCore cpu, ref DecodedInst d, bool accumulate)
+    internal static void AddPairsLong(CpuCore cpu, ref DecodedInst d, bool accumulate)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         bool unsigned = d.Bit(29);
         int n = ElemCount(ref d, l + 1);
@@ -155,14 +130,11 @@ public static partial class A64Exec
         cpu.Vr[d.Rd] = r;
     }
 
-    public static void ADDLP(CpuCore cpu, ref DecodedInst d) => AddPairsLong(cpu, ref d, false);
-    public static void ADALP(CpuCore cpu, ref DecodedInst d) => AddPairsLong(cpu, ref d, true);
 
     /// <summary>XTN/SQXTN/UQXTN/SQXTUN: narrow each double-width element (kind 0 truncate, 1 signed->signed,
     /// 2 unsigned->unsigned, 3 signed->unsigned), C7.2.393 etc.</summary>
-    private static void ExtractNarrow(CpuCore cpu, ref DecodedInst d, int kind)
+    internal static void ExtractNarrow(CpuCore cpu, ref DecodedInst d, int kind)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         int n = IsScalar(ref d) ? 1 : 8 >> l;
         var a = cpu.Vr[d.Rn];
@@ -184,15 +156,10 @@ public static partial class A64Exec
         SetQc(cpu, sat);
     }
 
-    public static void XTN(CpuCore cpu, ref DecodedInst d) => ExtractNarrow(cpu, ref d, 0);
-    public static void SQXTN(CpuCore cpu, ref DecodedInst d) => ExtractNarrow(cpu, ref d, 1);
-    public static void UQXTN(CpuCore cpu, ref DecodedInst d) => ExtractNarrow(cpu, ref d, 2);
-    public static void SQXTUN(CpuCore cpu, ref DecodedInst d) => ExtractNarrow(cpu, ref d, 3);
 
     /// <summary>SHLL/SHLL2: widen (zero-extend) and shift left by the element size, C7.2.240.</summary>
     public static void SHLL(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         int n = 8 >> l;
         int off = d.Bit(30) ? n : 0;
@@ -206,7 +173,6 @@ public static partial class A64Exec
     /// <summary>SADDLV/UADDLV: sum of all lanes into a double-width scalar, C7.2.218/C7.2.339.</summary>
     public static void ADDLV(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         bool unsigned = d.Bit(29);
         int n = ElemCount(ref d, l);
@@ -217,9 +183,8 @@ public static partial class A64Exec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Reduce<T>(CpuCore cpu, ref DecodedInst d) where T : ILaneOp2
+    internal static void Reduce<T>(CpuCore cpu, ref DecodedInst d) where T : ILaneOp2
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         int n = ElemCount(ref d, l);
         var a = cpu.Vr[d.Rn];
@@ -229,14 +194,4 @@ public static partial class A64Exec
         cpu.SetD(d.Rd, acc & Lanes.Mask(l));
     }
 
-    /// <summary>ADDV, C7.2.6.</summary>
-    public static void ADDV(CpuCore cpu, ref DecodedInst d) => Reduce<OpAdd>(cpu, ref d);
-    /// <summary>SMAXV, C7.2.253.</summary>
-    public static void SMAXV(CpuCore cpu, ref DecodedInst d) => Reduce<OpSmax>(cpu, ref d);
-    /// <summary>SMINV, C7.2.256.</summary>
-    public static void SMINV(CpuCore cpu, ref DecodedInst d) => Reduce<OpSmin>(cpu, ref d);
-    /// <summary>UMAXV, C7.2.357.</summary>
-    public static void UMAXV(CpuCore cpu, ref DecodedInst d) => Reduce<OpUmax>(cpu, ref d);
-    /// <summary>UMINV, C7.2.360.</summary>
-    public static void UMINV(CpuCore cpu, ref DecodedInst d) => Reduce<OpUmin>(cpu, ref d);
 }

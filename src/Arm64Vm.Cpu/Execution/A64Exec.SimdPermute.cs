@@ -27,7 +27,6 @@ public static partial class A64Exec
     /// <summary>DUP (element), C7.2.47.</summary>
     public static void DUP_elem(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Imm5Size(d.Raw);
         var n = cpu.Vr[d.Rn];
         WriteVec(cpu, ref d, Broadcast(Lanes.Get(ref n, (int)(d.Bits(20, 16) >> (s + 1)), s), s), s);
@@ -36,7 +35,6 @@ public static partial class A64Exec
     /// <summary>DUP (element), scalar form (MOV scalar), C7.2.47.</summary>
     public static void DUP_elem_s(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Imm5Size(d.Raw);
         var n = cpu.Vr[d.Rn];
         cpu.SetD(d.Rd, Lanes.Get(ref n, (int)(d.Bits(20, 16) >> (s + 1)), s));
@@ -45,7 +43,6 @@ public static partial class A64Exec
     /// <summary>DUP (general), C7.2.48.</summary>
     public static void DUP_gen(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Imm5Size(d.Raw);
         WriteVec(cpu, ref d, Broadcast(cpu.X(d.Rn), s), s);
     }
@@ -53,7 +50,6 @@ public static partial class A64Exec
     /// <summary>INS (general), C7.2.134: one lane from Xn/Wn; the other lanes are kept.</summary>
     public static void INS_gen(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Imm5Size(d.Raw);
         var v = cpu.Vr[d.Rd];
         Lanes.Set(ref v, (int)(d.Bits(20, 16) >> (s + 1)), s, cpu.X(d.Rn));
@@ -63,7 +59,6 @@ public static partial class A64Exec
     /// <summary>INS (element), C7.2.133.</summary>
     public static void INS_elem(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Imm5Size(d.Raw);
         var n = cpu.Vr[d.Rn];
         var v = cpu.Vr[d.Rd];
@@ -74,7 +69,6 @@ public static partial class A64Exec
     /// <summary>SMOV, C7.2.258: sign-extended lane to Wd (Q = 0) or Xd (Q = 1).</summary>
     public static void SMOV(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Imm5Size(d.Raw);
         var n = cpu.Vr[d.Rn];
         long x = Lanes.Sx(Lanes.Get(ref n, (int)(d.Bits(20, 16) >> (s + 1)), s), s);
@@ -84,16 +78,14 @@ public static partial class A64Exec
     /// <summary>UMOV (MOV to general), C7.2.364.</summary>
     public static void UMOV(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Imm5Size(d.Raw);
         var n = cpu.Vr[d.Rn];
         cpu.SetX(d.Rd, Lanes.Get(ref n, (int)(d.Bits(20, 16) >> (s + 1)), s));
     }
 
     /// <summary>UZP1/UZP2 (C7.2.378/379): even or odd elements of the concatenation Vm:Vn.</summary>
-    private static void Uzp(CpuCore cpu, ref DecodedInst d, int part)
+    internal static void Uzp(CpuCore cpu, ref DecodedInst d, int part)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         int n = ElemCount(ref d, l), half = n >> 1;
         var a = cpu.Vr[d.Rn];
@@ -108,9 +100,8 @@ public static partial class A64Exec
     }
 
     /// <summary>TRN1/TRN2 (C7.2.374/375).</summary>
-    private static void Trn(CpuCore cpu, ref DecodedInst d, int part)
+    internal static void Trn(CpuCore cpu, ref DecodedInst d, int part)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         int n = ElemCount(ref d, l);
         var a = cpu.Vr[d.Rn];
@@ -125,9 +116,8 @@ public static partial class A64Exec
     }
 
     /// <summary>ZIP1/ZIP2 (C7.2.396/397): interleave the lower or upper halves.</summary>
-    private static void Zip(CpuCore cpu, ref DecodedInst d, int part)
+    internal static void Zip(CpuCore cpu, ref DecodedInst d, int part)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = Size(ref d);
         int n = ElemCount(ref d, l), half = n >> 1;
         int off = part * half;
@@ -142,17 +132,10 @@ public static partial class A64Exec
         cpu.Vr[d.Rd] = r;
     }
 
-    public static void UZP1(CpuCore cpu, ref DecodedInst d) => Uzp(cpu, ref d, 0);
-    public static void UZP2(CpuCore cpu, ref DecodedInst d) => Uzp(cpu, ref d, 1);
-    public static void TRN1(CpuCore cpu, ref DecodedInst d) => Trn(cpu, ref d, 0);
-    public static void TRN2(CpuCore cpu, ref DecodedInst d) => Trn(cpu, ref d, 1);
-    public static void ZIP1(CpuCore cpu, ref DecodedInst d) => Zip(cpu, ref d, 0);
-    public static void ZIP2(CpuCore cpu, ref DecodedInst d) => Zip(cpu, ref d, 1);
 
     /// <summary>EXT, C7.2.69: bytes imm4.. of Vm:Vn (datasize 64 or 128).</summary>
     public static void EXT(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int pos = (int)d.Bits(14, 11);
         int bytes = d.Bit(30) ? 16 : 8;
         var a = cpu.Vr[d.Rn];
@@ -168,9 +151,8 @@ public static partial class A64Exec
 
     /// <summary>TBL/TBX, C7.2.372/373: table of len+1 consecutive registers (mod 32) from Vn; out-of-range indices
     /// give 0 (TBL) or keep the destination byte (TBX).</summary>
-    private static void TableLookup(CpuCore cpu, ref DecodedInst d, bool extension)
+    internal static void TableLookup(CpuCore cpu, ref DecodedInst d, bool extension)
     {
-        if (cpu.FpAccessTrapped()) return;
         int regs = (int)d.Bits(14, 13) + 1;
         int bytes = d.Bit(30) ? 16 : 8;
         Vec4 table = default;
@@ -186,6 +168,4 @@ public static partial class A64Exec
         cpu.Vr[d.Rd] = Lanes.Narrow(r, d.Bit(30));
     }
 
-    public static void TBL(CpuCore cpu, ref DecodedInst d) => TableLookup(cpu, ref d, false);
-    public static void TBX(CpuCore cpu, ref DecodedInst d) => TableLookup(cpu, ref d, true);
 }

@@ -24,9 +24,8 @@ public static partial class A64Exec
     private static int LeftShift(ref DecodedInst d, int l) => (int)d.Bits(22, 16) - (8 << l);
 
     /// <summary>SSHR/USHR/SRSHR/URSHR/SSRA/USRA/SRSRA/URSRA (C7.2.297 etc.).</summary>
-    private static void ShiftRightImm(CpuCore cpu, ref DecodedInst d, bool round, bool accumulate)
+    internal static void ShiftRightImm(CpuCore cpu, ref DecodedInst d, bool round, bool accumulate)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = ShiftLog2(ref d);
         int shift = RightShift(ref d, l);
         bool unsigned = d.Bit(29);
@@ -43,16 +42,11 @@ public static partial class A64Exec
         cpu.Vr[d.Rd] = r;
     }
 
-    public static void SHR(CpuCore cpu, ref DecodedInst d) => ShiftRightImm(cpu, ref d, false, false);
-    public static void SRA(CpuCore cpu, ref DecodedInst d) => ShiftRightImm(cpu, ref d, false, true);
-    public static void RSHR(CpuCore cpu, ref DecodedInst d) => ShiftRightImm(cpu, ref d, true, false);
-    public static void RSRA(CpuCore cpu, ref DecodedInst d) => ShiftRightImm(cpu, ref d, true, true);
 
     /// <summary>SHL/SLI (C7.2.239/C7.2.250) and SRI (C7.2.289): shift and insert keeps the bits the shifted value
     /// does not cover.</summary>
-    private static void ShiftInsert(CpuCore cpu, ref DecodedInst d, bool left, bool insert)
+    internal static void ShiftInsert(CpuCore cpu, ref DecodedInst d, bool left, bool insert)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = ShiftLog2(ref d);
         int shift = left ? LeftShift(ref d, l) : RightShift(ref d, l);
         ulong emask = Lanes.Mask(l);
@@ -71,14 +65,10 @@ public static partial class A64Exec
         cpu.Vr[d.Rd] = r;
     }
 
-    public static void SHL(CpuCore cpu, ref DecodedInst d) => ShiftInsert(cpu, ref d, true, false);
-    public static void SLI(CpuCore cpu, ref DecodedInst d) => ShiftInsert(cpu, ref d, true, true);
-    public static void SRI(CpuCore cpu, ref DecodedInst d) => ShiftInsert(cpu, ref d, false, true);
 
     /// <summary>SQSHL/UQSHL/SQSHLU (immediate), C7.2.278 etc.: saturating left shift.</summary>
-    private static void SatShiftLeftImm(CpuCore cpu, ref DecodedInst d, bool srcUnsigned, bool dstUnsigned)
+    internal static void SatShiftLeftImm(CpuCore cpu, ref DecodedInst d, bool srcUnsigned, bool dstUnsigned)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = ShiftLog2(ref d);
         int shift = LeftShift(ref d, l);
         int n = ElemCount(ref d, l);
@@ -92,13 +82,11 @@ public static partial class A64Exec
     }
 
     public static void QSHL_imm(CpuCore cpu, ref DecodedInst d) => SatShiftLeftImm(cpu, ref d, d.Bit(29), d.Bit(29));
-    public static void SQSHLU(CpuCore cpu, ref DecodedInst d) => SatShiftLeftImm(cpu, ref d, false, true);
 
     /// <summary>Shift right narrow: kind 0 truncate (SHRN/RSHRN), 1 signed sat, 2 unsigned sat, 3 signed to unsigned
     /// (SQSHRUN/SQRSHRUN); the source elements are 2*esize.</summary>
-    private static void ShiftRightNarrow(CpuCore cpu, ref DecodedInst d, bool round, int kind)
+    internal static void ShiftRightNarrow(CpuCore cpu, ref DecodedInst d, bool round, int kind)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = ShiftLog2(ref d);
         int shift = RightShift(ref d, l);
         int n = IsScalar(ref d) ? 1 : 8 >> l;
@@ -121,17 +109,12 @@ public static partial class A64Exec
         SetQc(cpu, sat);
     }
 
-    public static void SHRN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, false, 0);
-    public static void RSHRN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, true, 0);
     public static void QSHRN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, false, d.Bit(29) ? 2 : 1);
     public static void QRSHRN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, true, d.Bit(29) ? 2 : 1);
-    public static void SQSHRUN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, false, 3);
-    public static void SQRSHRUN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, true, 3);
 
     /// <summary>SSHLL/USHLL (SXTL/UXTL when the shift is 0), C7.2.296/C7.2.365.</summary>
     public static void SHLL_imm(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int l = ShiftLog2(ref d);
         int shift = LeftShift(ref d, l);
         bool unsigned = d.Bit(29);
@@ -171,7 +154,6 @@ public static partial class A64Exec
     /// <summary>MOVI/MVNI/ORR (vector, immediate)/BIC (vector, immediate), C7.2.204/C7.2.207/C7.2.212/C7.2.22.</summary>
     public static void SIMD_MODIMM(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         bool op = d.Bit(29);
         uint cmode = d.Bits(15, 12);
         ulong imm64 = AdvSimdExpandImm(op, cmode, ModImm8(d.Raw));
@@ -187,7 +169,6 @@ public static partial class A64Exec
     /// <summary>FMOV (vector, immediate), C7.2.123: VFPExpandImm of imm8 replicated (single; double when op = 1).</summary>
     public static void FMOV_vec_imm(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         ulong imm8 = ModImm8(d.Raw);
         ulong sign = imm8 >> 7, b6 = (imm8 >> 6) & 1, low6 = imm8 & 0x3F;
         ulong imm64;

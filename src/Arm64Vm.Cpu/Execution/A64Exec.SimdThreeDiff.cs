@@ -56,15 +56,15 @@ public static partial class A64Exec
         else cpu.SetD(d.Rd, lo64);
     }
 
-    private struct OpAddL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => a + b; }
-    private struct OpSubL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => a - b; }
-    private struct OpAbdL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) { long x = (long)a - (long)b; return (ulong)(x < 0 ? -x : x); } }
-    private struct OpAbaL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => c + OpAbdL.Op(c, a, b, l, ref s); }
-    private struct OpMlaL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => c + a * b; }
-    private struct OpMlsL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => c - a * b; }
-    private struct OpMulL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => a * b; }
-    private struct OpSqdmull : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => SatS((Int128)(long)a * (long)b * 2, l + 1, ref s); }
-    private struct OpSqdmlal : ILaneOp3
+    internal struct OpAddL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => a + b; }
+    internal struct OpSubL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => a - b; }
+    internal struct OpAbdL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) { long x = (long)a - (long)b; return (ulong)(x < 0 ? -x : x); } }
+    internal struct OpAbaL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => c + OpAbdL.Op(c, a, b, l, ref s); }
+    internal struct OpMlaL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => c + a * b; }
+    internal struct OpMlsL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => c - a * b; }
+    internal struct OpMulL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => a * b; }
+    internal struct OpSqdmull : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => SatS((Int128)(long)a * (long)b * 2, l + 1, ref s); }
+    internal struct OpSqdmlal : ILaneOp3
     {
         public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s)
         {
@@ -72,7 +72,7 @@ public static partial class A64Exec
             return SatS((Int128)Lanes.Sx(c, l + 1) + Lanes.Sx(p, l + 1), l + 1, ref s);
         }
     }
-    private struct OpSqdmlsl : ILaneOp3
+    internal struct OpSqdmlsl : ILaneOp3
     {
         public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s)
         {
@@ -80,37 +80,12 @@ public static partial class A64Exec
             return SatS((Int128)Lanes.Sx(c, l + 1) - Lanes.Sx(p, l + 1), l + 1, ref s);
         }
     }
-    private struct OpPmullL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => PolyMul(a & 0xFF, b & 0xFF, 8); }
+    internal struct OpPmullL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => PolyMul(a & 0xFF, b & 0xFF, 8); }
 
-    /// <summary>SADDL/UADDL, C7.2.217/C7.2.338.</summary>
-    public static void ADDL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpAddL>(cpu, ref d, false); }
-    /// <summary>SADDW/UADDW.</summary>
-    public static void ADDW(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpAddL>(cpu, ref d, true); }
-    /// <summary>SSUBL/USUBL.</summary>
-    public static void SUBL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpSubL>(cpu, ref d, false); }
-    /// <summary>SSUBW/USUBW.</summary>
-    public static void SUBW(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpSubL>(cpu, ref d, true); }
-    /// <summary>SABAL/UABAL.</summary>
-    public static void ABAL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpAbaL>(cpu, ref d, false); }
-    /// <summary>SABDL/UABDL.</summary>
-    public static void ABDL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpAbdL>(cpu, ref d, false); }
-    /// <summary>SMLAL/UMLAL (vector).</summary>
-    public static void MLAL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpMlaL>(cpu, ref d, false); }
-    /// <summary>SMLSL/UMLSL (vector).</summary>
-    public static void MLSL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpMlsL>(cpu, ref d, false); }
-    /// <summary>SMULL/UMULL (vector).</summary>
-    public static void MULL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpMulL>(cpu, ref d, false); }
-    /// <summary>SQDMLAL (vector, scalar), C7.2.264.</summary>
-    public static void SQDMLAL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpSqdmlal>(cpu, ref d, false); }
-    /// <summary>SQDMLSL (vector, scalar), C7.2.266.</summary>
-    public static void SQDMLSL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpSqdmlsl>(cpu, ref d, false); }
-    /// <summary>SQDMULL (vector, scalar), C7.2.270.</summary>
-    public static void SQDMULL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; LongLanes<OpSqdmull>(cpu, ref d, false); }
 
     /// <summary>PMULL/PMULL2, C7.2.215: 8x8 -> 16-bit lanes, or 64x64 -> 128 when FEAT_PMULL is implemented.</summary>
     public static void PMULL(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         if (Size(ref d) == 0) { LongLanes<OpPmullL>(cpu, ref d, false); return; }
         if (!cpu.Features.Pmull) { cpu.TakeUndefined(); return; }
         bool q = d.Bit(30);
@@ -140,7 +115,7 @@ public static partial class A64Exec
     }
 
     /// <summary>ADDHN/SUBHN/RADDHN/RSUBHN: high half of the wide sum or difference, optionally rounded.</summary>
-    private static void HighNarrow(CpuCore cpu, ref DecodedInst d, bool sub, bool round)
+    internal static void HighNarrow(CpuCore cpu, ref DecodedInst d, bool sub, bool round)
     {
         int l = Size(ref d);
         int n = 8 >> l;
@@ -159,8 +134,4 @@ public static partial class A64Exec
         WriteNarrow(cpu, ref d, r.AsUInt64().GetElement(0));
     }
 
-    public static void ADDHN(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; HighNarrow(cpu, ref d, false, false); }
-    public static void RADDHN(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; HighNarrow(cpu, ref d, false, true); }
-    public static void SUBHN(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; HighNarrow(cpu, ref d, true, false); }
-    public static void RSUBHN(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; HighNarrow(cpu, ref d, true, true); }
 }

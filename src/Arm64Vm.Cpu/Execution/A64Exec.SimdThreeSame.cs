@@ -92,7 +92,6 @@ public static partial class A64Exec
     /// <summary>ADD (vector, scalar), C7.2.2.</summary>
     public static void ADD(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VAdd(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -100,7 +99,6 @@ public static partial class A64Exec
     /// <summary>SUB (vector, scalar), C7.2.349.</summary>
     public static void SUB(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VSub(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -108,7 +106,6 @@ public static partial class A64Exec
     /// <summary>CMEQ (register), C7.2.29.</summary>
     public static void CMEQ(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VEq(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -116,7 +113,6 @@ public static partial class A64Exec
     /// <summary>CMTST: (n AND m) != 0, C7.2.40.</summary>
     public static void CMTST(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, ~VEq(cpu.Vr[d.Rn] & cpu.Vr[d.Rm], Vector128<byte>.Zero, s), s);
     }
@@ -124,7 +120,6 @@ public static partial class A64Exec
     /// <summary>CMGT (register), signed n &gt; m, C7.2.33.</summary>
     public static void CMGT(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VGtS(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -132,7 +127,6 @@ public static partial class A64Exec
     /// <summary>CMGE (register), signed n &gt;= m, C7.2.31.</summary>
     public static void CMGE(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, ~VGtS(cpu.Vr[d.Rm], cpu.Vr[d.Rn], s), s);
     }
@@ -140,7 +134,6 @@ public static partial class A64Exec
     /// <summary>CMHI (register), unsigned n &gt; m, C7.2.35.</summary>
     public static void CMHI(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VGtU(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -148,7 +141,6 @@ public static partial class A64Exec
     /// <summary>CMHS (register), unsigned n &gt;= m, C7.2.36.</summary>
     public static void CMHS(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, ~VGtU(cpu.Vr[d.Rm], cpu.Vr[d.Rn], s), s);
     }
@@ -156,7 +148,6 @@ public static partial class A64Exec
     /// <summary>SMAX, C7.2.251.</summary>
     public static void SMAX(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VMaxS(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -164,7 +155,6 @@ public static partial class A64Exec
     /// <summary>SMIN, C7.2.254.</summary>
     public static void SMIN(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VMinS(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -172,7 +162,6 @@ public static partial class A64Exec
     /// <summary>UMAX, C7.2.355.</summary>
     public static void UMAX(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VMaxU(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
@@ -180,23 +169,21 @@ public static partial class A64Exec
     /// <summary>UMIN, C7.2.358.</summary>
     public static void UMIN(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         int s = Size(ref d);
         WriteVec(cpu, ref d, VMinU(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
     }
 
     // ---- Logical (size field selects the operation), C7.2.11 AND, C7.2.21 BIC, C7.2.211 ORN, C7.2.213 ORR,
     //      C7.2.64 EOR, C7.2.26 BSL, C7.2.25 BIT, C7.2.24 BIF ----
-    public static void AND_v(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; WriteVec(cpu, ref d, cpu.Vr[d.Rn] & cpu.Vr[d.Rm], 3); }
-    public static void BIC_v(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; WriteVec(cpu, ref d, Vector128.AndNot(cpu.Vr[d.Rn], cpu.Vr[d.Rm]), 3); }
-    public static void ORR_v(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; WriteVec(cpu, ref d, cpu.Vr[d.Rn] | cpu.Vr[d.Rm], 3); }
-    public static void ORN_v(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; WriteVec(cpu, ref d, cpu.Vr[d.Rn] | ~cpu.Vr[d.Rm], 3); }
-    public static void EOR_v(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; WriteVec(cpu, ref d, cpu.Vr[d.Rn] ^ cpu.Vr[d.Rm], 3); }
+    public static void AND_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] & cpu.Vr[d.Rm], 3); }
+    public static void BIC_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, Vector128.AndNot(cpu.Vr[d.Rn], cpu.Vr[d.Rm]), 3); }
+    public static void ORR_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] | cpu.Vr[d.Rm], 3); }
+    public static void ORN_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] | ~cpu.Vr[d.Rm], 3); }
+    public static void EOR_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] ^ cpu.Vr[d.Rm], 3); }
 
     /// <summary>BSL: Vd selects between Vn (1) and Vm (0).</summary>
     public static void BSL_v(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         var m = cpu.Vr[d.Rm];
         WriteVec(cpu, ref d, m ^ ((m ^ cpu.Vr[d.Rn]) & cpu.Vr[d.Rd]), 3);
     }
@@ -204,7 +191,6 @@ public static partial class A64Exec
     /// <summary>BIT: insert Vn bits where Vm is 1.</summary>
     public static void BIT_v(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         var dv = cpu.Vr[d.Rd];
         WriteVec(cpu, ref d, dv ^ ((dv ^ cpu.Vr[d.Rn]) & cpu.Vr[d.Rm]), 3);
     }
@@ -212,47 +198,46 @@ public static partial class A64Exec
     /// <summary>BIF: insert Vn bits where Vm is 0.</summary>
     public static void BIF_v(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         var dv = cpu.Vr[d.Rd];
         WriteVec(cpu, ref d, dv ^ ((dv ^ cpu.Vr[d.Rn]) & ~cpu.Vr[d.Rm]), 3);
     }
 
     // ---- Lane ops ----
-    private struct OpShadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)((Lanes.Sx(a, l) + Lanes.Sx(b, l)) >> 1); }
-    private struct OpUhadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (a + b) >> 1; }
-    private struct OpSrhadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)((Lanes.Sx(a, l) + Lanes.Sx(b, l) + 1) >> 1); }
-    private struct OpUrhadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (a + b + 1) >> 1; }
-    private struct OpShsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)((Lanes.Sx(a, l) - Lanes.Sx(b, l)) >> 1); }
-    private struct OpUhsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)(((long)a - (long)b) >> 1); }
-    private struct OpSqadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS((Int128)Lanes.Sx(a, l) + Lanes.Sx(b, l), l, ref s); }
-    private struct OpUqadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU((Int128)a + b, l, ref s); }
-    private struct OpSqsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS((Int128)Lanes.Sx(a, l) - Lanes.Sx(b, l), l, ref s); }
-    private struct OpUqsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU((Int128)a - b, l, ref s); }
-    private struct OpSshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(Lanes.Sx(a, l), (sbyte)b, false); }
-    private struct OpUshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(a, (sbyte)b, false); }
-    private struct OpSrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(Lanes.Sx(a, l), (sbyte)b, true); }
-    private struct OpUrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(a, (sbyte)b, true); }
-    private struct OpSqshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS(ShiftRound(Lanes.Sx(a, l), (sbyte)b, false), l, ref s); }
-    private struct OpUqshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU(ShiftRound(a, (sbyte)b, false), l, ref s); }
-    private struct OpSqrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS(ShiftRound(Lanes.Sx(a, l), (sbyte)b, true), l, ref s); }
-    private struct OpUqrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU(ShiftRound(a, (sbyte)b, true), l, ref s); }
-    private struct OpSabd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) { long x = Lanes.Sx(a, l) - Lanes.Sx(b, l); return (ulong)(x < 0 ? -x : x); } }
-    private struct OpUabd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a > b ? a - b : b - a; }
-    private struct OpSaba : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d + OpSabd.Op(a, b, l, ref s); }
-    private struct OpUaba : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d + OpUabd.Op(a, b, l, ref s); }
-    private struct OpMla : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d + a * b; }
-    private struct OpMls : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d - a * b; }
-    private struct OpMul : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a * b; }
-    private struct OpPmul : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => PolyMul(a, b, 8 << l); }
-    private struct OpAdd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a + b; }
-    private struct OpSmax : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => Lanes.Sx(a, l) >= Lanes.Sx(b, l) ? a : b; }
-    private struct OpSmin : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => Lanes.Sx(a, l) <= Lanes.Sx(b, l) ? a : b; }
-    private struct OpUmax : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a >= b ? a : b; }
-    private struct OpUmin : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a <= b ? a : b; }
+    internal struct OpShadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)((Lanes.Sx(a, l) + Lanes.Sx(b, l)) >> 1); }
+    internal struct OpUhadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (a + b) >> 1; }
+    internal struct OpSrhadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)((Lanes.Sx(a, l) + Lanes.Sx(b, l) + 1) >> 1); }
+    internal struct OpUrhadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (a + b + 1) >> 1; }
+    internal struct OpShsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)((Lanes.Sx(a, l) - Lanes.Sx(b, l)) >> 1); }
+    internal struct OpUhsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)(((long)a - (long)b) >> 1); }
+    internal struct OpSqadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS((Int128)Lanes.Sx(a, l) + Lanes.Sx(b, l), l, ref s); }
+    internal struct OpUqadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU((Int128)a + b, l, ref s); }
+    internal struct OpSqsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS((Int128)Lanes.Sx(a, l) - Lanes.Sx(b, l), l, ref s); }
+    internal struct OpUqsub : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU((Int128)a - b, l, ref s); }
+    internal struct OpSshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(Lanes.Sx(a, l), (sbyte)b, false); }
+    internal struct OpUshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(a, (sbyte)b, false); }
+    internal struct OpSrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(Lanes.Sx(a, l), (sbyte)b, true); }
+    internal struct OpUrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)ShiftRound(a, (sbyte)b, true); }
+    internal struct OpSqshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS(ShiftRound(Lanes.Sx(a, l), (sbyte)b, false), l, ref s); }
+    internal struct OpUqshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU(ShiftRound(a, (sbyte)b, false), l, ref s); }
+    internal struct OpSqrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS(ShiftRound(Lanes.Sx(a, l), (sbyte)b, true), l, ref s); }
+    internal struct OpUqrshl : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatU(ShiftRound(a, (sbyte)b, true), l, ref s); }
+    internal struct OpSabd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) { long x = Lanes.Sx(a, l) - Lanes.Sx(b, l); return (ulong)(x < 0 ? -x : x); } }
+    internal struct OpUabd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a > b ? a - b : b - a; }
+    internal struct OpSaba : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d + OpSabd.Op(a, b, l, ref s); }
+    internal struct OpUaba : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d + OpUabd.Op(a, b, l, ref s); }
+    internal struct OpMla : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d + a * b; }
+    internal struct OpMls : ILaneOp3 { public static ulong Op(ulong d, ulong a, ulong b, int l, ref bool s) => d - a * b; }
+    internal struct OpMul : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a * b; }
+    internal struct OpPmul : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => PolyMul(a, b, 8 << l); }
+    internal struct OpAdd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a + b; }
+    internal struct OpSmax : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => Lanes.Sx(a, l) >= Lanes.Sx(b, l) ? a : b; }
+    internal struct OpSmin : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => Lanes.Sx(a, l) <= Lanes.Sx(b, l) ? a : b; }
+    internal struct OpUmax : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a >= b ? a : b; }
+    internal struct OpUmin : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => a <= b ? a : b; }
 
     /// <summary>(2 * a * b [+ 2^(esize-1)]) &gt;&gt; esize, saturated: SQDMULH / SQRDMULH.</summary>
-    private struct OpSqdmulh : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS(((Int128)Lanes.Sx(a, l) * Lanes.Sx(b, l) * 2) >> (8 << l), l, ref s); }
-    private struct OpSqrdmulh : ILaneOp2
+    internal struct OpSqdmulh : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => SatS(((Int128)Lanes.Sx(a, l) * Lanes.Sx(b, l) * 2) >> (8 << l), l, ref s); }
+    internal struct OpSqrdmulh : ILaneOp2
     {
         public static ulong Op(ulong a, ulong b, int l, ref bool s) =>
             SatS(((Int128)Lanes.Sx(a, l) * Lanes.Sx(b, l) * 2 + (Int128.One << ((8 << l) - 1))) >> (8 << l), l, ref s);
@@ -266,44 +251,10 @@ public static partial class A64Exec
         return r;
     }
 
-    public static void SHADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpShadd>(cpu, ref d, Size(ref d)); }
-    public static void UHADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUhadd>(cpu, ref d, Size(ref d)); }
-    public static void SRHADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSrhadd>(cpu, ref d, Size(ref d)); }
-    public static void URHADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUrhadd>(cpu, ref d, Size(ref d)); }
-    public static void SHSUB(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpShsub>(cpu, ref d, Size(ref d)); }
-    public static void UHSUB(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUhsub>(cpu, ref d, Size(ref d)); }
-    public static void SQADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSqadd>(cpu, ref d, Size(ref d)); }
-    public static void UQADD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUqadd>(cpu, ref d, Size(ref d)); }
-    public static void SQSUB(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSqsub>(cpu, ref d, Size(ref d)); }
-    public static void UQSUB(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUqsub>(cpu, ref d, Size(ref d)); }
-    public static void SSHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSshl>(cpu, ref d, Size(ref d)); }
-    public static void USHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUshl>(cpu, ref d, Size(ref d)); }
-    public static void SRSHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSrshl>(cpu, ref d, Size(ref d)); }
-    public static void URSHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUrshl>(cpu, ref d, Size(ref d)); }
-    public static void SQSHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSqshl>(cpu, ref d, Size(ref d)); }
-    public static void UQSHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUqshl>(cpu, ref d, Size(ref d)); }
-    public static void SQRSHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSqrshl>(cpu, ref d, Size(ref d)); }
-    public static void UQRSHL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUqrshl>(cpu, ref d, Size(ref d)); }
-    public static void SABD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSabd>(cpu, ref d, Size(ref d)); }
-    public static void UABD(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpUabd>(cpu, ref d, Size(ref d)); }
-    public static void SABA(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes3<OpSaba>(cpu, ref d, Size(ref d)); }
-    public static void UABA(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes3<OpUaba>(cpu, ref d, Size(ref d)); }
-    public static void MLA(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes3<OpMla>(cpu, ref d, Size(ref d)); }
-    public static void MLS(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes3<OpMls>(cpu, ref d, Size(ref d)); }
-    public static void MUL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpMul>(cpu, ref d, Size(ref d)); }
-    public static void PMUL(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpPmul>(cpu, ref d, 0); }
-    public static void SQDMULH(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSqdmulh>(cpu, ref d, Size(ref d)); }
-    public static void SQRDMULH(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Lanes2<OpSqrdmulh>(cpu, ref d, Size(ref d)); }
-    public static void ADDP(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Pairwise<OpAdd>(cpu, ref d, Size(ref d)); }
-    public static void SMAXP(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Pairwise<OpSmax>(cpu, ref d, Size(ref d)); }
-    public static void UMAXP(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Pairwise<OpUmax>(cpu, ref d, Size(ref d)); }
-    public static void SMINP(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Pairwise<OpSmin>(cpu, ref d, Size(ref d)); }
-    public static void UMINP(CpuCore cpu, ref DecodedInst d) { if (cpu.FpAccessTrapped()) return; Pairwise<OpUmin>(cpu, ref d, Size(ref d)); }
 
     /// <summary>ADDP (scalar): Dd = Vn.D[0] + Vn.D[1], C7.2.5.</summary>
     public static void ADDP_s(CpuCore cpu, ref DecodedInst d)
     {
-        if (cpu.FpAccessTrapped()) return;
         cpu.SetD(d.Rd, cpu.GetD(d.Rn) + cpu.GetDHigh(d.Rn));
     }
 }

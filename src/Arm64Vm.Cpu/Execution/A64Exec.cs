@@ -56,6 +56,27 @@ public static partial class A64Exec
         return result;
     }
 
+    /// <summary>
+    /// Writes register r, ZR-capable, when the row's wrapper knows whether r is 31 (a <c>rdIs31</c>-style parameter,
+    /// constant in the decode-time specialisations): the common op stores without a test.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SetReg(CpuCore cpu, int r, bool is31, ulong value)
+    {
+        if (!is31) cpu.Xr[r] = value;
+    }
+
+    /// <summary>Writes register r, SP-capable, when the row's wrapper knows whether r is 31.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SetRegOrSp(CpuCore cpu, int r, bool is31, ulong value)
+    {
+        if (is31) cpu.Sp = value; else cpu.Xr[r] = value;
+    }
+
+    /// <summary>Reads register r, SP-capable, when the row's wrapper knows whether r is 31.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong RegOrSp(CpuCore cpu, int r, bool is31) => is31 ? cpu.Sp : cpu.Xr[r];
+
     /// <summary>Sign-extends the low <paramref name="bits"/> bits of <paramref name="value"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long SignExtend(ulong value, int bits) => (long)(value << (64 - bits)) >> (64 - bits);

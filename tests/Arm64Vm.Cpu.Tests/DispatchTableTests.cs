@@ -1,0 +1,162 @@
+using Arm64Vm.Cpu.Decoding;
+using Xunit;
+
+namespace Arm64Vm.Cpu.Tests;
+
+/// <summary>
+/// The generated dispatch (specs/a64/README.md): the per-op block-ending flags and the FP access check that rows
+/// marked <c>fp</c> get from their generated wrapper.
+/// </summary>
+public class DispatchTableTests
+{
+    /// <summary>A word of <paramref name="row"/> with random field bits that decodes to the row, or null.</summary>
+    private static uint? SampleWord(DecodeRow row, Random rng)
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            uint word = row.Value | ((uint)rng.NextInt64(0, 1L << 32) & ~row.Mask);
+            if (A64Decoder.FindRow(word) == row) return word;
+        }
+        return null;
+    }
+
+    [Fact]
+    public void BranchExceptionAndSystemRowsEndBlocksAndNoOthers()
+    {
+        Assert.True(A64Table.EndsBlock(A64Op.NotDecoded));
+        Assert.True(A64Table.EndsBlock(A64Op.Unallocated));
+        foreach (var row in A64Table.Rows.Where(r => r.Op != A64Op.Unallocated))
+        {
+            bool branchClass = row.Class.StartsWith("br.", StringComparison.Ordinal);
+            Assert.True(branchClass == A64Table.EndsBlock(row.Op), $"{row}: class {row.Class}, EndsBlock {A64Table.EndsBlock(row.Op)}");
+            Assert.Equal(row.EndsBlock, A64Table.EndsBlock(row.Op));
+        }
+        Assert.True(A64Table.EndsBlock(A64Op.B_cond));
+        Assert.True(A64Table.EndsBlock(A64Op.MRS));
+        Assert.False(A64Table.EndsBlock(A64Op.ADD_imm_x));
+        Assert.False(A64Table.EndsBlock(A64Op.LDR_x_uimm));
+    }
+
+    /// <summary>
+    /// Every row that does not end a block, run on sampled words: it either takes an exception (the vector's BRK
+    /// stops the run, ELR = the instruction) or falls through to PC + 4 with PSTATE.EL, DAIF and SP selection
+    /// unchanged — what lets the run loop execute such rows back to back.
+    /// </summary>
+    [Fact]
+    public void RowsThatDoNotEndBlocksFallThroughOrTrap()
+    {
+        var rng = new Random(20261202);
+        var problems = new List<string>();
+        int ran = 0;
+        using var h = new CpuHarness();
+        foreach (var row in A64Table.Rows.Where(r => r.Op != A64Op.Unallocated && !A64Table.EndsBlock(r.Op)))
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                if (SampleWord(row, rng) is not uint word) continue;
+                h.Cpu.SysRegs.CpacrEl1 = 3UL << 20;
+                for (int r = 0; r < 31; r++) h.Cpu.SetX(r, CpuHarness.DataBase + 0x1000);
+                h.Cpu.SpEl1 = CpuHarness.DataBase + 0x2000;
+                ulong taken = h.Cpu.ExceptionsTaken;
+                h.Load(CpuHarness.CodeBase, word, CpuHarness.Stop);
+                h.Cpu.Pc = CpuHarness.CodeBase;
+                h.Cpu.Run(1);
+                ran++;
+                if (h.Cpu.ExceptionsTaken != taken)
+                {
+                    if (h.Cpu.SysRegs.ElrEl1 != CpuHarness.CodeBase) problems.Add($"{row} 0x{word:X8}: exception with ELR 0x{h.Cpu.SysRegs.ElrEl1:X}");
+                    h.Cpu.Reset();
+                    h.Cpu.SysRegs.VbarEl1 = CpuHarness.VectorBase;
+                    continue;
+                }
+                if (h.Cpu.Pc != CpuHarness.CodeBase + 4 || h.Cpu.El != 1 || h.Cpu.Daif != 0x3C0 || h.Cpu.SpSel != 1)
+                    problems.Add($"{row} 0x{word:X8}: PC 0x{h.Cpu.Pc:X}, EL {h.Cpu.El}, DAIF 0x{h.Cpu.Daif:X}, SPSel {h.Cpu.SpSel}");
+            }
+        }
+        Assert.True(ran > 1000, $"only {ran} words ran");
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(20)));
+    }
+
+    /// <summary>
+    /// Every row marked <c>fp</c> traps with EC 0x07 at the instruction when CPACR_EL1.FPEN = 00, leaving the
+    /// registers it would write untouched: the generated wrapper checks before the handler runs.
+    /// </summary>
+    [Fact]
+    public void EveryFpRowTrapsWhenFpenIsOff()
+    {
+        var rng = new Random(7);
+        int checkedRows = 0;
+        using var h = new CpuHarness();
+        foreach (var row in A64Table.Rows.Where(r => r.Fp))
+        {
+            if (SampleWord(row, rng) is not uint word) continue;
+            h.Cpu.Reset();
+            h.Cpu.SysRegs.VbarEl1 = CpuHarness.VectorBase;
+            h.Cpu.SysRegs.CpacrEl1 = 0;
+            for (int r = 0; r < 31; r++) h.Cpu.SetX(r, 0x1111UL * (ulong)r);
+            for (int v = 0; v < 32; v++) h.Cpu.SetQ(v, 0x2222UL * (ulong)v, 7);
+            h.Load(CpuHarness.CodeBase, word);
+            h.Cpu.Pc = CpuHarness.CodeBase;
+            h.Cpu.Run(1);
+            Assert.True(h.Cpu.SysRegs.EsrEl1 >> 26 == 0x07, $"{row} 0x{word:X8}: EC 0x{h.Cpu.SysRegs.EsrEl1 >> 26:X2}");
+            Assert.Equal(CpuHarness.CodeBase, h.Cpu.SysRegs.ElrEl1);
+            for (int r = 0; r < 31; r++) Assert.Equal(0x1111UL * (ulong)r, h.Cpu.X(r));
+            for (int v = 0; v < 32; v++) Assert.Equal(0x2222UL * (ulong)v, h.Cpu.GetD(v));
+            checkedRows++;
+        }
+        int fpRows = A64Table.Rows.Count(r => r.Fp);
+        Assert.True(fpRows > 350 && checkedRows >= fpRows * 9 / 10, $"only {checkedRows} of {fpRows} fp rows sampled");
+    }
+
+    /// <summary>
+    /// Decode-time specialisations (<c>spec=field:value</c>): a word whose field has the value decodes to the
+    /// variant op (the first matching spec), any other word of the row to the row op; a variant belongs to its row
+    /// (RowOf, BaseOf) and ends a block exactly when the row does.
+    /// </summary>
+    [Fact]
+    public void SpecialisedWordsDecodeToTheirVariantOp()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "specs", "a64");
+        var errors = new List<DecodeTableError>();
+        int groups = 0;
+        var specs = Directory.GetFiles(dir, "*.decode").OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .SelectMany(f => DecodeTableParser.Parse(Path.GetFileName(f), File.ReadAllText(f), errors, ref groups))
+            .Where(r => r.Specs.Count > 0).ToList();
+        Assert.Empty(errors);
+        Assert.True(specs.Count >= 40, $"only {specs.Count} rows with specialisations");
+        var rng = new Random(31);
+        int variantsSeen = 0;
+        foreach (var spec in specs)
+        {
+            var row = A64Table.Rows.Single(r => r.Name == spec.Name);
+            for (int i = 0; i < 32; i++)
+            {
+                if (SampleWord(row, rng) is not uint word) continue;
+                int forced = i % (spec.Specs.Count + 1);       // 0: no spec field at its value; k: spec k-1 forced
+                foreach (var s in spec.Specs)
+                {
+                    var f = spec.Fields.Single(x => x.Name == s.Key);
+                    uint mask = (uint)(((1UL << f.Width) - 1) << f.Lsb);
+                    if (((word & mask) >> f.Lsb) == s.Value) word ^= 1u << f.Lsb;   // away from the value
+                }
+                int expected = -1;
+                if (forced > 0)
+                {
+                    var s = spec.Specs[forced - 1];
+                    var f = spec.Fields.Single(x => x.Name == s.Key);
+                    word = (word & ~(uint)(((1UL << f.Width) - 1) << f.Lsb)) | (s.Value << f.Lsb);
+                    expected = forced - 1;
+                }
+                if (A64Decoder.FindRow(word) != row) continue;
+                var op = A64Decoder.Decode(word).Op;
+                string expectedName = expected < 0 ? row.Name : row.Name + "__" + spec.Specs[expected].Key + "_" + spec.Specs[expected].Value;
+                Assert.True(op.ToString() == expectedName, $"{row} 0x{word:X8}: decoded {op}, expected {expectedName}");
+                Assert.Equal(row.Op, A64Table.BaseOf(op));
+                Assert.Same(row, A64Decoder.RowOf(op));
+                Assert.Equal(A64Table.EndsBlock(row.Op), A64Table.EndsBlock(op));
+                if (expected >= 0) variantsSeen++;
+            }
+        }
+        Assert.True(variantsSeen > 100, $"only {variantsSeen} specialised words");
+    }
+}
