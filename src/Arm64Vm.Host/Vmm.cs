@@ -40,7 +40,8 @@ public sealed class Vmm : IDisposable
             Features = new Arm64Vm.Cpu.CpuFeatures { Fwb = options.Fwb },
             MemorySystemFactory = CacheModel.Factory(options.CacheModel, options.Cpus, options.EffectiveIdc, options.Dic, options.Seed, options.Caches),
         });
-        Vm = new Vm(Machine, options.VmFeatures, options.Policy, VirtBoard.RamBase + options.MemorySize, pool);
+        Vm = new Vm(Machine, options.VmFeatures, options.Policy, VirtBoard.RamBase + options.MemorySize, pool, options.GicVersion);
+        if (options.Clock == ClockSource.Host) Machine.CpuSystem.UseHostClock();
         Vm.SetUserMemoryRegion(0, VirtBoard.RamBase, options.MemorySize, VirtBoard.RamBase, hugePages: options.HugePages);
         Vm.Frames = new HostFramePool(VirtBoard.RamBase + options.MemorySize + pool, SpareFrameBytes);
         for (int i = 0; i < options.Cpus; i++) Vm.CreateVcpu();
@@ -115,6 +116,7 @@ public sealed class Vmm : IDisposable
     public void ResetSystem()
     {
         Resets++;
+        Vm.Vgic.Reset();                 // QEMU resets the GIC device with the machine (GIC-12)
         LoadImages();
         InitVcpus();
     }
@@ -150,6 +152,7 @@ public sealed class Vmm : IDisposable
         var sw = Stopwatch.StartNew();
         ulong start = TotalRetired();
         _interrupt = false;
+        foreach (var v in Vcpus) v.Kick();     // IRQ-3: re-entering KVM_RUN completes a WFI
         while (true)
         {
             if (_interrupt) return Outcome(StopReason.Interrupted, 130, "interrupted", start, sw);
@@ -169,9 +172,38 @@ public sealed class Vmm : IDisposable
             }
             if (_interrupt) continue;
             if (!anyRan) return Outcome(StopReason.Idle, 4, "every CPU is powered off", start, sw);
-            if (allIdle) return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
+            if (allIdle && !AdvanceToNextDeadline())
+                return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
         }
     }
+
+    /// <summary>
+    /// TMR-4: every vCPU waits. If a timer of a powered-on vCPU will fire, virtual time jumps to its deadline (with the
+    /// host clock, the wall clock is waited for) and the run goes on; otherwise nothing can ever raise an interrupt.
+    /// </summary>
+    private bool AdvanceToNextDeadline()
+    {
+        ulong deadline = ulong.MaxValue;
+        foreach (var v in Vcpus)
+            if (!v.PoweredOff) deadline = Math.Min(deadline, v.NextTimerDeadline);
+        if (deadline == ulong.MaxValue) return false;
+        var counter = Machine.CpuSystem;
+        if (!counter.FollowsHostClock)
+        {
+            counter.SkipTo(deadline);
+            return true;
+        }
+        ulong now = counter.SystemCounter();
+        if (deadline > now)
+        {
+            double ms = (deadline - now) * 1000.0 / Arm64Vm.Cpu.CpuSystem.CounterFrequency;
+            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(ms, 50)));
+        }
+        return true;
+    }
+
+    /// <summary>An SPI's input for a device model (SPI n = INTID 32 + n): KVM_IRQ_LINE on the in-kernel GIC.</summary>
+    public IInterruptLine SpiLine(int spi) => Vm.Vgic.SpiLine(spi);
 
     private VcpuExit RunVcpu(Vcpu vcpu, ulong budget)
     {
