@@ -172,7 +172,7 @@ public sealed class Vmm : IDisposable
             }
             if (_interrupt) continue;
             if (!anyRan) return Outcome(StopReason.Idle, 4, "every CPU is powered off", start, sw);
-            if (allIdle && !AdvanceToNextDeadline())
+            if (allIdle && !AnyInterruptSignalled() && !AdvanceToNextDeadline())
                 return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
         }
     }
@@ -200,6 +200,14 @@ public sealed class Vmm : IDisposable
             Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(ms, 50)));
         }
         return true;
+    }
+
+    /// <summary>IRQ-3: a vCPU that went idle this round may have been sent an interrupt by one that ran after it.</summary>
+    private bool AnyInterruptSignalled()
+    {
+        foreach (var v in Vcpus)
+            if (!v.PoweredOff && v.Cpu.InterruptSignalled) return true;
+        return false;
     }
 
     /// <summary>An SPI's input for a device model (SPI n = INTID 32 + n): KVM_IRQ_LINE on the in-kernel GIC.</summary>

@@ -18,6 +18,25 @@ internal static class GuestRunner
 
     public static string PathOf(string relative) => Path.Combine(RepoRoot, relative);
 
+    /// <summary>
+    /// Options of a manifest line's machine flags (tools/record-guests.sh): "--cpus N" and "--gic V", on a flat memory
+    /// system as <see cref="Run"/> uses by default.
+    /// </summary>
+    public static VmmOptions OptionsFromFlags(string[] flags)
+    {
+        int cpus = 1, gic = 3;
+        for (int i = 0; i + 1 < flags.Length; i += 2)
+        {
+            switch (flags[i])
+            {
+                case "--cpus": cpus = int.Parse(flags[i + 1]); break;
+                case "--gic": gic = int.Parse(flags[i + 1]); break;
+                default: throw new InvalidDataException($"manifest flag {flags[i]} is not known");
+            }
+        }
+        return new VmmOptions { CacheModel = CacheModelKind.Off, Cpus = cpus, GicVersion = gic };
+    }
+
     /// <summary>Runs an image the way `arm64vm run` does (VMM on the KVM-like host layer), flat memory unless options say otherwise.</summary>
     public static (string Output, RunOutcome Outcome) Run(string imagePath, ulong maxInstructions, VmmOptions? options = null)
     {
@@ -27,7 +46,7 @@ internal static class GuestRunner
         using var vmm = new Vmm(new VmmOptions
         {
             MemorySize = o.MemorySize, Cpus = o.Cpus, CacheModel = o.CacheModel, Caches = o.Caches, Fwb = o.Fwb, Dic = o.Dic,
-            Idc = o.Idc, Policy = o.Policy, Seed = o.Seed, Console = b => output.WriteByte(b),
+            Idc = o.Idc, Policy = o.Policy, Seed = o.Seed, GicVersion = o.GicVersion, Clock = o.Clock, Console = b => output.WriteByte(b),
         }, new[] { image });
         vmm.Boot();
         var outcome = vmm.Run(maxInstructions);
