@@ -12,7 +12,7 @@ public sealed partial class Vgic
     private const uint CtlrAre = 1u << 4, CtlrDs = 1u << 6;
 
     /// <summary>
-    /// GICD_TYPER (GIC-11): ITLinesNumber = 8 (288 INTIDs), IDbits = 9 (10-bit INTIDs, KVM's INTERRUPT_ID_BITS_SPIS), A3V,
+    /// GICD_TYPER (GIC-11): ITLinesNumber = 7 (256 INTIDs), IDbits = 9 (10-bit INTIDs, KVM's INTERRUPT_ID_BITS_SPIS), A3V,
     /// No1N (1-of-N routing is not implemented: IROUTER.IRM is RAZ/WI), no LPIs, no MBIs, no Security Extensions.
     /// </summary>
     internal uint TyperV3 => (uint)(IrqCount / 32 - 1) | (9u << 19) | (1u << 24) | (1u << 25);
@@ -68,7 +68,7 @@ public sealed partial class Vgic
     private static Func<int, VgicIrq?> BankedAt(Vgic gic, VgicCpu cpu) =>
         intid => intid < 32 ? cpu.Private[intid] : gic.SpiAt(intid);
 
-    /// <summary>GICD_TYPER for GICv2 (GIC-11): ITLinesNumber = 8, CPUNumber = vCPUs - 1, no Security Extensions.</summary>
+    /// <summary>GICD_TYPER for GICv2 (GIC-11): ITLinesNumber = 7, CPUNumber = vCPUs - 1, no Security Extensions.</summary>
     internal uint TyperV2 => (uint)(IrqCount / 32 - 1) | (uint)((Math.Max(1, _cpus.Count) - 1) << 5);
 
     private byte CpuMask => (byte)((1 << _cpus.Count) - 1);

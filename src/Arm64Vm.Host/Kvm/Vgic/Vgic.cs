@@ -23,8 +23,11 @@ public sealed partial class Vgic
     /// <summary>QEMU virt's redistributor region (room for 123 vCPUs).</summary>
     public const ulong RedistributorRegionSize = 0x00F6_0000;
 
-    /// <summary>SPIs of the board (INTIDs 32..287): GICD_TYPER.ITLinesNumber = 8, as QEMU virt.</summary>
-    public const int SpiCount = 256;
+    /// <summary>
+    /// SPIs of the board (INTIDs 32..255): 256 INTIDs, GICD_TYPER.ITLinesNumber = 7, as QEMU 7.2's virt machine sizes its
+    /// GIC (and hands the same number to KVM with KVM_DEV_ARM_VGIC_GRP_NR_IRQS).
+    /// </summary>
+    public const int SpiCount = 224;
     public const int IrqCount = 32 + SpiCount;
     /// <summary>A GICv2 has at most 8 CPU interfaces.</summary>
     public const int MaxGicV2Cpus = 8;
