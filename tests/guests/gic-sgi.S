@@ -69,7 +69,8 @@ _start:
 
     // ---- 3. CPU 1 ----
     cpu_on_1 secondary
-    print_dec s_cpuon, x0
+    mov     x21, x0
+    print_dec s_cpuon, x21
     print   newline
     ldr     x20, =cpu1_ready
 1:  ldar    w0, [x20]

@@ -21,7 +21,7 @@ public sealed partial class Vgic
 
     private ulong ReadDistributorV3(ulong off, int len)
     {
-        if (off >= GicdIrouter && off < GicdIrouter + 8UL * IrqCount)
+        if (off >= GicdIrouter && off < GicdIrouter + 8UL * (ulong)IrqCount)
         {
             // GIC-8: 64-bit, or either 32-bit half; INTIDs 0-31 have no IROUTER (RAZ/WI).
             var irq = SpiAt((int)((off - GicdIrouter) / 8));
@@ -42,7 +42,7 @@ public sealed partial class Vgic
 
     private void WriteDistributorV3(ulong off, int len, ulong value)
     {
-        if (off >= GicdIrouter && off < GicdIrouter + 8UL * IrqCount)
+        if (off >= GicdIrouter && off < GicdIrouter + 8UL * (ulong)IrqCount)
         {
             var irq = SpiAt((int)((off - GicdIrouter) / 8));
             if (irq == null) return;
@@ -68,7 +68,7 @@ public sealed partial class Vgic
     private static Func<int, VgicIrq?> BankedAt(Vgic gic, VgicCpu cpu) =>
         intid => intid < 32 ? cpu.Private[intid] : gic.SpiAt(intid);
 
-    /// <summary>GICD_TYPER for GICv2 (GIC-11): ITLinesNumber = 7, CPUNumber = vCPUs - 1, no Security Extensions.</summary>
+    /// <summary>GICD_TYPER for GICv2 (GIC-11): ITLinesNumber = 8, CPUNumber = vCPUs - 1, no Security Extensions.</summary>
     internal uint TyperV2 => (uint)(IrqCount / 32 - 1) | (uint)((Math.Max(1, _cpus.Count) - 1) << 5);
 
     private byte CpuMask => (byte)((1 << _cpus.Count) - 1);

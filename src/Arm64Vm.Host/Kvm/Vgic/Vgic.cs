@@ -24,11 +24,12 @@ public sealed partial class Vgic
     public const ulong RedistributorRegionSize = 0x00F6_0000;
 
     /// <summary>
-    /// SPIs of the board (INTIDs 32..255): 256 INTIDs, GICD_TYPER.ITLinesNumber = 7, as QEMU 7.2's virt machine sizes its
-    /// GIC (and hands the same number to KVM with KVM_DEV_ARM_VGIC_GRP_NR_IRQS).
+    /// INTIDs of the board's GIC as QEMU 7.2's virt machine sizes it (and hands to KVM with KVM_DEV_ARM_VGIC_GRP_NR_IRQS):
+    /// 256 for a GICv3 (GICD_TYPER.ITLinesNumber 7, 224 SPIs), 288 for a GICv2 (ITLinesNumber 8, 256 SPIs).
     /// </summary>
-    public const int SpiCount = 224;
-    public const int IrqCount = 32 + SpiCount;
+    public const int IrqCountV3 = 256, IrqCountV2 = 288;
+    /// <summary>The most SPIs either version has.</summary>
+    public const int MaxSpiCount = IrqCountV2 - 32;
     /// <summary>A GICv2 has at most 8 CPU interfaces.</summary>
     public const int MaxGicV2Cpus = 8;
     /// <summary>Implemented priority bits (GIC-3): 32 levels, as KVM's vgic (VGIC_PRI_BITS) and QEMU's GICv3.</summary>
@@ -41,18 +42,20 @@ public sealed partial class Vgic
     public const uint IidrV2 = 0x4B00_243B;
     public const uint GiccIidr = 0x04B2_043B;
 
-    private readonly VgicIrq[] _spis = new VgicIrq[SpiCount];
+    private readonly VgicIrq[] _spis = new VgicIrq[MaxSpiCount];
     private readonly List<VgicCpu> _cpus = new();
 
     public Vgic(int version)
     {
         if (version is not (2 or 3)) throw new ArgumentException($"GIC version {version} must be 2 or 3");
         Version = version;
-        for (int i = 0; i < SpiCount; i++) _spis[i] = new VgicIrq(32 + i);
+        for (int i = 0; i < MaxSpiCount; i++) _spis[i] = new VgicIrq(32 + i);
         Reset();
     }
 
     public int Version { get; }
+    /// <summary>INTIDs 0..IrqCount-1 exist (GIC-1).</summary>
+    public int IrqCount => Version == 3 ? IrqCountV3 : IrqCountV2;
     /// <summary>GICD_CTLR.EnableGrp0 (bit 0) and EnableGrp1 (bit 1).</summary>
     internal uint DistributorControl;
     public IReadOnlyList<VgicCpu> Cpus => _cpus;

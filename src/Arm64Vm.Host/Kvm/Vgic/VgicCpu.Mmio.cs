@@ -93,7 +93,7 @@ public sealed partial class VgicCpu
             case GiccPmr: Pmr = v & Vgic.PriorityMask; break;
             case GiccBpr: Bpr0 = Math.Max(v & 7, MinBpr0); break;
             case GiccAbpr: if (!Cbpr) Bpr1 = Math.Max(v & 7, MinBpr1); break;
-            case GiccEoir: EndOfInterrupt(v & 0x3FF, group1: (v & 0x3FF) < Vgic.IrqCount && Irq((int)(v & 0x3FF)).Group1); break;
+            case GiccEoir: EndOfInterrupt(v & 0x3FF, group1: (v & 0x3FF) < Gic.IrqCount && Irq((int)(v & 0x3FF)).Group1); break;
             case GiccAeoir: EndOfInterrupt(v & 0x3FF, group1: true); break;
             case GiccApr0: Ap0 = v; break;
             case GiccNsapr0: Ap1 = v; break;

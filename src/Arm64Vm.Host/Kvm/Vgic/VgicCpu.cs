@@ -82,7 +82,7 @@ public sealed partial class VgicCpu : IGicCpuInterface
         VgicIrq? best = null;
         uint ctlr = Gic.DistributorControl;
         foreach (var irq in Private) Consider(irq, ctlr, ref best);
-        for (int intid = 32; intid < Vgic.IrqCount; intid++)
+        for (int intid = 32; intid < Gic.IrqCount; intid++)
         {
             var spi = Gic.Spi(intid);
             if (Gic.Targets(spi, this)) Consider(spi, ctlr, ref best);
@@ -186,7 +186,7 @@ public sealed partial class VgicCpu : IGicCpuInterface
 
     private void Deactivate(uint intid)
     {
-        if (intid < Vgic.IrqCount) Irq((int)intid).Active = false;
+        if (intid < Gic.IrqCount) Irq((int)intid).Active = false;
     }
 
     /// <summary>The highest-priority pending INTID of a group as HPPIR reports it (no PMR or running-priority check), or 1023.</summary>
