@@ -267,7 +267,42 @@ public class VgicRegisterTests
     }
 
     [Fact]
-    public void Gic1_AGicV2ServesAtMostEightCpus()
+    public void Gic12_SaveAndRestoreBringBackTheDistributorRedistributorsAndCpuInterfaces()
+    {
+        using var m = new Machine();
+        m.EnableCpu(1);
+        m.Write(R + Gic.RedistributorStride + Sgi + 0x80, 0xFFFF_FFFF);
+        m.Write(R + Gic.RedistributorStride + Sgi + 0x100, 0x4);
+        m.Write(D, 2);
+        m.Write(D + 0x6000 + 8 * 45, 1, len: 8);
+        m.Cpu(0).WriteIcc(IccRegister.Sgi1r, (2UL << 24) | 2);                 // SGI 2 pending at CPU 1
+        var snapshot = m.Gic.Save();
+        Assert.Equal(2UL, m.Cpu(1).ReadIcc(IccRegister.Iar1));
+        m.Gic.Reset();
+        Assert.False(m.Vcpu(1).Cpu.IrqLine);
+        m.Gic.Restore(snapshot);
+        Assert.True(m.Vcpu(1).Cpu.IrqLine);
+        Assert.Equal(0xF0UL, m.Cpu(1).ReadIcc(IccRegister.Pmr));
+        Assert.Equal(1UL, m.Read(D + 0x6000 + 8 * 45, len: 8));
+        Assert.Equal(2UL, m.Cpu(1).ReadIcc(IccRegister.Iar1));
+        using var v2 = new Machine(gic: 2);
+        Assert.Throws<ArgumentException>(() => v2.Gic.Restore(snapshot));
+    }
+
+    [Fact]
+    public void Gic4_ADevicesInterruptLineDrivesItsSpi()
+    {
+        using var m = new Machine();
+        var line = m.Gic.SpiLine(8);                                            // SPI 8 = INTID 40
+        line.SetLevel(true);
+        Assert.Equal(1UL << 8, m.Read(D + 0x204));
+        line.SetLevel(true);                                                    // asserting an asserted line: no-op
+        line.SetLevel(false);
+        Assert.Equal(0UL, m.Read(D + 0x204));
+    }
+
+    [Fact]
+    public void Gic1_OnlyVersions2And3WithTheirIntidCounts()
     {
         var v = new Gic(2);
         Assert.Throws<ArgumentException>(() => new Gic(4));

@@ -37,6 +37,10 @@ public sealed partial class VgicCpu
     /// <summary>ICC_CTLR_EL1: CBPR, EOImode, PRIbits = 4 (five bits), IDbits = 0 (16-bit INTIDs), A3V (IHI 0069 section 12.2.6).</summary>
     private ulong IccCtlr => (Cbpr ? 1UL : 0) | (EoiMode ? 2UL : 0) | ((ulong)(Vgic.PriorityBits - 1) << 8) | (1UL << 15);
 
+    /// <summary>
+    /// ICC_* writes. ASGI1R asks for the other Security state's Group 1: with one Security state there is none, so it is
+    /// WI; the read-only registers are UNDEFINED for MSR before they get here.
+    /// </summary>
     public void WriteIcc(IccRegister register, ulong value)
     {
         uint intid = (uint)value & IccIntidMask;
@@ -58,7 +62,6 @@ public sealed partial class VgicCpu
             case IccRegister.Igrpen1: GroupEnable1 = (value & 1) != 0; break;
             case IccRegister.Sgi1r: SendSgi(value, group1: true); break;
             case IccRegister.Sgi0r: SendSgi(value, group1: false); break;
-            // ASGI1R asks for the other Security state's Group 1: with one Security state there is none (WI).
         }
         Gic.Update();
     }
