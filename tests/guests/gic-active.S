@@ -19,11 +19,7 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    guest_init
-    adr     x0, vectors
-    msr     vbar_el1, x0
-    isb
-    print   banner
+    irq_guest_start
     bl      gic3_dist_init
     mov     x0, #0
     bl      gic3_cpu_init

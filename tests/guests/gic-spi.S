@@ -31,11 +31,7 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    guest_init
-    adr     x0, vectors
-    msr     vbar_el1, x0
-    isb
-    print   banner
+    irq_guest_start
     bl      gic3_dist_init
     mov     x0, #0
     bl      gic3_cpu_init
@@ -136,11 +132,7 @@ print_cpu1:
     ret
 
 secondary:
-    ldr     x0, =STACK1_TOP
-    mov     sp, x0
-    adr     x0, vectors
-    msr     vbar_el1, x0
-    isb
+    secondary_start
     mov     x0, #1
     bl      gic3_cpu_init
     ldr     x0, =cpu1_ready

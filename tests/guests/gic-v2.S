@@ -43,11 +43,7 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    guest_init
-    adr     x0, vectors
-    msr     vbar_el1, x0
-    isb
-    print   banner
+    irq_guest_start
     ldr     x24, =GICD_BASE
     ldr     x25, =GICC_BASE
     ldr     x20, =cpu1_count
@@ -164,11 +160,7 @@ print_cpu1:
     ret
 
 secondary:
-    ldr     x0, =STACK1_TOP
-    mov     sp, x0
-    adr     x0, vectors
-    msr     vbar_el1, x0
-    isb
+    secondary_start
     bl      gicc_init
     ldr     x0, =GICD_BASE + GICX_IPRIORITYR
     mov     w1, #0x80
