@@ -43,7 +43,8 @@ public sealed class Vmm : IDisposable
             Features = new Arm64Vm.Cpu.CpuFeatures { Fwb = options.Fwb },
             MemorySystemFactory = CacheModel.Factory(options.CacheModel, options.Cpus, options.EffectiveIdc, options.Dic, options.Seed, options.Caches),
         });
-        Vm = new Vm(Machine, options.VmFeatures, options.Policy, VirtBoard.RamBase + options.MemorySize, pool);
+        Vm = new Vm(Machine, options.VmFeatures, options.Policy, VirtBoard.RamBase + options.MemorySize, pool, options.GicVersion);
+        if (options.Clock == ClockSource.Host) Machine.CpuSystem.UseHostClock();
         Vm.SetUserMemoryRegion(0, VirtBoard.RamBase, options.MemorySize, VirtBoard.RamBase, hugePages: options.HugePages);
         Vm.Frames = new HostFramePool(VirtBoard.RamBase + options.MemorySize + pool, SpareFrameBytes);
         for (int i = 0; i < options.Cpus; i++) Vm.CreateVcpu();
@@ -116,13 +117,6 @@ public sealed class Vmm : IDisposable
         return (uart, rtc);
     }
 
-    /// <summary>The interrupt line of an SPI: connected to nothing until the board has an interrupt controller.</summary>
-    private static IInterruptLine SpiLine(int spi)
-    {
-        _ = spi;
-        return NoInterruptLine.Instance;
-    }
-
     /// <summary>The PL031's clock: the fixed epoch plus virtual time (the system counter at 62.5 MHz), or the host's
     /// wall clock with --clock host.</summary>
     private ulong RtcSeconds() => Options.Clock == ClockSource.Host
@@ -164,6 +158,7 @@ public sealed class Vmm : IDisposable
     public void ResetSystem()
     {
         Resets++;
+        Vm.Vgic.Reset();                 // QEMU resets the GIC device with the machine (GIC-12)
         LoadImages();
         InitVcpus();
     }
@@ -210,6 +205,7 @@ public sealed class Vmm : IDisposable
         var sw = Stopwatch.StartNew();
         ulong start = TotalRetired();
         _interrupt = false;
+        foreach (var v in Vcpus) v.Kick();     // IRQ-3: re-entering KVM_RUN completes a WFI
         while (true)
         {
             if (_interrupt) return Outcome(StopReason.Interrupted, 130, "interrupted", start, sw);
@@ -230,9 +226,46 @@ public sealed class Vmm : IDisposable
             }
             if (_interrupt) continue;
             if (!anyRan) return Outcome(StopReason.Idle, 4, "every CPU is powered off", start, sw);
-            if (allIdle) return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
+            if (allIdle && !AnyInterruptSignalled() && !AdvanceToNextDeadline())
+                return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
         }
     }
+
+    /// <summary>
+    /// TMR-4: every vCPU waits. If a timer of a powered-on vCPU will fire, virtual time jumps to its deadline (with the
+    /// host clock, the wall clock is waited for) and the run goes on; otherwise nothing can ever raise an interrupt.
+    /// </summary>
+    private bool AdvanceToNextDeadline()
+    {
+        ulong deadline = ulong.MaxValue;
+        foreach (var v in Vcpus)
+            if (!v.PoweredOff) deadline = Math.Min(deadline, v.NextTimerDeadline);
+        if (deadline == ulong.MaxValue) return false;
+        var counter = Machine.CpuSystem;
+        if (!counter.FollowsHostClock)
+        {
+            counter.SkipTo(deadline);
+            return true;
+        }
+        ulong now = counter.SystemCounter();
+        if (deadline > now)
+        {
+            double ms = (deadline - now) * 1000.0 / Arm64Vm.Cpu.CpuSystem.CounterFrequency;
+            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(ms, 50)));
+        }
+        return true;
+    }
+
+    /// <summary>IRQ-3: a vCPU that went idle this round may have been sent an interrupt by one that ran after it.</summary>
+    private bool AnyInterruptSignalled()
+    {
+        foreach (var v in Vcpus)
+            if (!v.PoweredOff && v.Cpu.InterruptSignalled) return true;
+        return false;
+    }
+
+    /// <summary>An SPI's input for a device model (SPI n = INTID 32 + n): KVM_IRQ_LINE on the in-kernel GIC.</summary>
+    public IInterruptLine SpiLine(int spi) => Vm.Vgic.SpiLine(spi);
 
     private VcpuExit RunVcpu(Vcpu vcpu, ulong budget)
     {

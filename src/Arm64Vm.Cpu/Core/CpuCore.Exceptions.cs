@@ -101,6 +101,7 @@ public sealed partial class CpuCore
                        || ((spsr >> 1) & 1) != 0;  // M[1] is reserved
         Nzcv = (uint)(spsr & 0xF000_0000UL);
         Daif = (uint)(spsr & 0x3C0UL);
+        InterruptMaskChanged();                    // PSTATE.I/F may now let a signalled interrupt in (IRQ-2)
         if (illegal)
         {
             // Illegal exception return (Arm ARM D1.4.4): PSTATE.IL set, EL and SP unchanged.

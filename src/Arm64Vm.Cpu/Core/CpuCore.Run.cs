@@ -99,7 +99,7 @@ public sealed unsafe partial class CpuCore
             NextPc = pc + 4;
             A64Dispatch.Execute(this, ref d);
             Pc = NextPc;
-            if (_eventPending) { _eventPending = false; if (_stop) return; }
+            if (_eventPending) { _eventPending = false; if (_stop) return; TakePendingInterrupt(); }
         }
     }
 
@@ -123,7 +123,7 @@ public sealed unsafe partial class CpuCore
             NextPc = pc + 4;
             A64Dispatch.Execute(this, ref _inFlight);
             Pc = NextPc;
-            if (_eventPending) { _eventPending = false; if (_stop) return; }
+            if (_eventPending) { _eventPending = false; if (_stop) return; TakePendingInterrupt(); }
         }
     }
 

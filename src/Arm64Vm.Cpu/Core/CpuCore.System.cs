@@ -40,7 +40,7 @@ public sealed partial class CpuCore
     /// <summary>ISR_EL1: pending IRQ (bit 7), FIQ (bit 6), SError (bit 8). Interrupt sources attach through this hook.</summary>
     public Func<CpuCore, ulong>? InterruptStatusSource { get; set; }
 
-    internal ulong PendingInterruptStatus() => InterruptStatusSource?.Invoke(this) ?? 0;
+    internal ulong PendingInterruptStatus() => InterruptLineStatus | (InterruptStatusSource?.Invoke(this) ?? 0);
 
     /// <summary>WFI (C6.2.393). EL0 traps to EL1 unless SCTLR_EL1.nTWI; EL0/EL1 trap to EL2 under HCR_EL2.TWI.</summary>
     internal void ExecuteWaitForInterrupt()
@@ -58,7 +58,7 @@ public sealed partial class CpuCore
             return;
         }
         if (PendingInterruptStatus() != 0) return;
-        ExitToHost(new CpuExit { Reason = ExitReason.WaitForInterrupt });
+        ExitToHost(new CpuExit { Reason = ExitReason.WaitForInterrupt, Esr = ExceptionClass.Esr(ExceptionClass.WfiWfe, 1u << 24) });
     }
 
     /// <summary>WFE (C6.2.392): consumes the event register if set, otherwise waits like WFI.</summary>
@@ -78,6 +78,6 @@ public sealed partial class CpuCore
             return;
         }
         if (PendingInterruptStatus() != 0) return;
-        ExitToHost(new CpuExit { Reason = ExitReason.WaitForInterrupt });
+        ExitToHost(new CpuExit { Reason = ExitReason.WaitForInterrupt, Esr = ExceptionClass.Esr(ExceptionClass.WfiWfe, 1u << 24 | 1) });
     }
 }

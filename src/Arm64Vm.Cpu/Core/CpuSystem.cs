@@ -29,15 +29,59 @@ public sealed class CpuSystem
     public GlobalExclusiveMonitor Monitor { get; }
     public IReadOnlyList<CpuCore> Cpus => _cpus;
 
+    /// <summary>Ticks the counter has skipped while every PE waited (TMR-4), on top of the retired instructions.</summary>
+    private ulong _skippedTicks;
+    /// <summary>With the host clock: the wall-clock origin and the count at that moment (TMR-6).</summary>
+    private System.Diagnostics.Stopwatch? _hostClock;
+
     /// <summary>
     /// The system counter (CNTPCT/CNTVCT): one tick per <see cref="InstructionsPerTick"/> instructions retired by all
-    /// PEs together, so every PE reads the same monotonic, deterministic time.
+    /// PEs together, plus the ticks skipped while every PE waited (<see cref="SkipTo"/>), so every PE reads the same
+    /// monotonic, deterministic time (TMR-1). With <see cref="UseHostClock"/> it follows the host's wall clock instead.
     /// </summary>
     public ulong SystemCounter()
     {
+        if (_hostClock != null) return (ulong)(_hostClock.Elapsed.Ticks * (long)(CounterFrequency / 1_000_000) / 10) + _skippedTicks;
         ulong n = 0;
         foreach (var cpu in _cpus) n += cpu.Retired;
-        return n / InstructionsPerTick;
+        return n / InstructionsPerTick + _skippedTicks;
+    }
+
+    /// <summary>TMR-6 (--clock host): the counter follows the host's wall clock from now on, at <see cref="CounterFrequency"/>.</summary>
+    public void UseHostClock()
+    {
+        if (_hostClock != null) return;
+        _skippedTicks = SystemCounter();
+        _hostClock = System.Diagnostics.Stopwatch.StartNew();
+    }
+
+    public bool FollowsHostClock => _hostClock != null;
+
+    /// <summary>
+    /// TMR-4: every PE waits and the earliest timer fires at <paramref name="count"/>: virtual time jumps there (never
+    /// backwards). With the host clock nothing jumps: the caller waits for the wall clock.
+    /// </summary>
+    public void SkipTo(ulong count)
+    {
+        if (_hostClock != null) return;
+        ulong now = SystemCounter();
+        if (count > now) _skippedTicks += count - now;
+    }
+
+    /// <summary>
+    /// Instructions <paramref name="cpu"/> alone must retire until the counter reaches <paramref name="count"/> (at least
+    /// one; <see cref="ulong.MaxValue"/> when it is unreachable by retiring, as with the host clock).
+    /// </summary>
+    public ulong InstructionsUntil(ulong count)
+    {
+        if (_hostClock != null || count == ulong.MaxValue) return ulong.MaxValue;
+        ulong now = SystemCounter();
+        if (count <= now) return 1;
+        ulong n = 0;
+        foreach (var c in _cpus) n += c.Retired;
+        ulong ticks = count - now;
+        if (ticks > ulong.MaxValue / InstructionsPerTick) return ulong.MaxValue;
+        return ticks * InstructionsPerTick - n % InstructionsPerTick;
     }
 
     /// <summary>SEV: sets the event register of every PE (Arm ARM D1.6.1).</summary>

@@ -41,6 +41,7 @@ public static partial class SystemRegisterTable
         ulong v = 0x1 | (0x1 << 4);          // EL0, EL1: AArch64 only
         ulong fp = c.Features.FpSimd ? 0x0UL : 0xFUL;
         v |= fp << 16 | fp << 20;            // FP, AdvSIMD: 0 = implemented, 0xF = not implemented
+        if (c.GicCpuInterface is { SystemRegisterInterface: true }) v |= 1UL << 24;   // GIC: GICv3 system registers (IRQ-1)
         return v;
     }
 

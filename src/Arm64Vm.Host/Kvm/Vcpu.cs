@@ -99,6 +99,7 @@ public sealed partial class Vcpu
         Cpu.VtcrEl2 = Vm.Stage2.Vtcr(Vm.Machine.Config.Features.PaBits);
         Cpu.VttbrEl2 = Vm.Vttbr;
         Cpu.VmpidrEl2 = 0x8000_0000UL | (uint)Id;          // reset_mpidr: MPIDR_EL1 follows the vCPU, not the PE
+        ResetInterruptState();                              // the PE's GIC CPU interface and WFI state (GIC-12)
     }
 
     /// <summary>
@@ -118,13 +119,14 @@ public sealed partial class Vcpu
         if (PoweredOff) return new VcpuExit(VcpuExitReason.PoweredOff, 0);
         CompletePendingMmio();
         _stopRequested = false;
+        if (!SyncInterrupts()) return new VcpuExit(VcpuExitReason.Idle, 0);     // IRQ-3: still in WFI
         ulong start = Cpu.Retired;
         while (true)
         {
             ulong done = Cpu.Retired - start;
             if (done >= maxInstructions) return new VcpuExit(VcpuExitReason.InstructionLimit, done);
             if (_stopRequested) return new VcpuExit(VcpuExitReason.Interrupted, done);
-            var exit = Cpu.Run(maxInstructions - done);
+            var exit = Cpu.Run(BeginSlice(maxInstructions - done));
             if (exit.Reason == ExitReason.InstructionLimit) continue;
             if (exit.Reason == ExitReason.StopRequested) return new VcpuExit(VcpuExitReason.Interrupted, Cpu.Retired - start);
             Vm.Counters.Exits++;
@@ -143,7 +145,11 @@ public sealed partial class Vcpu
                 var outcome = Vm.HandleStage2Abort(this, exit);
                 if (outcome.Resolution == FaultResolution.Exit)
                 {
-                    if (outcome.Exit!.Reason == VcpuExitReason.Mmio) _pendingMmio = outcome.Exit.Mmio;
+                    if (outcome.Exit!.Reason == VcpuExitReason.Mmio)
+                    {
+                        _pendingMmio = outcome.Exit.Mmio;
+                        if (TryHandleVgicMmio(_pendingMmio!)) return null;
+                    }
                     return outcome.Exit;
                 }
                 return null;
@@ -157,6 +163,7 @@ public sealed partial class Vcpu
             case ExitReason.Semihosting:
                 return new VcpuExit(VcpuExitReason.Semihosting, 0);
             case ExitReason.WaitForInterrupt:
+                EnterWait(exit.Iss);
                 return new VcpuExit(VcpuExitReason.Idle, 0);
             default:
                 return new VcpuExit(VcpuExitReason.InternalError, 0) { Message = $"unexpected exit {exit}" };
@@ -172,6 +179,7 @@ public sealed partial class Vcpu
                 return null;
             case ExceptionClass.WfiWfe:
                 SkipInstruction();
+                EnterWait(exit.Iss);
                 return new VcpuExit(VcpuExitReason.Idle, 0);
             default:
                 return new VcpuExit(VcpuExitReason.InternalError, 0)

@@ -130,8 +130,11 @@ public sealed partial class Vm
             {
                 Stage2.SetPermissions(leaf.Ipa, now);
                 Log(HostEventKind.Relax, vcpu.Id, leaf.Ipa, leaf.Size, detail: now.ToString());
-                TlbiIpa(leaf.Ipa, vcpu.Id, innerShareable: false);       // __kvm_tlb_flush_vmid_ipa_nsh
             }
+            // __kvm_tlb_flush_vmid_ipa_nsh, also when nothing changed (kvm_pgtable_stage2_relax_perms() flushes on 0 and
+            // -EAGAIN): another vCPU relaxed the leaf with a local TLBI, and this PE's TLB may still hold the old
+            // permissions — without the flush the fault would repeat for ever.
+            TlbiIpa(leaf.Ipa, vcpu.Id, innerShareable: false);
         }
         else if (existing == null || permissionFault)
         {

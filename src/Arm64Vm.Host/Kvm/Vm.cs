@@ -18,8 +18,12 @@ public sealed partial class Vm
 
     /// <param name="machine">The physical machine the host runs on.</param>
     /// <param name="tablePoolPa">Host-physical pages (outside every memslot) for the stage-2 tables.</param>
-    public Vm(Machine machine, VmFeatures features, HostPolicy policy, ulong tablePoolPa, ulong tablePoolSize)
+    /// <param name="gicVersion">The in-kernel interrupt controller (KVM_CREATE_DEVICE of a vgic): 3 or 2.</param>
+    public Vm(Machine machine, VmFeatures features, HostPolicy policy, ulong tablePoolPa, ulong tablePoolSize, int gicVersion = 3)
     {
+        if (gicVersion == 2 && machine.Cpus.Count > Vgic.MaxGicV2Cpus)
+            throw new ArgumentException($"a GICv2 serves at most {Vgic.MaxGicV2Cpus} CPUs");
+        Vgic = new Vgic(gicVersion);
         Machine = machine;
         Features = features;
         Policy = policy;
@@ -52,6 +56,13 @@ public sealed partial class Vm
     public ulong Vttbr => Stage2.Root | ((ulong)Vmid << 48);
     public IReadOnlyList<Vcpu> Vcpus => _vcpus;
     public IReadOnlyList<MemoryRegion> MemoryRegions => _slots;
+    /// <summary>The VM's in-kernel GIC (GIC-1).</summary>
+    public Vgic Vgic { get; }
+    /// <summary>CNTVOFF_EL2 of every vCPU (KVM's per-VM virtual counter offset, TMR-1): CNTVCT = CNTPCT - CounterOffset.</summary>
+    public ulong CounterOffset { get; set; }
+
+    /// <summary>KVM_IRQ_LINE for an SPI (INTID 32..287): a device's level (GIC-4).</summary>
+    public void SetIrqLine(int intid, bool level) => Vgic.SetSpiLevel(intid, level);
 
     /// <summary>
     /// Spare host frames a swap-in or a copy-on-write break takes a page's new backing from (H13); null = the host has
@@ -81,6 +92,7 @@ public sealed partial class Vm
         if (id >= Machine.Cpus.Count) throw new InvalidOperationException($"the machine has only {Machine.Cpus.Count} CPUs");
         var v = new Vcpu(this, id, Machine.Cpus[id]);
         _vcpus.Add(v);
+        v.AttachGic(Vgic.AddVcpu(v));
         _loaded[id] = v;
         return v;
     }

@@ -17,7 +17,8 @@ internal sealed class KvmRig : IDisposable
         Vmm = new Vmm(new VmmOptions
         {
             MemorySize = 16UL << 20, Cpus = Math.Max(cpus, o.Cpus), CacheModel = o.CacheModel, Caches = o.Caches, Fwb = o.Fwb,
-            Dic = o.Dic, Idc = o.Idc, Policy = o.Policy, Seed = o.Seed, HugePages = o.HugePages, Console = b => Console.Append((char)b),
+            Dic = o.Dic, Idc = o.Idc, Policy = o.Policy, Seed = o.Seed, HugePages = o.HugePages, GicVersion = o.GicVersion,
+            Console = b => Console.Append((char)b),
         }, new[] { Image(program) });
         Vmm.StopOnReset = true;
         Vmm.Boot();

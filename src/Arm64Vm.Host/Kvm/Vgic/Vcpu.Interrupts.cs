@@ -1,0 +1,94 @@
+using Arm64Vm.Cpu;
+
+namespace Arm64Vm.Host.Kvm;
+
+/// <summary>
+/// A vCPU's interrupt plumbing: its vgic CPU interface attached to whichever PE it runs on, the generic timer's outputs
+/// fed to its PPIs before every slice of guest execution, a slice cut at the next timer deadline so a timer interrupt
+/// arrives at the instruction boundary where the counter reaches it (TMR-3), and WFI that blocks the vCPU until an
+/// interrupt is signalled (IRQ-3, kvm_vcpu_block()).
+/// </summary>
+public sealed partial class Vcpu
+{
+    private VgicCpu? _gic;
+
+    /// <summary>This vCPU's part of the VM's vgic.</summary>
+    public VgicCpu? Gic => _gic;
+
+    /// <summary>IRQ-3: the vCPU executed WFI and sleeps until its IRQ or FIQ input is asserted (or the VMM re-enters).</summary>
+    public bool WaitingForInterrupt { get; private set; }
+
+    internal void AttachGic(VgicCpu gic)
+    {
+        _gic = gic;
+        Cpu.GicCpuInterface = gic;
+    }
+
+    /// <summary>
+    /// IRQ-3: the VMM's next KVM_RUN after it regained control returns from a WFI, as KVM does (the PC is already past it):
+    /// a permitted spurious wake-up.
+    /// </summary>
+    public void Kick() => WaitingForInterrupt = false;
+
+    /// <summary>The physical count at which one of this vCPU's timers fires next, or ulong.MaxValue (TMR-4).</summary>
+    public ulong NextTimerDeadline
+    {
+        get
+        {
+            Cpu.CntvoffEl2 = Vm.CounterOffset;
+            return GenericTimer.NextDeadline(Cpu);
+        }
+    }
+
+    /// <summary>
+    /// Puts the vCPU's interrupt state on its PE (it may have moved, H10): the CPU interface, CNTVOFF, the timer outputs
+    /// as PPI levels, and the IRQ/FIQ inputs. Returns false while a WFI still blocks the vCPU.
+    /// </summary>
+    private bool SyncInterrupts()
+    {
+        Cpu.GicCpuInterface = _gic;
+        Cpu.CntvoffEl2 = Vm.CounterOffset;
+        if (_gic != null)
+        {
+            Cpu.TimerOutputLevels = (_gic.Private[GenericTimer.PhysicalPpi].Level ? 1 : 0) | (_gic.Private[GenericTimer.VirtualPpi].Level ? 2 : 0);
+            GenericTimer.UpdateOutputs(Cpu);
+            _gic.UpdateLines();
+        }
+        if (WaitingForInterrupt && !Cpu.InterruptSignalled) return false;
+        WaitingForInterrupt = false;
+        return true;
+    }
+
+    /// <summary>
+    /// Before a slice of guest execution: timer outputs sampled, a signalled unmasked interrupt taken at this instruction
+    /// boundary (IRQ-2), and the slice cut at the next timer deadline.
+    /// </summary>
+    private ulong BeginSlice(ulong budget)
+    {
+        GenericTimer.UpdateOutputs(Cpu);
+        Cpu.TakePendingInterrupt();
+        return Math.Min(budget, Cpu.System.InstructionsUntil(GenericTimer.NextDeadline(Cpu)));
+    }
+
+    /// <summary>A WFI exit (not WFE: its ISS.TI bit 0 is 1) blocks the vCPU (IRQ-3).</summary>
+    private void EnterWait(uint iss)
+    {
+        if ((iss & 1) == 0) WaitingForInterrupt = true;
+    }
+
+    /// <summary>The vgic serves its own frames in the host (GIC-10): the access completes without an exit to the VMM.</summary>
+    private bool TryHandleVgicMmio(MmioAccess access)
+    {
+        if (!Vm.Vgic.HandleMmio(this, access)) return false;
+        CompletePendingMmio();
+        return true;
+    }
+
+    /// <summary>Resets the CPU interface with the PE (vCPU init, PSCI CPU_ON; GIC-12) and ends any WFI.</summary>
+    private void ResetInterruptState()
+    {
+        WaitingForInterrupt = false;
+        _gic?.ResetCpuInterface();
+        _gic?.Gic.Update();
+    }
+}

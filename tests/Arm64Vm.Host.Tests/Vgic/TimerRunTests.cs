@@ -1,0 +1,42 @@
+using Xunit;
+
+namespace Arm64Vm.Host.Tests.Interrupts;
+
+/// <summary>TMR-4, TMR-6 and IRQ-3 (specs/interrupts.md) on whole runs of the bundled interrupt guests.</summary>
+public class TimerRunTests
+{
+    private static string Expected(string name) => File.ReadAllText(GuestRunner.PathOf($"tests/guests/expected/{name}.txt"));
+
+    [Theory]
+    [InlineData("timer-irq", 1, 3)]
+    [InlineData("gic-sgi", 2, 3)]
+    [InlineData("gic-v2", 2, 2)]
+    public void Determinism_TheSameGuestAndFlagsGiveTheSameOutputAndInstructionCount(string name, int cpus, int gic)
+    {
+        var options = new VmmOptions { CacheModel = CacheModelKind.Off, Cpus = cpus, GicVersion = gic };
+        var (out1, r1) = GuestRunner.Run(GuestRunner.PathOf($"tests/guests/bin/{name}.elf"), 100_000_000, options);
+        var (out2, r2) = GuestRunner.Run(GuestRunner.PathOf($"tests/guests/bin/{name}.elf"), 100_000_000, options);
+        Assert.Equal(Expected(name), out1);
+        Assert.Equal(out1, out2);
+        Assert.Equal(r1.Instructions, r2.Instructions);
+    }
+
+    [Fact]
+    public void Tmr4_WaitingForTheTimerSkipsTimeInsteadOfSpinning()
+    {
+        // The guest waits 100 ms and 200 ms of counter time in WFI: 18.75 M ticks, 300 M instructions if spun.
+        var (output, outcome) = GuestRunner.Run(GuestRunner.PathOf("tests/guests/bin/timer-irq.elf"), 5_000_000);
+        Assert.Equal(Expected("timer-irq"), output);
+        Assert.Equal(StopReason.SystemOff, outcome.Reason);
+        Assert.True(outcome.Instructions < 1_000_000, $"{outcome.Instructions} instructions");
+    }
+
+    [Fact]
+    public void Tmr6_TheHostClockRunsTheSameTimerGuestToTheSameOutput()
+    {
+        var options = new VmmOptions { CacheModel = CacheModelKind.Off, Clock = ClockSource.Host };
+        var (output, outcome) = GuestRunner.Run(GuestRunner.PathOf("tests/guests/bin/timer-irq.elf"), 1_000_000_000, options);
+        Assert.Equal(Expected("timer-irq"), output);
+        Assert.Equal(StopReason.SystemOff, outcome.Reason);
+    }
+}
