@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
-using Arm64Vm.Memory.Caches;
 
 namespace Arm64Vm.Cpu;
 
@@ -17,7 +16,7 @@ public enum AccessOptions : byte
     CacheMaintenance = 4,
 }
 
-public sealed unsafe partial class CpuCore
+public sealed unsafe partial class CpuCore : IDirectAccessCounter
 {
     public const int TlbBits = 10;
     /// <summary>Sets of the TLB; each set has <see cref="TlbWays"/> ways.</summary>
@@ -31,6 +30,32 @@ public sealed unsafe partial class CpuCore
     private TlbEntry[] _tlbWay1 = null!;
     private ushort _fastRead;
     private ushort _fastWrite;
+    /// <summary>
+    /// The fast-path masks of the vector accessors: as <see cref="_fastRead"/>/<see cref="_fastWrite"/> when direct
+    /// accesses are not counted (flat memory), else 0, because a vector access stands for a number of memory-system
+    /// requests that depends on its alignment and element size.
+    /// </summary>
+    private ushort _vecFastRead;
+    private ushort _vecFastWrite;
+    /// <summary>True when the memory system counts this PE's direct accesses (a cache model's statistics).</summary>
+    private bool _countsDirect;
+    /// <summary>Accesses made straight in RAM by the fast paths (<see cref="IDirectAccessCounter"/>).</summary>
+    private long _directReads, _directWrites;
+
+    long IDirectAccessCounter.DirectReads => _directReads;
+    long IDirectAccessCounter.DirectWrites => _directWrites;
+
+    private bool _noDirectAccess;
+
+    /// <summary>
+    /// Test switch: with <paramref name="off"/> no TLB entry gets fast bits, so every access is a request to the memory
+    /// system (the reference the direct paths are compared with). Flushes the TLB.
+    /// </summary>
+    internal void DisableDirectAccess(bool off)
+    {
+        _noDirectAccess = off;
+        FlushTlb();
+    }
 
     /// <summary>TLB misses filled since reset (a statistic).</summary>
     public ulong TlbFills { get; private set; }
@@ -50,7 +75,13 @@ public sealed unsafe partial class CpuCore
         _tlb = new TlbEntry[TlbSize];
         _tlbWay1 = new TlbEntry[TlbSize];
         FlushTlb();
-        foreach (var ram in Memory.Map.RamRegions) ram.CodePageMarked += DropFastWrites;
+        _countsDirect = Memory.Statistics != null;
+        Memory.AttachDirectAccessCounter(Index, this);
+        foreach (var ram in Memory.Map.RamRegions)
+        {
+            ram.CodePageMarked += DropFastWrites;
+            ram.PageCached += DropFastAccess;
+        }
     }
 
     /// <summary>Invalidates every TLB entry of this PE (of every ASID and VMID).</summary>
@@ -98,6 +129,19 @@ public sealed unsafe partial class CpuCore
         }
     }
 
+    /// <summary>
+    /// Makes every access to a physical page take the slow path: the page got its first cached line, so a direct
+    /// Non-cacheable or Device access might now hit a cached copy (raised by <see cref="Ram.PageCached"/>).
+    /// </summary>
+    public void DropFastAccess(ulong paPage)
+    {
+        for (int i = 0; i < _tlb.Length; i++)
+        {
+            if (_tlb[i].IsValid && _tlb[i].PaPage == paPage) _tlb[i].Fast = 0;
+            if (_tlbWay1[i].IsValid && _tlbWay1[i].PaPage == paPage) _tlbWay1[i].Fast = 0;
+        }
+    }
+
     /// <summary>Way 0 of every set (after a lookup, the entry used is in way 0 of its set).</summary>
     internal IReadOnlyList<TlbEntry> TlbSnapshot => _tlb;
 
@@ -109,6 +153,8 @@ public sealed unsafe partial class CpuCore
     {
         _fastRead = El == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
         _fastWrite = El == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
+        _vecFastRead = _countsDirect ? (ushort)0 : _fastRead;
+        _vecFastWrite = _countsDirect ? (ushort)0 : _fastWrite;
     }
 
     // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
@@ -117,7 +163,7 @@ public sealed unsafe partial class CpuCore
     public byte ReadU8(ulong va)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0) return *(byte*)(e.HostOffset + (long)va);
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0) { _directReads++; return *(byte*)(e.HostOffset + (long)va); }
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
 
@@ -125,7 +171,7 @@ public sealed unsafe partial class CpuCore
     public ushort ReadU16(ulong va)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 1) == 0) return *(ushort*)(e.HostOffset + (long)va);
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 1) == 0) { _directReads++; return *(ushort*)(e.HostOffset + (long)va); }
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
 
@@ -133,7 +179,7 @@ public sealed unsafe partial class CpuCore
     public uint ReadU32(ulong va)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 3) == 0) return *(uint*)(e.HostOffset + (long)va);
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 3) == 0) { _directReads++; return *(uint*)(e.HostOffset + (long)va); }
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
 
@@ -141,7 +187,7 @@ public sealed unsafe partial class CpuCore
     public ulong ReadU64(ulong va)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 7) == 0) return *(ulong*)(e.HostOffset + (long)va);
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 7) == 0) { _directReads++; return *(ulong*)(e.HostOffset + (long)va); }
         return ReadSlow(va, 8, AccessOptions.None);
     }
 
@@ -149,7 +195,7 @@ public sealed unsafe partial class CpuCore
     public void WriteU8(ulong va, byte value)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0) { *(byte*)(e.HostOffset + (long)va) = value; return; }
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0) { _directWrites++; *(byte*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
 
@@ -157,7 +203,7 @@ public sealed unsafe partial class CpuCore
     public void WriteU16(ulong va, ushort value)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 1) == 0) { *(ushort*)(e.HostOffset + (long)va) = value; return; }
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 1) == 0) { _directWrites++; *(ushort*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
 
@@ -165,7 +211,7 @@ public sealed unsafe partial class CpuCore
     public void WriteU32(ulong va, uint value)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 3) == 0) { *(uint*)(e.HostOffset + (long)va) = value; return; }
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 3) == 0) { _directWrites++; *(uint*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
 
@@ -173,7 +219,7 @@ public sealed unsafe partial class CpuCore
     public void WriteU64(ulong va, ulong value)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 7) == 0) { *(ulong*)(e.HostOffset + (long)va) = value; return; }
+        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 7) == 0) { _directWrites++; *(ulong*)(e.HostOffset + (long)va) = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
 
@@ -222,12 +268,7 @@ public sealed unsafe partial class CpuCore
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastRead) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
-            // The cache model is called directly (not through the interface) so its L1 hit path is inlined here.
-            var mem = Memory;
-            bool ok = mem is CacheMemorySystem cm
-                ? cm.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out ulong hv)
-                : mem.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv);
-            if (!ok) RaiseExternalAbort(va, hpa, write: false, options);
+            if (!Memory.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out ulong hv)) RaiseExternalAbort(va, hpa, write: false, options);
             return hv;
         }
         if (!IsAlignmentOk(va, size, options))
@@ -259,11 +300,7 @@ public sealed unsafe partial class CpuCore
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastWrite) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
-            var mem = Memory;
-            bool ok = mem is CacheMemorySystem cm
-                ? cm.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)
-                : mem.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value);
-            if (!ok) RaiseExternalAbort(va, hpa, write: true, options);
+            if (!Memory.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)) RaiseExternalAbort(va, hpa, write: true, options);
             if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, hpa);
             return;
         }
@@ -392,12 +429,12 @@ public sealed unsafe partial class CpuCore
         // Device RAM (e.g. every data access with the MMU off) may use the fast path too when the memory system allows
         // direct access: the fast path only ever performs naturally aligned accesses (vector paths check the element
         // alignment for Device), and an unaligned one takes the slow path and its alignment fault.
-        if (ram != null && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Read))
+        if (ram != null && !_noDirectAccess && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Read))
         {
             e.HostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
             e.Fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));
             // Not on a page where another PE holds an exclusive reservation: those stores must reach the monitor.
-            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Write)
+            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Write)
                 && !System.Monitor.IsPageReservedByOther(Index, paPage))
                 e.Fast |= (ushort)(r.Perm & (TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
         }

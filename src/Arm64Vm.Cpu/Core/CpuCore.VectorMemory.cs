@@ -29,7 +29,7 @@ public sealed unsafe partial class CpuCore
     public ulong VecRead64(ulong va, int elem)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF8
+        if (e.VaPage == (va & PageMask) && (e.Fast & _vecFastRead) != 0 && (va & 0xFFF) <= 0xFF8
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
             return Unsafe.ReadUnaligned<ulong>((void*)(e.HostOffset + (long)va));
         return VecReadSlow(va, elem);
@@ -40,7 +40,7 @@ public sealed unsafe partial class CpuCore
     public void VecWrite64(ulong va, ulong value, int elem)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF8
+        if (e.VaPage == (va & PageMask) && (e.Fast & _vecFastWrite) != 0 && (va & 0xFFF) <= 0xFF8
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
         {
             Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
@@ -54,7 +54,7 @@ public sealed unsafe partial class CpuCore
     public Vector128<byte> VecRead128(ulong va, int elem)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF0
+        if (e.VaPage == (va & PageMask) && (e.Fast & _vecFastRead) != 0 && (va & 0xFFF) <= 0xFF0
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
             return Unsafe.ReadUnaligned<Vector128<byte>>((void*)(e.HostOffset + (long)va));
         return VecRead128Slow(va, elem);
@@ -75,7 +75,7 @@ public sealed unsafe partial class CpuCore
     public void VecWrite128(ulong va, Vector128<byte> value, int elem)
     {
         ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF0
+        if (e.VaPage == (va & PageMask) && (e.Fast & _vecFastWrite) != 0 && (va & 0xFFF) <= 0xFF0
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
         {
             Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
