@@ -70,7 +70,7 @@ public sealed partial class CacheMemorySystem
     private bool ReadSlow(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attrs, out ulong value)
     {
         value = 0;
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null || !ram.Contains(pa, (ulong)size))
         {
             var region = Map.Mmio.Find(pa);
@@ -138,7 +138,7 @@ public sealed partial class CacheMemorySystem
 
     private bool WriteSlow(int agent, ulong pa, int size, MemoryAttributes attrs, ulong value)
     {
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null || !ram.Contains(pa, (ulong)size))
         {
             var region = Map.Mmio.Find(pa);

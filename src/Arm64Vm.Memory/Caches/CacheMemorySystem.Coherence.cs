@@ -16,7 +16,7 @@ public sealed partial class CacheMemorySystem
     private unsafe void WriteMemoryLine(ulong line, ReadOnlySpan<byte> src)
     {
         ulong pa = line << CacheConfig.LineShift;
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null) return;     // lines are only ever filled from RAM
         src.CopyTo(new Span<byte>(ram.PointerTo(pa), L));
         ram.NoteWrite(pa, L);
@@ -33,7 +33,7 @@ public sealed partial class CacheMemorySystem
     private void NoteCodeLineChanged(ulong line)
     {
         ulong pa = line << CacheConfig.LineShift;
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null || !ram.IsCodePage(pa)) return;
         for (int i = 0; i < _cpuCount; i++) _agents[i].InstructionObserver?.Invoke(pa, L);
     }
@@ -162,6 +162,9 @@ public sealed partial class CacheMemorySystem
         top = null!;
         if (first < 0) return -1;
         if (holder == first) { top = path[first]; return holderIndex; }
+        // A top-level miss: warm the host cache for the next lines of a stream (the next level's tags two lines on,
+        // the data of the next line), so the next miss does not wait on host memory. The model is not changed.
+        if (first + 1 < path.Length) path[first + 1].Prefetch(line + 2, line + 1);
         // No bounce buffer: each level is filled from the one below it (or memory). Allocating a level can only evict
         // and write back other lines, so the source line stays where it is and keeps its data.
         Cache? below = holder >= 0 ? path[holder] : null;

@@ -102,12 +102,22 @@ public sealed partial class CacheMemorySystem : IMemorySystem
         };
     }
 
-    private static int DomainOf(MemoryAttributes a) => a.Shareability switch
+    /// <summary>0 Non-shareable, 1 Inner Shareable, 2 Outer Shareable: SH[1:0] 0 -> 0, 3 -> 1, 2 (and reserved 1) -> 2, as a table of 2-bit entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int DomainOf(MemoryAttributes a) => (0x68 >> (2 * (int)a.Shareability)) & 3;
+
+    private Ram? _lastRam;
+
+    /// <summary>The RAM region holding pa (the last one found is tried first), or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Ram? RamAt(ulong pa)
     {
-        Shareability.NonShareable => 0,
-        Shareability.InnerShareable => 1,
-        _ => 2,
-    };
+        var r = _lastRam;
+        if (r != null && r.Contains(pa)) return r;
+        r = Map.FindRam(pa);
+        if (r != null) _lastRam = r;
+        return r;
+    }
 
     /// <summary>Whether an access with these attributes may look up cache c (inner attributes for L1/L2, outer for the system cache).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
