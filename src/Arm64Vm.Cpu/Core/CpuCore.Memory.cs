@@ -159,67 +159,86 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
 
     // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
 
+    /// <summary>
+    /// The fast-path test every accessor shares: way 0 of the set of <paramref name="va"/> maps its page and grants
+    /// <paramref name="fast"/> (a fast bit of the current EL: RAM the memory system lets this PE access directly, see
+    /// <see cref="FillEntry"/>), and va is aligned to <paramref name="alignMask"/> + 1 (a naturally aligned access
+    /// neither crosses the page nor faults on alignment). Then <paramref name="host"/> is where va lives in host memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryHostPointer(ulong va, ushort fast, ulong alignMask, out byte* host)
+    {
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
+        host = (byte*)(e.HostOffset + (long)va);
+        return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & alignMask) == 0;
+    }
+
+    /// <summary>
+    /// <see cref="TryHostPointer"/> for the vector accessors: any alignment, as long as the <paramref name="bytes"/>
+    /// stay in the page and an access not aligned to its element size <paramref name="elem"/> is not to Device memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryHostPointer(ulong va, ushort fast, int bytes, int elem, out byte* host)
+    {
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
+        host = (byte*)(e.HostOffset + (long)va);
+        return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & 0xFFF) <= (ulong)(0x1000 - bytes)
+            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadU8(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0) { _directReads++; return *(byte*)(e.HostOffset + (long)va); }
+        if (TryHostPointer(va, _fastRead, 0, out byte* p)) { _directReads++; return *p; }
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ushort ReadU16(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 1) == 0) { _directReads++; return *(ushort*)(e.HostOffset + (long)va); }
+        if (TryHostPointer(va, _fastRead, 1, out byte* p)) { _directReads++; return *(ushort*)p; }
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadU32(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 3) == 0) { _directReads++; return *(uint*)(e.HostOffset + (long)va); }
+        if (TryHostPointer(va, _fastRead, 3, out byte* p)) { _directReads++; return *(uint*)p; }
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadU64(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 7) == 0) { _directReads++; return *(ulong*)(e.HostOffset + (long)va); }
+        if (TryHostPointer(va, _fastRead, 7, out byte* p)) { _directReads++; return *(ulong*)p; }
         return ReadSlow(va, 8, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU8(ulong va, byte value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0) { _directWrites++; *(byte*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 0, out byte* p)) { _directWrites++; *p = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU16(ulong va, ushort value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 1) == 0) { _directWrites++; *(ushort*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 1, out byte* p)) { _directWrites++; *(ushort*)p = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU32(ulong va, uint value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 3) == 0) { _directWrites++; *(uint*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 3, out byte* p)) { _directWrites++; *(uint*)p = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU64(ulong va, ulong value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 7) == 0) { _directWrites++; *(ulong*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 7, out byte* p)) { _directWrites++; *(ulong*)p = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
 
