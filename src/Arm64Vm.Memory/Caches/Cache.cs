@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Arm64Vm.Memory.Caches;
 
@@ -92,22 +91,6 @@ public sealed class Cache
         for (int w = 0; w < Ways; w++)
             if (Unsafe.Add(ref t, w) == line) return b + w;
         return -1;
-    }
-
-    /// <summary>
-    /// Host prefetch for a streaming access pattern: the tags of the set of <paramref name="tagsOf"/>, and the data and
-    /// metadata of <paramref name="dataOf"/> if this cache holds it. Changes nothing of the model.
-    /// </summary>
-    internal unsafe void Prefetch(ulong tagsOf, ulong dataOf)
-    {
-        if (!Sse.IsSupported) return;
-        int b = ((int)tagsOf & SetMask) * Ways;
-        Sse.Prefetch0(Unsafe.AsPointer(ref Tags[b]));
-        if (Ways > 8) Sse.Prefetch0(Unsafe.AsPointer(ref Tags[b + 8]));
-        int i = Find(dataOf);
-        if (i < 0) return;
-        Sse.Prefetch0(Unsafe.AsPointer(ref Data[i * CacheConfig.LineSize]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Lines[i]));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -162,9 +162,6 @@ public sealed partial class CacheMemorySystem
         top = null!;
         if (first < 0) return -1;
         if (holder == first) { top = path[first]; return holderIndex; }
-        // A top-level miss: warm the host cache for the next lines of a stream (the next level's tags two lines on,
-        // the data of the next line), so the next miss does not wait on host memory. The model is not changed.
-        if (first + 1 < path.Length) path[first + 1].Prefetch(line + 2, line + 1);
         // No bounce buffer: each level is filled from the one below it (or memory). Allocating a level can only evict
         // and write back other lines, so the source line stays where it is and keeps its data.
         Cache? below = holder >= 0 ? path[holder] : null;
