@@ -36,7 +36,12 @@ public sealed class FlatMemorySystem : IMemorySystem
         return true;
     }
 
-    public bool AllowsDirectRamAccess(MemoryAttributes attributes, AccessKind kind) => true;
+    public bool AllowsDirectRamAccess(Ram ram, ulong paPage, MemoryAttributes attributes, AccessKind kind) => true;
+
+    /// <summary>Nothing is counted without a cache model.</summary>
+    public void AttachDirectAccessCounter(int agent, IDirectAccessCounter counter) { }
+
+    public CacheStatistics? Statistics => null;
 
     public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {

@@ -12,10 +12,22 @@ public interface IMemorySystem
     PhysicalMemoryMap Map { get; }
 
     /// <summary>
-    /// True when accesses of this kind with these attributes may bypass the memory system and touch RAM directly
-    /// (the TLB's fast path). The flat model says yes for every RAM access; a cache model says no for what it tracks.
+    /// True when a CPU's naturally aligned accesses of this kind with these attributes to the RAM page
+    /// <paramref name="paPage"/> may bypass the memory system and touch RAM directly (the TLB's fast path), counting
+    /// themselves in the CPU's <see cref="IDirectAccessCounter"/>. The flat model says yes for every RAM access. The
+    /// cache model says yes only for Non-cacheable and Device accesses to a page no cache holds a line of, and watches
+    /// the page: when it gets its first cached line, <see cref="Ram.PageCached"/> tells the TLBs to drop the entry.
     /// </summary>
-    bool AllowsDirectRamAccess(MemoryAttributes attributes, AccessKind kind);
+    bool AllowsDirectRamAccess(Ram ram, ulong paPage, MemoryAttributes attributes, AccessKind kind);
+
+    /// <summary>
+    /// Registers the counter of accesses CPU <paramref name="agent"/> made directly in RAM, which the statistics of
+    /// the memory system include as if they had been requests (the flat model keeps no statistics).
+    /// </summary>
+    void AttachDirectAccessCounter(int agent, IDirectAccessCounter counter);
+
+    /// <summary>The counters of the cache model, or null for a memory system without caches.</summary>
+    CacheStatistics? Statistics { get; }
 
     /// <summary>Reads 1, 2, 4 or 8 naturally contained bytes. False when nothing answers at pa (external abort).</summary>
     bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value);

@@ -14,6 +14,10 @@ public sealed unsafe class Ram : IDisposable
 
     private byte* _base;
     private readonly byte[] _codePages;
+    /// <summary>Per page: lines of the page held in some cache of a cache model (kept by the model).</summary>
+    private readonly int[] _cachedLines;
+    /// <summary>Per page: 1 while a TLB may hold a direct (fast-path) Non-cacheable/Device entry for the page.</summary>
+    private readonly byte[] _directPages;
 
     public Ram(ulong basePa, ulong size)
     {
@@ -25,6 +29,8 @@ public sealed unsafe class Ram : IDisposable
         Size = size;
         _base = (byte*)NativeMemory.AllocZeroed((nuint)size);
         _codePages = new byte[size >> PageShift];
+        _cachedLines = new int[size >> PageShift];
+        _directPages = new byte[size >> PageShift];
     }
 
     public ulong BasePa { get; }
@@ -69,6 +75,39 @@ public sealed unsafe class Ram : IDisposable
         for (ulong p = first; p <= last && p < (ulong)_codePages.Length; p++)
             if (_codePages[p] != 0) { CodeWritten?.Invoke(pa, size); return; }
     }
+
+    /// <summary>
+    /// Raised when a page that a TLB may access directly (see <see cref="TryMarkDirect"/>) gets its first cached line,
+    /// so the TLB entries for it drop to the slow path (a Non-cacheable access may now hit a cached copy).
+    /// </summary>
+    public event Action<ulong>? PageCached;
+
+    /// <summary>Lines of the page of pa held in some cache of the cache model.</summary>
+    public int CachedLines(ulong pa) => _cachedLines[(pa - BasePa) >> PageShift];
+
+    /// <summary>
+    /// Called when a TLB fills a direct Non-cacheable/Device entry for the page of pa: true (and the page is watched)
+    /// when no cache holds a line of it, false when the entry must take the slow path.
+    /// </summary>
+    public bool TryMarkDirect(ulong pa)
+    {
+        ulong p = (pa - BasePa) >> PageShift;
+        if (_cachedLines[p] != 0) return false;
+        _directPages[p] = 1;
+        return true;
+    }
+
+    /// <summary>A cache filled a line of the page of pa.</summary>
+    public void AddCachedLine(ulong pa)
+    {
+        ulong p = (pa - BasePa) >> PageShift;
+        if (_cachedLines[p]++ != 0 || _directPages[p] == 0) return;
+        _directPages[p] = 0;
+        PageCached?.Invoke(pa & ~(ulong)(PageSize - 1));
+    }
+
+    /// <summary>A cache dropped a line of the page of pa.</summary>
+    public void RemoveCachedLine(ulong pa) => _cachedLines[(pa - BasePa) >> PageShift]--;
 
     public ulong ReadRaw(ulong pa, int size) => size switch
     {

@@ -258,7 +258,7 @@ public sealed class CacheMaintenanceTests : IDisposable
         model.TryWrite(0, DataBase, 8, AccessKind.Write, wbNsh, 0x99);   // dirty in cpu0's L1D
         var l1 = model.DataCacheOf(0, 1)!;
         int set = (int)(DataBase >> 6) & (l1.Sets - 1);
-        int way = Enumerable.Range(0, l1.Ways).First(w => l1.Lines[set * l1.Ways + w].Tag == DataBase >> 6);
+        int way = Enumerable.Range(0, l1.Ways).First(w => l1.Tags[set * l1.Ways + w] == DataBase >> 6);
         cpu.Xr[1] = ((ulong)way << 31) | ((ulong)set << 6);           // level 1 (field 0), 2 ways: A = 1
         cpu.HcrEl2 = Hcr.SWIO;
         RunProgram(0xD5087641);                                        // dc isw, x1: performed as CISW

@@ -180,7 +180,7 @@ public class CacheModelTests
         f.Write(0, 0, Attr.WB, 1);                           // line 0 -> set 0 of L1D.0
         f.Read(1, 2, Attr.WB);                               // line 1 in cpu1
         var l1 = f.Model.CacheNamed("L1D.0");
-        int way = Enumerable.Range(0, l1.Ways).First(w => l1.Lines[w].Tag == ModelFixture.Pa(0) >> 6);
+        int way = Enumerable.Range(0, l1.Ways).First(w => l1.Tags[w] == ModelFixture.Pa(0) >> 6);
         f.Model.MaintainBySetWay(1, CacheMaintenanceOp.DcCisw, 1, 0, way);   // cpu1's own L1: no effect on cpu0
         Assert.Equal(LineState.Dirty, f.Model.StateOf(l1, ModelFixture.Pa(0)));
         f.Model.MaintainBySetWay(0, CacheMaintenanceOp.DcCisw, 1, 0, way);
@@ -197,10 +197,10 @@ public class CacheModelTests
         f.Write(0, 0, Attr.WB, 1);
         var l2 = f.Model.CacheNamed("L2.0");
         var l1 = f.Model.CacheNamed("L1D.0");
-        int way = Enumerable.Range(0, l1.Ways).First(w => l1.Lines[w].Tag == ModelFixture.Pa(0) >> 6);
+        int way = Enumerable.Range(0, l1.Ways).First(w => l1.Tags[w] == ModelFixture.Pa(0) >> 6);
         f.Model.MaintainBySetWay(0, CacheMaintenanceOp.DcCsw, 1, 0, way);
         Assert.Equal(LineState.Clean, f.Model.StateOf(l1, ModelFixture.Pa(0)));
-        int l2way = Enumerable.Range(0, l2.Ways).First(w => l2.Lines[w].Tag == ModelFixture.Pa(0) >> 6);
+        int l2way = Enumerable.Range(0, l2.Ways).First(w => l2.Tags[w] == ModelFixture.Pa(0) >> 6);
         f.Model.MaintainBySetWay(0, CacheMaintenanceOp.DcIsw, 2, 0, l2way);    // the newest copy was in L2: lost
         Assert.Equal(LineState.Invalid, f.Model.StateOf(l2, ModelFixture.Pa(0)));
         f.Model.EvictEverywhere(ModelFixture.Pa(0));
@@ -339,7 +339,7 @@ public class CacheModelTests
         {
             using var f = new ModelFixture(ModelFixture.Tiny(repl: ReplacementPolicy.PseudoRandom));
             for (int i = 0; i < 200; i++) f.Read(i % 4, (i * 7) % ModelFixture.Words, Attr.WB);
-            return string.Join(",", f.Model.AllCaches.SelectMany(c => c.Lines.Select(l => l.Tag)));
+            return string.Join(",", f.Model.AllCaches.SelectMany(c => c.Tags));
         }
         Assert.Equal(Run(), Run());
     }

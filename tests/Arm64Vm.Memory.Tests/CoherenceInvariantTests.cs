@@ -319,7 +319,7 @@ public class CoherenceInvariantTests
                 var op = p.Ops[i];
                 if (op.Kind != OpKind.SetWay) { OpRunner.Execute(f, op, i); continue; }
                 var target = f.Model.DataCacheOf(op.Agent, op.Level)!;
-                ulong line = op.Set < target.Sets && op.Way < target.Ways ? target.Lines[op.Set * target.Ways + op.Way].Tag : Cache.InvalidTag;
+                ulong line = op.Set < target.Sets && op.Way < target.Ways ? target.Tags[op.Set * target.Ways + op.Way] : Cache.InvalidTag;
                 var before = Take(f);
                 OpRunner.Execute(f, op, i);
                 var after = Take(f);

@@ -103,7 +103,7 @@ public static class PropertyHelpers
     public sealed record Snapshot(ulong[][] Tags, LineState[][] States, byte[][] Data, ulong[] Memory);
 
     public static Snapshot Take(ModelFixture f) => new(
-        f.Model.AllCaches.Select(c => c.Lines.Select(l => l.Tag).ToArray()).ToArray(),
+        f.Model.AllCaches.Select(c => c.Tags.ToArray()).ToArray(),
         f.Model.AllCaches.Select(c => c.Lines.Select(l => l.State).ToArray()).ToArray(),
         f.Model.AllCaches.Select(c => c.Data.ToArray()).ToArray(),
         Enumerable.Range(0, ModelFixture.Words).Select(w => f.Model.PeekMemory(ModelFixture.Pa(w), 8)).ToArray());

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
-using Arm64Vm.Memory.Caches;
 
 namespace Arm64Vm.Cpu;
 
@@ -17,7 +16,7 @@ public enum AccessOptions : byte
     CacheMaintenance = 4,
 }
 
-public sealed unsafe partial class CpuCore
+public sealed unsafe partial class CpuCore : IDirectAccessCounter
 {
     public const int TlbBits = 10;
     /// <summary>Sets of the TLB; each set has <see cref="TlbWays"/> ways.</summary>
@@ -31,6 +30,32 @@ public sealed unsafe partial class CpuCore
     private TlbEntry[] _tlbWay1 = null!;
     private ushort _fastRead;
     private ushort _fastWrite;
+    /// <summary>
+    /// The fast-path masks of the vector accessors: as <see cref="_fastRead"/>/<see cref="_fastWrite"/> when direct
+    /// accesses are not counted (flat memory), else 0, because a vector access stands for a number of memory-system
+    /// requests that depends on its alignment and element size.
+    /// </summary>
+    private ushort _vecFastRead;
+    private ushort _vecFastWrite;
+    /// <summary>True when the memory system counts this PE's direct accesses (a cache model's statistics).</summary>
+    private bool _countsDirect;
+    /// <summary>Accesses made straight in RAM by the fast paths (<see cref="IDirectAccessCounter"/>).</summary>
+    private long _directReads, _directWrites;
+
+    long IDirectAccessCounter.DirectReads => _directReads;
+    long IDirectAccessCounter.DirectWrites => _directWrites;
+
+    private bool _noDirectAccess;
+
+    /// <summary>
+    /// Test switch: with <paramref name="off"/> no TLB entry gets fast bits, so every access is a request to the memory
+    /// system (the reference the direct paths are compared with). Flushes the TLB.
+    /// </summary>
+    internal void DisableDirectAccess(bool off)
+    {
+        _noDirectAccess = off;
+        FlushTlb();
+    }
 
     /// <summary>TLB misses filled since reset (a statistic).</summary>
     public ulong TlbFills { get; private set; }
@@ -50,7 +75,13 @@ public sealed unsafe partial class CpuCore
         _tlb = new TlbEntry[TlbSize];
         _tlbWay1 = new TlbEntry[TlbSize];
         FlushTlb();
-        foreach (var ram in Memory.Map.RamRegions) ram.CodePageMarked += DropFastWrites;
+        _countsDirect = Memory.Statistics != null;
+        Memory.AttachDirectAccessCounter(Index, this);
+        foreach (var ram in Memory.Map.RamRegions)
+        {
+            ram.CodePageMarked += DropFastWrites;
+            ram.PageCached += DropFastAccess;
+        }
     }
 
     /// <summary>Invalidates every TLB entry of this PE (of every ASID and VMID).</summary>
@@ -98,6 +129,19 @@ public sealed unsafe partial class CpuCore
         }
     }
 
+    /// <summary>
+    /// Makes every access to a physical page take the slow path: the page got its first cached line, so a direct
+    /// Non-cacheable or Device access might now hit a cached copy (raised by <see cref="Ram.PageCached"/>).
+    /// </summary>
+    public void DropFastAccess(ulong paPage)
+    {
+        for (int i = 0; i < _tlb.Length; i++)
+        {
+            if (_tlb[i].IsValid && _tlb[i].PaPage == paPage) _tlb[i].Fast = 0;
+            if (_tlbWay1[i].IsValid && _tlbWay1[i].PaPage == paPage) _tlbWay1[i].Fast = 0;
+        }
+    }
+
     /// <summary>Way 0 of every set (after a lookup, the entry used is in way 0 of its set).</summary>
     internal IReadOnlyList<TlbEntry> TlbSnapshot => _tlb;
 
@@ -109,71 +153,92 @@ public sealed unsafe partial class CpuCore
     {
         _fastRead = El == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
         _fastWrite = El == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
+        _vecFastRead = _countsDirect ? (ushort)0 : _fastRead;
+        _vecFastWrite = _countsDirect ? (ushort)0 : _fastWrite;
     }
 
     // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
 
+    /// <summary>
+    /// The fast-path test every accessor shares: way 0 of the set of <paramref name="va"/> maps its page and grants
+    /// <paramref name="fast"/> (a fast bit of the current EL: RAM the memory system lets this PE access directly, see
+    /// <see cref="FillEntry"/>), and va is aligned to <paramref name="alignMask"/> + 1 (a naturally aligned access
+    /// neither crosses the page nor faults on alignment). Then <paramref name="host"/> is where va lives in host memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryHostPointer(ulong va, ushort fast, ulong alignMask, out byte* host)
+    {
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
+        host = (byte*)(e.HostOffset + (long)va);
+        return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & alignMask) == 0;
+    }
+
+    /// <summary>
+    /// <see cref="TryHostPointer"/> for the vector accessors: any alignment, as long as the <paramref name="bytes"/>
+    /// stay in the page and an access not aligned to its element size <paramref name="elem"/> is not to Device memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryHostPointer(ulong va, ushort fast, int bytes, int elem, out byte* host)
+    {
+        ref TlbEntry e = ref _tlb[TlbIndex(va)];
+        host = (byte*)(e.HostOffset + (long)va);
+        return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & 0xFFF) <= (ulong)(0x1000 - bytes)
+            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadU8(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0) return *(byte*)(e.HostOffset + (long)va);
+        if (TryHostPointer(va, _fastRead, 0, out byte* p)) { _directReads++; return *p; }
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ushort ReadU16(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 1) == 0) return *(ushort*)(e.HostOffset + (long)va);
+        if (TryHostPointer(va, _fastRead, 1, out byte* p)) { _directReads++; return *(ushort*)p; }
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadU32(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 3) == 0) return *(uint*)(e.HostOffset + (long)va);
+        if (TryHostPointer(va, _fastRead, 3, out byte* p)) { _directReads++; return *(uint*)p; }
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadU64(ulong va)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 7) == 0) return *(ulong*)(e.HostOffset + (long)va);
+        if (TryHostPointer(va, _fastRead, 7, out byte* p)) { _directReads++; return *(ulong*)p; }
         return ReadSlow(va, 8, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU8(ulong va, byte value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0) { *(byte*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 0, out byte* p)) { _directWrites++; *p = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU16(ulong va, ushort value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 1) == 0) { *(ushort*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 1, out byte* p)) { _directWrites++; *(ushort*)p = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU32(ulong va, uint value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 3) == 0) { *(uint*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 3, out byte* p)) { _directWrites++; *(uint*)p = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU64(ulong va, ulong value)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 7) == 0) { *(ulong*)(e.HostOffset + (long)va) = value; return; }
+        if (TryHostPointer(va, _fastWrite, 7, out byte* p)) { _directWrites++; *(ulong*)p = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
 
@@ -222,12 +287,7 @@ public sealed unsafe partial class CpuCore
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastRead) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
-            // The cache model is called directly (not through the interface) so its L1 hit path is inlined here.
-            var mem = Memory;
-            bool ok = mem is CacheMemorySystem cm
-                ? cm.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out ulong hv)
-                : mem.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv);
-            if (!ok) RaiseExternalAbort(va, hpa, write: false, options);
+            if (!Memory.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out ulong hv)) RaiseExternalAbort(va, hpa, write: false, options);
             return hv;
         }
         if (!IsAlignmentOk(va, size, options))
@@ -259,11 +319,7 @@ public sealed unsafe partial class CpuCore
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastWrite) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
-            var mem = Memory;
-            bool ok = mem is CacheMemorySystem cm
-                ? cm.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)
-                : mem.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value);
-            if (!ok) RaiseExternalAbort(va, hpa, write: true, options);
+            if (!Memory.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)) RaiseExternalAbort(va, hpa, write: true, options);
             if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, hpa);
             return;
         }
@@ -392,12 +448,12 @@ public sealed unsafe partial class CpuCore
         // Device RAM (e.g. every data access with the MMU off) may use the fast path too when the memory system allows
         // direct access: the fast path only ever performs naturally aligned accesses (vector paths check the element
         // alignment for Device), and an unaligned one takes the slow path and its alignment fault.
-        if (ram != null && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Read))
+        if (ram != null && !_noDirectAccess && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Read))
         {
             e.HostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
             e.Fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));
             // Not on a page where another PE holds an exclusive reservation: those stores must reach the monitor.
-            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(r.DataAttributes, AccessKind.Write)
+            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Write)
                 && !System.Monitor.IsPageReservedByOther(Index, paPage))
                 e.Fast |= (ushort)(r.Perm & (TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
         }

@@ -28,10 +28,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong VecRead64(ulong va, int elem)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF8
-            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
-            return Unsafe.ReadUnaligned<ulong>((void*)(e.HostOffset + (long)va));
+        if (TryHostPointer(va, _vecFastRead, 8, elem, out byte* p)) return Unsafe.ReadUnaligned<ulong>(p);
         return VecReadSlow(va, elem);
     }
 
@@ -39,11 +36,9 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void VecWrite64(ulong va, ulong value, int elem)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF8
-            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
+        if (TryHostPointer(va, _vecFastWrite, 8, elem, out byte* p))
         {
-            Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
+            Unsafe.WriteUnaligned(p, value);
             return;
         }
         VecWriteSlow(va, value, elem);
@@ -53,10 +48,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<byte> VecRead128(ulong va, int elem)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastRead) != 0 && (va & 0xFFF) <= 0xFF0
-            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
-            return Unsafe.ReadUnaligned<Vector128<byte>>((void*)(e.HostOffset + (long)va));
+        if (TryHostPointer(va, _vecFastRead, 16, elem, out byte* p)) return Unsafe.ReadUnaligned<Vector128<byte>>(p);
         return VecRead128Slow(va, elem);
     }
 
@@ -74,11 +66,9 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void VecWrite128(ulong va, Vector128<byte> value, int elem)
     {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        if (e.VaPage == (va & PageMask) && (e.Fast & _fastWrite) != 0 && (va & 0xFFF) <= 0xFF0
-            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice))
+        if (TryHostPointer(va, _vecFastWrite, 16, elem, out byte* p))
         {
-            Unsafe.WriteUnaligned((void*)(e.HostOffset + (long)va), value);
+            Unsafe.WriteUnaligned(p, value);
             return;
         }
         VecWrite128Slow(va, value, elem);

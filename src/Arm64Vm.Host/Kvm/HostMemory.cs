@@ -130,5 +130,5 @@ public sealed class HostMemory
     }
 
     private long DirtyBytesWrittenBack() =>
-        _memory is CacheMemorySystem caches ? caches.Statistics.For(CacheMaintenanceOp.DcCivac).DirtyBytesWrittenBack : 0;
+        _memory.Statistics?.For(CacheMaintenanceOp.DcCivac).DirtyBytesWrittenBack ?? 0;
 }

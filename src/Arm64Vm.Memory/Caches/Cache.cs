@@ -1,14 +1,22 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Arm64Vm.Memory.Caches;
 
-/// <summary>Metadata of one cache line. The data lives in <see cref="Cache.Data"/> at index * 64.</summary>
+/// <summary>
+/// Metadata of one cache line besides its tag (tags live apart in <see cref="Cache.Tags"/> so a set is scanned in one
+/// or two host cache lines). The data lives in <see cref="Cache.Data"/> at index * 64.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct LineMeta
 {
-    /// <summary>Line address (PA >> 6), or <see cref="Cache.InvalidTag"/>.</summary>
-    public ulong Tag;
-    /// <summary>Replacement stamp (LRU).</summary>
+    /// <summary>Replacement stamp (LRU): the owning cache's clock when the line was last used.</summary>
     public ulong Stamp;
+    /// <summary>
+    /// Where the line was filled in the parent cache (<see cref="Cache.Parent"/>), or -1: a back-pointer so a
+    /// write-back needs no set scan. Only a hint, checked against the parent's tag before use.
+    /// </summary>
+    public int ParentIndex;
     public LineState State;
     /// <summary>No other cache of the coherence domain holds the line (MESI "exclusive"): a write hit needs no snoop.</summary>
     public bool Unique;
@@ -37,8 +45,9 @@ public sealed class Cache
         Sets = geometry.Sets(CacheConfig.LineSize);
         SetMask = Sets - 1;
         Lines = new LineMeta[Sets * Ways];
+        Tags = new ulong[Lines.Length];
         Data = new byte[Lines.Length * CacheConfig.LineSize];
-        for (int i = 0; i < Lines.Length; i++) Lines[i].Tag = InvalidTag;
+        Array.Fill(Tags, InvalidTag);
         _random = seed == 0 ? 0x2545_F491_4F6C_DD1DUL : seed;
     }
 
@@ -53,8 +62,12 @@ public sealed class Cache
     public readonly int Ways;
     public readonly int Sets;
     public readonly int SetMask;
+    /// <summary>Line address (PA >> 6) held by each way, or <see cref="InvalidTag"/>; indexed like <see cref="Lines"/>.</summary>
+    public readonly ulong[] Tags;
     public readonly LineMeta[] Lines;
     public readonly byte[] Data;
+    /// <summary>Number of valid lines: a cache with none is skipped by snoops (an exact snoop filter).</summary>
+    public int ValidCount { get; private set; }
     /// <summary>The next cache towards memory, or null when the next stop is memory.</summary>
     public Cache? Parent { get; internal set; }
     /// <summary>Caches whose parent this is.</summary>
@@ -62,21 +75,26 @@ public sealed class Cache
     public InclusionPolicy Inclusion { get; internal set; } = InclusionPolicy.NonInclusive;
     /// <summary>Agent indices (internal) whose path includes this cache.</summary>
     internal List<int> Users { get; } = new();
+    /// <summary>The per-page count of cached lines this cache keeps up to date (set by the owning model).</summary>
+    internal CachedPages? Pages { get; set; }
     public CacheLevelStatistics Stats { get; } = new();
+
+    /// <summary>The line address held at index <paramref name="index"/>, or <see cref="InvalidTag"/>.</summary>
+    public ulong TagOf(int index) => Tags[index];
 
     /// <summary>Index of the line in Lines, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ulong line)
     {
         int b = ((int)line & SetMask) * Ways;
-        var lines = Lines;
+        ref ulong t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), b);
         for (int w = 0; w < Ways; w++)
-            if (lines[b + w].Tag == line) return b + w;
+            if (Unsafe.Add(ref t, w) == line) return b + w;
         return -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Touch(int index) => Lines[index].Stamp = ++_clock;
+    public void Touch(int index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index).Stamp = ++_clock;
 
     public LineState StateOf(ulong line)
     {
@@ -91,7 +109,7 @@ public sealed class Cache
     {
         int b = ((int)line & SetMask) * Ways;
         for (int w = 0; w < Ways; w++)
-            if (Lines[b + w].Tag == InvalidTag) return b + w;
+            if (Tags[b + w] == InvalidTag) return b + w;
         if (Geometry.Replacement == ReplacementPolicy.PseudoRandom)
         {
             // xorshift64*: deterministic for a given seed.
@@ -104,13 +122,29 @@ public sealed class Cache
         return victim;
     }
 
+    /// <summary>Puts a line into a free way (the caller removed the previous one): Clean, not unique, most recently used.</summary>
+    internal void Fill(int index, ulong line)
+    {
+        Tags[index] = line;
+        ref var m = ref Lines[index];
+        m.State = LineState.Clean;
+        m.Unique = false;
+        m.ParentIndex = -1;
+        ValidCount++;
+        Pages?.Add(line);
+        Touch(index);
+    }
+
     /// <summary>Marks a line invalid (no write-back: the caller handled dirty data).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Drop(int index)
     {
-        Lines[index].Tag = InvalidTag;
+        ulong line = Tags[index];
+        if (line == InvalidTag) return;
+        Tags[index] = InvalidTag;
         Lines[index].State = LineState.Invalid;
         Lines[index].Unique = false;
+        ValidCount--;
+        Pages?.Remove(line);
     }
 
     /// <summary>Set index and way of a line index (for set/way operations and events).</summary>
@@ -120,7 +154,7 @@ public sealed class Cache
     public int ValidLines()
     {
         int n = 0;
-        foreach (ref readonly var l in Lines.AsSpan()) if (l.Tag != InvalidTag) n++;
+        foreach (ulong t in Tags) if (t != InvalidTag) n++;
         return n;
     }
 

@@ -70,7 +70,7 @@ public sealed partial class CacheMemorySystem
     private bool ReadSlow(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attrs, out ulong value)
     {
         value = 0;
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null || !ram.Contains(pa, (ulong)size))
         {
             var region = Map.Mmio.Find(pa);
@@ -117,7 +117,7 @@ public sealed partial class CacheMemorySystem
     /// <summary>A non-cacheable, Device or non-coherent read: memory at PoC (or, by policy, a cached copy on the path).</summary>
     private bool ReadPoC(AgentView a, Ram ram, ulong pa, int size, MemoryAttributes attrs, out ulong value)
     {
-        Statistics.NonCacheableReads++;
+        Statistics.CountNonCacheableRead();
         ulong line = pa >> CacheConfig.LineShift;
         foreach (var c in a.DataPath)
         {
@@ -138,7 +138,7 @@ public sealed partial class CacheMemorySystem
 
     private bool WriteSlow(int agent, ulong pa, int size, MemoryAttributes attrs, ulong value)
     {
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null || !ram.Contains(pa, (ulong)size))
         {
             var region = Map.Mmio.Find(pa);
@@ -182,7 +182,7 @@ public sealed partial class CacheMemorySystem
     /// <summary>A non-cacheable, Device or non-coherent write: memory only, never allocates.</summary>
     private void WritePoC(AgentView a, Ram ram, ulong pa, int size, ulong value)
     {
-        Statistics.NonCacheableWrites++;
+        Statistics.CountNonCacheableWrite();
         ram.WriteRaw(pa, size, value);
         ram.NoteWrite(pa, size);
         ulong line = pa >> CacheConfig.LineShift;

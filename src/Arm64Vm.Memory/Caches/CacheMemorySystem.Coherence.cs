@@ -16,7 +16,7 @@ public sealed partial class CacheMemorySystem
     private unsafe void WriteMemoryLine(ulong line, ReadOnlySpan<byte> src)
     {
         ulong pa = line << CacheConfig.LineShift;
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null) return;     // lines are only ever filled from RAM
         src.CopyTo(new Span<byte>(ram.PointerTo(pa), L));
         ram.NoteWrite(pa, L);
@@ -33,7 +33,7 @@ public sealed partial class CacheMemorySystem
     private void NoteCodeLineChanged(ulong line)
     {
         ulong pa = line << CacheConfig.LineShift;
-        var ram = Map.FindRam(pa);
+        var ram = RamAt(pa);
         if (ram == null || !ram.IsCodePage(pa)) return;
         for (int i = 0; i < _cpuCount; i++) _agents[i].InstructionObserver?.Invoke(pa, L);
     }
@@ -49,13 +49,16 @@ public sealed partial class CacheMemorySystem
     {
         ref var m = ref c.Lines[i];
         if (m.State != LineState.Dirty) return 0;
-        ulong line = m.Tag;
+        ulong line = c.Tags[i];
         var src = c.Data.AsSpan(i * L, L);
         m.State = LineState.Clean;
         c.Stats.WriteBacks++;
-        for (var p = c.Parent; p != null; p = p.Parent)
+        // The back-pointer names the parent's way when the line is still there (checked by tag): no set scan.
+        var parent = c.Parent;
+        int hint = m.ParentIndex;
+        for (var p = parent; p != null; p = p.Parent)
         {
-            int j = p.Find(line);
+            int j = p == parent && hint >= 0 && p.Tags[hint] == line ? hint : p.Find(line);
             if (j < 0) continue;
             src.CopyTo(p.Data.AsSpan(j * L, L));
             p.Lines[j].State = LineState.Dirty;
@@ -74,11 +77,12 @@ public sealed partial class CacheMemorySystem
     /// </summary>
     private int Remove(Cache c, int i, bool keepData, CacheEventKind kind, int agent)
     {
-        ulong line = c.Lines[i].Tag;
+        ulong line = c.Tags[i];
         int moved = 0;
         if (c.Inclusion == InclusionPolicy.Inclusive)
             foreach (var child in c.Children)
             {
+                if (child.ValidCount == 0) continue;
                 int j = child.Find(line);
                 if (j >= 0) moved += Remove(child, j, keepData: true, CacheEventKind.Invalidation, agent);
             }
@@ -100,16 +104,12 @@ public sealed partial class CacheMemorySystem
     private int Allocate(Cache c, ulong line, int agent)
     {
         int i = c.ChooseVictim(line);
-        if (c.Lines[i].Tag != Cache.InvalidTag)
+        if (c.Tags[i] != Cache.InvalidTag)
         {
             c.Stats.Evictions++;
             Remove(c, i, keepData: true, CacheEventKind.Eviction, agent);
         }
-        ref var m = ref c.Lines[i];
-        m.Tag = line;
-        m.State = LineState.Clean;
-        m.Unique = false;
-        c.Touch(i);
+        c.Fill(i, line);
         if (EventSink != null) Emit(new CacheEvent(CacheEventKind.Fill, agent, line << CacheConfig.LineShift, c.Name));
         return i;
     }
@@ -126,6 +126,7 @@ public sealed partial class CacheMemorySystem
         bool found = false;
         foreach (var c in caches)
         {
+            if (c.ValidCount == 0) continue;     // an empty cache holds nothing to snoop
             int i = c.Find(line);
             if (i < 0) continue;
             found = true;
@@ -145,10 +146,8 @@ public sealed partial class CacheMemorySystem
     /// its index there. The data comes from the first used cache of the path that holds it, else memory; the caches
     /// above that one are filled Clean. -1 when the path has no cache these attributes may use.
     /// </summary>
-    [SkipLocalsInit]   // the line buffer is always written before it is read
     private int FillPath(Cache[] path, Ram ram, ulong line, MemoryAttributes attrs, int agent, out Cache top)
     {
-        Span<byte> buf = stackalloc byte[L];
         int holder = -1, holderIndex = -1;
         int first = -1;
         for (int k = 0; k < path.Length; k++)
@@ -163,17 +162,26 @@ public sealed partial class CacheMemorySystem
         top = null!;
         if (first < 0) return -1;
         if (holder == first) { top = path[first]; return holderIndex; }
-        if (holder >= 0) path[holder].Data.AsSpan(holderIndex * L, L).CopyTo(buf);
-        else ReadMemoryLine(ram, line, buf);
-        int idx = -1;
+        // No bounce buffer: each level is filled from the one below it (or memory). Allocating a level can only evict
+        // and write back other lines, so the source line stays where it is and keeps its data.
+        Cache? below = holder >= 0 ? path[holder] : null;
+        int belowIndex = holderIndex;
         for (int k = (holder >= 0 ? holder : path.Length) - 1; k >= first; k--)
         {
             var c = path[k];
             if (!Uses(c, attrs)) continue;
-            idx = Allocate(c, line, agent);
-            buf.CopyTo(c.Data.AsSpan(idx * L, L));
+            int idx = Allocate(c, line, agent);
+            var dest = c.Data.AsSpan(idx * L, L);
+            if (below != null)
+            {
+                below.Data.AsSpan(belowIndex * L, L).CopyTo(dest);
+                if (below == c.Parent) c.Lines[idx].ParentIndex = belowIndex;
+            }
+            else ReadMemoryLine(ram, line, dest);
+            below = c;
+            belowIndex = idx;
         }
         top = path[first];
-        return idx;
+        return belowIndex;
     }
 }

@@ -94,7 +94,7 @@ public sealed partial class CacheMemorySystem
     {
         foreach (var c in _topology.Caches.OrderBy(c => c.Level))
             for (int i = 0; i < c.Lines.Length; i++)
-                if (c.Lines[i].Tag != Cache.InvalidTag) Remove(c, i, keepData: true, CacheEventKind.Invalidation, -1);
+                if (c.Tags[i] != Cache.InvalidTag) Remove(c, i, keepData: true, CacheEventKind.Invalidation, -1);
     }
 
     /// <summary>

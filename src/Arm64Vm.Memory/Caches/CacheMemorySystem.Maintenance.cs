@@ -95,8 +95,8 @@ public sealed partial class CacheMemorySystem
         // The system cache is not reported in CLIDR_EL1, so set/way never reaches it (as on real systems).
         if (c == null || c.IsOuter || set < 0 || set >= c.Sets || way < 0 || way >= c.Ways) return;
         int i = set * c.Ways + way;
-        if (c.Lines[i].Tag == Cache.InvalidTag) return;
-        ulong pa = c.Lines[i].Tag << CacheConfig.LineShift;
+        if (c.Tags[i] == Cache.InvalidTag) return;
+        ulong pa = c.Tags[i] << CacheConfig.LineShift;
         int cleaned = 0, invalidated = 0, bytes = 0;
         switch (op)
         {
@@ -145,8 +145,8 @@ public sealed partial class CacheMemorySystem
         int n = 0;
         for (int i = 0; i < c.Lines.Length; i++)
         {
-            if (c.Lines[i].Tag == Cache.InvalidTag) continue;
-            ulong line = c.Lines[i].Tag;
+            if (c.Tags[i] == Cache.InvalidTag) continue;
+            ulong line = c.Tags[i];
             c.Drop(i);
             NotifyInstructionRemoved(c, line);
             n++;

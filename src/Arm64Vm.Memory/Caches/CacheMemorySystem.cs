@@ -37,6 +37,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem
         _dic = Caches.Dic;
         _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
         Statistics = new CacheStatistics(_topology.Caches);
+        var pages = new CachedPages(map);
+        foreach (var c in _topology.Caches) c.Pages = pages;
     }
 
     public PhysicalMemoryMap Map { get; }
@@ -51,8 +53,18 @@ public sealed partial class CacheMemorySystem : IMemorySystem
     /// <summary>With DIC=0 the instruction side is a real cache, so fetches and pre-decoded code must follow it.</summary>
     public bool FetchThroughModel => true;
 
-    /// <summary>Cacheable accesses must visit the model (the TLB takes its slow path); so must non-cacheable ones, for the events and the NC-hit policy.</summary>
-    public bool AllowsDirectRamAccess(MemoryAttributes attributes, AccessKind kind) => false;
+    /// <summary>
+    /// Cacheable accesses must visit the model (LRU order, states, statistics). A Non-cacheable or Device access to a
+    /// page no cache holds a line of would only read or write memory at PoC and count itself (ReadPoC and WritePoC
+    /// find no line to hit or report), so the TLB may perform it in RAM and count it in its direct counter; the page
+    /// is watched so its first cached line drops the entry (<see cref="Ram.PageCached"/>).
+    /// </summary>
+    public bool AllowsDirectRamAccess(Ram ram, ulong paPage, MemoryAttributes attributes, AccessKind kind) =>
+        (kind == AccessKind.Read || kind == AccessKind.Write) && !attributes.IsCacheable && ram.TryMarkDirect(paPage);
+
+    public void AttachDirectAccessCounter(int agent, IDirectAccessCounter counter) => Statistics.AddDirectCounter(counter);
+
+    CacheStatistics? IMemorySystem.Statistics => Statistics;
 
     public void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged) =>
         AgentOf(agent).InstructionObserver += bytesMayHaveChanged;
@@ -90,12 +102,22 @@ public sealed partial class CacheMemorySystem : IMemorySystem
         };
     }
 
-    private static int DomainOf(MemoryAttributes a) => a.Shareability switch
+    /// <summary>0 Non-shareable, 1 Inner Shareable, 2 Outer Shareable: SH[1:0] 0 -> 0, 3 -> 1, 2 (and reserved 1) -> 2, as a table of 2-bit entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int DomainOf(MemoryAttributes a) => (0x68 >> (2 * (int)a.Shareability)) & 3;
+
+    private Ram? _lastRam;
+
+    /// <summary>The RAM region holding pa (the last one found is tried first), or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Ram? RamAt(ulong pa)
     {
-        Shareability.NonShareable => 0,
-        Shareability.InnerShareable => 1,
-        _ => 2,
-    };
+        var r = _lastRam;
+        if (r != null && r.Contains(pa)) return r;
+        r = Map.FindRam(pa);
+        if (r != null) _lastRam = r;
+        return r;
+    }
 
     /// <summary>Whether an access with these attributes may look up cache c (inner attributes for L1/L2, outer for the system cache).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

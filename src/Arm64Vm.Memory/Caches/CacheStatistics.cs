@@ -41,9 +41,51 @@ public sealed class CacheStatistics
 
     /// <summary>Non-cacheable or Device reads that found the line in a cache of their path (mismatched attributes).</summary>
     public long NonCacheableHits;
-    public long NonCacheableReads;
-    public long NonCacheableWrites;
     public long Barriers;
+
+    private readonly List<IDirectAccessCounter> _direct = new();
+    private long _ncReads, _ncWrites, _directReadsAtReset, _directWritesAtReset;
+
+    /// <summary>Non-cacheable and Device reads: those the model served plus those CPUs performed directly in RAM.</summary>
+    public long NonCacheableReads
+    {
+        get => _ncReads + DirectReads() - _directReadsAtReset;
+        set => _ncReads = value - (DirectReads() - _directReadsAtReset);
+    }
+
+    /// <summary>Non-cacheable and Device writes, likewise.</summary>
+    public long NonCacheableWrites
+    {
+        get => _ncWrites + DirectWrites() - _directWritesAtReset;
+        set => _ncWrites = value - (DirectWrites() - _directWritesAtReset);
+    }
+
+    /// <summary>Counts the model's own Non-cacheable read (the hot path avoids the property's sums).</summary>
+    internal void CountNonCacheableRead() => _ncReads++;
+
+    internal void CountNonCacheableWrite() => _ncWrites++;
+
+    internal void AddDirectCounter(IDirectAccessCounter counter)
+    {
+        // Counted from now on: what the CPU did before it was attached is not part of these statistics.
+        _direct.Add(counter);
+        _directReadsAtReset += counter.DirectReads;
+        _directWritesAtReset += counter.DirectWrites;
+    }
+
+    private long DirectReads()
+    {
+        long n = 0;
+        foreach (var c in _direct) n += c.DirectReads;
+        return n;
+    }
+
+    private long DirectWrites()
+    {
+        long n = 0;
+        foreach (var c in _direct) n += c.DirectWrites;
+        return n;
+    }
 
     public CacheLevelStatistics ForCache(string name) => _caches.First(c => c.Name == name).Stats;
 
@@ -92,6 +134,8 @@ public sealed class CacheStatistics
     {
         foreach (var c in _caches) c.Stats.Reset();
         foreach (var m in Maintenance) m.Reset();
-        NonCacheableHits = NonCacheableReads = NonCacheableWrites = Barriers = 0;
+        NonCacheableHits = Barriers = _ncReads = _ncWrites = 0;
+        _directReadsAtReset = DirectReads();
+        _directWritesAtReset = DirectWrites();
     }
 }

@@ -11,13 +11,13 @@ namespace Arm64Vm.Memory.Caches;
 internal struct L1Hint
 {
     public readonly Cache Cache;
-    private readonly LineMeta[] _lines;
+    private readonly ulong[] _tags;
     private int _last;
 
     public L1Hint(Cache l1d)
     {
         Cache = l1d;
-        _lines = l1d.Lines;
+        _tags = l1d.Tags;
     }
 
     /// <summary>Predicts the next hit at line index <paramref name="index"/> of <paramref name="cache"/> (ignored unless it is this L1D).</summary>
@@ -31,7 +31,7 @@ internal struct L1Hint
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FindLine(ulong line)
     {
-        if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_lines), _last).Tag == line) return _last;
+        if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), _last) == line) return _last;
         int i = Cache.Find(line);
         if (i >= 0) _last = i;
         return i;

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 if (args.Length > 0 && args[0] == "--quick")
 {
     // Without BenchmarkDotNet: the best of many short batches per benchmark (a quick look on a busy machine).
+    // --quick NAME runs only that benchmark (for perf stat).
     var b = new CacheModelThroughput();
     b.Setup();
     foreach (var (name, run) in new (string, Action)[]
@@ -13,6 +14,7 @@ if (args.Length > 0 && args[0] == "--quick")
         ("L1HitReadWrite", () => b.L1HitReadWrite()), ("L1MissLine", b.L1MissLine),
     })
     {
+        if (args.Length > 1 && args[1] != name) continue;
         double best = double.MaxValue;
         for (int batch = 0; batch < 400; batch++)
         {
