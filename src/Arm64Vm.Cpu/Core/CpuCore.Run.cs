@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Arm64Vm.Cpu.Decoding;
 using Arm64Vm.Memory;
 
@@ -18,6 +19,8 @@ public sealed unsafe partial class CpuCore
     private bool _decodeEveryInstruction;
     /// <summary>Inside <see cref="Run"/>: the slot at PC (or <see cref="_inFlight"/>) is the instruction whose accesses are being made.</summary>
     private bool _running;
+    /// <summary>PC of the first instruction not yet added to <see cref="Retired"/> (see <see cref="AccountThroughPc"/>).</summary>
+    private ulong _blockStartPc;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
     public void RequestStop()
@@ -26,11 +29,16 @@ public sealed unsafe partial class CpuCore
         _eventPending = true;
     }
 
-    /// <summary>Forgets the cached fetch page: the translation regime, EL or mapping of the PC may have changed.</summary>
+    /// <summary>
+    /// Forgets the cached fetch page: the translation regime, EL or mapping of the PC may have changed. Inside
+    /// <see cref="Run"/> this also ends the block after the instruction in flight (the block executes from the page it
+    /// entered), which covers every exception a handler takes without throwing.
+    /// </summary>
     public void InvalidateFetch()
     {
         _fetchVaPage = ulong.MaxValue;
         _fetchPage = null;
+        _eventPending = true;
     }
 
     /// <summary>
@@ -58,73 +66,129 @@ public sealed unsafe partial class CpuCore
 
     private void RunUntilExit(ref ulong budget)
     {
-        while (true)
+        while (budget != 0)
         {
             try
             {
-                if (_decodeEveryInstruction) RunBlockWithoutCodeCache(ref budget);
+                if (_decodeEveryInstruction) RunOneWithoutCodeCache(ref budget);
                 else RunBlock(ref budget);
             }
             catch (GuestException)
             {
-                // The handler already took the exception (or prepared an exit); commit its NextPc.
+                // The instruction at Pc faulted in its fetch or its execution: it counts (so a guest stuck in a loop
+                // of exceptions still reaches the instruction limit), and the handler already took the exception (or
+                // prepared an exit); commit its NextPc.
+                AccountThroughPc(ref budget);
                 Pc = NextPc;
             }
-            if (_stop) break;
-            if (budget == 0)
-            {
-                _exit.Reason = ExitReason.InstructionLimit;
-                break;
-            }
+            if (_eventPending && CheckEvents()) return;
         }
+        _exit.Reason = ExitReason.InstructionLimit;
     }
 
+    /// <summary>
+    /// The event-check point, reached between blocks (a block ends after any instruction that sets
+    /// <see cref="_eventPending"/>) and after every block-ending instruction, with <see cref="Retired"/> exact and
+    /// <see cref="Pc"/> the next instruction. Returns true when the run must stop.
+    /// </summary>
+    private bool CheckEvents()
+    {
+        _eventPending = false;
+        return _stop;
+    }
+
+    /// <summary>
+    /// Adds the instructions from <see cref="_blockStartPc"/> through the one at <see cref="Pc"/> (inclusive) to
+    /// <see cref="Retired"/> and takes them from the budget. Within a block Pc advances by 4 per instruction, so the
+    /// count is exact however the block ends (its last instruction, a stop, or a GuestException at Pc).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AccountThroughPc(ref ulong budget)
+    {
+        ulong next = Pc + 4;
+        ulong n = (next - _blockStartPc) >> 2;
+        Retired += n;
+        budget -= n;
+        _blockStartPc = next;
+    }
+
+    /// <summary>
+    /// Runs one straight-line block: from PC to the first block-ending instruction (<see cref="BlockEnds"/>), the end
+    /// of the page, or the end of the budget, whichever comes first; it also ends after an instruction that sets
+    /// <see cref="_eventPending"/> (a device, a stop request, an exception taken without a throw, a fetch-context
+    /// change). Slots are decoded lazily as the block reaches them, so the instruction side sees the same fetches in
+    /// the same order as one instruction at a time, and a slot that a store of this block reset (self-modifying
+    /// code) decodes anew before it runs. The budget and <see cref="Retired"/> are accounted once per block, except
+    /// before a block-ending instruction, which may read the count (MRS CNTVCT_EL0, through the system counter).
+    /// </summary>
     private void RunBlock(ref ulong budget)
     {
-        while (budget != 0)
+        ulong pc = Pc;
+        _blockStartPc = pc;
+        // One test covers "PC left the cached page" and "PC is not word aligned".
+        if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+        int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
+        ulong end = pc + 4 * Math.Min(budget, (ulong)(CodeCache.SlotsPerPage - first));
+        ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
+        ref byte leavesFastPath = ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath);
+        while (true)
         {
-            ulong pc = Pc;
-            // Every step counts against the budget, including one whose fetch faults, so a guest stuck in a loop of
-            // exceptions still reaches the instruction limit.
-            budget--;
-            Retired++;
-            // One test covers "PC left the cached page" and "PC is not word aligned".
-            if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+            Pc = pc;
+            if (Unsafe.Add(ref leavesFastPath, (int)d.Op) != 0)
+            {
+                if (d.Op == A64Op.NotDecoded)
+                {
+                    DecodeSlot(ref d, pc);
+                    continue;
+                }
+                // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault in
+                // it would), and it is the block's last.
+                AccountThroughPc(ref budget);
+                NextPc = pc + 4;
+                A64Dispatch.Execute(this, ref d);
+                Pc = NextPc;
+                return;
+            }
             // The instruction executes through its slot. Its own access may invalidate that slot (a store into its own
             // line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its line from
             // the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on before the
             // access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5).
-            ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
             NextPc = pc + 4;
             A64Dispatch.Execute(this, ref d);
-            Pc = NextPc;
-            if (_eventPending) { _eventPending = false; if (_stop) return; }
+            pc += 4;
+            if (pc == end || _eventPending || NextPc != pc) break;
+            d = ref Unsafe.Add(ref d, 1);
         }
+        AccountThroughPc(ref budget);
+        Pc = NextPc;
     }
+
+    /// <summary>Decodes the slot at <paramref name="pc"/> from RAM or (cache model) through this PE's instruction side.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DecodeSlot(ref DecodedInst d, ulong pc) => d = A64Decoder.Decode(FetchWord(pc));
+
+    /// <summary>The instruction word at <paramref name="pc"/> in the current fetch page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint FetchWord(ulong pc) => _fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc);
 
     /// <summary>
     /// Test-only: with <paramref name="on"/> every instruction is fetched and decoded anew and the pre-decoded code
     /// is neither read nor written: the machine without a code cache that the code-cache properties compare
-    /// against. The switch is tested once per <see cref="RunBlock"/> call, never per instruction.
+    /// against. The switch is tested once per block, never per instruction.
     /// </summary>
     internal void DecodeEveryInstruction(bool on) => _decodeEveryInstruction = on;
 
-    /// <summary><see cref="RunBlock"/> without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
-    private void RunBlockWithoutCodeCache(ref ulong budget)
+    /// <summary>One instruction without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
+    private void RunOneWithoutCodeCache(ref ulong budget)
     {
-        while (budget != 0)
-        {
-            ulong pc = Pc;
-            budget--;
-            Retired++;
-            if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
-            _inFlight = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
-            NextPc = pc + 4;
-            A64Dispatch.Execute(this, ref _inFlight);
-            Pc = NextPc;
-            if (_eventPending) { _eventPending = false; if (_stop) return; }
-        }
+        ulong pc = Pc;
+        _blockStartPc = pc;
+        if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+        _inFlight = A64Decoder.Decode(FetchWord(pc));
+        AccountThroughPc(ref budget);
+        NextPc = pc + 4;
+        A64Dispatch.Execute(this, ref _inFlight);
+        Pc = NextPc;
     }
 
     /// <summary>Slow path of instruction fetch: alignment check, translation, and the pre-decoded page.</summary>
