@@ -224,6 +224,23 @@ public class BlockExecutionTests
         Assert.Equal(CodeBase + 5 * 4, m.Cpu.SysRegs.ElrEl1);
     }
 
+    /// <summary>An exception a handler takes without throwing (the FP access trap, CPACR_EL1.FPEN = 0) ends the block.</summary>
+    [Fact]
+    public void TrapTakenWithoutAThrowEndsTheBlockAtTheVector()
+    {
+        using var m = new Machine();
+        m.Load(CodeBase, AddX0One, AddX0One, 0x9E670020 /* fmov d0, x1 */, AddX0One, AddX0One, BrkStop);
+        m.Load(Handler, 0x910005AD /* add x13, x13, #1 */, BrkStop);
+        var exit = m.Cpu.Run(4);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(4UL, m.Cpu.Retired);
+        Assert.Equal(2UL, m.Cpu.X(0));                               // nothing after the trapped FMOV ran
+        Assert.Equal(1UL, m.Cpu.X(13));                              // the fourth instruction was the vector's
+        Assert.Equal(Handler + 4, m.Cpu.Pc);
+        Assert.Equal(ExceptionClass.FpAccess, (uint)(m.Cpu.SysRegs.EsrEl1 >> 26));
+        Assert.Equal(CodeBase + 8, m.Cpu.SysRegs.ElrEl1);
+    }
+
     [Fact]
     public void FetchFaultCountsAsOneInstruction()
     {

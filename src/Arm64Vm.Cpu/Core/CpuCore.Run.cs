@@ -71,7 +71,7 @@ public sealed unsafe partial class CpuCore
             try
             {
                 if (_decodeEveryInstruction) RunOneWithoutCodeCache(ref budget);
-                else RunBlock(ref budget);
+                else RunBlocks(ref budget);
             }
             catch (GuestException)
             {
@@ -113,54 +113,60 @@ public sealed unsafe partial class CpuCore
     }
 
     /// <summary>
-    /// Runs one straight-line block: from PC to the first block-ending instruction (<see cref="BlockEnds"/>), the end
-    /// of the page, or the end of the budget, whichever comes first; it also ends after an instruction that sets
-    /// <see cref="_eventPending"/> (a device, a stop request, an exception taken without a throw, a fetch-context
-    /// change). Slots are decoded lazily as the block reaches them, so the instruction side sees the same fetches in
-    /// the same order as one instruction at a time, and a slot that a store of this block reset (self-modifying
-    /// code) decodes anew before it runs. The budget and <see cref="Retired"/> are accounted once per block, except
-    /// before a block-ending instruction, which may read the count (MRS CNTVCT_EL0, through the system counter).
+    /// Runs straight-line blocks until the budget ends or an event is pending. A block runs from PC to the first
+    /// block-ending instruction (<see cref="BlockEnds"/>), the end of the page or the end of the budget, whichever
+    /// comes first; it also ends after an instruction that sets <see cref="_eventPending"/> (a device, a stop request,
+    /// a fetch-context change — which covers every exception a handler takes without throwing, see
+    /// <see cref="InvalidateFetch"/>). Slots are decoded lazily as the block reaches them, so the instruction side sees
+    /// the same fetches in the same order as one instruction at a time, and a slot that a store of this block reset
+    /// (self-modifying code) decodes anew before it runs. The budget and <see cref="Retired"/> are accounted once per
+    /// block, and before a block-ending instruction, which may read the count (MRS CNTVCT_EL0, through the system
+    /// counter): no other instruction can observe it (a device access leaves the run through an exit first).
     /// </summary>
-    private void RunBlock(ref ulong budget)
+    private void RunBlocks(ref ulong budget)
     {
-        ulong pc = Pc;
-        _blockStartPc = pc;
-        // One test covers "PC left the cached page" and "PC is not word aligned".
-        if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
-        int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
-        ulong end = pc + 4 * Math.Min(budget, (ulong)(CodeCache.SlotsPerPage - first));
-        ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
         ref byte leavesFastPath = ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath);
-        while (true)
+        do
         {
-            Pc = pc;
-            if (Unsafe.Add(ref leavesFastPath, (int)d.Op) != 0)
+            ulong pc = Pc;
+            _blockStartPc = pc;
+            // One test covers "PC left the cached page" and "PC is not word aligned".
+            if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+            int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
+            ulong end = pc + 4 * Math.Min(budget, (ulong)(CodeCache.SlotsPerPage - first));
+            ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
+            while (true)
             {
-                if (d.Op == A64Op.NotDecoded)
+                Pc = pc;
+                if (Unsafe.Add(ref leavesFastPath, (int)d.Op) != 0)
                 {
-                    DecodeSlot(ref d, pc);
-                    continue;
+                    if (d.Op == A64Op.NotDecoded)
+                    {
+                        DecodeSlot(ref d, pc);
+                        continue;
+                    }
+                    // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault
+                    // in it would), and it is the block's last.
+                    AccountThroughPc(ref budget);
+                    NextPc = pc + 4;
+                    A64Dispatch.Execute(this, ref d);
+                    break;
                 }
-                // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault in
-                // it would), and it is the block's last.
-                AccountThroughPc(ref budget);
+                // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
+                // own line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its
+                // line from the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on
+                // before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
+                // B2.2.5).
                 NextPc = pc + 4;
                 A64Dispatch.Execute(this, ref d);
-                Pc = NextPc;
-                return;
+                pc += 4;
+                if (pc == end || _eventPending) break;
+                d = ref Unsafe.Add(ref d, 1);
             }
-            // The instruction executes through its slot. Its own access may invalidate that slot (a store into its own
-            // line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its line from
-            // the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on before the
-            // access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5).
-            NextPc = pc + 4;
-            A64Dispatch.Execute(this, ref d);
-            pc += 4;
-            if (pc == end || _eventPending || NextPc != pc) break;
-            d = ref Unsafe.Add(ref d, 1);
+            AccountThroughPc(ref budget);   // nothing left after a block-ending instruction
+            Pc = NextPc;
         }
-        AccountThroughPc(ref budget);
-        Pc = NextPc;
+        while (!_eventPending && budget != 0);
     }
 
     /// <summary>Decodes the slot at <paramref name="pc"/> from RAM or (cache model) through this PE's instruction side.</summary>
