@@ -19,8 +19,10 @@ public sealed unsafe partial class CpuCore
     private bool _decodeEveryInstruction;
     /// <summary>Inside <see cref="Run"/>: the slot at PC (or <see cref="_inFlight"/>) is the instruction whose accesses are being made.</summary>
     private bool _running;
-    /// <summary>PC of the first instruction not yet added to <see cref="Retired"/> (see <see cref="AccountThroughPc"/>).</summary>
+    /// <summary>PC of the first instruction not yet added to <see cref="Retired"/> (see <see cref="RetireThroughPc"/>).</summary>
     private ulong _blockStartPc;
+    /// <summary>The value of <see cref="Retired"/> at which the current <see cref="Run"/> ends (its budget).</summary>
+    private ulong _retiredLimit;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
     public void RequestStop()
@@ -50,11 +52,12 @@ public sealed unsafe partial class CpuCore
         _exit = default;
         _stop = false;
         _eventPending = false;
-        ulong budget = maxInstructions;
+        ulong limit = Retired + maxInstructions;
+        _retiredLimit = limit < Retired ? ulong.MaxValue : limit;
         _running = true;
         try
         {
-            RunUntilExit(ref budget);
+            RunUntilExit();
         }
         finally
         {
@@ -64,21 +67,21 @@ public sealed unsafe partial class CpuCore
         return _exit;
     }
 
-    private void RunUntilExit(ref ulong budget)
+    private void RunUntilExit()
     {
-        while (budget != 0)
+        while (Retired != _retiredLimit)
         {
             try
             {
-                if (_decodeEveryInstruction) RunOneWithoutCodeCache(ref budget);
-                else RunBlocks(ref budget);
+                if (_decodeEveryInstruction) RunOneWithoutCodeCache();
+                else RunBlocks();
             }
             catch (GuestException)
             {
                 // The instruction at Pc faulted in its fetch or its execution: it counts (so a guest stuck in a loop
                 // of exceptions still reaches the instruction limit), and the handler already took the exception (or
                 // prepared an exit); commit its NextPc.
-                AccountThroughPc(ref budget);
+                RetireThroughPc();
                 Pc = NextPc;
             }
             if (_eventPending && CheckEvents()) return;
@@ -87,9 +90,9 @@ public sealed unsafe partial class CpuCore
     }
 
     /// <summary>
-    /// The event-check point, reached between blocks (a block ends after any instruction that sets
-    /// <see cref="_eventPending"/>) and after every block-ending instruction, with <see cref="Retired"/> exact and
-    /// <see cref="Pc"/> the next instruction. Returns true when the run must stop.
+    /// The event-check point: reached after any instruction that set <see cref="_eventPending"/> (a block ends
+    /// there), with <see cref="Retired"/> exact and <see cref="Pc"/> the next instruction. Returns true when the run
+    /// must stop.
     /// </summary>
     private bool CheckEvents()
     {
@@ -99,46 +102,44 @@ public sealed unsafe partial class CpuCore
 
     /// <summary>
     /// Adds the instructions from <see cref="_blockStartPc"/> through the one at <see cref="Pc"/> (inclusive) to
-    /// <see cref="Retired"/> and takes them from the budget. Within a block Pc advances by 4 per instruction, so the
-    /// count is exact however the block ends (its last instruction, a stop, or a GuestException at Pc).
+    /// <see cref="Retired"/>. Within a block Pc advances by 4 per instruction, so the count is exact however the block
+    /// ends (a block-ending instruction, or a GuestException at Pc in its fetch or execution).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AccountThroughPc(ref ulong budget)
+    private void RetireThroughPc()
     {
         ulong next = Pc + 4;
-        ulong n = (next - _blockStartPc) >> 2;
-        Retired += n;
-        budget -= n;
+        Retired += (next - _blockStartPc) >> 2;
         _blockStartPc = next;
     }
 
     /// <summary>
-    /// Runs straight-line blocks until the budget ends or an event is pending. A block runs from PC to the first
-    /// block-ending instruction (<see cref="BlockEnds"/>), the end of the page or the end of the budget, whichever
-    /// comes first; it also ends after an instruction that sets <see cref="_eventPending"/> (a device, a stop request,
-    /// a fetch-context change — which covers every exception a handler takes without throwing, see
-    /// <see cref="InvalidateFetch"/>). Slots are decoded lazily as the block reaches them, so the instruction side sees
-    /// the same fetches in the same order as one instruction at a time, and a slot that a store of this block reset
-    /// (self-modifying code) decodes anew before it runs. The budget and <see cref="Retired"/> are accounted once per
-    /// block, and before a block-ending instruction, which may read the count (MRS CNTVCT_EL0, through the system
+    /// Runs straight-line blocks until the budget (<see cref="_retiredLimit"/>) ends or an event is pending. A block
+    /// runs from PC to the first block-ending instruction (<see cref="BlockEnds"/>), the end of the page or the end of
+    /// the budget, whichever comes first; it also ends after an instruction that sets <see cref="_eventPending"/> (a
+    /// device, a stop request, a fetch-context change — which covers every exception a handler takes without
+    /// throwing, see <see cref="InvalidateFetch"/>). Slots are decoded lazily as the block reaches them, so the
+    /// instruction side sees the same fetches in the same order as one instruction at a time, and a slot that a store
+    /// of this block reset (self-modifying code) decodes anew before it runs. <see cref="Retired"/> is accounted once
+    /// per block, and before a block-ending instruction, which may read the count (MRS CNTVCT_EL0, through the system
     /// counter): no other instruction can observe it (a device access leaves the run through an exit first).
     /// </summary>
-    private void RunBlocks(ref ulong budget)
+    private void RunBlocks()
     {
-        ref byte leavesFastPath = ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath);
         do
         {
             ulong pc = Pc;
+            ulong start = pc;
             _blockStartPc = pc;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
             int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
-            ulong end = pc + 4 * Math.Min(budget, (ulong)(CodeCache.SlotsPerPage - first));
+            ulong end = pc + 4 * Math.Min(_retiredLimit - Retired, (ulong)(CodeCache.SlotsPerPage - first));
             ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
             while (true)
             {
                 Pc = pc;
-                if (Unsafe.Add(ref leavesFastPath, (int)d.Op) != 0)
+                if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath), (int)d.Op) != 0)
                 {
                     if (d.Op == A64Op.NotDecoded)
                     {
@@ -147,10 +148,12 @@ public sealed unsafe partial class CpuCore
                     }
                     // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault
                     // in it would), and it is the block's last.
-                    AccountThroughPc(ref budget);
-                    NextPc = pc + 4;
+                    pc += 4;
+                    Retired += (pc - start) >> 2;
+                    _blockStartPc = pc;
+                    NextPc = pc;
                     A64Dispatch.Execute(this, ref d);
-                    break;
+                    goto Executed;
                 }
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
                 // own line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its
@@ -163,10 +166,11 @@ public sealed unsafe partial class CpuCore
                 if (pc == end || _eventPending) break;
                 d = ref Unsafe.Add(ref d, 1);
             }
-            AccountThroughPc(ref budget);   // nothing left after a block-ending instruction
+            Retired += (pc - start) >> 2;
+        Executed:
             Pc = NextPc;
         }
-        while (!_eventPending && budget != 0);
+        while (!_eventPending && Retired != _retiredLimit);
     }
 
     /// <summary>Decodes the slot at <paramref name="pc"/> from RAM or (cache model) through this PE's instruction side.</summary>
@@ -185,13 +189,13 @@ public sealed unsafe partial class CpuCore
     internal void DecodeEveryInstruction(bool on) => _decodeEveryInstruction = on;
 
     /// <summary>One instruction without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
-    private void RunOneWithoutCodeCache(ref ulong budget)
+    private void RunOneWithoutCodeCache()
     {
         ulong pc = Pc;
         _blockStartPc = pc;
         if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
         _inFlight = A64Decoder.Decode(FetchWord(pc));
-        AccountThroughPc(ref budget);
+        RetireThroughPc();
         NextPc = pc + 4;
         A64Dispatch.Execute(this, ref _inFlight);
         Pc = NextPc;
