@@ -54,6 +54,7 @@ public sealed unsafe partial class CpuCore
         _eventPending = false;
         ulong limit = Retired + maxInstructions;
         _retiredLimit = limit < Retired ? ulong.MaxValue : limit;
+        _blockStartPc = Pc + 4;
         _running = true;
         try
         {
@@ -82,7 +83,7 @@ public sealed unsafe partial class CpuCore
                 // of exceptions still reaches the instruction limit), and the handler already took the exception (or
                 // prepared an exit); commit its NextPc.
                 RetireThroughPc();
-                Pc = NextPc;
+                CommitNextPc();
             }
             if (_eventPending && CheckEvents()) return;
         }
@@ -111,6 +112,14 @@ public sealed unsafe partial class CpuCore
         ulong next = Pc + 4;
         Retired += (next - _blockStartPc) >> 2;
         _blockStartPc = next;
+    }
+
+    /// <summary>Moves to the next instruction between blocks (nothing of the next block is in flight yet: <see cref="RetiredNow"/> = <see cref="Retired"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CommitNextPc()
+    {
+        Pc = NextPc;
+        _blockStartPc = Pc + 4;
     }
 
     /// <summary>
@@ -168,7 +177,7 @@ public sealed unsafe partial class CpuCore
             }
             Retired += (pc - start) >> 2;
         Executed:
-            Pc = NextPc;
+            CommitNextPc();
         }
         while (!_eventPending && Retired != _retiredLimit);
     }
@@ -198,7 +207,7 @@ public sealed unsafe partial class CpuCore
         RetireThroughPc();
         NextPc = pc + 4;
         A64Dispatch.Execute(this, ref _inFlight);
-        Pc = NextPc;
+        CommitNextPc();
     }
 
     /// <summary>Slow path of instruction fetch: alignment check, translation, and the pre-decoded page.</summary>

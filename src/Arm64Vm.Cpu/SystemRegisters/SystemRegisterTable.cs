@@ -54,6 +54,7 @@ public static partial class SystemRegisterTable
         AddSpecialPurpose(list);
         AddDebug(list);
         AddTimer(list);
+        AddPmu(list);
         AddInstructions(list);
         for (int i = 0; i < list.Count; i++) list[i].Slot = i;
         return list;
