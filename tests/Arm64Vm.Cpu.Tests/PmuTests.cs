@@ -27,6 +27,16 @@ public class PmuTests
     private static uint MsrElr(int rt) => Msr(0, 4, 0, 1, rt);
     private static uint MsrSpsr(int rt) => Msr(0, 4, 0, 0, rt);
 
+    /// <summary>A harness whose PMU counts <paramref name="events"/> on counters 0, 1, ... with PMCR_EL0.E set.</summary>
+    private static CpuHarness Counting(params uint[] events)
+    {
+        var h = new CpuHarness();
+        for (int i = 0; i < events.Length; i++) h.Cpu.Pmu.WriteType(i, events[i]);
+        h.Cpu.Pmu.SetEnabled((1u << events.Length) - 1);
+        h.Cpu.Pmu.WritePmcr(1);
+        return h;
+    }
+
     /// <summary>Counter 0 counts INST_RETIRED from the MSR that sets PMCR_EL0.E; ten ADDs, then the MRS reads it.</summary>
     private static CpuHarness InstRetiredProgram()
     {
@@ -75,13 +85,9 @@ public class PmuTests
     [Fact]
     public void ChainCountsTheOverflowsOfItsEvenPartnerAndOverflowSetsPmovsAndTheInterrupt()
     {
-        using var h = new CpuHarness();
+        using var h = Counting(Pmu.InstRetired, Pmu.Chain);
         var pmu = h.Cpu.Pmu;
-        pmu.WriteType(0, Pmu.InstRetired);
-        pmu.WriteType(1, Pmu.Chain);
         pmu.WriteCounter(0, 0xFFFF_FFF0);
-        pmu.SetEnabled(3);
-        pmu.WritePmcr(1);
         h.Load(CpuHarness.CodeBase, Enumerable.Repeat(AddX0One, 40).ToArray());
         h.Cpu.Run(15);
         Assert.Equal(0xFFFF_FFFFUL, pmu.ReadCounter(0));
@@ -139,12 +145,8 @@ public class PmuTests
     [Fact]
     public void SoftwareIncrementCountsOnlyOnSwIncrCounters()
     {
-        using var h = new CpuHarness();
+        using var h = Counting(Pmu.SwIncr, Pmu.ExcTaken);
         var pmu = h.Cpu.Pmu;
-        pmu.WriteType(0, Pmu.SwIncr);
-        pmu.WriteType(1, Pmu.ExcTaken);
-        pmu.SetEnabled(3);
-        pmu.WritePmcr(1);
         h.Cpu.SetX(2, 3);
         h.Load(CpuHarness.CodeBase, Msr(3, 9, 12, 4, 2), Msr(3, 9, 12, 4, 2), CpuHarness.Stop);
         h.Cpu.Run(2);
