@@ -35,6 +35,7 @@ public sealed partial class CpuCore
         ExceptionsTaken++;
         InvalidateFetch();
         OnElChanged();
+        PmuElChanged();
     }
 
     /// <summary>Number of exceptions taken to EL1 since reset.</summary>
@@ -117,7 +118,9 @@ public sealed partial class CpuCore
         ExclusiveValid = false;
         // Return addresses are not tagged at EL0/EL1 with TBI only for data; the PC takes ELR as it is.
         NextPc = target;
+        ExceptionReturns++;
         InvalidateFetch();
         OnElChanged();
+        PmuElChanged();
     }
 }

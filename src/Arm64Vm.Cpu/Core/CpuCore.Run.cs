@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Arm64Vm.Cpu.Decoding;
 using Arm64Vm.Memory;
 
@@ -18,6 +19,10 @@ public sealed unsafe partial class CpuCore
     private bool _decodeEveryInstruction;
     /// <summary>Inside <see cref="Run"/>: the slot at PC (or <see cref="_inFlight"/>) is the instruction whose accesses are being made.</summary>
     private bool _running;
+    /// <summary>PC of the first instruction not yet added to <see cref="Retired"/> (see <see cref="RetireThroughPc"/>).</summary>
+    private ulong _blockStartPc;
+    /// <summary>The value of <see cref="Retired"/> at which the current <see cref="Run"/> ends (its budget).</summary>
+    private ulong _retiredLimit;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
     public void RequestStop()
@@ -26,11 +31,16 @@ public sealed unsafe partial class CpuCore
         _eventPending = true;
     }
 
-    /// <summary>Forgets the cached fetch page: the translation regime, EL or mapping of the PC may have changed.</summary>
+    /// <summary>
+    /// Forgets the cached fetch page: the translation regime, EL or mapping of the PC may have changed. Inside
+    /// <see cref="Run"/> this also ends the block after the instruction in flight (the block executes from the page it
+    /// entered), which covers every exception a handler takes without throwing.
+    /// </summary>
     public void InvalidateFetch()
     {
         _fetchVaPage = ulong.MaxValue;
         _fetchPage = null;
+        _eventPending = true;
     }
 
     /// <summary>
@@ -42,11 +52,13 @@ public sealed unsafe partial class CpuCore
         _exit = default;
         _stop = false;
         _eventPending = false;
-        ulong budget = maxInstructions;
+        ulong limit = Retired + maxInstructions;
+        _retiredLimit = limit < Retired ? ulong.MaxValue : limit;
+        _blockStartPc = Pc + 4;
         _running = true;
         try
         {
-            RunUntilExit(ref budget);
+            RunUntilExit();
         }
         finally
         {
@@ -56,75 +68,149 @@ public sealed unsafe partial class CpuCore
         return _exit;
     }
 
-    private void RunUntilExit(ref ulong budget)
+    private void RunUntilExit()
     {
-        while (true)
+        while (Retired != _retiredLimit)
         {
             try
             {
-                if (_decodeEveryInstruction) RunBlockWithoutCodeCache(ref budget);
-                else RunBlock(ref budget);
+                if (_decodeEveryInstruction) RunOneWithoutCodeCache();
+                else RunBlocks();
             }
             catch (GuestException)
             {
-                // The handler already took the exception (or prepared an exit); commit its NextPc.
-                Pc = NextPc;
+                // The instruction at Pc faulted in its fetch or its execution: it counts (so a guest stuck in a loop
+                // of exceptions still reaches the instruction limit), and the handler already took the exception (or
+                // prepared an exit); commit its NextPc.
+                RetireThroughPc();
+                CommitNextPc();
             }
-            if (_stop) break;
-            if (budget == 0)
-            {
-                _exit.Reason = ExitReason.InstructionLimit;
-                break;
-            }
+            if (_eventPending && CheckEvents()) return;
         }
+        _exit.Reason = ExitReason.InstructionLimit;
     }
 
-    private void RunBlock(ref ulong budget)
+    /// <summary>
+    /// The event-check point: reached after any instruction that set <see cref="_eventPending"/> (a block ends
+    /// there), with <see cref="Retired"/> exact and <see cref="Pc"/> the next instruction. Returns true when the run
+    /// must stop.
+    /// </summary>
+    private bool CheckEvents()
     {
-        while (budget != 0)
+        _eventPending = false;
+        if (_stop) return true;
+        // IRQ-1: an interrupt signalled to this PE is taken at the instruction boundary the block ended on.
+        TakePendingInterrupt();
+        return false;
+    }
+
+    /// <summary>
+    /// Adds the instructions from <see cref="_blockStartPc"/> through the one at <see cref="Pc"/> (inclusive) to
+    /// <see cref="Retired"/>. Within a block Pc advances by 4 per instruction, so the count is exact however the block
+    /// ends (a block-ending instruction, or a GuestException at Pc in its fetch or execution).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RetireThroughPc()
+    {
+        ulong next = Pc + 4;
+        Retired += (next - _blockStartPc) >> 2;
+        _blockStartPc = next;
+    }
+
+    /// <summary>Moves to the next instruction between blocks (nothing of the next block is in flight yet: <see cref="RetiredNow"/> = <see cref="Retired"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CommitNextPc()
+    {
+        Pc = NextPc;
+        _blockStartPc = Pc + 4;
+    }
+
+    /// <summary>
+    /// Runs straight-line blocks until the budget (<see cref="_retiredLimit"/>) ends or an event is pending. A block
+    /// runs from PC to the first block-ending instruction (<see cref="BlockEnds"/>), the end of the page or the end of
+    /// the budget, whichever comes first; it also ends after an instruction that sets <see cref="_eventPending"/> (a
+    /// device, a stop request, a fetch-context change — which covers every exception a handler takes without
+    /// throwing, see <see cref="InvalidateFetch"/>). Slots are decoded lazily as the block reaches them, so the
+    /// instruction side sees the same fetches in the same order as one instruction at a time, and a slot that a store
+    /// of this block reset (self-modifying code) decodes anew before it runs. <see cref="Retired"/> is accounted once
+    /// per block, and before a block-ending instruction, which may read the count (MRS CNTVCT_EL0, through the system
+    /// counter): no other instruction can observe it (a device access leaves the run through an exit first).
+    /// </summary>
+    private void RunBlocks()
+    {
+        do
         {
             ulong pc = Pc;
-            // Every step counts against the budget, including one whose fetch faults, so a guest stuck in a loop of
-            // exceptions still reaches the instruction limit.
-            budget--;
-            Retired++;
+            ulong start = pc;
+            _blockStartPc = pc;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
-            // The instruction executes through its slot. Its own access may invalidate that slot (a store into its own
-            // line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its line from
-            // the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on before the
-            // access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section B2.2.5).
-            ref DecodedInst d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op == A64Op.NotDecoded) d = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
-            NextPc = pc + 4;
-            A64Dispatch.Execute(this, ref d);
-            Pc = NextPc;
-            if (_eventPending) { _eventPending = false; if (_stop) return; TakePendingInterrupt(); }
+            int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
+            ulong end = pc + 4 * Math.Min(_retiredLimit - Retired, (ulong)(CodeCache.SlotsPerPage - first));
+            ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
+            while (true)
+            {
+                Pc = pc;
+                if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath), (int)d.Op) != 0)
+                {
+                    if (d.Op == A64Op.NotDecoded)
+                    {
+                        DecodeSlot(ref d, pc);
+                        continue;
+                    }
+                    // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault
+                    // in it would), and it is the block's last.
+                    pc += 4;
+                    Retired += (pc - start) >> 2;
+                    _blockStartPc = pc;
+                    NextPc = pc;
+                    A64Dispatch.Execute(this, ref d);
+                    goto Executed;
+                }
+                // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
+                // own line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its
+                // line from the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on
+                // before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
+                // B2.2.5).
+                NextPc = pc + 4;
+                A64Dispatch.Execute(this, ref d);
+                pc += 4;
+                if (pc == end || _eventPending) break;
+                d = ref Unsafe.Add(ref d, 1);
+            }
+            Retired += (pc - start) >> 2;
+        Executed:
+            CommitNextPc();
         }
+        while (!_eventPending && Retired != _retiredLimit);
     }
+
+    /// <summary>Decodes the slot at <paramref name="pc"/> from RAM or (cache model) through this PE's instruction side.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DecodeSlot(ref DecodedInst d, ulong pc) => d = A64Decoder.Decode(FetchWord(pc));
+
+    /// <summary>The instruction word at <paramref name="pc"/> in the current fetch page.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint FetchWord(ulong pc) => _fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc);
 
     /// <summary>
     /// Test-only: with <paramref name="on"/> every instruction is fetched and decoded anew and the pre-decoded code
     /// is neither read nor written: the machine without a code cache that the code-cache properties compare
-    /// against. The switch is tested once per <see cref="RunBlock"/> call, never per instruction.
+    /// against. The switch is tested once per block, never per instruction.
     /// </summary>
     internal void DecodeEveryInstruction(bool on) => _decodeEveryInstruction = on;
 
-    /// <summary><see cref="RunBlock"/> without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
-    private void RunBlockWithoutCodeCache(ref ulong budget)
+    /// <summary>One instruction without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
+    private void RunOneWithoutCodeCache()
     {
-        while (budget != 0)
-        {
-            ulong pc = Pc;
-            budget--;
-            Retired++;
-            if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
-            _inFlight = A64Decoder.Decode(_fetchHost != null ? *(uint*)(_fetchHost + (pc & 0xFFC)) : FetchThroughMemory(pc));
-            NextPc = pc + 4;
-            A64Dispatch.Execute(this, ref _inFlight);
-            Pc = NextPc;
-            if (_eventPending) { _eventPending = false; if (_stop) return; TakePendingInterrupt(); }
-        }
+        ulong pc = Pc;
+        _blockStartPc = pc;
+        if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+        _inFlight = A64Decoder.Decode(FetchWord(pc));
+        RetireThroughPc();
+        NextPc = pc + 4;
+        A64Dispatch.Execute(this, ref _inFlight);
+        CommitNextPc();
     }
 
     /// <summary>Slow path of instruction fetch: alignment check, translation, and the pre-decoded page.</summary>

@@ -17,6 +17,7 @@ public sealed partial class CpuCore
         Index = index;
         Memory = system.Memory;
         SysRegs = new SystemRegisterFile(this);
+        Pmu = new Pmu(this);
         InitTlb();
         InitInstructionSide();
         Reset();
@@ -145,6 +146,7 @@ public sealed partial class CpuCore
         ExclusiveValid = false;
         IsHalted = false;
         SysRegs.Reset();
+        Pmu.Reset();
         SyncTlbContext();
         InvalidateFetch();
         OnElChanged();         // the TLB fast-path masks follow PSTATE.EL

@@ -55,6 +55,7 @@ public static partial class SystemRegisterTable
         AddDebug(list);
         AddTimer(list);
         AddGic(list);
+        AddPmu(list);
         AddInstructions(list);
         for (int i = 0; i < list.Count; i++) list[i].Slot = i;
         return list;

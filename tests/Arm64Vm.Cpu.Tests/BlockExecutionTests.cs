@@ -1,0 +1,330 @@
+using System.Text;
+using Arm64Vm.Memory;
+using Arm64Vm.Memory.Caches;
+using FsCheck;
+using FsCheck.Fluent;
+using Xunit;
+
+namespace Arm64Vm.Cpu.Tests;
+
+/// <summary>
+/// Block execution in the run loop (<see cref="CpuCore.Run"/>): the budget and the retired count are accounted per
+/// block, yet every count stays exact — a fault mid-block retires exactly the instructions that executed (the
+/// faulting one included), a block never runs past the budget, a stop request ends the run after the instruction in
+/// flight, a store that rewrites a later instruction of the same block makes it decode anew, and a guest run in
+/// blocks ends in exactly the state it reaches one instruction at a time.
+/// </summary>
+public class BlockExecutionTests
+{
+    private const ulong RamBase = 0x4000_0000;
+    private const ulong CodeBase = 0x4008_0000;
+    private const ulong SrcBase = 0x4010_0000;
+    private const ulong DstBase = 0x4011_0000;
+    private const ulong Misaligned = 0x4012_0001;
+    private const ulong Handler = RamBase + 0x200;   // VBAR_EL1 + 0x200: current EL with SP_ELx, synchronous
+    private const uint AddX0One = 0x91000400;        // add x0, x0, #1
+    private const uint LdrX1X2 = 0xF9400041;         // ldr x1, [x2]
+    private const uint StrW3X4 = 0xB9000083;         // str w3, [x4]
+    private const uint BrkStop = 0xD4200000 | (0x7FF << 5);
+    private const uint AddX14One = 0x910005CE;       // add x14, x14, #1 (the patched instruction of the guest)
+
+    /// <summary>
+    /// The mixed guest (tools-free: assembled once with GNU as, words below). A loop that copies memory, rewrites
+    /// the immediate of an instruction two slots further in its own block (patch), reads CNTVCT_EL0 (which counts
+    /// retired instructions, so a count that lags shows in x6), takes an alignment fault every 4th iteration (an
+    /// unaligned load from Device memory, MMU off) and an SVC every iteration; the handler skips the faulting load.
+    /// </summary>
+    private static readonly uint[] Guest =
+    {
+        0x91000400, // loop:  add  x0, x0, #1
+        0xF8408548, //        ldr  x8, [x10], #8
+        0xF8008568, //        str  x8, [x11], #8
+        0x11100063, //        add  w3, w3, #0x400       (the next immediate of the patched add)
+        0xB9000083, //        str  w3, [x4]             (x4 = patch: a later slot of this block)
+        0xCA08018C, //        eor  x12, x12, x8
+        0x910005CE, // patch: add  x14, x14, #1
+        0x8B000D8C, //        add  x12, x12, x0, lsl #3
+        0xD53BE045, //        mrs  x5, cntvct_el0
+        0x8B0500C6, //        add  x6, x6, x5
+        0xF240041F, //        tst  x0, #3
+        0x54000041, //        b.ne skip
+        0xF9400041, //        ldr  x1, [x2]             (x2 unaligned: alignment fault)
+        0xD4000001, // skip:  svc  #0
+        0xF10004E7, //        subs x7, x7, #1
+        0x54FFFE21, //        b.ne loop
+        0x14000000, // done:  b    done
+    };
+
+    private const int PatchSlot = 6;
+
+    private static readonly uint[] SkippingHandler =
+    {
+        0xD5385209, // mrs  x9, esr_el1
+        0xD35AFD29, // lsr  x9, x9, #26
+        0xF100553F, // cmp  x9, #0x15               (SVC: ELR is already the next instruction)
+        0x54000080, // b.eq count
+        0xD5384029, // mrs  x9, elr_el1
+        0x91001129, // add  x9, x9, #4
+        0xD5184029, // msr  elr_el1, x9
+        0x910005AD, // count: add x13, x13, #1
+        0xD69F03E0, // eret
+    };
+
+    /// <summary>A one-PE machine: RAM at 0x4000_0000, flat memory or the cache model, MMU off, EL1h.</summary>
+    private sealed class Machine : IDisposable
+    {
+        public readonly Ram Ram;
+        public readonly IMemorySystem Memory;
+        public readonly CpuCore Cpu;
+
+        public Machine(CacheConfig? caches = null)
+        {
+            var map = new PhysicalMemoryMap();
+            Ram = map.AddRam(RamBase, 16 * 1024 * 1024);
+            Memory = caches != null ? new CacheMemorySystem(map, caches) : new FlatMemorySystem(map);
+            Cpu = new CpuSystem(Memory).AddCpu();
+            for (ulong off = 0; off < 0x800; off += 4) Ram.WriteRaw(RamBase + off, 4, 0xD4200000 | (0x7FE << 5));
+            Cpu.SysRegs.VbarEl1 = RamBase;
+            Cpu.Pc = CodeBase;
+        }
+
+        public void Load(ulong address, params uint[] words)
+        {
+            for (int i = 0; i < words.Length; i++) Ram.WriteRaw(address + (ulong)(4 * i), 4, words[i]);
+            Ram.NoteWrite(address, words.Length * 4);
+        }
+
+        /// <summary>The mixed guest with <paramref name="iterations"/> loop iterations, ready to run.</summary>
+        public Machine WithGuest(ulong iterations)
+        {
+            Load(CodeBase, Guest);
+            Load(Handler, SkippingHandler);
+            for (int i = 0; i < 4096; i++) Ram.WriteRaw(SrcBase + (ulong)i * 8, 8, 0x9E37_79B9_7F4A_7C15UL * (ulong)(i + 1));
+            Cpu.SetX(2, Misaligned);
+            Cpu.SetX(3, AddX14One);
+            Cpu.SetX(4, CodeBase + PatchSlot * 4);
+            Cpu.SetX(7, iterations);
+            Cpu.SetX(10, SrcBase);
+            Cpu.SetX(11, DstBase);
+            return this;
+        }
+
+        /// <summary>Everything the guest can change, as text: registers, PSTATE, exception state, count and memory.</summary>
+        public string State()
+        {
+            var s = new StringBuilder();
+            for (int r = 0; r < 31; r++) s.Append($"x{r}={Cpu.X(r):X} ");
+            s.Append($"sp={Cpu.SpEl1:X} pc={Cpu.Pc:X} nzcv={Cpu.Nzcv:X} el={Cpu.El} retired={Cpu.Retired} exc={Cpu.ExceptionsTaken} ");
+            s.Append($"esr={Cpu.SysRegs.EsrEl1:X} elr={Cpu.SysRegs.ElrEl1:X} far={Cpu.SysRegs.FarEl1:X}\n");
+            foreach (ulong pa in new[] { CodeBase, DstBase, DstBase + 0x1000 })
+                for (ulong a = pa; a < pa + 0x1000; a += 8)
+                {
+                    Memory.TryRead(MemoryAgents.Host, a, 8, AccessKind.Read, MemoryAttributes.NormalWriteBackInnerShareable, out ulong v);
+                    s.Append(v.ToString("X")).Append(' ');
+                }
+            return s.ToString();
+        }
+
+        public void Dispose() => Ram.Dispose();
+    }
+
+    private static readonly CacheConfig?[] Configs =
+    {
+        null,
+        CacheConfig.CortexA57(1),
+        CacheConfig.CortexA57(1) with { Dic = true },
+    };
+
+    /// <summary>Runs <paramref name="total"/> instructions one at a time (Run(1), as single-step and traces do).</summary>
+    private static string SingleStepped(CacheConfig? caches, ulong iterations, ulong total)
+    {
+        using var m = new Machine(caches).WithGuest(iterations);
+        for (ulong i = 0; i < total; i++) Assert.Equal(ExitReason.InstructionLimit, m.Cpu.Run(1).Reason);
+        return m.State();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void GuestRunInBlocksEndsInTheStateItReachesOneInstructionAtATime(int config)
+    {
+        const ulong total = 3000;
+        string reference = SingleStepped(Configs[config], 1000, total);
+        using var m = new Machine(Configs[config]).WithGuest(1000);
+        var exit = m.Cpu.Run(total);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(total, m.Cpu.Retired);
+        Assert.Equal(reference, m.State());
+        // The run did fault, patch and read the counter: the comparison is about something.
+        Assert.True(m.Cpu.X(13) > 100, $"only {m.Cpu.X(13)} exceptions were handled");
+        Assert.NotEqual(0UL, m.Cpu.X(6));
+    }
+
+    [Fact]
+    public void GuestRunInBlocksMatchesTheMachineWithoutCodeCache()
+    {
+        using var reference = new Machine().WithGuest(1000);
+        reference.Cpu.DecodeEveryInstruction(true);
+        reference.Cpu.Run(3000);
+        using var m = new Machine().WithGuest(1000);
+        m.Cpu.Run(3000);
+        Assert.Equal(reference.State(), m.State());
+    }
+
+    /// <summary>Any split of the budget into runs (each ending mid-block or not) retires exactly the budget and ends in the same state.</summary>
+    [Fact]
+    public void AnySplitOfTheBudgetRetiresExactlyItAndEndsInTheSameState()
+    {
+        const ulong total = 1500;
+        string[] references = Configs.Select(c => SingleStepped(c, 1000, total)).ToArray();
+        var chunks = Gen.ListOf(Gen.Choose(1, 60));
+        Prop.ForAll(Arb.From(chunks), Arb.From(Gen.Choose(0, Configs.Length - 1)), (sizes, config) =>
+        {
+            using var m = new Machine(Configs[config]).WithGuest(1000);
+            ulong done = 0;
+            foreach (int size in sizes.Concat(Enumerable.Repeat(60, (int)total)))
+            {
+                ulong n = Math.Min((ulong)size, total - done);
+                if (n == 0) break;
+                var exit = m.Cpu.Run(n);
+                if (exit.Reason != ExitReason.InstructionLimit || m.Cpu.Retired != done + n) return false;
+                done += n;
+            }
+            return m.State() == references[config];
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60).WithQuietOnSuccess(true));
+    }
+
+    [Fact]
+    public void StoreRewritingALaterInstructionOfItsBlockRunsTheNewInstruction()
+    {
+        using var m = new Machine().WithGuest(10);
+        // Warm the code cache: the first run decodes every slot of the loop (the patched slot with its first value).
+        var exit = m.Cpu.Run(400);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(CodeBase + 16 * 4, m.Cpu.Pc);                     // parked on "done"
+        // Iteration i runs "add x14, x14, #(i + 1)", written by the store two slots before it in the same block.
+        Assert.Equal((ulong)Enumerable.Range(1, 10).Sum(i => i + 1), m.Cpu.X(14));
+        Assert.Equal(10UL, m.Cpu.X(0));
+    }
+
+    [Fact]
+    public void FaultMidBlockRetiresTheInstructionsBeforeItAndItself()
+    {
+        using var m = new Machine();
+        m.Load(CodeBase, AddX0One, AddX0One, AddX0One, AddX0One, AddX0One, LdrX1X2, AddX0One, AddX0One, BrkStop);
+        m.Cpu.SetX(2, Misaligned);
+        var exit = m.Cpu.Run(6);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(6UL, m.Cpu.Retired);
+        Assert.Equal(5UL, m.Cpu.X(0));
+        Assert.Equal(Handler, m.Cpu.Pc);                              // the abort was taken; nothing ran after it
+        Assert.Equal(ExceptionClass.DataAbortSameEl, (uint)(m.Cpu.SysRegs.EsrEl1 >> 26));
+        Assert.Equal(FaultStatus.Alignment, (uint)(m.Cpu.SysRegs.EsrEl1 & 0x3F));
+        Assert.Equal(CodeBase + 5 * 4, m.Cpu.SysRegs.ElrEl1);
+    }
+
+    /// <summary>An exception a handler takes without throwing (the FP access trap, CPACR_EL1.FPEN = 0) ends the block.</summary>
+    [Fact]
+    public void TrapTakenWithoutAThrowEndsTheBlockAtTheVector()
+    {
+        using var m = new Machine();
+        m.Load(CodeBase, AddX0One, AddX0One, 0x9E670020 /* fmov d0, x1 */, AddX0One, AddX0One, BrkStop);
+        m.Load(Handler, 0x910005AD /* add x13, x13, #1 */, BrkStop);
+        var exit = m.Cpu.Run(4);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(4UL, m.Cpu.Retired);
+        Assert.Equal(2UL, m.Cpu.X(0));                               // nothing after the trapped FMOV ran
+        Assert.Equal(1UL, m.Cpu.X(13));                              // the fourth instruction was the vector's
+        Assert.Equal(Handler + 4, m.Cpu.Pc);
+        Assert.Equal(ExceptionClass.FpAccess, (uint)(m.Cpu.SysRegs.EsrEl1 >> 26));
+        Assert.Equal(CodeBase + 8, m.Cpu.SysRegs.ElrEl1);
+    }
+
+    [Fact]
+    public void FetchFaultCountsAsOneInstruction()
+    {
+        using var m = new Machine();
+        m.Cpu.Pc = CodeBase + 2;   // misaligned PC: PC alignment fault on fetch
+        var exit = m.Cpu.Run(1);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(1UL, m.Cpu.Retired);
+        Assert.Equal(Handler, m.Cpu.Pc);
+        Assert.Equal(ExceptionClass.PcAlignment, (uint)(m.Cpu.SysRegs.EsrEl1 >> 26));
+    }
+
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(3UL)]
+    [InlineData(7UL)]
+    public void BlockNeverRunsPastTheBudget(ulong budget)
+    {
+        using var m = new Machine();
+        m.Load(CodeBase, Enumerable.Repeat(AddX0One, 20).Append(BrkStop).ToArray());
+        var exit = m.Cpu.Run(budget);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(budget, m.Cpu.Retired);
+        Assert.Equal(budget, m.Cpu.X(0));
+        Assert.Equal(CodeBase + budget * 4, m.Cpu.Pc);
+    }
+
+    [Fact]
+    public void BlockEndsAtThePageEndAndContinuesOnTheNextPage()
+    {
+        using var m = new Machine();
+        ulong start = CodeBase + 0x1000 - 3 * 4;
+        m.Load(start, Enumerable.Repeat(AddX0One, 6).Append(BrkStop).ToArray());
+        m.Cpu.Pc = start;
+        var exit = m.Cpu.Run(6);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(6UL, m.Cpu.X(0));
+        Assert.Equal(6UL, m.Cpu.Retired);
+        Assert.Equal(start + 24, m.Cpu.Pc);
+    }
+
+    [Fact]
+    public void StopRequestedMidBlockEndsTheRunAfterTheInstructionInFlight()
+    {
+        using var m = new Machine();
+        // The third instruction stores into a code page; the write notification (a device-like callback raised
+        // inside the store) asks the PE to stop.
+        m.Load(CodeBase, AddX0One, AddX0One, StrW3X4, AddX0One, AddX0One, BrkStop);
+        m.Cpu.SetX(4, CodeBase + 0x800);
+        m.Ram.CodeWritten += (_, _) => m.Cpu.RequestStop();
+        var exit = m.Cpu.Run(100);
+        Assert.Equal(ExitReason.StopRequested, exit.Reason);
+        Assert.Equal(3UL, m.Cpu.Retired);
+        Assert.Equal(2UL, m.Cpu.X(0));
+        Assert.Equal(CodeBase + 12, m.Cpu.Pc);
+        // Resuming runs the rest of the block.
+        exit = m.Cpu.Run(2);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(4UL, m.Cpu.X(0));
+        Assert.Equal(5UL, m.Cpu.Retired);
+    }
+
+    [Fact]
+    public void CounterReadInABlockSeesEveryInstructionBeforeIt()
+    {
+        using var m = new Machine();
+        // 31 adds, then mrs x5, cntvct_el0 as the 32nd instruction: 32 retired = 2 ticks (16 instructions per tick).
+        m.Load(CodeBase, Enumerable.Repeat(AddX0One, 31).Append(0xD53BE045u).Append(BrkStop).ToArray());
+        m.Cpu.Run(32);
+        Assert.Equal(32UL / CpuSystem.InstructionsPerTick, m.Cpu.X(5));
+        using var m2 = new Machine();
+        m2.Load(CodeBase, Enumerable.Repeat(AddX0One, 30).Append(0xD53BE045u).Append(BrkStop).ToArray());
+        m2.Cpu.Run(31);
+        Assert.Equal(1UL, m2.Cpu.X(5));
+    }
+
+    [Fact]
+    public void EveryBranchExceptionAndSystemRowEndsABlockAndNoOtherRowDoes()
+    {
+        foreach (var row in Decoding.A64Table.Rows)
+        {
+            bool ends = BlockEnds.EndsBlock(row.Op);
+            Assert.True(ends == (row.Op == Decoding.A64Op.Unallocated || row.Class.StartsWith("br.", StringComparison.Ordinal)), row.ToString());
+        }
+        Assert.NotEqual(0, BlockEnds.LeavesFastPath[(int)Decoding.A64Op.NotDecoded]);
+    }
+}
