@@ -274,10 +274,10 @@ public static class RunCommand
             ["policy"] = vmm.Options.Policy.Name,
             ["features"] = vmm.Vm.Features.ToString(),
             ["host"] = vmm.Vm.Counters.ToDictionary(),
-            ["cacheModel"] = machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem ? "state" : "off",
+            ["cacheModel"] = machine.MemorySystem.Statistics != null ? "state" : "off",
         };
-        if (machine.MemorySystem is Arm64Vm.Memory.Caches.CacheMemorySystem caches)
-            stats["caches"] = caches.Statistics.ToDictionary();
+        if (machine.MemorySystem.Statistics is { } cacheStatistics)
+            stats["caches"] = cacheStatistics.ToDictionary();
         WriteFile("--stats-json", path, System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(stats, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
     }
 }

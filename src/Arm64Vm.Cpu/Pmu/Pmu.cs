@@ -46,13 +46,13 @@ public sealed class Pmu
     internal Pmu(CpuCore cpu)
     {
         _cpu = cpu;
-        if (cpu.Memory is CacheMemorySystem model && cpu.Index < model.Caches.CpuCount)
+        if (cpu.Memory.Statistics is { } statistics && cpu.Index < cpu.Memory.Caches.CpuCount)
         {
-            var config = model.Caches;
-            _l1i = model.Statistics.ForCache($"L1I.{cpu.Index}");
-            _l1d = model.Statistics.ForCache($"L1D.{cpu.Index}");
+            var config = cpu.Memory.Caches;
+            _l1i = statistics.ForCache($"L1I.{cpu.Index}");
+            _l1d = statistics.ForCache($"L1D.{cpu.Index}");
             // The L2 of this PE's cluster (a shared L2 counts the accesses of every PE that shares it).
-            _l2 = model.Statistics.ForCache(!config.L2PerCluster || config.Clusters == 1 ? "L2" : $"L2.{cpu.Index / config.CpusPerCluster}");
+            _l2 = statistics.ForCache(!config.L2PerCluster || config.Clusters == 1 ? "L2" : $"L2.{cpu.Index / config.CpusPerCluster}");
         }
     }
 
