@@ -51,7 +51,9 @@ public sealed partial class Vcpu
         if (_gic != null)
         {
             Cpu.TimerOutputLevels = (_gic.Private[GenericTimer.PhysicalPpi].Level ? 1 : 0) | (_gic.Private[GenericTimer.VirtualPpi].Level ? 2 : 0);
+            Cpu.PmuOutputLevel = _gic.Private[CpuCore.PmuPpi].Level;
             GenericTimer.UpdateOutputs(Cpu);
+            Cpu.UpdatePmuOutput();
             _gic.UpdateLines();
         }
         if (WaitingForInterrupt && !Cpu.InterruptSignalled) return false;
@@ -66,6 +68,7 @@ public sealed partial class Vcpu
     private ulong BeginSlice(ulong budget)
     {
         GenericTimer.UpdateOutputs(Cpu);
+        Cpu.UpdatePmuOutput();   // IRQ-4
         Cpu.TakePendingInterrupt();
         return Math.Min(budget, Cpu.System.InstructionsUntil(GenericTimer.NextDeadline(Cpu)));
     }
