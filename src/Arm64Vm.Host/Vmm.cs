@@ -256,11 +256,11 @@ public sealed class Vmm : IDisposable
         return true;
     }
 
-    /// <summary>IRQ-3: a vCPU that went idle this round may have been sent an interrupt by one that ran after it.</summary>
+    /// <summary>IRQ-3, IRQ-5: a vCPU that went idle this round may have been sent an interrupt or an event by one that ran after it.</summary>
     private bool AnyInterruptSignalled()
     {
         foreach (var v in Vcpus)
-            if (!v.PoweredOff && v.Cpu.InterruptSignalled) return true;
+            if (!v.PoweredOff && v.WakeUpPending) return true;   // IRQ-5: an event for a WFE too
         return false;
     }
 
