@@ -42,7 +42,8 @@ public class InteractiveInputTests
             // The fake terminal types once the guest sleeps in WFI with nothing armed (bounded, so a bug cannot hang the test).
             for (int i = 0; i < 20_000 && !rig.Vcpu.WaitingForInterrupt; i++) Thread.Sleep(1);
             rig.Vmm.QueueInput((byte)'k');
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         feeder.Start();
         var outcome = rig.Run(1_000_000);
         feeder.Join();
