@@ -7,7 +7,8 @@ namespace Arm64Vm.Cli;
 /// a terminal it is put in raw mode (<see cref="RawTerminal"/>, as QEMU's -nographic does with cfmakeraw): every key, Ctrl-C
 /// included, goes to the guest, and Ctrl-A X quits (Ctrl-A Ctrl-A sends one Ctrl-A), as in QEMU. The terminal's
 /// settings are restored on <see cref="Dispose"/> and at process exit. When stdin is a file or a pipe its bytes are
-/// passed on as they are; at its end the reader stops.
+/// passed on as they are; at its end the reader stops. Only a terminal keeps an idle guest's run waiting for input
+/// (DEV-1): a file or a pipe does not, so the run ends Idle as without input.
 /// </summary>
 public sealed class TerminalInput : IDisposable
 {
@@ -29,6 +30,7 @@ public sealed class TerminalInput : IDisposable
     {
         var saved = RawTerminal.Enter();
         var input = new TerminalInput(vmm, saved);
+        if (saved != null) vmm.Input.Open();   // DEV-1: an interactive terminal can wake an idle guest
         if (saved != null) AppDomain.CurrentDomain.ProcessExit += (_, _) => input.Restore();
         var thread = new Thread(input.ReadLoop) { IsBackground = true, Name = "stdin" };
         thread.Start();
@@ -73,6 +75,7 @@ public sealed class TerminalInput : IDisposable
         }
         catch (IOException) { }
         catch (ObjectDisposedException) { }
+        finally { _vmm.Input.Close(); }
     }
 
     private void Restore()

@@ -123,19 +123,20 @@ public sealed class Vmm : IDisposable
         ? (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds()
         : VirtualEpoch + Machine.CpuSystem.SystemCounter() / Arm64Vm.Cpu.CpuSystem.CounterFrequency;
 
-    private readonly System.Collections.Concurrent.ConcurrentQueue<byte> _input = new();
+    /// <summary>Terminal input for the PL011 (DEV-1): an open interactive source keeps an idle guest's run alive.</summary>
+    public TerminalInputQueue Input { get; } = new();
 
     /// <summary>
     /// Queues a byte for the guest's UART (thread-safe: the terminal reader calls it). The run loop hands queued bytes
     /// to the PL011 at quantum boundaries, as many as its receive FIFO takes; the rest wait. Where input lands in the
     /// guest's instruction stream depends on when it arrives, so interactive runs are not reproducible.
     /// </summary>
-    public void QueueInput(byte b) => _input.Enqueue(b);
+    public void QueueInput(byte b) => Input.Enqueue(b);
 
     /// <summary>The devices' work at a quantum boundary: queued input into the UART, the RTC's match check.</summary>
     private void ServiceDevices()
     {
-        while (Uart.CanReceive && _input.TryDequeue(out byte b)) Uart.Receive(b);
+        while (Uart.CanReceive && Input.TryDequeue(out byte b)) Uart.Receive(b);
         Rtc.Update();
     }
 
@@ -144,6 +145,7 @@ public sealed class Vmm : IDisposable
     {
         _interrupt = true;
         foreach (var v in Vcpus) v.RequestStop();
+        Input.Wake();
     }
 
     /// <summary>Loads the images and initialises every vCPU: vCPU 0 at the entry point, the others powered off.</summary>
@@ -226,7 +228,8 @@ public sealed class Vmm : IDisposable
             }
             if (_interrupt) continue;
             if (!anyRan) return Outcome(StopReason.Idle, 4, "every CPU is powered off", start, sw);
-            if (allIdle && !AnyInterruptSignalled() && !AdvanceToNextDeadline())
+            // DEV-1: with an interactive terminal attached, the next keystroke can still wake the guest.
+            if (allIdle && !AnyInterruptSignalled() && !AdvanceToNextDeadline() && !Input.WaitForInput())
                 return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
         }
     }
@@ -256,11 +259,11 @@ public sealed class Vmm : IDisposable
         return true;
     }
 
-    /// <summary>IRQ-3: a vCPU that went idle this round may have been sent an interrupt by one that ran after it.</summary>
+    /// <summary>IRQ-3, IRQ-5: a vCPU that went idle this round may have been sent an interrupt or an event by one that ran after it.</summary>
     private bool AnyInterruptSignalled()
     {
         foreach (var v in Vcpus)
-            if (!v.PoweredOff && v.Cpu.InterruptSignalled) return true;
+            if (!v.PoweredOff && v.WakeUpPending) return true;   // IRQ-5: an event for a WFE too
         return false;
     }
 

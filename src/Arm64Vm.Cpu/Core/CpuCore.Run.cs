@@ -99,6 +99,7 @@ public sealed unsafe partial class CpuCore
     {
         _eventPending = false;
         if (_stop) return true;
+        UpdatePmuOutput();   // IRQ-4: a PMU register write or a sampled overflow may have changed PPI 23
         // IRQ-1: an interrupt signalled to this PE is taken at the instruction boundary the block ended on.
         TakePendingInterrupt();
         return false;

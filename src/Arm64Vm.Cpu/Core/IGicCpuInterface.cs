@@ -10,7 +10,7 @@ public enum IccRegister
 /// <summary>
 /// What a PE needs from the interrupt controller behind it: the GICv3 CPU interface reached through the ICC_*_EL1
 /// system registers (IRQ-1 in specs/interrupts.md), and the inputs for its private peripheral interrupts (the generic
-/// timer outputs, IRQ-11). The host layer's vgic implements it once per vCPU and drives the PE's IRQ and FIQ inputs
+/// timer outputs, TMR-3; the PMU overflow request, IRQ-4). The host layer's vgic implements it once per vCPU and drives the PE's IRQ and FIQ inputs
 /// (<see cref="CpuCore.SetIrqLine"/>, <see cref="CpuCore.SetFiqLine"/>).
 /// </summary>
 public interface IGicCpuInterface
@@ -19,6 +19,6 @@ public interface IGicCpuInterface
     bool SystemRegisterInterface { get; }
     ulong ReadIcc(IccRegister register);
     void WriteIcc(IccRegister register, ulong value);
-    /// <summary>A level-sensitive PPI input of this PE's redistributor changed (the timer outputs, PPIs 30 and 27).</summary>
+    /// <summary>A level-sensitive PPI input of this PE's redistributor changed (the timer outputs, PPIs 30 and 27; the PMU overflow request, PPI 23).</summary>
     void SetPpiLevel(int intid, bool level);
 }

@@ -21,11 +21,11 @@ public static partial class SystemRegisterTable
 
     private static void AddPmu(List<SysRegDef> list)
     {
-        list.Add(R("PMCR_EL0", 3, 3, 9, 12, 0, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.ReadPmcr(), write: (c, v) => c.Pmu.WritePmcr(v)));
-        list.Add(R("PMCNTENSET_EL0", 3, 3, 9, 12, 1, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.Enabled, write: (c, v) => c.Pmu.SetEnabled((uint)v)));
-        list.Add(R("PMCNTENCLR_EL0", 3, 3, 9, 12, 2, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.Enabled, write: (c, v) => c.Pmu.ClearEnabled((uint)v)));
-        list.Add(R("PMOVSCLR_EL0", 3, 3, 9, 12, 3, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.SampleOverflows(), write: (c, v) => c.Pmu.ClearOverflows((uint)v)));
-        list.Add(R("PMSWINC_EL0", 3, 3, 9, 12, 4, minEl: 0, readable: false, trap: PmuEl0(writeBits: UserSw), write: (c, v) => c.Pmu.SoftwareIncrement(v)));
+        list.Add(R("PMCR_EL0", 3, 3, 9, 12, 0, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.ReadPmcr(), write: (c, v) => { c.Pmu.WritePmcr(v); c.UpdatePmuOutput(); }));
+        list.Add(R("PMCNTENSET_EL0", 3, 3, 9, 12, 1, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.Enabled, write: (c, v) => { c.Pmu.SetEnabled((uint)v); c.UpdatePmuOutput(); }));
+        list.Add(R("PMCNTENCLR_EL0", 3, 3, 9, 12, 2, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.Enabled, write: (c, v) => { c.Pmu.ClearEnabled((uint)v); c.UpdatePmuOutput(); }));
+        list.Add(R("PMOVSCLR_EL0", 3, 3, 9, 12, 3, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.SampleOverflows(), write: (c, v) => { c.Pmu.ClearOverflows((uint)v); c.UpdatePmuOutput(); }));
+        list.Add(R("PMSWINC_EL0", 3, 3, 9, 12, 4, minEl: 0, readable: false, trap: PmuEl0(writeBits: UserSw), write: (c, v) => { c.Pmu.SoftwareIncrement(v); c.UpdatePmuOutput(); }));
         list.Add(R("PMSELR_EL0", 3, 3, 9, 12, 5, minEl: 0, trap: PmuEl0(readBits: UserEr, writeBits: UserEr), read: c => c.Pmu.Selr, write: (c, v) => c.Pmu.WriteSelr(v)));
         list.Add(Id("PMCEID0_EL0", 3, 3, 9, 12, 6, c => c.Pmu.CommonEventIds0(), minEl: 0, trap: PmuEl0()));
         list.Add(Id("PMCEID1_EL0", 3, 3, 9, 12, 7, _ => 0, minEl: 0, trap: PmuEl0()));
@@ -35,9 +35,9 @@ public static partial class SystemRegisterTable
         // PMUSERENR_EL0 is read-only at EL0 (a write there is UNDEFINED).
         list.Add(R("PMUSERENR_EL0", 3, 3, 9, 14, 0, minEl: 0, read: c => c.Pmu.UserEnable, write: (c, v) => c.Pmu.WriteUserEnable(v),
             trap: (c, read) => c.El == 0 && !read ? SysRegTrap.Undefined : SysRegTrap.None));
-        list.Add(R("PMINTENSET_EL1", 3, 0, 9, 14, 1, read: c => c.Pmu.InterruptEnables, write: (c, v) => c.Pmu.SetInterruptEnables((uint)v)));
-        list.Add(R("PMINTENCLR_EL1", 3, 0, 9, 14, 2, read: c => c.Pmu.InterruptEnables, write: (c, v) => c.Pmu.ClearInterruptEnables((uint)v)));
-        list.Add(R("PMOVSSET_EL0", 3, 3, 9, 14, 3, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.SampleOverflows(), write: (c, v) => c.Pmu.SetOverflows((uint)v)));
+        list.Add(R("PMINTENSET_EL1", 3, 0, 9, 14, 1, read: c => c.Pmu.InterruptEnables, write: (c, v) => { c.Pmu.SetInterruptEnables((uint)v); c.UpdatePmuOutput(); }));
+        list.Add(R("PMINTENCLR_EL1", 3, 0, 9, 14, 2, read: c => c.Pmu.InterruptEnables, write: (c, v) => { c.Pmu.ClearInterruptEnables((uint)v); c.UpdatePmuOutput(); }));
+        list.Add(R("PMOVSSET_EL0", 3, 3, 9, 14, 3, minEl: 0, trap: PmuEl0(), read: c => c.Pmu.SampleOverflows(), write: (c, v) => { c.Pmu.SetOverflows((uint)v); c.UpdatePmuOutput(); }));
         for (int n = 0; n < Pmu.EventCounters; n++)   // n >= N has no register: UNDEFINED
         {
             int counter = n;

@@ -57,8 +57,9 @@ public sealed partial class Vcpu
             case Psci.CpuSuspend64:
                 // kvm_psci_vcpu_suspend(): every suspend, a power-down request included, is a WFI that keeps the register
                 // state (PSCI 0.2, section 5.4.2); the entry point is ignored and the call returns SUCCESS when the vCPU
-                // wakes. Nothing can raise an interrupt yet, so the vCPU goes idle as a trapped WFI does.
+                // wakes; the vCPU blocks until an interrupt is signalled, as a WFI does (IRQ-6).
                 Vm.Log(HostEventKind.Psci, Id, 0, 0, detail: "CPU_SUSPEND");
+                EnterSuspend();
                 exit = new VcpuExit(VcpuExitReason.Idle, 0);
                 r = Psci.Success;
                 break;

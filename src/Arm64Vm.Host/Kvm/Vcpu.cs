@@ -127,6 +127,7 @@ public sealed partial class Vcpu
             if (done >= maxInstructions) return new VcpuExit(VcpuExitReason.InstructionLimit, done);
             if (_stopRequested) return new VcpuExit(VcpuExitReason.Interrupted, done);
             var exit = Cpu.Run(BeginSlice(maxInstructions - done));
+            Cpu.UpdatePmuOutput();   // IRQ-4: an overflow during the slice is signalled at its end
             if (exit.Reason == ExitReason.InstructionLimit) continue;
             if (exit.Reason == ExitReason.StopRequested) return new VcpuExit(VcpuExitReason.Interrupted, Cpu.Retired - start);
             Vm.Counters.Exits++;

@@ -108,6 +108,9 @@ public class PsciAndMmioTests
         Assert.Equal(hvcPc + 4, rig.Vcpu.Pc);                            // returns after the HVC, not to the entry point
         Assert.Equal(0UL, rig.Vcpu.GetX(0));                             // PSCI_RET_SUCCESS
         Assert.Equal(new ulong[3], new[] { rig.Vcpu.GetX(1), rig.Vcpu.GetX(2), rig.Vcpu.GetX(3) });
+        var blocked = rig.Vcpu.Run(1000);                                // IRQ-6: still suspended, nothing signalled
+        Assert.Equal((VcpuExitReason.Idle, 0UL), (blocked.Reason, blocked.Instructions));
+        rig.Vcpu.Kick();                                                 // the VMM re-enters KVM_RUN: a permitted wake-up
         Assert.Equal(VcpuExitReason.SystemEvent, rig.Vcpu.Run(1000).Reason);
         Assert.Equal(0UL, rig.Vcpu.GetX(20));
         Assert.Equal(0UL, rig.Vcpu.GetX(21));

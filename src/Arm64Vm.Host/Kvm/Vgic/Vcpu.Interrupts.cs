@@ -18,6 +18,11 @@ public sealed partial class Vcpu
     /// <summary>IRQ-3: the vCPU executed WFI and sleeps until its IRQ or FIQ input is asserted (or the VMM re-enters).</summary>
     public bool WaitingForInterrupt { get; private set; }
 
+    /// <summary>IRQ-5: the vCPU executed WFE with its event register clear and sleeps until a WFE wake-up event.</summary>
+    public bool WaitingForEvent { get; private set; }
+
+    /// <summary>The virtual count when the WFE wait began: an event-stream event after it wakes the vCPU (IRQ-5).</summary>
+    private ulong _waitStartVirtual;
     internal void AttachGic(VgicCpu gic)
     {
         _gic = gic;
@@ -28,15 +33,30 @@ public sealed partial class Vcpu
     /// IRQ-3: the VMM's next KVM_RUN after it regained control returns from a WFI, as KVM does (the PC is already past it):
     /// a permitted spurious wake-up.
     /// </summary>
-    public void Kick() => WaitingForInterrupt = false;
+    public void Kick() => WaitingForInterrupt = WaitingForEvent = false;
 
+    /// <summary>
+    /// IRQ-3, IRQ-5: whether a waiting vCPU has a wake-up event: an interrupt signalled (masked or not); for a WFE also
+    /// its event register (SEV from any PE) or an event-stream event since the wait began.
+    /// </summary>
+    public bool WakeUpPending
+    {
+        get
+        {
+            if (Cpu.InterruptSignalled) return true;
+            if (!WaitingForEvent) return false;
+            Cpu.CntvoffEl2 = Vm.CounterOffset;
+            return Cpu.EventRegister || EventStream.NextEvent(Cpu, _waitStartVirtual) <= Cpu.CounterValue();
+        }
+    }
     /// <summary>The physical count at which one of this vCPU's timers fires next, or ulong.MaxValue (TMR-4).</summary>
     public ulong NextTimerDeadline
     {
         get
         {
             Cpu.CntvoffEl2 = Vm.CounterOffset;
-            return GenericTimer.NextDeadline(Cpu);
+            ulong deadline = GenericTimer.NextDeadline(Cpu);
+            return WaitingForEvent ? Math.Min(deadline, EventStream.NextEvent(Cpu, _waitStartVirtual)) : deadline;
         }
     }
 
@@ -51,11 +71,13 @@ public sealed partial class Vcpu
         if (_gic != null)
         {
             Cpu.TimerOutputLevels = (_gic.Private[GenericTimer.PhysicalPpi].Level ? 1 : 0) | (_gic.Private[GenericTimer.VirtualPpi].Level ? 2 : 0);
+            Cpu.PmuOutputLevel = _gic.Private[CpuCore.PmuPpi].Level;
             GenericTimer.UpdateOutputs(Cpu);
+            Cpu.UpdatePmuOutput();
             _gic.UpdateLines();
         }
-        if (WaitingForInterrupt && !Cpu.InterruptSignalled) return false;
-        WaitingForInterrupt = false;
+        if ((WaitingForInterrupt || WaitingForEvent) && !WakeUpPending) return false;
+        WaitingForInterrupt = WaitingForEvent = false;
         return true;
     }
 
@@ -66,15 +88,30 @@ public sealed partial class Vcpu
     private ulong BeginSlice(ulong budget)
     {
         GenericTimer.UpdateOutputs(Cpu);
+        Cpu.UpdatePmuOutput();   // IRQ-4
         Cpu.TakePendingInterrupt();
         return Math.Min(budget, Cpu.System.InstructionsUntil(GenericTimer.NextDeadline(Cpu)));
     }
 
-    /// <summary>A WFI exit (not WFE: its ISS.TI bit 0 is 1) blocks the vCPU (IRQ-3).</summary>
+    /// <summary>
+    /// A WFI exit (ISS.TI bit 0 = 0) blocks the vCPU until an interrupt (IRQ-3); a WFE exit (TI = 1, taken only with the
+    /// event register clear) until a WFE wake-up event (IRQ-5).
+    /// </summary>
     private void EnterWait(uint iss)
     {
-        if ((iss & 1) == 0) WaitingForInterrupt = true;
+        if ((iss & 1) == 0)
+        {
+            WaitingForInterrupt = true;
+            return;
+        }
+        if (Cpu.EventRegister) return;
+        WaitingForEvent = true;
+        Cpu.CntvoffEl2 = Vm.CounterOffset;
+        _waitStartVirtual = Cpu.CounterValue() - Cpu.CntvoffEl2;
     }
+
+    /// <summary>IRQ-6: PSCI CPU_SUSPEND is a WFI in the host (Linux 6.12, kvm_psci_vcpu_suspend() calls kvm_vcpu_wfi()).</summary>
+    private void EnterSuspend() => WaitingForInterrupt = true;
 
     /// <summary>The vgic serves its own frames in the host (GIC-10): the access completes without an exit to the VMM.</summary>
     private bool TryHandleVgicMmio(MmioAccess access)
@@ -87,7 +124,7 @@ public sealed partial class Vcpu
     /// <summary>Resets the CPU interface with the PE (vCPU init, PSCI CPU_ON; GIC-12) and ends any WFI.</summary>
     private void ResetInterruptState()
     {
-        WaitingForInterrupt = false;
+        WaitingForInterrupt = WaitingForEvent = false;
         _gic?.ResetCpuInterface();
         _gic?.Gic.Update();
     }

@@ -199,7 +199,7 @@ public sealed partial class VgicCpu : IGicCpuInterface
         return v;
     }
 
-    /// <summary>A timer output (PPI 30/27) changed: the level input of this vCPU's PPI (GIC-4, TMR-3).</summary>
+    /// <summary>A timer output (PPI 30/27, TMR-3) or the PMU overflow request (PPI 23, IRQ-4) changed: the level input of this vCPU's PPI (GIC-4).</summary>
     public void SetPpiLevel(int intid, bool level)
     {
         if (intid < 16 || intid >= 32) throw new ArgumentOutOfRangeException(nameof(intid), $"INTID {intid} is not a PPI");
