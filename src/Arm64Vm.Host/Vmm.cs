@@ -242,7 +242,13 @@ public sealed class Vmm : IDisposable
     {
         ulong deadline = ulong.MaxValue;
         foreach (var v in Vcpus)
-            if (!v.PoweredOff) deadline = Math.Min(deadline, v.NextTimerDeadline);
+        {
+            if (v.PoweredOff) continue;
+            // TMR-6: with the host clock a deadline can pass between a vCPU's last slice and this check; its output
+            // reaches the vgic when the vCPU is entered next round, so the run goes on.
+            if (v.TimerOutputUnsent) return true;
+            deadline = Math.Min(deadline, v.NextTimerDeadline);
+        }
         if (deadline == ulong.MaxValue) return false;
         var counter = Machine.CpuSystem;
         if (!counter.FollowsHostClock)

@@ -41,7 +41,7 @@ public sealed class CpuSystem
     /// </summary>
     public ulong SystemCounter()
     {
-        if (_hostClock != null) return (ulong)(_hostClock.Elapsed.Ticks * (long)(CounterFrequency / 1_000_000) / 10) + _skippedTicks;
+        if (_hostClock != null) return (ulong)((UInt128)(ulong)_hostClock.Elapsed.Ticks * CounterFrequency / TimeSpan.TicksPerSecond) + _skippedTicks;
         ulong n = 0;
         foreach (var cpu in _cpus) n += cpu.Retired;
         return n / InstructionsPerTick + _skippedTicks;

@@ -49,6 +49,21 @@ public sealed partial class Vcpu
             return Cpu.EventRegister || EventStream.NextEvent(Cpu, _waitStartVirtual) <= Cpu.CounterValue();
         }
     }
+    /// <summary>
+    /// A timer's output (TMR-3) differs from the level of its PPI in the vgic: the condition became true (or false)
+    /// after the vCPU's last slice, and entering the vCPU sends it (TMR-6: only the host clock moves time between slices).
+    /// </summary>
+    public bool TimerOutputUnsent
+    {
+        get
+        {
+            if (_gic == null) return false;
+            Cpu.CntvoffEl2 = Vm.CounterOffset;
+            return GenericTimer.Output(Cpu, TimerChannel.Physical) != _gic.Private[GenericTimer.PhysicalPpi].Level
+                || GenericTimer.Output(Cpu, TimerChannel.Virtual) != _gic.Private[GenericTimer.VirtualPpi].Level;
+        }
+    }
+
     /// <summary>The physical count at which one of this vCPU's timers fires next, or ulong.MaxValue (TMR-4).</summary>
     public ulong NextTimerDeadline
     {
