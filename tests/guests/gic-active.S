@@ -19,12 +19,7 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    irq_guest_start
-    bl      gic3_dist_init
-    mov     x0, #0
-    bl      gic3_cpu_init
-    mov     x0, #0
-    gicr_sgi_base
+    gic3_guest_start
     mov     x19, x0
     mov     x1, #1
     mov     x2, #0x80
