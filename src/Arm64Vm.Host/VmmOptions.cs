@@ -48,8 +48,28 @@ public sealed class VmmOptions
     public int GicVersion { get; init; } = 3;
     /// <summary>What the guest's clocks follow (--clock).</summary>
     public ClockSource Clock { get; init; } = ClockSource.Virtual;
+    /// <summary>virtio-blk disks (--drive FILE[,readonly]), one virtio-mmio transport each, in command-line order.</summary>
+    public IReadOnlyList<DriveSpec> Drives { get; init; } = [];
+    /// <summary>A virtio-rng device on a virtio-mmio transport (--rng).</summary>
+    public bool VirtioRng { get; init; }
+    /// <summary>The device tree describes the virtio-mmio transports as <c>dma-coherent</c> (QEMU virt does).</summary>
+    public bool VirtioDmaCoherent { get; init; } = true;
+    /// <summary>How the virtio device models reach guest RAM (QEMU on KVM: through the host's cacheable mapping).</summary>
+    public DmaPath VirtioDmaPath { get; init; } = DmaPath.HostCacheable;
     /// <summary>Where the guest's UART and semihosting output goes (default: standard output).</summary>
     public Action<byte>? Console { get; init; }
 
     public VmFeatures VmFeatures => new() { Fwb = Fwb, Dic = Dic, Idc = EffectiveIdc };
+}
+
+/// <summary>A virtio-blk backing file (--drive FILE[,readonly]).</summary>
+public sealed record DriveSpec(string Path, bool ReadOnly);
+
+/// <summary>How a DMA-capable device model reads and writes guest RAM.</summary>
+public enum DmaPath
+{
+    /// <summary>Through the host's cacheable mapping (QEMU's device models under KVM): coherent with the host's caches.</summary>
+    HostCacheable,
+    /// <summary>Straight to memory at the Point of Coherency, bypassing every cache (a non-coherent DMA master).</summary>
+    Poc,
 }
