@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace Arm64Vm.Memory.Caches;
@@ -26,7 +28,7 @@ public struct LineMeta
 /// One cache instance: a set-associative array of lines that hold data. Physically indexed and tagged. Pure storage
 /// and replacement; the coherence rules live in <see cref="CacheMemorySystem"/>.
 /// </summary>
-public sealed class Cache
+public sealed partial class Cache
 {
     public const ulong InvalidTag = ulong.MaxValue;
 
@@ -82,15 +84,34 @@ public sealed class Cache
     /// <summary>The line address held at index <paramref name="index"/>, or <see cref="InvalidTag"/>.</summary>
     public ulong TagOf(int index) => Tags[index];
 
-    /// <summary>Index of the line in Lines, or -1.</summary>
+    /// <summary>
+    /// Index of the line in Lines, or -1. The tags of a set are compared in vectors (2 or 4 at a time) and the
+    /// matches gathered into one mask, so the only branch is hit or miss, not the way that hit.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ulong line)
     {
         int b = ((int)line & SetMask) * Ways;
         ref ulong t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), b);
+        if (Ways == 2 && Vector128.IsHardwareAccelerated)
+        {
+            uint m2 = Vector128.Equals(Vector128.LoadUnsafe(ref t), Vector128.Create(line)).ExtractMostSignificantBits();
+            return m2 == 0 ? -1 : b + BitOperations.TrailingZeroCount(m2);
+        }
+        if ((Ways & 3) == 0 && Ways <= 64 && Vector256.IsHardwareAccelerated) return FindWide(ref t, b, line);
         for (int w = 0; w < Ways; w++)
             if (Unsafe.Add(ref t, w) == line) return b + w;
         return -1;
+    }
+
+    /// <summary><see cref="Find"/> for a multiple of 4 ways (at most 64): four tags per compare.</summary>
+    private int FindWide(ref ulong t, int b, ulong line)
+    {
+        var key = Vector256.Create(line);
+        ulong m = 0;
+        for (int w = 0; w < Ways; w += 4)
+            m |= (ulong)Vector256.Equals(Vector256.LoadUnsafe(ref t, (nuint)w), key).ExtractMostSignificantBits() << w;
+        return m == 0 ? -1 : b + BitOperations.TrailingZeroCount(m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -99,7 +99,11 @@ public sealed partial class CacheMemorySystem
             int i = FillPath(a.DataPath, ram, line, attrs, agent, out var top);
             if (i >= 0)
             {
-                if ((uint)agent < (uint)_cpuCount) HintOf(agent).Remember(top, i);
+                if ((uint)agent < (uint)_cpuCount)
+                {
+                    HintOf(agent).Remember(top, i);
+                    PrefetchNextMiss(top, line);
+                }
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
                 value = ReadData(top.Data, i * L + off, size);
@@ -160,7 +164,11 @@ public sealed partial class CacheMemorySystem
             int i = MakeUnique(a, ram, line, attrs, agent, out var top);
             if (i >= 0)
             {
-                if ((uint)agent < (uint)_cpuCount) HintOf(agent).Remember(top, i);
+                if ((uint)agent < (uint)_cpuCount)
+                {
+                    HintOf(agent).Remember(top, i);
+                    PrefetchNextMiss(top, line);
+                }
                 ref var m = ref top.Lines[i];
                 m.State = LineState.Dirty;
                 WriteData(top.Data, i * L + off, size, value);

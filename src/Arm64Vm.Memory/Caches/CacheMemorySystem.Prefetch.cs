@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Arm64Vm.Memory.Caches;
+
+/// <summary>
+/// Host prefetch hints for a CPU's next L1D miss. A model whose L2 is as large as the host's own caches spends most of
+/// an L1 miss waiting for host memory: the L2 tag set, the L2 data and metadata of the line, and the L2 slot that the
+/// L1 victim's dirty data goes to. A guest that misses on line n usually misses on line n + 1 next (copies, memset,
+/// streaming reads), so each miss asks the host to fetch what that next miss will touch. Only hints: nothing of the
+/// model changes (no LRU update, no pseudo-random draw, no statistic), so every cache state stays exactly as without them.
+/// </summary>
+public sealed partial class CacheMemorySystem
+{
+    /// <summary>
+    /// After a miss of <paramref name="l1"/> on <paramref name="line"/>: the L2 tag set of line + 2 (for the lookup
+    /// the next miss makes here), and for line + 1, unless the L1 holds it, its L2 data and metadata when the L2 holds
+    /// it and the L2 slot of the L1 line that would be evicted for it when that line is dirty.
+    /// </summary>
+    private void PrefetchNextMiss(Cache l1, ulong line)
+    {
+        if (!Sse.IsSupported) return;
+        var l2 = l1.Parent;
+        if (l2 == null) return;
+        l2.PrefetchTagSet(line + 2);
+        ulong next = line + 1;
+        if (l1.Find(next) >= 0) return;
+        int j = l2.Find(next);
+        if (j >= 0) l2.PrefetchLine(j);
+        int v = l1.PeekLruVictim(next);
+        if (v < 0) return;
+        ref var m = ref l1.Lines[v];
+        if (m.State == LineState.Dirty && m.ParentIndex >= 0) l2.PrefetchLine(m.ParentIndex);
+    }
+}
+
+/// <summary>The prefetch side of <see cref="Cache"/> (host hints only, see <see cref="CacheMemorySystem"/>).</summary>
+public sealed partial class Cache
+{
+    /// <summary>Asks the host to bring the tags of the set of <paramref name="line"/> into its caches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal unsafe void PrefetchTagSet(ulong line)
+    {
+        int b = ((int)line & SetMask) * Ways;
+        byte* t = (byte*)Unsafe.AsPointer(ref Tags[b]);
+        Sse.Prefetch0(t);
+        if (Ways > 8) Sse.Prefetch0(t + 64);
+    }
+
+    /// <summary>Asks the host to bring line index <paramref name="index"/>'s tag, metadata and data into its caches.</summary>
+    internal unsafe void PrefetchLine(int index)
+    {
+        Sse.Prefetch0(Unsafe.AsPointer(ref Tags[index]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Lines[index]));
+        byte* d = (byte*)Unsafe.AsPointer(ref Data[index * CacheConfig.LineSize]);
+        Sse.Prefetch0(d);
+        Sse.Prefetch0(d + CacheConfig.LineSize - 1);
+    }
+
+    /// <summary>
+    /// The way <see cref="ChooseVictim"/> would pick for <paramref name="line"/> under LRU replacement, without
+    /// changing anything; -1 for pseudo-random replacement (its draw must not be consumed) or when a way is free.
+    /// </summary>
+    internal int PeekLruVictim(ulong line)
+    {
+        if (Geometry.Replacement != ReplacementPolicy.Lru) return -1;
+        int b = ((int)line & SetMask) * Ways;
+        int victim = b;
+        for (int w = 0; w < Ways; w++)
+        {
+            if (Tags[b + w] == InvalidTag) return -1;
+            if (Lines[b + w].Stamp < Lines[victim].Stamp) victim = b + w;
+        }
+        return victim;
+    }
+}
