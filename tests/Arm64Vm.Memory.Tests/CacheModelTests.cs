@@ -407,4 +407,24 @@ public class CacheModelTests
         f.Model.MaintainByAddress(0, CacheMaintenanceOp.DcCivac, 0x1000, ModelFixture.Attrs(Attr.WB));   // no effect, no throw
         Assert.Equal(1, f.Model.Statistics.For(CacheMaintenanceOp.DcCivac).Count);
     }
+
+    [Fact]
+    public void Lru_RepeatedHitsKeepOrder_AndARefillOfTheLastTouchedWayIsMostRecent()
+    {
+        // Words 0, 4, 8 are lines 0, 2, 4: all in set 0 of the 2-way L1D. Touch skips the stamp of the line touched
+        // last, so this checks the order it keeps is the order of use, including for a way refilled after that line left.
+        using var f = new ModelFixture();
+        var l1 = f.Model.CacheNamed("L1D.0");
+        bool Holds(int word) => f.Model.StateOf(l1, ModelFixture.Pa(word)) != LineState.Invalid;
+        f.Read(0, 0, Attr.WB);
+        f.Read(0, 4, Attr.WB);
+        for (int k = 0; k < 3; k++) f.Read(0, 0, Attr.WB);   // line 0 most recent (hit after hit)
+        f.Read(0, 8, Attr.WB);                               // evicts line 2, the least recently used
+        Assert.True(Holds(0) && Holds(8) && !Holds(4));
+        f.Read(0, 8, Attr.WB);                               // line 4 is touched last
+        f.Cmo(0, CacheMaintenanceOp.DcIvac, 8, Attr.WB);     // and leaves; its way is free
+        f.Read(0, 4, Attr.WB);                               // line 2 fills that way: now the most recent
+        f.Read(0, 8, Attr.WB);                               // so line 0 is the victim
+        Assert.True(Holds(4) && Holds(8) && !Holds(0));
+    }
 }

@@ -3,7 +3,7 @@
 # (Cortex-A57 hierarchy, Normal WB) for L1 hits (read, write, mixed) and L1 misses that hit the L2.
 # Issue #4 target: >= 30 M L1-hit accesses/s. Not part of the test run.
 #   tools/bench/model.sh            BenchmarkDotNet, short job (about a minute)
-#   tools/bench/model.sh --quick    best of 400 short batches per benchmark, no BenchmarkDotNet (seconds)
+#   tools/bench/model.sh --quick    best of 3200 short batches per benchmark, no BenchmarkDotNet (seconds)
 # Other arguments go to BenchmarkDotNet (e.g. --filter '*L1Hit*').
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

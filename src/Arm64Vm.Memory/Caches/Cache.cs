@@ -32,7 +32,8 @@ public sealed partial class Cache
 {
     public const ulong InvalidTag = ulong.MaxValue;
 
-    private ulong _clock;
+    /// <summary>The LRU clock: the stamp of the line touched last. Starts at 1, above the 0 of never-stamped ways.</summary>
+    private ulong _clock = 1;
     private ulong _random;
 
     public Cache(int id, string name, int level, CacheKind kind, bool isOuter, CacheGeometry geometry, ulong seed)
@@ -93,12 +94,7 @@ public sealed partial class Cache
     {
         int b = ((int)line & SetMask) * Ways;
         ref ulong t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), b);
-        if (Ways == 2 && Vector128.IsHardwareAccelerated)
-        {
-            uint m2 = Vector128.Equals(Vector128.LoadUnsafe(ref t), Vector128.Create(line)).ExtractMostSignificantBits();
-            return m2 == 0 ? -1 : b + BitOperations.TrailingZeroCount(m2);
-        }
-        if ((Ways & 3) == 0 && Ways <= 64 && Vector256.IsHardwareAccelerated) return FindWide(ref t, b, line);
+        if (Ways >= 8 && (Ways & 3) == 0 && Ways <= 64 && Vector256.IsHardwareAccelerated) return FindWide(ref t, b, line);
         for (int w = 0; w < Ways; w++)
             if (Unsafe.Add(ref t, w) == line) return b + w;
         return -1;
@@ -114,8 +110,17 @@ public sealed partial class Cache
         return m == 0 ? -1 : b + BitOperations.TrailingZeroCount(m);
     }
 
+    /// <summary>
+    /// Makes the line at <paramref name="index"/> the most recently used of its set. The line touched last (its stamp
+    /// is the clock) already is, so it keeps its stamp and the LRU order stays the same: repeated hits on one line
+    /// write nothing.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Touch(int index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index).Stamp = ++_clock;
+    public void Touch(int index)
+    {
+        ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
+        if (m.Stamp != _clock) m.Stamp = ++_clock;
+    }
 
     public LineState StateOf(ulong line)
     {

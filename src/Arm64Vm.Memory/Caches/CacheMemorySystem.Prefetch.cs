@@ -14,8 +14,7 @@ public sealed partial class CacheMemorySystem
 {
     /// <summary>
     /// After a miss of <paramref name="l1"/> on <paramref name="line"/>: the L2 tag set of line + 2 (for the lookup
-    /// the next miss makes here), and for line + 1, unless the L1 holds it, its L2 data and metadata when the L2 holds
-    /// it and the L2 slot of the L1 line that would be evicted for it when that line is dirty.
+    /// the next miss makes here), and for line + 1 its L2 data and metadata when the L2 holds it and the L2 slot of the L1 line that would be evicted for it when that line is dirty.
     /// </summary>
     private void PrefetchNextMiss(Cache l1, ulong line)
     {
@@ -24,7 +23,6 @@ public sealed partial class CacheMemorySystem
         if (l2 == null) return;
         l2.PrefetchTagSet(line + 2);
         ulong next = line + 1;
-        if (l1.Find(next) >= 0) return;
         int j = l2.Find(next);
         if (j >= 0) l2.PrefetchLine(j);
         int v = l1.PeekLruVictim(next);
