@@ -37,22 +37,28 @@ public sealed partial class CacheMemorySystem
         if (!ok || (uint)agent >= (uint)_cpuCount) return ok;
         var ram = RamAt(pa);
         if (ram == null || !ram.Contains(pa, (ulong)size)) return ok;
+        int off = (int)pa & (L - 1);
         ulong coherent = 0;
-        for (int b = 0; b < size; b++) coherent |= (ulong)CoherentByte(ram, pa + (ulong)b) << (8 * b);
+        if (off + size <= L) coherent = CoherentValue(ram, pa, off, size);
+        else
+            for (int b = 0; b < size; b++) coherent |= CoherentValue(ram, pa + (ulong)b, (off + b) & (L - 1), 1) << (8 * b);
         if (coherent != value) log.Record(agent, pa, size, kind, attrs.IsCacheable, value, coherent);
         return ok;
     }
 
-    /// <summary>The newest value of a byte: the top-most dirty copy in a data cache (dirty data moves down level by level), else memory.</summary>
-    private byte CoherentByte(Ram ram, ulong pa)
+    /// <summary>
+    /// The newest value of bytes inside one line: the top-most dirty copy in a data cache (dirty data moves down level
+    /// by level, so the top-most one is the newest), else memory.
+    /// </summary>
+    private ulong CoherentValue(Ram ram, ulong pa, int off, int size)
     {
         ulong line = pa >> CacheConfig.LineShift;
         foreach (var c in _dataCachesByLevel!)
         {
             if (c.ValidCount == 0) continue;
             int i = c.Find(line);
-            if (i >= 0 && c.Lines[i].State == LineState.Dirty) return c.Data[i * L + ((int)pa & (L - 1))];
+            if (i >= 0 && c.Lines[i].State == LineState.Dirty) return ReadData(c.Data, i * L + off, size);
         }
-        return (byte)ram.ReadRaw(pa, 1);
+        return ram.ReadRaw(pa, size);
     }
 }
