@@ -39,10 +39,12 @@ public sealed partial class CacheMemorySystem
         if (ram == null || !ram.Contains(pa, (ulong)size)) return ok;
         int off = (int)pa & (L - 1);
         ulong coherent = 0;
-        if (off + size <= L) coherent = CoherentValue(ram, pa, off, size);
+        bool dirty = false;
+        if (off + size <= L) coherent = CoherentValue(ram, pa, off, size, ref dirty);
         else
-            for (int b = 0; b < size; b++) coherent |= CoherentValue(ram, pa + (ulong)b, (off + b) & (L - 1), 1) << (8 * b);
+            for (int b = 0; b < size; b++) coherent |= CoherentValue(ram, pa + (ulong)b, (off + b) & (L - 1), 1, ref dirty) << (8 * b);
         if (coherent != value) log.Record(agent, pa, size, kind, attrs.IsCacheable, value, coherent);
+        else if (dirty && !attrs.IsCacheable) log.RecordAroundDirty(pa);
         return ok;
     }
 
@@ -50,14 +52,18 @@ public sealed partial class CacheMemorySystem
     /// The newest value of bytes inside one line: the top-most dirty copy in a data cache (dirty data moves down level
     /// by level, so the top-most one is the newest), else memory.
     /// </summary>
-    private ulong CoherentValue(Ram ram, ulong pa, int off, int size)
+    private ulong CoherentValue(Ram ram, ulong pa, int off, int size, ref bool dirty)
     {
         ulong line = pa >> CacheConfig.LineShift;
         foreach (var c in _dataCachesByLevel!)
         {
             if (c.ValidCount == 0) continue;
             int i = c.Find(line);
-            if (i >= 0 && c.Lines[i].State == LineState.Dirty) return ReadData(c.Data, i * L + off, size);
+            if (i >= 0 && c.Lines[i].State == LineState.Dirty)
+            {
+                dirty = true;
+                return ReadData(c.Data, i * L + off, size);
+            }
         }
         return ram.ReadRaw(pa, size);
     }

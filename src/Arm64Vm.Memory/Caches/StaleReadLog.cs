@@ -31,11 +31,30 @@ public sealed class StaleReadLog
         Total++;
     }
 
+    /// <summary>
+    /// Reads at PoC (Non-cacheable, MMU off) by a CPU while a cache held a newer dirty copy of the line, that returned
+    /// the coherent value anyway (the dirty copy held the bytes memory holds): the hazard was there, the value was not
+    /// different. Per page, like <see cref="Pages"/>.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, long> AroundDirtyPages => _aroundDirty;
+    private readonly Dictionary<ulong, long> _aroundDirty = new();
+
+    /// <summary>Every read counted in <see cref="AroundDirtyPages"/>.</summary>
+    public long AroundDirty { get; private set; }
+
+    public void RecordAroundDirty(ulong pa)
+    {
+        ulong page = pa & ~((1UL << PageShift) - 1);
+        _aroundDirty[page] = _aroundDirty.GetValueOrDefault(page) + 1;
+        AroundDirty++;
+    }
+
     /// <summary>Forgets everything seen so far.</summary>
     public void Clear()
     {
         _pages.Clear();
-        Total = 0;
+        _aroundDirty.Clear();
+        Total = AroundDirty = 0;
     }
 }
 

@@ -9,6 +9,8 @@ public static class StaleReadMetrics
     public const string Reads = "stale-reads";
     public const string Pages = "stale-pages";
     public const string Fetches = "stale-fetches";
+    /// <summary>Reads at PoC that went around a newer dirty line and returned the same bytes (StaleReadLog.AroundDirty).</summary>
+    public const string AroundDirty = "reads-around-dirty";
 
     /// <summary>Regions a stale page is attributed to, in report order.</summary>
     public static readonly string[] Regions = { "kernel-text", "kernel-data", "kernel-bss", "image", "initrd", "dtb", "other" };
@@ -16,5 +18,5 @@ public static class StaleReadMetrics
     public static string RegionKey(string region) => $"stale-reads-{region}";
 
     public static IReadOnlyList<string> Names { get; } =
-        new[] { Reads, Pages, Fetches }.Concat(Regions.Select(RegionKey)).ToArray();
+        new[] { Reads, Pages, Fetches, AroundDirty }.Concat(Regions.Select(RegionKey)).ToArray();
 }

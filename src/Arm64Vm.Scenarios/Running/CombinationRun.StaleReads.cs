@@ -26,6 +26,7 @@ internal sealed partial class CombinationRun
         if (_staleLog == null) return m;
         m[StaleReadMetrics.Reads] = _staleLog.Total;
         m[StaleReadMetrics.Pages] = _staleLog.Pages.Count;
+        m[StaleReadMetrics.AroundDirty] = _staleLog.AroundDirty;
         foreach (var p in _staleLog.Pages.Values)
         {
             m[StaleReadMetrics.Fetches] += p.Fetches;
@@ -49,6 +50,9 @@ internal sealed partial class CombinationRun
             string examples = string.Join(", ", pages.Take(8).Select(p => $"0x{p.Page:X} ({p.Total}: {p.First})"));
             lines.Add($"{g.Key}: {pages.Count} page(s), {pages.Sum(p => p.Total)} read(s) ({pages.Sum(p => p.Fetches)} fetch(es)): {examples}{(pages.Count > 8 ? ", …" : "")}");
         }
+        foreach (var g in _staleLog.AroundDirtyPages.GroupBy(p => GuestRegions.NameOf(_regions!, p.Key))
+                     .OrderBy(g => Array.IndexOf(StaleReadMetrics.Regions, g.Key)))
+            lines.Add($"{g.Key}: {g.Count()} page(s), {g.Sum(p => p.Value)} read(s) at PoC around a newer dirty line that held the same bytes");
         return lines;
     }
 }
