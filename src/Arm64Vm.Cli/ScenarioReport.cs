@@ -25,6 +25,8 @@ public static class ScenarioReport
                 ["file"] = r.File,
                 ["combination"] = r.Combination.Settings.ToDictionary(s => s.Path, s => s.Value.Value),
                 ["result"] = r.Result,
+                ["skipped"] = r.SkipReason,
+                ["staleReads"] = r.StaleReads,
                 ["expected"] = r.ExpectedPass ? "pass" : "fail",
                 ["expectedFailure"] = r.ExpectedFailure is { } want ? new { fails = want.Fails, observed = want.Observed, location = want.Location.ToString() } : null,
                 ["matchesExpected"] = r.MatchesExpected,
@@ -45,7 +47,8 @@ public static class ScenarioReport
             {
                 combinations = results.Count,
                 pass = results.Count(r => r.Passed),
-                fail = results.Count(r => !r.Passed),
+                fail = results.Count(r => !r.Passed && !r.Skipped),
+                skip = results.Count(r => r.Skipped),
                 unexpected = results.Count(r => !r.MatchesExpected),
             },
         };

@@ -64,8 +64,11 @@ public static class ScenarioRunCommand
         console.Write(ScenarioTable.Build(results, ascii: !interactive));
         int mismatches = results.Count(r => !r.MatchesExpected);
         console.WriteLine(mismatches == 0
-            ? $"{results.Count} result(s), every one as expected ({results.Count(r => r.Passed)} pass, {results.Count(r => !r.Passed)} fail)"
+            ? $"{results.Count} result(s), every one as expected ({results.Count(r => r.Passed)} pass, {results.Count(r => !r.Passed && !r.Skipped)} fail" +
+              $"{(results.Any(r => r.Skipped) ? $", {results.Count(r => r.Skipped)} skipped" : "")})"
             : $"{mismatches} of {results.Count} result(s) differ from their expected result");
+        foreach (var reason in results.Where(r => r.Skipped).Select(r => $"{r.Scenario}: skipped: {r.SkipReason}").Distinct())
+            console.WriteLine(reason);
         foreach (var r in results.Where(r => !r.MatchesExpected))
         {
             console.WriteLine($"  {r.Scenario} [{r.Combination.Label}]: {r.Mismatch} ({r.ExpectedSource})");

@@ -13,13 +13,13 @@ public static class ScenarioTable
         table.AddColumn("combination");
         table.AddColumn("result");
         table.AddColumn("why (first failure, or what was expected instead)");
-        foreach (var h in new[] { "instructions", "stage-2 faults", "lines cleaned+inval", "dirty bytes written back", "I-cache invals", "host s" })
+        foreach (var h in new[] { "instructions", "stage-2 faults", "lines cleaned+inval", "dirty bytes written back", "I-cache invals", "VM flushes", "stale reads", "host s" })
             table.AddColumn(new TableColumn(h).RightAligned());
         foreach (var r in results)
         {
-            string verdict = r.Passed ? "pass" : "fail";
-            string colour = r.MatchesExpected ? (r.Passed ? "green" : "yellow") : "red";
-            string mark = r.MatchesExpected ? (r.Passed ? "" : $" (expected: {r.ExpectedFailure!.Fails})") : " (UNEXPECTED)";
+            string verdict = r.Result;
+            string colour = r.Skipped ? "grey" : r.MatchesExpected ? (r.Passed ? "green" : "yellow") : "red";
+            string mark = r.Skipped || (r.MatchesExpected && r.Passed) ? "" : r.MatchesExpected ? $" (expected: {r.ExpectedFailure!.Fails})" : " (UNEXPECTED)";
             table.AddRow(
                 Markup.Escape(r.Scenario),
                 Markup.Escape(ShortLabel(r)),
@@ -30,6 +30,8 @@ public static class ScenarioTable
                 r.Counter("lines-cleaned").ToString("N0"),
                 r.Counter("dirty-bytes-written-back").ToString("N0"),
                 r.Counter("icache-invalidations").ToString("N0"),
+                r.Counter("vm-flushes").ToString("N0"),
+                r.Counter("stale-reads").ToString("N0"),
                 r.HostSeconds.ToString("F2"));
         }
         return table;
@@ -38,6 +40,7 @@ public static class ScenarioTable
     /// <summary>A mismatch says what was expected and what happened; otherwise the first failure and what it observed.</summary>
     public static string Why(CombinationResult r)
     {
+        if (r.SkipReason is { } skip) return $"skipped: {skip}";
         if (r.Mismatch is { } mismatch) return mismatch;
         if (r.Failures.Count == 0) return "";
         var f = r.Failures[0];

@@ -69,6 +69,7 @@ public sealed partial class CacheMemorySystem
 
     private bool ReadSlow(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attrs, out ulong value)
     {
+        if (_staleReads != null) return ReadObserved(agent, pa, size, kind, attrs, out value);   // C10, off by default
         value = 0;
         var ram = RamAt(pa);
         if (ram == null || !ram.Contains(pa, (ulong)size))

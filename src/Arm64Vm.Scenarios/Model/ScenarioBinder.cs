@@ -25,9 +25,9 @@ public static partial class ScenarioBinder
             if (hm.Get("policy") is { } pn) policy = HostPolicy.Parse(r.Word(pn, "host.policy", HostPolicy.Names.ToArray()));
         }
         var ctx = new BindContext(r, directory, machine, root);
-        var image = BindGuest(r.Required(root, "guest", "the scenario"), ctx);
+        var guest = BindGuest(r.Required(root, "guest", "the scenario"), ctx);
         var steps = BindSteps(r.Required(root, "steps", "the scenario"), ctx);
-        return new ScenarioConfig(machine, policy, image, steps);
+        return new ScenarioConfig(machine, policy, guest.Image, steps) { Boot = guest.Boot, SkipReason = guest.SkipReason };
     }
 
     private static MachineSpec BindMachine(YNode node, NodeReader r)
@@ -50,6 +50,13 @@ public static partial class ScenarioBinder
             if (fm.Get("fwb") is { } fwb) spec = spec with { Fwb = r.Bool(fwb, "machine.features.fwb") };
             if (fm.Get("dic") is { } dic) spec = spec with { Dic = r.Bool(dic, "machine.features.dic") };
             if (fm.Get("idc") is { } idc) spec = spec with { Idc = r.Bool(idc, "machine.features.idc") };
+        }
+        if (map.Get("virtio") is { } vio)
+        {
+            var vm = r.Mapping(vio, "machine.virtio", ScenarioKeys.Virtio);
+            if (vm.Get("dma-coherent") is { } dc) spec = spec with { VirtioDmaCoherent = r.Bool(dc, "machine.virtio.dma-coherent") };
+            if (vm.Get("dma-path") is { } dp)
+                spec = spec with { VirtioDmaPath = r.Word(dp, "machine.virtio.dma-path", ScenarioKeys.DmaPaths) == "poc" ? DmaPath.Poc : DmaPath.HostCacheable };
         }
         if (map.Get("caches") is { } caches && !caches.IsNull) spec = spec with { Caches = CacheConfigReader.Read(caches, r, spec.Cpus) };
         return spec;
@@ -89,14 +96,17 @@ public static partial class ScenarioBinder
         public int Vcpu(YNode node, string what) => R.Int(node, what, 0, Machine.Cpus - 1);
     }
 
-    private static LoadedImage BindGuest(YNode node, BindContext ctx)
+    private static GuestSpec BindGuest(YNode node, BindContext ctx)
     {
         var r = ctx.R;
         var map = r.Mapping(node, "guest", ScenarioKeys.Guest);
+        if (map.Get("kernel") != null) return BindKernelGuest(r, map, ctx);
+        foreach (var key in new[] { "kernel-dir", "initrd", "append" })
+            if (map.Get(key) is { } bad) throw NodeReader.Error(bad, $"guest.{key} needs guest.kernel");
         ulong? load = map.Get("load") is { } l ? r.Number(l, "guest.load") : null;
         ulong? entry = map.Get("entry") is { } e ? r.Number(e, "guest.entry") : null;
         var image = ctx.LoadImage(r.Required(map, "image", "guest"), "guest.image", load, entry);
         if (map.Get("entry") is { } en) ctx.CheckRam(en, image.Entry, 4, "guest.entry");
-        return image;
+        return new GuestSpec(image, null, null);
     }
 }

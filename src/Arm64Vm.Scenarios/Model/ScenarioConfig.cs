@@ -20,11 +20,29 @@ public sealed record MachineSpec
     public ulong Seed { get; init; } = 1;
     /// <summary>H11: the VMM's RAM backing is huge-page-backed (stage-2 faults map 2 MiB blocks).</summary>
     public bool HugePages { get; init; }
+    /// <summary><c>machine.virtio.dma-coherent</c>: the device tree marks the virtio-mmio transports dma-coherent (VmmOptions.VirtioDmaCoherent).</summary>
+    public bool VirtioDmaCoherent { get; init; } = true;
+    /// <summary><c>machine.virtio.dma-path</c>: how the virtio device models reach guest RAM (VmmOptions.VirtioDmaPath).</summary>
+    public DmaPath VirtioDmaPath { get; init; } = DmaPath.HostCacheable;
 }
 
 /// <summary>One fully bound combination: machine, host policy, guest image and the steps to run.</summary>
-public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, LoadedImage Image, IReadOnlyList<Step> Steps)
+/// <summary>
+/// <see cref="Image"/> is null only when the combination is skipped (<see cref="SkipReason"/>: a fetched kernel is absent).
+/// <see cref="Boot"/> is set for a kernel guest: the VMM then places the initrd and device tree as QEMU's -kernel does.
+/// </summary>
+public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, LoadedImage? Image, IReadOnlyList<Step> Steps)
 {
+    public KernelBoot? Boot { get; init; }
+    /// <summary>Why the combination cannot run here (neither pass nor fail), or null.</summary>
+    public string? SkipReason { get; init; }
+
+    /// <summary>The guest image of a combination that runs.</summary>
+    public LoadedImage RunImage => Image ?? throw new InvalidOperationException($"skipped: {SkipReason}");
+
+    /// <summary>Whether any expectation reads the stale-read detector (C10): the runner turns it on only then.</summary>
+    public bool DetectsStaleReads => Steps.OfType<ExpectStep>().Any(s => s.Checks.Any(c => StaleReadMetrics.Names.Contains(c.Key)));
+
     public VmmOptions ToVmmOptions(Action<byte> console) => new()
     {
         MemorySize = Machine.Memory,
@@ -37,9 +55,13 @@ public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, Load
         Policy = Policy,
         Seed = Machine.Seed,
         HugePages = Machine.HugePages,
-        // No device tree or initrd in RAM and x0 = 0 (scenarios/README.md "Boot"): every byte the host writes is one
-        // the story names, so host counters and memory checks see only the scenario's own images.
-        BootDtb = false,
+        // A hand-made guest gets no device tree or initrd in RAM and x0 = 0 (scenarios/README.md "Boot"): every byte the
+        // host writes is one the story names. A kernel guest boots as QEMU's -kernel boots it.
+        BootDtb = Boot != null,
+        Initrd = Boot?.Initrd,
+        Bootargs = Boot?.Append,
+        VirtioDmaCoherent = Machine.VirtioDmaCoherent,
+        VirtioDmaPath = Machine.VirtioDmaPath,
         Console = console,
     };
 }

@@ -9,7 +9,9 @@ namespace Arm64Vm.Scenarios.Model;
 public static class ScenarioKeys
 {
     public static readonly string[] Root = { "name", "summary", "params", "machine", "host", "guest", "steps", "matrix", "expected", "sweep" };
-    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed", "hugepages" };
+    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed", "hugepages", "virtio" };
+    public static readonly string[] Virtio = { "dma-coherent", "dma-path" };
+    public static readonly string[] DmaPaths = { "host", "poc" };
     public static readonly string[] Caches =
     {
         "clusters", "cpus-per-cluster", "l1d", "l1i", "l2", "system-cache", "l2-per-cluster", "l2-inclusion", "point-of-unification",
@@ -18,7 +20,7 @@ public static class ScenarioKeys
     public static readonly string[] Cache = { "size", "ways", "line", "replacement" };
     public static readonly string[] Features = { "fwb", "dic", "idc" };
     public static readonly string[] Host = { "policy" };
-    public static readonly string[] Guest = { "image", "load", "entry" };
+    public static readonly string[] Guest = { "image", "load", "entry", "kernel", "kernel-dir", "initrd", "append" };
 
     public static readonly string[] StepKinds = { "run", "expect", "host-write", "host-fill", "vcpu-init", "reset", "set-registers", "dirty-log", "migrate",
         "host-read", "swap-page", "break-cow" };
@@ -40,7 +42,7 @@ public static class ScenarioKeys
         "id", "when", "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "instructions",
     };
     /// <summary>Every key of an <c>expect</c> step: the fixed ones, then every host counter (HostCounters.ToDictionary).</summary>
-    public static IReadOnlyList<string> Expect { get; } = ExpectFixed.Concat(HostCounters.Names).ToArray();
+    public static IReadOnlyList<string> Expect { get; } = ExpectFixed.Concat(StaleReadMetrics.Names).Concat(HostCounters.Names).ToArray();
     public static readonly string[] Range = { "min", "max", "equals" };
     public static readonly string[] MemoryCheck = { "at", "equals-image", "equals", "size", "view" };
     public static readonly string[] RegisterCheck = SetRegisters;
@@ -58,6 +60,7 @@ public static class ScenarioKeys
         ["caches"] = Caches,
         ["cache"] = Cache,
         ["features"] = Features,
+        ["virtio"] = Virtio,
         ["host"] = Host,
         ["guest"] = Guest,
         ["step"] = StepKinds,

@@ -30,8 +30,13 @@ public sealed class CombinationResult
     public required string Scenario { get; init; }
     public required string File { get; init; }
     public required Combination Combination { get; init; }
-    /// <summary>Every expectation held and every run ended as its step said.</summary>
-    public bool Passed => Failures.Count == 0;
+    /// <summary>Every expectation held and every run ended as its step said (false for a skipped combination).</summary>
+    public bool Passed => SkipReason == null && Failures.Count == 0;
+    /// <summary>Why the combination did not run (a fetched kernel is absent): neither pass nor fail, never a mismatch.</summary>
+    public string? SkipReason { get; set; }
+    public bool Skipped => SkipReason != null;
+    /// <summary>C10: the stale pages per region of guest RAM, one line each (empty with the detector off).</summary>
+    public List<string> StaleReads { get; set; } = new();
     public bool ExpectedPass => ExpectedFailure == null;
     /// <summary>The expected row's reason when it pins a failure; null when every expectation must hold.</summary>
     public ExpectedFailure? ExpectedFailure { get; set; }
@@ -51,9 +56,9 @@ public sealed class CombinationResult
     public List<string> Runs { get; } = new();
     public string Console { get; set; } = "";
 
-    public string Result => Passed ? "pass" : "fail";
+    public string Result => Skipped ? "skip" : Passed ? "pass" : "fail";
     public string Expected => ExpectedFailure is { } f ? $"fail: {f}" : "pass";
     public string FirstFailure => Failures.Count > 0 ? Failures[0].ToString() : "";
 
-    public long Counter(string name) => name == "instructions" ? (long)Instructions : Counters.GetValueOrDefault(name);
+    public long Counter(string name) => name == "instructions" ? (long)Instructions : Counters.TryGetValue(name, out long v) ? v : Extra.GetValueOrDefault(name);
 }

@@ -43,7 +43,8 @@ internal sealed partial class CombinationRun
 
     private CheckOutcome CounterProblem(CounterCheck c)
     {
-        long value = c.Key == "instructions" ? (long)_result.Instructions : _vmm.Vm.Counters.ToDictionary()[c.Key];
+        long value = c.Key == "instructions" ? (long)_result.Instructions
+            : StaleReadMetrics.Names.Contains(c.Key) ? StaleMetrics()[c.Key] : _vmm.Vm.Counters.ToDictionary()[c.Key];
         return new(c.Holds(value) ? null : $"it is {value}", value.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

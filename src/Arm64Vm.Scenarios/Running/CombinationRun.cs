@@ -32,8 +32,9 @@ internal sealed partial class CombinationRun : IDisposable
     public void Execute()
     {
         var sw = Stopwatch.StartNew();
-        _vmm = new Vmm(_config.ToVmmOptions(b => _console.Append((char)b)), new[] { _config.Image }) { StopOnReset = true };
+        _vmm = new Vmm(_config.ToVmmOptions(b => _console.Append((char)b)), new[] { _config.RunImage }) { StopOnReset = true };
         if (_events != null) _vmm.Vm.Events.Observer = e => _events.WriteLine(e.ToString());
+        StartStaleReadDetector();
         _vmm.Boot();
         foreach (var step in _config.Steps)
         {
@@ -43,6 +44,8 @@ internal sealed partial class CombinationRun : IDisposable
         _result.HostSeconds = sw.Elapsed.TotalSeconds;
         _result.Counters = _vmm.Vm.Counters.ToDictionary();
         _result.Extra["resets"] = _vmm.Resets;
+        foreach (var (k, v) in StaleMetrics()) _result.Extra[k] = v;
+        _result.StaleReads = StaleReport();
         _result.Console = _console.ToString();
     }
 
@@ -113,7 +116,7 @@ internal sealed partial class CombinationRun : IDisposable
         var vcpu = _vmm.Vcpus[n];
         vcpu.Init(powerOff: init.PowerOff ?? n != 0);
         if (init.Pc is { } pc) vcpu.Pc = pc;
-        else if (n == 0) vcpu.Pc = _config.Image.Entry;
+        else if (n == 0) vcpu.Pc = _config.RunImage.Entry;
     }
 
     private static readonly Dictionary<RunUntil, StopReason> UntilReasons = new()

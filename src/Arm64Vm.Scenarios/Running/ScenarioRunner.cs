@@ -57,6 +57,11 @@ public static class ScenarioRunner
             ExpectedFailure = row?.Failure,
             ExpectedSource = row != null ? $"expected row at {row.Location}" : "no expected row: every expectation must hold",
         };
+        if (config.SkipReason != null)
+        {
+            result.SkipReason = config.SkipReason;
+            return result;
+        }
         StreamWriter? events = null;
         try
         {
@@ -76,6 +81,7 @@ public static class ScenarioRunner
             File.WriteAllLines(Path.Combine(request.TraceDirectory, $"{doc.Name}.{index}.summary.txt"),
                 new[] { $"combination: {combination.Label}", $"result: {result.Result} (expected {result.Expected})", $"verdict: {result.Mismatch ?? "as expected"}" }
                     .Concat(result.Runs).Concat(result.Failures.Select(f => $"failed: {f} [{f.Location}]"))
+                    .Concat(result.StaleReads.Select(s => $"stale: {s}"))
                     .Concat(result.Counters.Select(kv => $"{kv.Key}: {kv.Value}")));
         }
         return result;

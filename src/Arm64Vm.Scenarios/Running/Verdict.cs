@@ -15,6 +15,7 @@ public static class Verdict
     /// <summary>Null when the result matches; otherwise one line saying what was expected and what happened.</summary>
     public static string? Mismatch(CombinationResult r)
     {
+        if (r.Skipped) return null;                       // neither pass nor fail: nothing to compare
         if (r.ExpectedFailure is not { } want)
             return r.Passed ? null : $"expected pass, but {Describe(r.Failures[0])}";
         if (r.Passed) return $"expected {want}, but every expectation held";
