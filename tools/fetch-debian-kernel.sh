@@ -110,7 +110,8 @@ if [ -b /dev/vda ]; then
     echo "vda-note: \$(sector 0)"
     if [ -n "\$note" ]; then put 0 "\$note"; echo "vda-wrote: \$note"; fi
 fi
-[ -c /dev/hwrng ] && echo "hwrng: \$(head -c 8 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
+rng="\$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"   # "none" without a virtio-rng
+[ -n "\$rng" ] && [ "\$rng" != none ] && echo "hwrng: \$rng \$(head -c 8 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
 if [ "\$action" = reboot ]; then
     if [ ! -b /dev/vda ]; then echo "ARM64VM-REBOOT-NEEDS-VDA"
     elif [ "\$(sector 1)" != rebooted ]; then put 1 rebooted; echo ARM64VM-REBOOT; reboot -f
