@@ -25,31 +25,35 @@ public sealed class VirtioDma(Vm vm, DmaPath path) : IGuestDma
     public void Read(ulong address, Span<byte> destination)
     {
         if (path == DmaPath.HostCacheable) { vm.ReadGuest(address, destination); return; }
-        var memory = vm.Host.MemorySystem;
         Span<byte> bytes = stackalloc byte[8];
-        foreach (var (offset, pa, n) in vm.HostChunks(address, (ulong)destination.Length))
-            for (ulong i = 0; i < n;)
-            {
-                int size = Step(pa + i, n - i);
-                memory.TryRead(MemoryAgents.NonCoherentDma, pa + i, size, AccessKind.Read, NonCacheable, out ulong v);
-                BinaryPrimitives.WriteUInt64LittleEndian(bytes, v);
-                bytes[..size].CopyTo(destination.Slice((int)(offset + i), size));
-                i += (ulong)size;
-            }
+        foreach (var (pa, offset, size) in PocPieces(address, destination.Length))
+        {
+            vm.Host.MemorySystem.TryRead(MemoryAgents.NonCoherentDma, pa, size, AccessKind.Read, NonCacheable, out ulong v);
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, v);
+            bytes[..size].CopyTo(destination.Slice(offset, size));
+        }
     }
 
     public void Write(ulong address, ReadOnlySpan<byte> source)
     {
         if (path == DmaPath.HostCacheable) { vm.WriteGuest(address, source); return; }
-        var memory = vm.Host.MemorySystem;
         Span<byte> bytes = stackalloc byte[8];
-        foreach (var (offset, pa, n) in vm.HostChunks(address, (ulong)source.Length))
+        foreach (var (pa, offset, size) in PocPieces(address, source.Length))
+        {
+            bytes.Clear();
+            source.Slice(offset, size).CopyTo(bytes);
+            vm.Host.MemorySystem.TryWrite(MemoryAgents.NonCoherentDma, pa, size, AccessKind.Write, NonCacheable, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+        }
+    }
+
+    /// <summary>The host-physical accesses of a PoC transfer: aligned doublewords where they fit, else bytes.</summary>
+    private IEnumerable<(ulong Pa, int Offset, int Size)> PocPieces(ulong address, int length)
+    {
+        foreach (var (offset, pa, n) in vm.HostChunks(address, (ulong)length))
             for (ulong i = 0; i < n;)
             {
                 int size = Step(pa + i, n - i);
-                bytes.Clear();
-                source.Slice((int)(offset + i), size).CopyTo(bytes);
-                memory.TryWrite(MemoryAgents.NonCoherentDma, pa + i, size, AccessKind.Write, NonCacheable, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+                yield return (pa + i, (int)(offset + i), size);
                 i += (ulong)size;
             }
     }
