@@ -1,4 +1,5 @@
 using Arm64Vm.Host.DeviceTree;
+using Arm64Vm.TestSupport;
 using Xunit;
 
 namespace Arm64Vm.Host.Tests.DeviceTree;
