@@ -2,9 +2,19 @@
 # Fetches the stock Debian 12 arm64 kernel and builds two busybox initramfs images for it:
 #   Image                  the kernel behind `linux-image-arm64`, uncompressed (Debian 12 ships /boot/vmlinuz-* as an
 #                          uncompressed EFI-stub Image; a gzip-compressed one is decompressed); vmlinuz is the file as shipped
-#   initramfs.cpio.gz      /init mounts proc, sys and devtmpfs, loads the virtio modules of the same package, prints
-#                          the marker line "ARM64VM-USERSPACE-OK", `uname -a`, the CPU count and the disks it sees,
-#                          then powers off
+#   initramfs.cpio.gz      /init mounts proc, sys and devtmpfs, loads the virtio modules of the same package
+#                          (virtio_mmio, virtio_blk, virtio-rng: modules in Debian's 6.1 config, the virtio core is
+#                          built in), prints the marker line "ARM64VM-USERSPACE-OK", `uname -a`, the CPU count and the
+#                          disks it sees, then, with a virtio disk (/dev/vda) and a virtio-rng, what the kernel command
+#                          line asks (see below), then powers off
+#   Kernel command line words /init understands (it reads /proc/cmdline):
+#     arm64vm.note=TEXT    print sector 0 of /dev/vda ("vda-note: ..."), then write TEXT (no spaces) there and sync:
+#                          a later run prints it back, and the host file holds it at offset 0
+#     arm64vm.action=reboot  the reboot test: sector 1 of /dev/vda is the boot counter. Empty: write "rebooted",
+#                          sync, print ARM64VM-REBOOT and `reboot -f`. "rebooted": zero it, print
+#                          ARM64VM-SECOND-BOOT and power off. The same initramfs and command line are reloaded on
+#                          reset, so the disk (a host file) is what tells the boots apart, deterministically; the
+#                          disk ends as it started, so the test repeats
 #   initramfs-shell.cpio.gz the same, but drops to an interactive `sh` instead of powering off
 # into a cache folder outside the repository (default ${XDG_CACHE_HOME:-$HOME/.cache}/arm64vm/debian-kernel, or
 # $ARM64VM_KERNEL_DIR), and prints that folder. Nothing here is committed. Idempotent: a second run reuses the
@@ -62,7 +72,8 @@ build_initramfs() {
     local out="$1" final="$2" root="$work/root-$3"
     mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc,lib/modules}
     cp "$work/bb/bin/busybox" "$root/bin/busybox"
-    for applet in sh mount umount cat echo ls uname nproc poweroff reboot insmod modprobe sleep dmesg grep mkdir; do
+    for applet in sh mount umount cat echo ls uname nproc poweroff reboot insmod modprobe sleep dmesg grep mkdir \
+                  dd tr head od sync printf; do
         ln -sf busybox "$root/bin/$applet"
     done
     local mdir="$work/k/lib/modules/$kver/kernel"
@@ -83,6 +94,30 @@ echo ARM64VM-USERSPACE-OK
 uname -a
 echo "cpus: \$(nproc)"
 echo "disks: \$(ls /sys/block 2>/dev/null | tr '\n' ' ')"
+note="" action=""
+for w in \$(cat /proc/cmdline); do
+    case "\$w" in
+        arm64vm.note=*) note="\${w#arm64vm.note=}" ;;
+        arm64vm.action=*) action="\${w#arm64vm.action=}" ;;
+    esac
+done
+sector() { dd if=/dev/vda bs=512 skip="\$1" count=1 2>/dev/null | tr -d '\000' | head -n 1; }
+put() {   # sector \$1 := the text \$2, zero-padded to 512 bytes
+    { printf '%s' "\$2"; dd if=/dev/zero bs=512 count=1 2>/dev/null; } | head -c 512 > /tmp/sector
+    dd if=/tmp/sector of=/dev/vda bs=512 seek="\$1" count=1 conv=notrunc 2>/dev/null; sync
+}
+if [ -b /dev/vda ]; then
+    echo "vda-note: \$(sector 0)"
+    if [ -n "\$note" ]; then put 0 "\$note"; echo "vda-wrote: \$note"; fi
+fi
+rng="\$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"   # "none" without a virtio-rng
+[ -n "\$rng" ] && [ "\$rng" != none ] && echo "hwrng: \$rng \$(head -c 8 /dev/hwrng | od -An -tx1 | tr -d ' \n')"
+if [ "\$action" = reboot ]; then
+    if [ ! -b /dev/vda ]; then echo "ARM64VM-REBOOT-NEEDS-VDA"
+    elif [ "\$(sector 1)" != rebooted ]; then put 1 rebooted; echo ARM64VM-REBOOT; reboot -f
+    else put 1 ""; echo ARM64VM-SECOND-BOOT
+    fi
+fi
 $final
 EOF
     chmod +x "$root/init"

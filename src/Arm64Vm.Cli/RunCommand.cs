@@ -34,11 +34,16 @@ public static class RunCommand
         var cacheConfig = new Option<string?>("--cache-config") { Description = "Cache geometry as YAML (the shape of a scenario's machine.caches, see scenarios/README.md)" };
         var append = new Option<string?>("--append") { Description = "Kernel command line: /chosen/bootargs of the device tree" };
         var dtb = new Option<string?>("--dtb") { Description = "Use this flattened device tree instead of the generated one (its memory node and /chosen are updated as QEMU does)" };
+        var drive = new Option<string[]>("--drive") { Description = "A virtio-blk disk backed by FILE (repeatable): FILE or FILE,readonly" };
+        var rng = new Option<bool>("--rng") { Description = "A virtio-rng entropy device (bytes from --seed; the host's generator with --clock host)" };
+        var virtioCoherent = new Option<string>("--virtio-dma-coherent") { Description = "The device tree calls the virtio-mmio transports dma-coherent: true (as QEMU, the default) or false", DefaultValueFactory = _ => "true" };
+        var virtioDma = new Option<string>("--virtio-dma") { Description = "How the virtio devices reach guest RAM: 'host' (the host's cacheable path, as QEMU on KVM; the default) or 'poc' (memory at PoC, a non-coherent master)", DefaultValueFactory = _ => "host" };
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
             append, dtb, dumpDtb, kernel, initrd, gic, clock,
+            drive, rng, virtioCoherent, virtioDma,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -63,6 +68,10 @@ public static class RunCommand
             Append = parse.GetValue(append),
             Dtb = parse.GetValue(dtb),
             DumpDtb = parse.GetValue(dumpDtb),
+            Drives = VirtioOptions.ParseDrives(parse.GetValue(drive)),
+            Rng = parse.GetValue(rng),
+            VirtioDmaCoherent = VirtioOptions.ParseBool("--virtio-dma-coherent", parse.GetValue(virtioCoherent)!),
+            VirtioDma = VirtioOptions.ParseDmaPath(parse.GetValue(virtioDma)!),
         }));
         return cmd;
     }
@@ -144,6 +153,11 @@ public static class RunCommand
         public string? Dtb { get; init; }
         /// <summary>--dump-dtb: write the device tree to this file and exit 0 without running.</summary>
         public string? DumpDtb { get; init; }
+        /// <summary>--drive, --rng, --virtio-dma-coherent, --virtio-dma: the virtio devices (VIO-1).</summary>
+        public IReadOnlyList<DriveSpec> Drives { get; init; } = [];
+        public bool Rng { get; init; }
+        public bool VirtioDmaCoherent { get; init; } = true;
+        public DmaPath VirtioDma { get; init; } = DmaPath.HostCacheable;
     }
 
     public static int Execute(RunOptions o)
@@ -179,13 +193,17 @@ public static class RunCommand
             Initrd = initrd,
             GicVersion = o.GicVersion,
             Clock = o.Clock,
+            Drives = o.Drives,
+            VirtioRng = o.Rng,
+            VirtioDmaCoherent = o.VirtioDmaCoherent,
+            VirtioDmaPath = o.VirtioDma,
         };
         if (o.DumpDtb != null)
         {
             WriteFile("--dump-dtb", o.DumpDtb, BootProtocol.Plan(img, options).Dtb);
             return 0;
         }
-        using var vmm = new Vmm(options, new[] { img });
+        using var vmm = VirtioOptions.CreateVmm(options, img);
         vmm.Boot();
 
         InstructionTracer? tracer = null;

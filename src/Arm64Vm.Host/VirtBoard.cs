@@ -16,6 +16,10 @@ public static class VirtBoard
     public const ulong GicRedistributorStride = 0x2_0000;
     public const ulong UartBase = 0x0900_0000;
     public const ulong RtcBase = 0x0901_0000;
+    /// <summary>The virtio-mmio transports (VIO-1): 32 of 0x200 bytes from here, transport n on SPI 16 + n.</summary>
+    public const ulong VirtioBase = 0x0A00_0000;
+    public const ulong VirtioStride = 0x200;
+    public const int VirtioTransports = 32, VirtioFirstSpi = 16;
     public const ulong RamBase = 0x4000_0000;
     public const ulong DefaultMemorySize = 128UL << 20;
     /// <summary>Where QEMU's -kernel places a raw image: RAM base + 0x80000 (the old arm64 text_offset).</summary>

@@ -51,6 +51,8 @@ public sealed class Vmm : IDisposable
         var console = options.Console ?? DefaultConsole;
         Devices = new MmioBus();
         (Uart, Rtc) = CreateDevices(console);
+        try { Virtio = new VirtioDevices(options, Vm, Devices, SpiLine); }
+        catch { Machine.Dispose(); throw; }   // a drive that cannot be opened (DriveException)
         _semihosting = new Semihosting(console, new GuestMemory(ReadGuestIpa));
     }
 
@@ -62,6 +64,8 @@ public sealed class Vmm : IDisposable
     public Pl011Uart Uart { get; }
     /// <summary>The guest's PL031 real-time clock.</summary>
     public Pl031Rtc Rtc { get; }
+    /// <summary>The virtio-mmio transports with the drives and the entropy device (VIO-1).</summary>
+    public VirtioDevices Virtio { get; }
     /// <summary>The guest-physical device map the VMM serves MMIO exits from.</summary>
     public MmioBus Devices { get; }
     public IReadOnlyList<LoadedImage> Images => _images;
@@ -161,6 +165,7 @@ public sealed class Vmm : IDisposable
     {
         Resets++;
         Vm.Vgic.Reset();                 // QEMU resets the GIC device with the machine (GIC-12)
+        Virtio.Reset();                  // and every virtio-mmio transport with its device (VIO-8)
         LoadImages();
         InitVcpus();
     }
@@ -378,5 +383,9 @@ public sealed class Vmm : IDisposable
     private RunOutcome Outcome(StopReason reason, int code, string message, ulong start, Stopwatch sw) =>
         new(reason, code, message, TotalRetired() - start, sw.Elapsed, Resets);
 
-    public void Dispose() => Machine.Dispose();
+    public void Dispose()
+    {
+        Virtio.Dispose();
+        Machine.Dispose();
+    }
 }

@@ -16,4 +16,7 @@ public sealed record BoardDescription
     /// are derived from the run's seed so the same flags give the same tree; null leaves both out.
     /// </summary>
     public ulong? RandomSeed { get; init; }
+
+    /// <summary>The virtio-mmio nodes carry <c>dma-coherent</c> (QEMU's always do; VmmOptions.VirtioDmaCoherent).</summary>
+    public bool VirtioDmaCoherent { get; init; } = true;
 }

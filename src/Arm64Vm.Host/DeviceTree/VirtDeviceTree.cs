@@ -3,11 +3,12 @@ namespace Arm64Vm.Host.DeviceTree;
 /// <summary>
 /// The device tree of this machine as QEMU 7.2's "virt" board with -cpu cortex-a57 on KVM writes it
 /// (hw/arm/virt.c create_fdt() and friends), for the devices the emulator has: memory, the CPUs with their cpu-map,
-/// PSCI, the GIC (v3 or v2), the generic timer, the PMU, the 24 MHz APB clock, the PL011, the PL031 and /chosen.
+/// PSCI, the GIC (v3 or v2), the generic timer, the PMU, the 24 MHz APB clock, the 32 virtio-mmio transports, the PL011,
+/// the PL031 and /chosen.
 /// Nodes and properties come in the order QEMU's dumped blob has them (libfdt inserts each new property and subnode in
 /// front of the earlier ones, so the blob lists them in reverse order of creation), phandles are numbered as QEMU
 /// allocates them (from 0x8000: the clock, the CPUs from the last to the first, then the GIC). What QEMU has and this
-/// machine does not (flash, fw-cfg, PCIe, virtio-mmio, the PL061 and gpio-keys, the platform bus, the ITS or GICv2m)
+/// machine does not (flash, fw-cfg, PCIe, the PL061 and gpio-keys, the platform bus, the ITS or GICv2m)
 /// is left out; specs/deviations.md lists it.
 /// </summary>
 public static class VirtDeviceTree
@@ -23,6 +24,8 @@ public static class VirtDeviceTree
     public const uint SpiType = 0, PpiType = 1;
     /// <summary>Flags cell: level-sensitive, active high (IRQ_TYPE_LEVEL_HIGH).</summary>
     public const uint LevelHigh = 4;
+    /// <summary>Flags cell: edge-triggered, rising (IRQ_TYPE_EDGE_RISING), as QEMU describes the virtio-mmio SPIs.</summary>
+    public const uint EdgeRising = 1;
 
     /// <summary>PSCI MIGRATE, SMC64 form (Arm DEN 0022): listed in /psci as QEMU does, although the VMM answers it
     /// NOT_SUPPORTED (MIGRATE_INFO_TYPE says no Trusted OS).</summary>
@@ -61,6 +64,8 @@ public static class VirtDeviceTree
         w.BeginNode($"memory@{VirtBoard.RamBase:x}");
         Reg(w, (VirtBoard.RamBase, board.MemorySize));
         w.Strings("device_type", "memory").EndNode();
+
+        VirtioTransports(w, board);
 
         w.BeginNode($"pl031@{VirtBoard.RtcBase:x}")
             .Strings("clock-names", "apb_pclk")
@@ -102,6 +107,24 @@ public static class VirtDeviceTree
 
         Chosen(w, board);
         return w.EndNode().Finish();
+    }
+
+    /// <summary>
+    /// The 32 virtio-mmio transports (VIO-1), as QEMU 7.2's create_virtio_devices() describes them: QEMU adds the nodes
+    /// from the highest address down, so its blob lists them lowest address first, each with an edge-triggered SPI
+    /// (flags 1, IRQ_TYPE_EDGE_RISING) and dma-coherent (left out when the board says the transports are not coherent).
+    /// </summary>
+    private static void VirtioTransports(FdtWriter w, BoardDescription board)
+    {
+        for (int slot = 0; slot < VirtBoard.VirtioTransports; slot++)
+        {
+            ulong address = VirtBoard.VirtioBase + (ulong)slot * VirtBoard.VirtioStride;
+            w.BeginNode($"virtio_mmio@{address:x}");
+            if (board.VirtioDmaCoherent) w.Property("dma-coherent");
+            w.Cells("interrupts", SpiType, (uint)(VirtBoard.VirtioFirstSpi + slot), EdgeRising);
+            Reg(w, (address, VirtBoard.VirtioStride));
+            w.Strings("compatible", "virtio,mmio").EndNode();
+        }
     }
 
     /// <summary>The reg of a node under the root: two address cells, two size cells per range.</summary>

@@ -54,6 +54,7 @@ public static class BootProtocol
             Bootargs = options.Bootargs,
             Initrd = initrd == null ? null : (initrdStart, initrdStart + (ulong)options.Initrd!.Data.Length),
             RandomSeed = options.Seed,
+            VirtioDmaCoherent = options.VirtioDmaCoherent,
         };
         byte[] dtb = options.Dtb == null ? VirtDeviceTree.Build(board) : DeviceTreeFixup.Apply(options.Dtb, board);
         ulong dtbSize = (ulong)dtb.Length;

@@ -182,7 +182,7 @@ public sealed partial class Vm
     /// A guest range as pieces contiguous in host memory (offset in the range, host address, length): one piece, or one
     /// per page once pages of the slot have moved (H13). A swapped-out page is swapped in when its piece is reached.
     /// </summary>
-    private IEnumerable<(ulong Offset, ulong HostPa, ulong Length)> HostChunks(ulong ipa, ulong size)
+    internal IEnumerable<(ulong Offset, ulong HostPa, ulong Length)> HostChunks(ulong ipa, ulong size)
     {
         var slot = FindSlot(ipa);
         if (slot == null || size > slot.Size - (ipa - slot.Ipa))

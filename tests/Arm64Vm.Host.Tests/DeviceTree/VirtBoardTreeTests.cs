@@ -8,7 +8,7 @@ namespace Arm64Vm.Host.Tests.DeviceTree;
 /// The generated tree's interrupt controller, timer, PMU, PL031 and /chosen, and the whole tree against QEMU 7.2's own
 /// (qemu-7.2-virt-gicv*-smp2.dts: `qemu-system-aarch64 -M virt,gic-version=N,dumpdtb=x.dtb -cpu cortex-a57 -m 128M
 /// -smp 2`, with `fdtput -r` removing the nodes of devices this machine does not have — flash, fw-cfg, PCIe,
-/// virtio-mmio, PL061, gpio-keys, platform bus, ITS / GICv2m — and `fdtput -d` the random /chosen seeds, then
+/// PL061, gpio-keys, platform bus, ITS / GICv2m — and `fdtput -d` the random /chosen seeds, then
 /// `dtc -I dtb -O dts`).
 /// </summary>
 public class VirtBoardTreeTests
