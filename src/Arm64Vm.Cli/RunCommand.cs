@@ -35,10 +35,12 @@ public static class RunCommand
         var append = new Option<string?>("--append") { Description = "Kernel command line: /chosen/bootargs of the device tree" };
         var dtb = new Option<string?>("--dtb") { Description = "Use this flattened device tree instead of the generated one (its memory node and /chosen are updated as QEMU does)" };
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
+        var gdb = new Option<string?>("--gdb") { Description = "Serve gdb's remote protocol on tcp::PORT or tcp:HOST:PORT (as QEMU's -gdb; 127.0.0.1 unless HOST is given)" };
+        var waitGdb = new Option<bool>("--wait-gdb") { Description = "Stop before the first instruction until gdb continues (as QEMU's -S; needs --gdb)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
-            append, dtb, dumpDtb, kernel, initrd, gic, clock,
+            append, dtb, dumpDtb, kernel, initrd, gic, clock, gdb, waitGdb,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -63,6 +65,8 @@ public static class RunCommand
             Append = parse.GetValue(append),
             Dtb = parse.GetValue(dtb),
             DumpDtb = parse.GetValue(dumpDtb),
+            Gdb = parse.GetValue(gdb) is { } g ? GdbOptions.ParseEndpoint(g) : null,
+            WaitGdb = parse.GetValue(waitGdb),
         }));
         return cmd;
     }
@@ -144,6 +148,10 @@ public static class RunCommand
         public string? Dtb { get; init; }
         /// <summary>--dump-dtb: write the device tree to this file and exit 0 without running.</summary>
         public string? DumpDtb { get; init; }
+        /// <summary>--gdb: where the gdb stub listens (null: no stub).</summary>
+        public Arm64Vm.Host.Gdb.GdbEndpoint? Gdb { get; init; }
+        /// <summary>--wait-gdb: stopped before the first instruction until gdb resumes the guest.</summary>
+        public bool WaitGdb { get; init; }
     }
 
     public static int Execute(RunOptions o)
@@ -203,8 +211,9 @@ public static class RunCommand
         using var terminal = TerminalInput.Start(vmm);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; vmm.Interrupt(); };
         Console.CancelKeyPress += onCancel;
+        using var gdbServer = GdbOptions.Start(o, vmm);
         RunOutcome outcome;
-        try { outcome = vmm.Run(o.MaxInstructions); }
+        try { outcome = gdbServer != null ? gdbServer.Serve(o.WaitGdb) : vmm.Run(o.MaxInstructions); }
         finally
         {
             terminal.Dispose();
