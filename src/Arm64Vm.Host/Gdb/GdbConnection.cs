@@ -35,7 +35,8 @@ public sealed class GdbConnection : IDisposable
             while (true)
             {
                 var input = reader.Read();
-                if (input.Kind is GdbInputKind.Interrupt or GdbInputKind.End) target.Interrupt();
+                // Ctrl-C, or the client gone (not closed by the stub: a detach resumes the guest): stop the guest.
+                if (input.Kind == GdbInputKind.Interrupt || (input.Kind == GdbInputKind.End && !Closed)) target.Interrupt();
                 _inputs.Add(input);
                 if (input.Kind == GdbInputKind.End) return;
             }
@@ -43,7 +44,7 @@ public sealed class GdbConnection : IDisposable
         catch (Exception e)
         {
             log?.Invoke($"gdb: connection reader stopped: {e.Message}");
-            target.Interrupt();
+            if (!Closed) target.Interrupt();
             _inputs.Add(new GdbInput(GdbInputKind.End));
         }
     }
