@@ -98,7 +98,7 @@ public sealed class GdbMonitor
             int i = c.Find(pa >> CacheConfig.LineShift);
             string state = i < 0 ? "invalid" : c.Lines[i].State == LineState.Dirty ? "valid dirty" : "valid clean";
             string value = i < 0 ? "" : $"0x{GdbHex.FromLittleEndian(c.LineData(i).Slice((int)(word - lineBase), 8)):X16}";
-            sb.Append($"  {c.Name,-10} {state,-12} {value}\n");
+            sb.Append($"  {c.Name,-10} {state,-12} {value}".TrimEnd()).Append('\n');
         }
         sb.Append($"  {"PoC",-10} {"memory",-12} 0x{ram.ReadRaw(word, 8):X16}\n");
         if (!physical)
