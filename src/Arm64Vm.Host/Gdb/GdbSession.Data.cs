@@ -77,7 +77,7 @@ public sealed partial class GdbSession
     {
         int colon = Array.IndexOf(payload, (byte)':');
         if (colon < 0 || !ParseRange(Encoding.Latin1.GetString(payload, 1, colon - 1), out ulong address, out int length)) return "E01";
-        var data = payload.AsSpan(colon + 1);
+        var data = payload[(colon + 1)..];
         if (data.Length != length) return "E01";
         if (length == 0) return "OK";   // gdb's probe for X support
         return _memory.Write(Selected, address, data, out _) ? "OK" : "E14";

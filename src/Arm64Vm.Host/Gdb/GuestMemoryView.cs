@@ -58,34 +58,24 @@ public sealed class GuestMemoryView
     }
 
     /// <summary>Reads what the vCPU's loads would return, page by page; false (with a reason) at the first byte that cannot be read.</summary>
-    public bool Read(Vcpu vcpu, ulong va, Span<byte> destination, out string error)
-    {
-        error = "";
-        for (int done = 0; done < destination.Length;)
-        {
-            ulong a = va + (ulong)done;
-            int n = (int)Math.Min((ulong)(destination.Length - done), Stage2PageTable.PageSize - (a & (Stage2PageTable.PageSize - 1)));
-            if (Resolve(vcpu, a, out error) is not { } r) return false;
-            if (!ReadPhysical(vcpu.Cpu.Index, r.Pa, destination.Slice(done, n), r.Attributes))
-            {
-                error = $"PA 0x{r.Pa:X} is not RAM";
-                return false;
-            }
-            done += n;
-        }
-        return true;
-    }
+    public bool Read(Vcpu vcpu, ulong va, byte[] destination, out string error) =>
+        ForEachPage(vcpu, va, destination.Length, (r, offset, n) => ReadPhysical(vcpu.Cpu.Index, r.Pa, destination.AsSpan(offset, n), r.Attributes), out error);
 
     /// <summary>Writes through the vCPU's translation into memory and every cached copy; false at the first byte that cannot be written (nothing of that page written).</summary>
-    public bool Write(Vcpu vcpu, ulong va, ReadOnlySpan<byte> data, out string error)
+    public bool Write(Vcpu vcpu, ulong va, byte[] data, out string error) =>
+        ForEachPage(vcpu, va, data.Length, (r, offset, n) => WritePhysical(r.Pa, data.AsSpan(offset, n)), out error);
+
+    /// <summary>Resolves [va, va + length) page by page (translations differ per page) and hands each piece to
+    /// <paramref name="access"/> (resolved address, offset in the range, length); false at the first failure.</summary>
+    private bool ForEachPage(Vcpu vcpu, ulong va, int length, Func<ResolvedAddress, int, int, bool> access, out string error)
     {
         error = "";
-        for (int done = 0; done < data.Length;)
+        for (int done = 0; done < length;)
         {
             ulong a = va + (ulong)done;
-            int n = (int)Math.Min((ulong)(data.Length - done), Stage2PageTable.PageSize - (a & (Stage2PageTable.PageSize - 1)));
+            int n = (int)Math.Min((ulong)(length - done), Stage2PageTable.PageSize - (a & (Stage2PageTable.PageSize - 1)));
             if (Resolve(vcpu, a, out error) is not { } r) return false;
-            if (!WritePhysical(r.Pa, data.Slice(done, n)))
+            if (!access(r, done, n))
             {
                 error = $"PA 0x{r.Pa:X} is not RAM";
                 return false;

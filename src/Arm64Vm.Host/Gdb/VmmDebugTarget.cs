@@ -21,8 +21,10 @@ public sealed class VmmDebugTarget : IDebugTarget
     private ulong _remaining;
     private int _lastVcpu;
 
-    private sealed class Watch(ulong va, int length, ulong pa, Arm64Vm.Memory.MemoryAttributes attributes, byte[] last)
+    /// <summary>A write watchpoint: the bytes at a host PA as one vCPU's view (agent and attributes) shows them.</summary>
+    private sealed class Watch(int agent, ulong va, int length, ulong pa, Arm64Vm.Memory.MemoryAttributes attributes, byte[] last)
     {
+        public int Agent { get; } = agent;
         public ulong Va { get; } = va;
         public int Length { get; } = length;
         public ulong Pa { get; } = pa;
@@ -125,8 +127,9 @@ public sealed class VmmDebugTarget : IDebugTarget
         if (_memory.Resolve(_vmm.Vcpus[vcpu], address, out _) is not { } r) return false;
         if ((r.Pa & 0xFFF) + (ulong)length > 0x1000) return false;
         var last = new byte[length];
-        if (!_memory.ReadPhysical(vcpu, r.Pa, last, r.Attributes)) return false;
-        _watches.Add(new Watch(address, length, r.Pa, r.Attributes, last));
+        int agent = _vmm.Vcpus[vcpu].Cpu.Index;
+        if (!_memory.ReadPhysical(agent, r.Pa, last, r.Attributes)) return false;
+        _watches.Add(new Watch(agent, address, length, r.Pa, r.Attributes, last));
         return true;
     }
 
@@ -160,7 +163,7 @@ public sealed class VmmDebugTarget : IDebugTarget
     {
         foreach (var w in _watches)
         {
-            if (!_memory.ReadPhysical(vcpu, w.Pa, w.Scratch, w.Attributes) || w.Scratch.AsSpan().SequenceEqual(w.Last)) continue;
+            if (!_memory.ReadPhysical(w.Agent, w.Pa, w.Scratch, w.Attributes) || w.Scratch.AsSpan().SequenceEqual(w.Last)) continue;
             w.Scratch.CopyTo(w.Last, 0);
             return new DebugStop(DebugStopKind.Watchpoint, vcpu, WatchAddress: w.Va, Watch: WatchKind.Write);
         }

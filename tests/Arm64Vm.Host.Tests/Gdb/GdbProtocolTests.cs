@@ -150,21 +150,21 @@ public class GdbProtocolTests
         Assert.Equal("2222222222222222", gdb.Ask($"m{Line:x},8"));                // the cacheable view: the dirty line
         Assert.Equal("1111111111111111", gdb.Ask($"m{Line + NcAlias:x},8"));      // the NC alias: memory under it
 
-        string cache = Encoding.UTF8.GetString(GdbHex.Decode(gdb.Ask("qRcmd," + GdbHex.Encode($"cache 0x{Line:x}")))!);
+        string cache = gdb.Monitor($"cache 0x{Line:x}");
         Assert.Contains("L1D.0      valid dirty  0x2222222222222222", cache);
         Assert.Contains("PoC        memory       0x1111111111111111", cache);
         Assert.Contains("vCPU 0's load reads 0x2222222222222222 from L1D.0", cache);
-        string nc = Encoding.UTF8.GetString(GdbHex.Decode(gdb.Ask("qRcmd," + GdbHex.Encode($"cache 0x{Line + NcAlias:x}")))!);
+        string nc = gdb.Monitor($"cache 0x{Line + NcAlias:x}");
         Assert.Contains("loads it as Normal iNC oNC OSH", nc);
         Assert.Contains("vCPU 0's load reads 0x1111111111111111 from memory (PoC)", nc);
-        string s2 = Encoding.UTF8.GetString(GdbHex.Decode(gdb.Ask("qRcmd," + GdbHex.Encode($"s2 0x{Line:x}")))!);
+        string s2 = gdb.Monitor($"s2 0x{Line:x}");
         Assert.Contains("stage 2: mapped, 4 KiB page IPA 0x40654000 -> PA 0x40654000", s2);
-        string unmapped = Encoding.UTF8.GetString(GdbHex.Decode(gdb.Ask("qRcmd," + GdbHex.Encode("s2 -i 0x47000000")))!);
+        string unmapped = gdb.Monitor("s2 -i 0x47000000");
         Assert.Contains("not mapped", unmapped);
-        string events = Encoding.UTF8.GetString(GdbHex.Decode(gdb.Ask("qRcmd," + GdbHex.Encode("events 3")))!);
+        string events = gdb.Monitor("events 3");
         Assert.Equal(4, events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("Stage2Fault", Encoding.UTF8.GetString(GdbHex.Decode(gdb.Ask("qRcmd," + GdbHex.Encode("events 1000")))!));
-        Assert.Contains("unknown monitor command 'frob'", Encoding.UTF8.GetString(GdbHex.Decode(gdb.Ask("qRcmd," + GdbHex.Encode("frob")))!));
+        Assert.Contains("Stage2Fault", gdb.Monitor("events 1000"));
+        Assert.Contains("unknown monitor command 'frob'", gdb.Monitor("frob"));
 
         // Breakpoints removed: the guest runs to its end (PSCI SYSTEM_OFF) and the stub reports the exit.
         Assert.Equal("OK", gdb.Ask($"z0,{ncRead:x},4"));

@@ -124,6 +124,9 @@ internal sealed class RawGdbClient : IDisposable
         return Reply();
     }
 
+    /// <summary>A monitor command (qRcmd) and its decoded text answer.</summary>
+    public string Monitor(string command) => Encoding.UTF8.GetString(GdbHex.Decode(Ask("qRcmd," + GdbHex.Encode(command)))!);
+
     public void NoAck()
     {
         Assert.Equal("OK", Ask("QStartNoAckMode"));
