@@ -65,7 +65,6 @@ public sealed class GdbPacketReader
     /// <summary>After '$': the payload up to '#', then two hex digits.</summary>
     private GdbInput ReadPacketBody()
     {
-        restart:
         var payload = new List<byte>();
         int sum = 0;
         bool escape = false, oversize = false;
@@ -73,7 +72,14 @@ public sealed class GdbPacketReader
         {
             int b = NextByte();
             if (b < 0) return new GdbInput(GdbInputKind.End);
-            if (b == '$') goto restart;                      // a truncated packet: resync on the new start
+            if (b == '$')
+            {
+                // A truncated packet: resynchronise on the new start.
+                payload.Clear();
+                sum = 0;
+                escape = oversize = false;
+                continue;
+            }
             if (b == '#') break;
             sum += b;
             if (escape) { b ^= 0x20; escape = false; }

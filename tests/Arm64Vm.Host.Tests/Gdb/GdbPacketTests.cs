@@ -1,8 +1,8 @@
-using Xunit;
 using System.Text;
 using Arm64Vm.Host.Gdb;
 using FsCheck;
 using FsCheck.Fluent;
+using Xunit;
 
 namespace Arm64Vm.Host.Tests.Gdb;
 

@@ -1,6 +1,6 @@
-using Xunit;
 using System.Text;
 using Arm64Vm.Host.Gdb;
+using Xunit;
 
 namespace Arm64Vm.Host.Tests.Gdb;
 
@@ -24,7 +24,7 @@ public class GdbProtocolTests
         Assert.Contains("QStartNoAckMode+", features);
         gdb.NoAck();
         var xml = new StringBuilder();
-        for (int off = 0; ; )
+        for (int off = 0; ;)
         {
             string part = gdb.Ask($"qXfer:features:read:target.xml:{off:x},200");
             xml.Append(part[1..]);

@@ -1,9 +1,9 @@
-using Xunit;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Arm64Vm.Host.Gdb;
 using Arm64Vm.Host.Images;
+using Xunit;
 
 namespace Arm64Vm.Host.Tests.Gdb;
 
@@ -30,7 +30,8 @@ internal sealed class GdbTestRig : IDisposable
         {
             try { _outcome = Server.Serve(waitForGdb); }
             catch (Exception e) { _failure = e; }
-        }) { IsBackground = true, Name = "emulation" };
+        })
+        { IsBackground = true, Name = "emulation" };
         _thread.Start();
     }
 
