@@ -39,10 +39,12 @@ public static class RunCommand
         var virtioCoherent = new Option<string>("--virtio-dma-coherent") { Description = "The device tree calls the virtio-mmio transports dma-coherent: true (as QEMU, the default) or false", DefaultValueFactory = _ => "true" };
         var virtioDma = new Option<string>("--virtio-dma") { Description = "How the virtio devices reach guest RAM: 'host' (the host's cacheable path, as QEMU on KVM; the default) or 'poc' (memory at PoC, a non-coherent master)", DefaultValueFactory = _ => "host" };
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
+        var gdb = new Option<string?>("--gdb") { Description = "Serve gdb's remote protocol on tcp::PORT or tcp:HOST:PORT (as QEMU's -gdb; 127.0.0.1 unless HOST is given)" };
+        var waitGdb = new Option<bool>("--wait-gdb") { Description = "Stop before the first instruction until gdb continues (as QEMU's -S; needs --gdb)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
-            append, dtb, dumpDtb, kernel, initrd, gic, clock,
+            append, dtb, dumpDtb, kernel, initrd, gic, clock, gdb, waitGdb,
             drive, rng, virtioCoherent, virtioDma,
         };
         cmd.SetAction(parse => Execute(new RunOptions
@@ -72,6 +74,8 @@ public static class RunCommand
             Rng = parse.GetValue(rng),
             VirtioDmaCoherent = VirtioOptions.ParseBool("--virtio-dma-coherent", parse.GetValue(virtioCoherent)!),
             VirtioDma = VirtioOptions.ParseDmaPath(parse.GetValue(virtioDma)!),
+            Gdb = parse.GetValue(gdb) is { } g ? GdbOptions.ParseEndpoint(g) : null,
+            WaitGdb = parse.GetValue(waitGdb),
         }));
         return cmd;
     }
@@ -158,6 +162,10 @@ public static class RunCommand
         public bool Rng { get; init; }
         public bool VirtioDmaCoherent { get; init; } = true;
         public DmaPath VirtioDma { get; init; } = DmaPath.HostCacheable;
+        /// <summary>--gdb: where the gdb stub listens (null: no stub).</summary>
+        public Arm64Vm.Host.Gdb.GdbEndpoint? Gdb { get; init; }
+        /// <summary>--wait-gdb: stopped before the first instruction until gdb resumes the guest.</summary>
+        public bool WaitGdb { get; init; }
     }
 
     public static int Execute(RunOptions o)
@@ -221,8 +229,9 @@ public static class RunCommand
         using var terminal = TerminalInput.Start(vmm);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; vmm.Interrupt(); };
         Console.CancelKeyPress += onCancel;
+        using var gdbServer = GdbOptions.Start(o, vmm);
         RunOutcome outcome;
-        try { outcome = vmm.Run(o.MaxInstructions); }
+        try { outcome = gdbServer != null ? gdbServer.Serve(o.WaitGdb) : vmm.Run(o.MaxInstructions); }
         finally
         {
             terminal.Dispose();

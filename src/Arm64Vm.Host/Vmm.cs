@@ -13,7 +13,7 @@ namespace Arm64Vm.Host;
 /// them round-robin in fixed quanta (deterministic), serves MMIO exits with its device models (the PL011) and
 /// semihosting, and on a SYSTEM_RESET event reloads the images and re-inits every vCPU, in QEMU's order.
 /// </summary>
-public sealed class Vmm : IDisposable
+public sealed partial class Vmm : IDisposable
 {
     /// <summary>Instructions a vCPU runs before the next one gets its turn.</summary>
     public const ulong Quantum = 10_000;
@@ -288,6 +288,8 @@ public sealed class Vmm : IDisposable
         while (done < budget)
         {
             BeforeInstruction?.Invoke(vcpu.Cpu);
+            // A hook that interrupts the run (a debugger's breakpoint) stops the vCPU before the instruction.
+            if (_interrupt) return new VcpuExit(VcpuExitReason.Interrupted, done);
             var exit = vcpu.Run(1);
             AfterInstruction?.Invoke(vcpu.Cpu);
             done += exit.Instructions;
