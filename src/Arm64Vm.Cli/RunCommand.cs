@@ -35,10 +35,11 @@ public static class RunCommand
         var append = new Option<string?>("--append") { Description = "Kernel command line: /chosen/bootargs of the device tree" };
         var dtb = new Option<string?>("--dtb") { Description = "Use this flattened device tree instead of the generated one (its memory node and /chosen are updated as QEMU does)" };
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
+        var timeline = new Option<string?>("--timeline") { Description = "Write a timeline of the run to FILE.json (Chrome trace-event JSON: open it in Perfetto or chrome://tracing)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
-            append, dtb, dumpDtb, kernel, initrd, gic, clock,
+            append, dtb, dumpDtb, kernel, initrd, gic, clock, timeline,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -63,6 +64,7 @@ public static class RunCommand
             Append = parse.GetValue(append),
             Dtb = parse.GetValue(dtb),
             DumpDtb = parse.GetValue(dumpDtb),
+            Timeline = parse.GetValue(timeline),
         }));
         return cmd;
     }
@@ -144,6 +146,8 @@ public static class RunCommand
         public string? Dtb { get; init; }
         /// <summary>--dump-dtb: write the device tree to this file and exit 0 without running.</summary>
         public string? DumpDtb { get; init; }
+        /// <summary>--timeline: Chrome trace-event JSON of the run (Tracing/Timeline.cs).</summary>
+        public string? Timeline { get; init; }
     }
 
     public static int Execute(RunOptions o)
@@ -186,6 +190,7 @@ public static class RunCommand
             return 0;
         }
         using var vmm = new Vmm(options, new[] { img });
+        using var timeline = o.Timeline != null ? OpenTimeline(o.Timeline, vmm, Path.GetFileName(o.Image)) : null;
         vmm.Boot();
 
         InstructionTracer? tracer = null;
@@ -245,6 +250,13 @@ public static class RunCommand
     {
         try { return ImageLoader.ReadFile(path); }
         catch (ImageFormatException e) { throw new UsageException($"--initrd: {e.Message}"); }
+    }
+
+    private static Timeline OpenTimeline(string path, Vmm vmm, string label)
+    {
+        try { return Timeline.ToFile(vmm, path, label); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        { throw new UsageException($"--timeline: cannot write {path}: {ex.Message}"); }
     }
 
     private static void WriteFile(string option, string path, byte[] bytes)

@@ -28,12 +28,15 @@ internal sealed partial class CombinationRun : IDisposable
     }
 
     public Vmm Vmm => _vmm;
+    /// <summary>Where to write the run's timeline (Chrome trace-event JSON), or null for none.</summary>
+    public string? TimelinePath { get; init; }
 
     public void Execute()
     {
         var sw = Stopwatch.StartNew();
         _vmm = new Vmm(_config.ToVmmOptions(b => _console.Append((char)b)), new[] { _config.Image }) { StopOnReset = true };
         if (_events != null) _vmm.Vm.Events.Observer = e => _events.WriteLine(e.ToString());
+        using var timeline = TimelinePath != null ? Arm64Vm.Host.Tracing.Timeline.ToFile(_vmm, TimelinePath, _result.Scenario + " " + _result.Combination.Label) : null;
         _vmm.Boot();
         foreach (var step in _config.Steps)
         {
