@@ -37,7 +37,7 @@ public static class ScenarioSweepCommand
             string csv = Path.Combine(outDir, $"{doc.Name}-sweep.csv");
             string svg = Path.Combine(outDir, $"{doc.Name}-sweep.svg");
             File.WriteAllText(csv, SweepRunner.Csv(points));
-            File.WriteAllText(svg, SweepRunner.Svg(points, doc.Sweep!.Metric, $"{doc.Name}: {doc.Sweep.Metric} per strategy"));
+            File.WriteAllText(svg, SweepRunner.Svg(points, doc.Sweep!.Metric, $"{doc.Name}: what each strategy costs as the working set grows"));
             Console.WriteLine($"wrote {csv} and {svg}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
