@@ -10,6 +10,7 @@ namespace Arm64Vm.Scenarios.Tests;
 /// format's rules (every event has name, ph, ts, pid, tid; B/E pairs balance per track; X slices have a duration) and
 /// the reboot story's timeline shows H1's re-init, the unmap it makes and the stage-2 faults that follow, in order.
 /// </summary>
+[Collection("console")]
 public class TimelineTests
 {
     private static List<JsonElement> RunRebootTimeline(string dir, string policy)

@@ -34,6 +34,16 @@ public static class SweepRunner
         return plan;
     }
 
+    /// <summary>A sweep's point from its result (a report read back): the settings <see cref="Plan"/> gave it.</summary>
+    public static SweepPoint PointOf(CombinationResult r)
+    {
+        YNode Setting(string path) => r.Combination.Settings.FirstOrDefault(s => s.Path == path)?.Value
+            ?? throw new ScenarioException(new SourceLocation(r.File, 0, 0), $"a sweep result without '{path}' ({r.Combination.Label})");
+        var reader = new NodeReader();
+        return new SweepPoint(Setting("host.policy").Value, reader.Size(Setting("machine.memory"), "sweep.memory"),
+            reader.Number(Setting("params.working-set"), "sweep.working-set"), r);
+    }
+
     public static string Csv(IReadOnlyList<SweepPoint> points)
     {
         var counters = points.Count > 0 ? points[0].Result.Counters.Keys.ToList() : new List<string>();
