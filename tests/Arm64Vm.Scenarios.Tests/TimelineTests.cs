@@ -63,10 +63,9 @@ public class TimelineTests
     [Fact]
     public void H1_RebootTimelineShowsTheReinitThenTheUnmapThenTheFaultsThatFollow()
     {
-        string dir = Directory.CreateTempSubdirectory("timeline").FullName;
-        try
+        using var dir = new ScenarioDir();
         {
-            var events = RunRebootTimeline(dir, "kvm");
+            var events = RunRebootTimeline(dir.Path, "kvm");
             int reinit = events.FindIndex(e => Name(e) == "vCPU re-init");
             Assert.True(reinit > 0, "the timeline shows the re-init");
             Assert.True(events.FindIndex(e => Name(e) == "vCPU init") < reinit, "the first init comes before it");
@@ -85,45 +84,35 @@ public class TimelineTests
             var slices = events.Where(e => Name(e) == "guest").ToList();
             Assert.True(slices.Sum(e => e.GetProperty("args").GetProperty("instructions").GetInt64()) > 1000);
         }
-        finally { Directory.Delete(dir, recursive: true); }
     }
 
     [Fact]
     public void H1_WithoutTheUnmapPolicyTheTimelineShowsNoUnmapAfterTheReinit()
     {
-        string dir = Directory.CreateTempSubdirectory("timeline").FullName;
-        try
+        using var dir = new ScenarioDir();
         {
-            var events = RunRebootTimeline(dir, "no-unmap-on-init");
+            var events = RunRebootTimeline(dir.Path, "no-unmap-on-init");
             int reinit = events.FindIndex(e => Name(e) == "vCPU re-init");
             Assert.True(reinit > 0);
             Assert.DoesNotContain(events.Skip(reinit), e => Name(e) == "unmap");
         }
-        finally { Directory.Delete(dir, recursive: true); }
     }
 
     [Fact]
     public void TheSameRunWritesTheSameTimeline()
     {
-        string a = Directory.CreateTempSubdirectory("timeline").FullName, b = Directory.CreateTempSubdirectory("timeline").FullName;
-        try
-        {
-            RunRebootTimeline(a, "kvm");
-            RunRebootTimeline(b, "kvm");
-            Assert.Equal(File.ReadAllText(Path.Combine(a, "reboot-relocate.0.timeline.json")), File.ReadAllText(Path.Combine(b, "reboot-relocate.0.timeline.json")));
-        }
-        finally
-        {
-            Directory.Delete(a, recursive: true);
-            Directory.Delete(b, recursive: true);
-        }
+        using var a = new ScenarioDir();
+        using var b = new ScenarioDir();
+        RunRebootTimeline(a.Path, "kvm");
+        RunRebootTimeline(b.Path, "kvm");
+        Assert.Equal(File.ReadAllText(Path.Combine(a.Path, "reboot-relocate.0.timeline.json")), File.ReadAllText(Path.Combine(b.Path, "reboot-relocate.0.timeline.json")));
     }
 
     [Fact]
     public void RunTimelineFollowsTheVmmsRebootOfTheRelocateGuest()
     {
-        string file = Path.Combine(Directory.CreateTempSubdirectory("timeline").FullName, "relocate.json");
-        try
+        using var dir = new ScenarioDir();
+        string file = Path.Combine(dir.Path, "relocate.json");
         {
             var (code, err) = RunCli.Run(RunCli.Relocate, "--timeline", file, "--max-instructions", "2000000");
             Assert.True(code == 0, err);
@@ -134,7 +123,6 @@ public class TimelineTests
             Assert.True(reset >= 0 && reset < vmmReset && vmmReset < reinit, $"reset {reset}, VMM reset {vmmReset}, re-init {reinit}");
             Assert.Contains(events.Skip(reinit), e => Name(e) == "PSCI SYSTEM_OFF");
         }
-        finally { Directory.Delete(Path.GetDirectoryName(file)!, recursive: true); }
     }
 
     [Fact]
