@@ -14,14 +14,14 @@ public static class RunCommand
     public static Command Create()
     {
         var image = new Argument<string?>("image") { Description = "Guest image: ELF64 AArch64, Linux arm64 Image (or gzip-compressed vmlinuz), or raw binary", Arity = ArgumentArity.ZeroOrOne };
-        var kernel = new Option<string?>("--kernel") { Description = "The guest image (the same as IMAGE, as QEMU's -kernel)" };
-        var initrd = new Option<string?>("--initrd") { Description = "Initial ramdisk: loaded after the kernel and named in /chosen (linux,initrd-start/-end)" };
+        var kernel = new Option<string?>("--kernel", "-kernel") { Description = "The guest image (the same as IMAGE), as QEMU's -kernel; also spelled --kernel" };
+        var initrd = new Option<string?>("--initrd", "-initrd") { Description = "Initial ramdisk: loaded after the kernel and named in /chosen (linux,initrd-start/-end); also spelled --initrd" };
         var gic = new Option<string>("--gic") { Description = "Interrupt controller: 3 (GICv3, the default) or 2 (GICv2, at most 8 CPUs)", DefaultValueFactory = _ => "3" };
         var clock = new Option<string>("--clock") { Description = "What the guest's clocks follow: 'virtual' (instructions retired, reproducible; the default) or 'host' (the wall clock)", DefaultValueFactory = _ => "virtual" };
         var load = new Option<string?>("--load") { Description = "Load address of a raw image (default 0x40080000)" };
         var entry = new Option<string?>("--entry") { Description = "Entry point (default: ELF entry, or the load address)" };
-        var memory = new Option<string>("--memory") { Description = "RAM size at 0x40000000, e.g. 128M, 1G", DefaultValueFactory = _ => "128M" };
-        var cpus = new Option<int>("--cpus") { Description = "Number of CPUs (1-8); CPU 0 boots, the others wait for PSCI CPU_ON", DefaultValueFactory = _ => 1 };
+        var memory = new Option<string>("--memory", "-m") { Description = "RAM size at 0x40000000, e.g. 128M, 1G (with -m, QEMU's syntax: a bare number is MiB, 512 = 512M; size=1G)", DefaultValueFactory = _ => "128M" };
+        var cpus = new Option<int>("--cpus", "-smp") { Description = "Number of CPUs (1-8); CPU 0 boots, the others wait for PSCI CPU_ON (-smp N or -smp cpus=N, as QEMU)", DefaultValueFactory = _ => 1, CustomParser = QemuSpellings.ParseCpus };
         var maxInstructions = new Option<string?>("--max-instructions") { Description = "Stop after this many instructions (exit code 3)" };
         var trace = new Option<string?>("--trace") { Description = "Write one line per instruction (PC, encoding, disassembly, changed registers) to FILE" };
         var stats = new Option<bool>("--stats") { Description = "Print instructions retired, host seconds and MIPS to stderr" };
@@ -32,7 +32,7 @@ public static class RunCommand
         var seed = new Option<string?>("--seed") { Description = "Seed of the caches' pseudo-random replacement (default 1)" };
         var hugePages = new Option<bool>("--hugepages") { Description = "Back guest RAM with 2 MiB huge pages (as THP/hugetlbfs): stage-2 faults map 2 MiB blocks (rule H11)" };
         var cacheConfig = new Option<string?>("--cache-config") { Description = "Cache geometry as YAML (the shape of a scenario's machine.caches, see scenarios/README.md)" };
-        var append = new Option<string?>("--append") { Description = "Kernel command line: /chosen/bootargs of the device tree" };
+        var append = new Option<string?>("--append", "-append") { Description = "Kernel command line: /chosen/bootargs of the device tree; also spelled --append" };
         var dtb = new Option<string?>("--dtb") { Description = "Use this flattened device tree instead of the generated one (its memory node and /chosen are updated as QEMU does)" };
         var drive = new Option<string[]>("--drive") { Description = "A virtio-blk disk backed by FILE (repeatable): FILE or FILE,readonly" };
         var rng = new Option<bool>("--rng") { Description = "A virtio-rng entropy device (bytes from --seed; the host's generator with --clock host)" };
@@ -41,10 +41,12 @@ public static class RunCommand
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
         var gdb = new Option<string?>("--gdb") { Description = "Serve gdb's remote protocol on tcp::PORT or tcp:HOST:PORT (as QEMU's -gdb; 127.0.0.1 unless HOST is given)" };
         var waitGdb = new Option<bool>("--wait-gdb") { Description = "Stop before the first instruction until gdb continues (as QEMU's -S; needs --gdb)" };
+        var timeline = new Option<string?>("--timeline") { Description = "Write a timeline of the run to FILE.json (Chrome trace-event JSON: open it in Perfetto or chrome://tracing)" };
+        var nographic = new Option<bool>("-nographic") { Description = "Accepted so a QEMU command line can be pasted: the guest's console is always this terminal (no effect)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
-            append, dtb, dumpDtb, kernel, initrd, gic, clock, gdb, waitGdb,
+            append, dtb, dumpDtb, kernel, initrd, gic, clock, timeline, nographic, gdb, waitGdb,
             drive, rng, virtioCoherent, virtioDma,
         };
         cmd.SetAction(parse => Execute(new RunOptions
@@ -55,7 +57,7 @@ public static class RunCommand
             Clock = ParseClock(parse.GetValue(clock)!),
             Load = parse.GetValue(load) is { } l ? ValueParsers.ParseNumber("--load", l) : null,
             Entry = parse.GetValue(entry) is { } e ? ValueParsers.ParseNumber("--entry", e) : null,
-            Memory = ValueParsers.ParseSize("--memory", parse.GetValue(memory)!),
+            Memory = QemuSpellings.ParseMemory(parse.GetResult(memory)?.IdentifierToken?.Value, parse.GetValue(memory)!),
             Cpus = parse.GetValue(cpus),
             MaxInstructions = parse.GetValue(maxInstructions) is { } m ? ValueParsers.ParseNumber("--max-instructions", m) : ulong.MaxValue,
             Trace = parse.GetValue(trace),
@@ -76,6 +78,7 @@ public static class RunCommand
             VirtioDma = VirtioOptions.ParseDmaPath(parse.GetValue(virtioDma)!),
             Gdb = parse.GetValue(gdb) is { } g ? GdbOptions.ParseEndpoint(g) : null,
             WaitGdb = parse.GetValue(waitGdb),
+            Timeline = parse.GetValue(timeline),
         }));
         return cmd;
     }
@@ -166,6 +169,8 @@ public static class RunCommand
         public Arm64Vm.Host.Gdb.GdbEndpoint? Gdb { get; init; }
         /// <summary>--wait-gdb: stopped before the first instruction until gdb resumes the guest.</summary>
         public bool WaitGdb { get; init; }
+        /// <summary>--timeline: Chrome trace-event JSON of the run (Tracing/Timeline.cs).</summary>
+        public string? Timeline { get; init; }
     }
 
     public static int Execute(RunOptions o)
@@ -212,6 +217,7 @@ public static class RunCommand
             return 0;
         }
         using var vmm = VirtioOptions.CreateVmm(options, img);
+        using var timeline = o.Timeline != null ? OpenTimeline(o.Timeline, vmm, Path.GetFileName(o.Image)) : null;
         vmm.Boot();
 
         InstructionTracer? tracer = null;
@@ -272,6 +278,13 @@ public static class RunCommand
     {
         try { return ImageLoader.ReadFile(path); }
         catch (ImageFormatException e) { throw new UsageException($"--initrd: {e.Message}"); }
+    }
+
+    private static Timeline OpenTimeline(string path, Vmm vmm, string label)
+    {
+        try { return Timeline.ToFile(vmm, path, label); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        { throw new UsageException($"--timeline: cannot write {path}: {ex.Message}"); }
     }
 
     private static void WriteFile(string option, string path, byte[] bytes)

@@ -18,6 +18,7 @@ public static class ScenarioCommand
         cmd.Subcommands.Add(CreateList());
         cmd.Subcommands.Add(CreateValidate());
         cmd.Subcommands.Add(ScenarioSweepCommand.Create());
+        cmd.Subcommands.Add(ScenarioMergeCommand.Create());
         return cmd;
     }
 
@@ -29,13 +30,20 @@ public static class ScenarioCommand
         var matrix = new Option<bool>("--matrix") { Description = "Run every combination of each scenario's matrix" };
         var report = new Option<string?>("--report") { Description = "Write the results as JSON to FILE" };
         var traceDir = new Option<string?>("--trace-dir") { Description = "Write each combination's console, host events and summary to DIR" };
-        var cmd = new Command("run", "Run scenarios and check their expectations") { files, policy, set, matrix, report, traceDir };
+        var timeline = new Option<bool>("--timeline") { Description = "With --trace-dir: also write each combination's timeline, NAME.N.timeline.json (Chrome trace-event JSON for Perfetto)" };
+        var shard = new Option<string?>("--shard") { Description = "Run part K of N of the combinations (K/N, e.g. 2/4; merge the parts' reports with 'scenario merge')" };
+        var cmd = new Command("run", "Run scenarios and check their expectations") { files, policy, set, matrix, report, traceDir, timeline, shard };
         cmd.SetAction(parse => Guard(() =>
         {
             var overrides = (parse.GetValue(set) ?? Array.Empty<string>()).Select(s => RunRequest.ParseSetting(s)).ToList();
             if (parse.GetValue(policy) is { } p) overrides.Add(RunRequest.ParseSetting($"host.policy={p}", "--policy"));
-            var request = new RunRequest { Overrides = overrides, Matrix = parse.GetValue(matrix), TraceDirectory = parse.GetValue(traceDir) };
-            return ScenarioRunCommand.Execute(parse.GetValue(files)!, request, parse.GetValue(report));
+            if (parse.GetValue(timeline) && parse.GetValue(traceDir) == null)
+                throw new ScenarioException(new SourceLocation("--timeline", 0, 0), "needs --trace-dir DIR (one timeline file per combination is written there)");
+            var request = new RunRequest { Overrides = overrides, Matrix = parse.GetValue(matrix), TraceDirectory = parse.GetValue(traceDir), Timeline = parse.GetValue(timeline) };
+            var part = parse.GetValue(shard) is { } k ? Arm64Vm.Scenarios.Sweep.Shard.Parse(k) : (Arm64Vm.Scenarios.Sweep.Shard?)null;
+            if (part != null && parse.GetValue(report) == null)
+                throw new ScenarioException(new SourceLocation("--shard", 0, 0), "needs --report FILE (the part's results, for 'scenario merge')");
+            return ScenarioRunCommand.Execute(parse.GetValue(files)!, request, parse.GetValue(report), shard: part);
         }));
         return cmd;
     }

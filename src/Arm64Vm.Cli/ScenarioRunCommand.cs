@@ -1,5 +1,6 @@
 using Arm64Vm.Scenarios.Model;
 using Arm64Vm.Scenarios.Running;
+using Arm64Vm.Scenarios.Sweep;
 using Spectre.Console;
 
 namespace Arm64Vm.Cli;
@@ -7,7 +8,7 @@ namespace Arm64Vm.Cli;
 /// <summary>`arm64vm scenario run`: plans every file first (bad input fails before anything runs), runs, prints the table.</summary>
 public static class ScenarioRunCommand
 {
-    private static IAnsiConsole PlainConsole()
+    public static IAnsiConsole PlainConsole()
     {
         var plain = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -18,14 +19,17 @@ public static class ScenarioRunCommand
         return plain;
     }
 
-    public static int Execute(IReadOnlyList<string> files, RunRequest request, string? reportPath, IAnsiConsole? console = null)
+    public static int Execute(IReadOnlyList<string> files, RunRequest request, string? reportPath, IAnsiConsole? console = null, Shard? shard = null)
     {
         var plans = files.Select(f =>
         {
             var doc = ScenarioDocument.Load(f);
             return (Doc: doc, Plan: ScenarioRunner.Plan(doc, request));
         }).ToList();
-        int total = plans.Sum(p => p.Plan.Count);
+        // The whole plan, in order: (file, index within the file's plan); --shard K/N keeps its part.
+        var whole = plans.SelectMany(p => Enumerable.Range(0, p.Plan.Count).Select(i => (p.Doc, p.Plan, I: i))).ToList();
+        var mine = (shard ?? new Shard(1, 1)).Of(whole).ToList();
+        int total = mine.Count;
         bool interactive = console == null && !Console.IsOutputRedirected && AnsiConsole.Console.Profile.Capabilities.Interactive;
         // Not a terminal (a pipe, a file, CI): plain text, no colours, wide enough for the table.
         console ??= interactive ? AnsiConsole.Console : PlainConsole();
@@ -33,13 +37,12 @@ public static class ScenarioRunCommand
 
         void RunAll(Action<CombinationResult>? done)
         {
-            foreach (var (doc, plan) in plans)
-                for (int i = 0; i < plan.Count; i++)
-                {
-                    var r = ScenarioRunner.Run(doc, plan[i].Combination, plan[i].Config, request, i);
-                    results.Add(r);
-                    done?.Invoke(r);
-                }
+            foreach (var (_, (doc, plan, i)) in mine)
+            {
+                var r = ScenarioRunner.Run(doc, plan[i].Combination, plan[i].Config, request, i);
+                results.Add(r);
+                done?.Invoke(r);
+            }
         }
 
         if (interactive && total > 1)
@@ -61,7 +64,16 @@ public static class ScenarioRunCommand
                                           $" {r.Instructions:N0} instructions, {r.HostSeconds:F2} s"));
         }
 
-        console.Write(ScenarioTable.Build(results, ascii: !interactive));
+        if (reportPath != null)
+            ScenarioReport.Write(reportPath, results, mine.Select(m => m.Index).ToList(),
+                new ScenarioReport.Header(shard, whole.Count));
+        return Summarise(console, results, ascii: !interactive);
+    }
+
+    /// <summary>The table, the one-line verdict and every unexpected result (a run and a merge of shards print the same).</summary>
+    public static int Summarise(IAnsiConsole console, IReadOnlyList<CombinationResult> results, bool ascii)
+    {
+        console.Write(ScenarioTable.Build(results, ascii));
         int mismatches = results.Count(r => !r.MatchesExpected);
         console.WriteLine(mismatches == 0
             ? $"{results.Count} result(s), every one as expected ({results.Count(r => r.Passed)} pass, {results.Count(r => !r.Passed && !r.Skipped)} fail" +
@@ -74,7 +86,6 @@ public static class ScenarioRunCommand
             console.WriteLine($"  {r.Scenario} [{r.Combination.Label}]: {r.Mismatch} ({r.ExpectedSource})");
             foreach (var f in r.Failures) console.WriteLine($"    {f} [{f.Location}]");
         }
-        if (reportPath != null) ScenarioReport.Write(reportPath, results);
         return mismatches == 0 ? 0 : 1;
     }
 }

@@ -27,7 +27,7 @@ public class CliTests
           - { host.policy: no-unmap-on-init, result: fail, fails: boot-2, observed: "2 S" }
         """;
 
-    private static (int Code, string Out, string Err) Invoke(params string[] args)
+    internal static (int Code, string Out, string Err) Invoke(params string[] args)
     {
         var root = new RootCommand { ScenarioCommand.Create() };
         var stdout = new StringWriter();
@@ -171,8 +171,32 @@ public class CliTests
     public void SweepWritesCsvAndSvg()
     {
         using var dir = new ScenarioDir();
+        string file = WriteTouchSweep(dir);
+        string outDir = Path.Combine(dir.Path, "out");
+        var (code, stdout, _) = Invoke("scenario", "sweep", file, "--out", outDir);
+        Assert.Equal(0, code);
+        var csv = File.ReadAllLines(Path.Combine(outDir, "touch-sweep.csv"));
+        Assert.Equal(1 + 2 * 2 * 3, csv.Length);
+        Assert.StartsWith("policy,memory-bytes,working-set,result,instructions,host-seconds,", csv[0]);
+        int col = Array.IndexOf(csv[0].Split(','), "lines-cleaned");
+        long Lines(string policy, int ws) => long.Parse(csv.Single(l => l.StartsWith($"{policy},{32 << 20},{ws},", StringComparison.Ordinal)).Split(',')[col]);
+        Assert.True(Lines("kvm", 16) > Lines("kvm", 1));                   // more pages touched, more lines maintained
+        Assert.True(Lines("eager-flush-on-init", 16) > Lines("eager-flush-on-init", 1));
+        string svg = File.ReadAllText(Path.Combine(outDir, "touch-sweep.svg"));
+        Assert.StartsWith("<svg", svg);
+        // Small multiples: five costs, each panel one line per (policy, memory).
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(svg, "<g id=\"panel-").Count);
+        Assert.Equal(5 * 4, System.Text.RegularExpressions.Regex.Matches(svg, "<polyline").Count);
+        Assert.Contains("kvm, 32MiB", svg);
+        Assert.Contains("wrote", stdout);
+        System.Xml.Linq.XDocument.Parse(svg);                              // well-formed XML
+    }
+
+    /// <summary>A sweep of the touch-pages guest: 2 policies × 2 memory sizes × 3 working sets.</summary>
+    internal static string WriteTouchSweep(ScenarioDir dir)
+    {
         dir.Write("touch.bin", TestGuests.TouchPages());
-        string file = dir.Write("s.yaml", """
+        return dir.Write("s.yaml", """
             name: touch
             params: { working-set: 1 }
             machine: { memory: 32MiB }
@@ -187,21 +211,5 @@ public class CliTests
               memory: [32MiB, 64MiB]
               working-set: [1, 4, 16]
             """);
-        string outDir = Path.Combine(dir.Path, "out");
-        var (code, stdout, _) = Invoke("scenario", "sweep", file, "--out", outDir);
-        Assert.Equal(0, code);
-        var csv = File.ReadAllLines(Path.Combine(outDir, "touch-sweep.csv"));
-        Assert.Equal(1 + 2 * 2 * 3, csv.Length);
-        Assert.StartsWith("policy,memory-bytes,working-set,result,instructions,host-seconds,", csv[0]);
-        int col = Array.IndexOf(csv[0].Split(','), "lines-cleaned");
-        long Lines(string policy, int ws) => long.Parse(csv.Single(l => l.StartsWith($"{policy},{32 << 20},{ws},", StringComparison.Ordinal)).Split(',')[col]);
-        Assert.True(Lines("kvm", 16) > Lines("kvm", 1));                   // more pages touched, more lines maintained
-        Assert.True(Lines("eager-flush-on-init", 16) > Lines("eager-flush-on-init", 1));
-        string svg = File.ReadAllText(Path.Combine(outDir, "touch-sweep.svg"));
-        Assert.StartsWith("<svg", svg);
-        Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(svg, "<polyline").Count);
-        Assert.Contains("kvm, 32MiB", svg);
-        Assert.Contains("wrote", stdout);
-        System.Xml.Linq.XDocument.Parse(svg);                              // well-formed XML
     }
 }

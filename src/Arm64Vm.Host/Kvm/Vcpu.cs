@@ -26,6 +26,8 @@ public sealed partial class Vcpu
     /// <summary>The PE this vCPU is loaded on; its architectural registers are the vCPU's registers.</summary>
     public CpuCore Cpu { get; private set; }
     public bool Initialized { get; private set; }
+    /// <summary>A timeline's view of KVM_RUN (Tracing/Timeline.cs); null, the default, costs one test per exit.</summary>
+    public IVcpuRunObserver? RunObserver { get; set; }
     /// <summary>
     /// vcpu_has_run_once(): sticky from the first KVM_RUN of the initialised vCPU, even one that is powered off
     /// (kvm_arch_vcpu_run_pid_change() succeeds and the vCPU's pid is recorded before it could sleep).
@@ -120,6 +122,7 @@ public sealed partial class Vcpu
         CompletePendingMmio();
         _stopRequested = false;
         if (!SyncInterrupts()) return new VcpuExit(VcpuExitReason.Idle, 0);     // IRQ-3: still in WFI
+        RunObserver?.Entered(this);
         ulong start = Cpu.Retired;
         while (true)
         {
@@ -131,6 +134,7 @@ public sealed partial class Vcpu
             if (exit.Reason == ExitReason.InstructionLimit) continue;
             if (exit.Reason == ExitReason.StopRequested) return new VcpuExit(VcpuExitReason.Interrupted, Cpu.Retired - start);
             Vm.Counters.Exits++;
+            RunObserver?.Exited(this, exit);
             var result = HandleExit(exit);
             if (result != null) return result with { Instructions = Cpu.Retired - start };
         }

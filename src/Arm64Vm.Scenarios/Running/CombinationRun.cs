@@ -28,6 +28,8 @@ internal sealed partial class CombinationRun : IDisposable
     }
 
     public Vmm Vmm => _vmm;
+    /// <summary>Where to write the run's timeline (Chrome trace-event JSON), or null for none.</summary>
+    public string? TimelinePath { get; init; }
 
     public void Execute()
     {
@@ -35,6 +37,7 @@ internal sealed partial class CombinationRun : IDisposable
         _vmm = new Vmm(_config.ToVmmOptions(b => _console.Append((char)b)), new[] { _config.RunImage }) { StopOnReset = true };
         if (_events != null) _vmm.Vm.Events.Observer = e => _events.WriteLine(e.ToString());
         StartStaleReadDetector();
+        using var timeline = TimelinePath != null ? Arm64Vm.Host.Tracing.Timeline.ToFile(_vmm, TimelinePath, _result.Scenario + " " + _result.Combination.Label) : null;
         _vmm.Boot();
         foreach (var step in _config.Steps)
         {

@@ -11,6 +11,8 @@ public sealed record RunRequest
     public bool Matrix { get; init; }
     /// <summary>Writes NAME.N.console.txt and NAME.N.events.txt (every host event) per combination.</summary>
     public string? TraceDirectory { get; init; }
+    /// <summary>--timeline: also NAME.N.timeline.json (Chrome trace-event JSON) per combination in <see cref="TraceDirectory"/>.</summary>
+    public bool Timeline { get; init; }
 
     /// <summary>"key=value" from the command line; the value is read like a plain YAML scalar.</summary>
     public static Setting ParseSetting(string text, string option = "--set")
@@ -71,7 +73,10 @@ public static class ScenarioRunner
                 events = new StreamWriter(Path.Combine(request.TraceDirectory, $"{doc.Name}.{index}.events.txt"));
                 events.WriteLine($"# {doc.Name} {combination.Label}");
             }
-            using var run = new CombinationRun(config, result, events);
+            using var run = new CombinationRun(config, result, events)
+            {
+                TimelinePath = request.Timeline && request.TraceDirectory != null ? Path.Combine(request.TraceDirectory, $"{doc.Name}.{index}.timeline.json") : null,
+            };
             run.Execute();
         }
         finally { events?.Dispose(); }

@@ -34,6 +34,16 @@ public static class SweepRunner
         return plan;
     }
 
+    /// <summary>A sweep's point from its result (a report read back): the settings <see cref="Plan"/> gave it.</summary>
+    public static SweepPoint PointOf(CombinationResult r)
+    {
+        YNode Setting(string path) => r.Combination.Settings.FirstOrDefault(s => s.Path == path)?.Value
+            ?? throw new ScenarioException(new SourceLocation(r.File, 0, 0), $"a sweep result without '{path}' ({r.Combination.Label})");
+        var reader = new NodeReader();
+        return new SweepPoint(Setting("host.policy").Value, reader.Size(Setting("machine.memory"), "sweep.memory"),
+            reader.Number(Setting("params.working-set"), "sweep.working-set"), r);
+    }
+
     public static string Csv(IReadOnlyList<SweepPoint> points)
     {
         var counters = points.Count > 0 ? points[0].Result.Counters.Keys.ToList() : new List<string>();
@@ -52,13 +62,32 @@ public static class SweepRunner
         return sb.ToString();
     }
 
-    /// <summary>The chart: one line per (policy, memory size), x = working set, y = the metric.</summary>
+    /// <summary>The costs the chart draws, one panel each: counter name (or "host-seconds") and title.</summary>
+    public static readonly IReadOnlyList<(string Cost, string Title)> Costs = new[]
+    {
+        ("lines-cleaned", "lines cleaned+invalidated"),
+        ("stage2-faults", "stage-2 faults"),
+        ("dirty-bytes-written-back", "dirty bytes written back"),
+        ("vm-flushes", "VM flushes"),
+        (HostSeconds, "host seconds (not deterministic)"),
+    };
+
+    /// <summary>The panel of the host's wall-clock time: the one cost a rerun does not reproduce.</summary>
+    public const string HostSeconds = "host-seconds";
+
+    /// <summary>
+    /// The chart: small multiples, one panel per cost (the scenario's own metric first when it is not one of
+    /// <see cref="Costs"/>), x = working set, one series per (policy, memory size).
+    /// </summary>
     public static string Svg(IReadOnlyList<SweepPoint> points, string metric, string title)
     {
-        var series = points.GroupBy(p => (p.Policy, p.Memory))
+        var costs = Costs.Any(c => c.Cost == metric) ? Costs : new[] { (metric, metric) }.Concat(Costs).ToList();
+        var panels = costs.Select(c => new SvgChart.Panel(c.Cost, c.Title, points.GroupBy(p => (p.Policy, p.Memory))
             .Select(g => new SvgChart.Series($"{g.Key.Policy}, {Scalars.FormatSize(g.Key.Memory)}", g.Key.Policy,
-                g.OrderBy(p => p.WorkingSet).Select(p => ((double)p.WorkingSet, (double)p.Result.Counter(metric))).ToList()))
-            .ToList();
-        return SvgChart.Render(title, "working set (pages touched)", metric, series);
+                g.OrderBy(p => p.WorkingSet).Select(p => ((double)p.WorkingSet, Value(p.Result, c.Cost))).ToList()))
+            .ToList())).ToList();
+        return SvgChart.Render(title, "working set (pages touched)", panels);
     }
+
+    private static double Value(CombinationResult r, string cost) => cost == HostSeconds ? r.HostSeconds : r.Counter(cost);
 }
