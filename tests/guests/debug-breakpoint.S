@@ -22,18 +22,13 @@
     add     x26, x26, #1
     msr     dbgbcr0_el1, xzr
     isb
-    print   \msg
-    mov     x0, x19
-    bl      uart_putdec
-    mov     w0, #'\n'
-    bl      uart_putc
+    adr     x0, \msg
+    bl      print_count
 .endm
 
     .section .text.boot, "ax"
     .global _start
 _start:
-    guest_init
-    print   banner
     debug_start MDE_KDE
     try_bp0 BCR_EL1_EL0, at1, m_match
     try_bp0 BCR_BAS_HIGH, at2, m_bas
@@ -65,14 +60,22 @@ at8:
     nop
     msr     dbgbcr3_el1, xzr
     isb
-    print   m_bp3
+    adr     x0, m_bp3
+    bl      print_count
+    print   m_done
+    psci_off
+1:  b       1b
+
+// print_count: x0 = a message; prints it, the exception count x19 and a newline. Clobbers x0, x9-x15, x25.
+print_count:
+    mov     x25, x30
+    bl      uart_puts
     mov     x0, x19
     bl      uart_putdec
     mov     w0, #'\n'
     bl      uart_putc
-    print   m_done
-    psci_off
-1:  b       1b
+    mov     x30, x25
+    ret
 
 // The handler's hook: count, disable breakpoints 0 and 3, return to the instruction.
 debug_event:

@@ -11,8 +11,6 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    guest_init
-    print   banner
     debug_start SS
     adr     x4, sdata
     mov     x19, #0

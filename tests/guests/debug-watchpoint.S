@@ -22,8 +22,6 @@
     .section .text.boot, "ax"
     .global _start
 _start:
-    guest_init
-    print   banner
     debug_start MDE_KDE
     adr     x2, wdata
     ldr     x1, =0x1122334455667788

@@ -31,17 +31,11 @@ _start:
     mov     x2, #0xa0
     bl      gic3_ppi_setup
     msr     daifset, #2
-    // SPI 2 (INTID 34): Group 1, priority 0xa0, routed to CPU 0, enabled.
+    // SPI 2 (INTID 34): routed to CPU 0, Group 1, priority 0xa0, enabled.
     ldr     x24, =GICD_BASE
-    mov     w0, #(1 << (RTC_INTID - 32))
-    str     w0, [x24, #GICX_IGROUPR + 4]
-    mov     w0, #0xa0
-    add     x1, x24, #GICX_IPRIORITYR
-    strb    w0, [x1, #RTC_INTID]
     add     x1, x24, #GICD_IROUTER
     str     xzr, [x1, #RTC_INTID * 8]
-    mov     w0, #(1 << (RTC_INTID - 32))
-    str     w0, [x24, #GICX_ISENABLER + 4]
+    gic3_spi_enable RTC_INTID, 0xa0
     dsb     sy
 
     ldr     x23, =RTC_BASE
