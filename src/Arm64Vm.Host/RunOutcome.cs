@@ -17,10 +17,10 @@ public enum StopReason
     SystemReset,
     /// <summary>A forwarded hypercall the caller asked to stop at (<see cref="Vmm.OnHypercall"/> returned true).</summary>
     Hypercall,
-    /// <summary>A host breakpoint, watchpoint or single step stopped a vCPU (<see cref="RunOutcome.Debug"/>, HOSTDBG-4).</summary>
-    DebugStop,
     /// <summary>Something the host cannot emulate (reported with a message).</summary>
     GuestError,
+    /// <summary>A host breakpoint, watchpoint or single step stopped a vCPU (<see cref="RunOutcome.Debug"/>, HOSTDBG-4).</summary>
+    DebugStop,
 }
 
 /// <summary>Which vCPU a host-debug stop happened on, what stopped it and where (HOSTDBG-4).</summary>
