@@ -19,9 +19,17 @@ public enum StopReason
     Hypercall,
     /// <summary>Something the host cannot emulate (reported with a message).</summary>
     GuestError,
+    /// <summary>A host breakpoint, watchpoint or single step stopped a vCPU (<see cref="RunOutcome.Debug"/>, HOSTDBG-4).</summary>
+    DebugStop,
 }
+
+/// <summary>Which vCPU a host-debug stop happened on, what stopped it and where (HOSTDBG-4).</summary>
+public sealed record DebugStop(int VcpuId, Arm64Vm.Cpu.DebugStopKind Kind, ulong Address);
 
 public sealed record RunOutcome(StopReason Reason, int ExitCode, string Message, ulong Instructions, TimeSpan Elapsed, int Resets)
 {
+    /// <summary>For <see cref="StopReason.DebugStop"/>.</summary>
+    public DebugStop? Debug { get; init; }
+
     public double Mips => Elapsed.TotalSeconds > 0 ? Instructions / Elapsed.TotalSeconds / 1e6 : 0;
 }

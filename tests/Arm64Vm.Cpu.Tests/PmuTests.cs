@@ -129,7 +129,7 @@ public class PmuTests
         using var h = new CpuHarness();
         h.Load(CpuHarness.CodeBase, Mrs(3, 9, 12, 6, 9), CpuHarness.Stop);
         h.Cpu.Run(1);
-        ulong expected = 1UL << 0x00 | 1UL << 0x08 | 1UL << 0x09 | 1UL << 0x0A | 1UL << 0x11 | 1UL << 0x1B | 1UL << 0x1E;
+        ulong expected = 1UL << 0x00 | 1UL << 0x08 | 1UL << 0x09 | 1UL << 0x0A | 1UL << 0x11 | 1UL << 0x13 | 1UL << 0x1B | 1UL << 0x1E;
         Assert.Equal(expected, h.Cpu.X(9));
         // An event the PMU does not implement (0x04, L1D_CACHE) does not count.
         var pmu = h.Cpu.Pmu;
@@ -217,5 +217,42 @@ public class PmuTests
         Assert.Equal(cacheEvents, pmu.CommonEventIds0() & cacheEvents);
         using var flat = new CpuHarness();
         Assert.Equal(0UL, flat.Cpu.Pmu.CommonEventIds0() & cacheEvents);
+    }
+}
+
+/// <summary>PMU-MEM: event 0x13 MEM_ACCESS counts data accesses, only while a counter counts it.</summary>
+public class PmuMemAccessTests
+{
+    [Fact]
+    public void PMU_MEM_MemAccessCountsEveryDataAccessAndIsAdvertisedInPmceid0()
+    {
+        using var h = new CpuHarness();
+        Assert.NotEqual(0UL, h.Cpu.Pmu.CommonEventIds0() & (1UL << (int)Pmu.MemAccess));
+        h.Cpu.Pmu.WriteType(0, Pmu.MemAccess);
+        h.Cpu.Pmu.SetEnabled(1);
+        h.Cpu.Pmu.WritePmcr(1);
+        h.Cpu.SetX(2, CpuHarness.DataBase);
+        h.Cpu.SysRegs.CpacrEl1 = 3UL << 20;                  // FP/SIMD enabled
+        h.Run(
+            0xF9400043,      // ldr x3, [x2]
+            0xF9000443,      // str x3, [x2, #8]
+            0xA9401043,      // ldp x3, x4, [x2]        (two accesses)
+            0x91000400,      // add x0, x0, #1          (none)
+            0x3D800040,      // str q0, [x2]            (two 64-bit pieces)
+            0x38401443);     // ldrb w3, [x2], #1
+        Assert.True(h.StoppedCleanly);
+        Assert.Equal(7UL, h.Cpu.Pmu.ReadCounter(0));
+    }
+
+    [Fact]
+    public void PMU_MEM_NothingCountsAndTheFastPathStaysWhileNoCounterCountsIt()
+    {
+        using var h = new CpuHarness();
+        h.Cpu.Pmu.WriteType(0, Pmu.MemAccess);
+        h.Cpu.Pmu.WritePmcr(1);                              // counter 0 not enabled
+        h.Cpu.SetX(2, CpuHarness.DataBase);
+        h.Run(0xF9400043, 0xF9400043);
+        Assert.Equal(0UL, h.Cpu.MemoryAccesses);
+        Assert.Equal(1, ((IDirectAccessCounter)h.Cpu).DirectReads);
     }
 }

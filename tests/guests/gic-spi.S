@@ -37,13 +37,7 @@ _start:
     bl      gic3_cpu_init
     ldr     x24, =GICD_BASE
     ldr     x20, =cpu1_count
-    mov     w0, #(1 << (SPI - 32))
-    str     w0, [x24, #GICX_IGROUPR + 4]
-    mov     w0, #0x80
-    add     x1, x24, #GICX_IPRIORITYR
-    strb    w0, [x1, #SPI]
-    mov     w0, #(1 << (SPI - 32))
-    str     w0, [x24, #GICX_ISENABLER + 4]
+    gic3_spi_enable SPI, 0x80
     msr     daifset, #2
     cpu_on_1 secondary
     ldr     x21, =cpu1_ready

@@ -69,6 +69,7 @@ public static class CacheMaintenance
         ulong block = va & ~(ulong)(size - 1);
         ulong pa = cpu.TranslateDataPa(block, write: true, AccessOptions.None, out var attrs);
         if (attrs.IsDevice) cpu.RaiseDataAbort(va, FaultStatus.Alignment, write: true, AccessOptions.None);
+        if (cpu.DataHookActive) cpu.DataAccessHook(block, size, read: false, write: true);   // DBG-6: a store
         if (!cpu.Memory.ZeroBlock(cpu.Index, pa, size, attrs))
             cpu.RaiseDataAbort(va, FaultStatus.SynchronousExternal, write: true, AccessOptions.None);
         if (cpu.System.Monitor.HasAny) cpu.System.Monitor.NoteStore(cpu.Index, pa);

@@ -13,7 +13,7 @@ public sealed class CpuContext
     internal ulong SpEl0, SpEl1, Pc, NextPc, VpidrEl2, VmpidrEl2, HcrEl2, VtcrEl2, VttbrEl2;
     internal uint Fpcr, Fpsr, Nzcv, Daif;
     internal int El, SpSel;
-    internal bool IllegalState, IsHalted, EventRegister;
+    internal bool IllegalState, IsHalted, EventRegister, PstateSs;
     internal readonly ulong[] SysRegs = new ulong[SystemRegisterTable.All.Count];
 }
 
@@ -25,7 +25,7 @@ public sealed partial class CpuCore
         c.Xr = Xr; c.Vr = Vr; c.SpEl0 = SpEl0; c.SpEl1 = SpEl1; c.Pc = Pc; c.NextPc = NextPc;
         c.VpidrEl2 = VpidrEl2; c.VmpidrEl2 = VmpidrEl2; c.HcrEl2 = _hcrEl2; c.VtcrEl2 = _vtcrEl2; c.VttbrEl2 = _vttbrEl2;
         c.Fpcr = Fpcr; c.Fpsr = Fpsr; c.Nzcv = Nzcv; c.Daif = Daif; c.El = El; c.SpSel = SpSel;
-        c.IllegalState = IllegalState; c.IsHalted = IsHalted; c.EventRegister = EventRegister;
+        c.IllegalState = IllegalState; c.IsHalted = IsHalted; c.EventRegister = EventRegister; c.PstateSs = PstateSs;
         SysRegs.CopyTo(c.SysRegs);
     }
 
@@ -38,7 +38,7 @@ public sealed partial class CpuCore
         Xr = c.Xr; Vr = c.Vr; SpEl0 = c.SpEl0; SpEl1 = c.SpEl1; Pc = c.Pc; NextPc = c.NextPc;
         VpidrEl2 = c.VpidrEl2; VmpidrEl2 = c.VmpidrEl2;
         Fpcr = c.Fpcr; Fpsr = c.Fpsr; Nzcv = c.Nzcv; Daif = c.Daif; El = c.El; SpSel = c.SpSel;
-        IllegalState = c.IllegalState; IsHalted = c.IsHalted; EventRegister = c.EventRegister;
+        IllegalState = c.IllegalState; IsHalted = c.IsHalted; EventRegister = c.EventRegister; PstateSs = c.PstateSs;
         SysRegs.CopyFrom(c.SysRegs);
         HcrEl2 = c.HcrEl2;
         VtcrEl2 = c.VtcrEl2;

@@ -20,7 +20,10 @@ public sealed partial class CpuCore
     {
         ulong vectorBase = SysRegs.VbarEl1 & ~0x7FFUL;
         ulong groupOffset = El == 0 ? 0x400UL : (SpSel == 1 ? 0x200UL : 0x000UL);
-        SysRegs.SpsrEl1 = PstateToSpsr();
+        // DBG-7: SPSR_EL1.SS saves the step state; PSTATE.SS is cleared on entry.
+        SysRegs.SpsrEl1 = PstateToSpsr() | (StepStateOnEntry(ec, kind) ? 1UL << 21 : 0);
+        PstateSs = false;
+        _steppedLast = false;
         SysRegs.ElrEl1 = NextPc;
         if (kind == ExceptionKind.Synchronous)
         {
@@ -100,6 +103,8 @@ public sealed partial class CpuCore
                        || targetEl > El            // cannot return to a higher EL
                        || (targetEl == 0 && sp != 0) // EL0 has no SP_ELx
                        || ((spsr >> 1) & 1) != 0;  // M[1] is reserved
+        // DBG-7: PSTATE.SS from SPSR.SS when step is enabled at the target and was not here (DebugExceptionReturnSS).
+        PstateSs = StepStateOnReturn(spsr, illegal ? El : targetEl);
         Nzcv = (uint)(spsr & 0xF000_0000UL);
         Daif = (uint)(spsr & 0x3C0UL);
         InterruptMaskChanged();                    // PSTATE.I/F may now let a signalled interrupt in (IRQ-2)

@@ -156,8 +156,9 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     /// <summary>Recomputes EL-dependent fast-path masks; called whenever PSTATE.EL changes.</summary>
     private void OnElChanged()
     {
-        _fastRead = El == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
-        _fastWrite = El == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
+        // DBG-9: no fast path while the data-access hook must see every access.
+        _fastRead = _dataHook ? (ushort)0 : El == 0 ? TlbEntry.ReadEl0 : TlbEntry.ReadEl1;
+        _fastWrite = _dataHook ? (ushort)0 : El == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
         _vecFastRead = _countsDirect ? (ushort)0 : _fastRead;
         _vecFastWrite = _countsDirect ? (ushort)0 : _fastWrite;
     }
@@ -284,6 +285,12 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ulong ReadSlow(ulong va, int size, AccessOptions options)
     {
+        if (_dataHook) DataAccessHook(va, size, read: true, write: false, options);   // DBG-6, PMU-MEM
+        return ReadSlowPath(va, size, options);
+    }
+
+    private ulong ReadSlowPath(ulong va, int size, AccessOptions options)
+    {
         // Memory-system path (cache model, MMIO): a TLB hit with the permission TranslateData would require
         // (RequiredPermission(Read, El, None) is the _fastRead bit) on a naturally aligned access, which can neither
         // cross a page nor fault on alignment, goes straight to the memory system. The hit test is LookupOrFill's
@@ -306,7 +313,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
             // Crosses a page: performed as single bytes, each translated (Arm ARM B2.6: unaligned Normal accesses
             // may be split into byte accesses).
             ulong v = 0;
-            for (int i = 0; i < size; i++) v |= ReadSlow(va + (ulong)i, 1, options & ~AccessOptions.RequireAligned) << (8 * i);
+            for (int i = 0; i < size; i++) v |= ReadSlowPath(va + (ulong)i, 1, options & ~AccessOptions.RequireAligned) << (8 * i);
             return v;
         }
         ref TlbEntry e = ref TranslateData(va, write: false, options);
@@ -320,6 +327,12 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteSlow(ulong va, int size, ulong value, AccessOptions options)
+    {
+        if (_dataHook) DataAccessHook(va, size, read: false, write: true, options);   // DBG-6, PMU-MEM
+        WriteSlowPath(va, size, value, options);
+    }
+
+    private void WriteSlowPath(ulong va, int size, ulong value, AccessOptions options)
     {
         // Memory-system path: as in ReadSlow, with the write permission (RequiredPermission(Write, El, None) = _fastWrite).
         ref TlbEntry h = ref _tlb[TlbIndex(va)];
@@ -338,7 +351,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
             // Translate both pages before writing anything so a fault on the second page leaves memory unchanged.
             TranslateData(va, write: true, options);
             TranslateData((va + (ulong)size - 1) & PageMask, write: true, options);
-            for (int i = 0; i < size; i++) WriteSlow(va + (ulong)i, 1, value >> (8 * i), options & ~AccessOptions.RequireAligned);
+            for (int i = 0; i < size; i++) WriteSlowPath(va + (ulong)i, 1, value >> (8 * i), options & ~AccessOptions.RequireAligned);
             return;
         }
         ref TlbEntry e = ref TranslateData(va, write: true, options);

@@ -40,6 +40,7 @@ public sealed partial class CpuCore
     {
         ulong pa = TranslateDataPa(va, write: false, AccessOptions.None, out _);
         ExclusiveValid = true;
+        ExclusiveMarks++;                      // DBG-7: ESR.EX of a Software Step exception
         ExclusiveAddress = pa;
         ExclusiveSize = size;
         System.Monitor.Mark(Index, pa);
@@ -101,7 +102,9 @@ public sealed partial class CpuCore
         TranslateData(va, write: false);
         ref TlbEntry e = ref TranslateData(va, write: true);
         attributes = e.DataAttributes;
-        return e.PaPage | (va & 0xFFF);
+        ulong pa = e.PaPage | (va & 0xFFF);
+        if (_dataHook) DataAccessHook(va, size, read: true, write: true);   // DBG-6: a read-modify-write is both
+        return pa;
     }
 
     /// <summary>Reads 1-8 bytes at a PA obtained from <see cref="TranslateAtomic"/>; external abort (FAR = va) when nothing answers.</summary>

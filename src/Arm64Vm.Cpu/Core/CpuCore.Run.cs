@@ -74,7 +74,7 @@ public sealed unsafe partial class CpuCore
         {
             try
             {
-                if (_decodeEveryInstruction) RunOneWithoutCodeCache();
+                if (_perInstruction) RunOneInstruction();   // DBG-9: debug events, or the test switch
                 else RunBlocks();
             }
             catch (GuestException)
@@ -199,7 +199,11 @@ public sealed unsafe partial class CpuCore
     /// is neither read nor written: the machine without a code cache that the code-cache properties compare
     /// against. The switch is tested once per block, never per instruction.
     /// </summary>
-    internal void DecodeEveryInstruction(bool on) => _decodeEveryInstruction = on;
+    internal void DecodeEveryInstruction(bool on)
+    {
+        _decodeEveryInstruction = on;
+        _perInstruction = on || _debugExec;
+    }
 
     /// <summary>One instruction without the pre-decoded code (the reference of <see cref="DecodeEveryInstruction"/>).</summary>
     private void RunOneWithoutCodeCache()

@@ -143,6 +143,7 @@ public sealed partial class CpuCore
         El = 1;
         SpSel = 1;             // EL1h
         IllegalState = false;
+        PstateSs = false;
         ExclusiveValid = false;
         IsHalted = false;
         SysRegs.Reset();

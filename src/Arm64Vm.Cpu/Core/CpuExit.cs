@@ -20,6 +20,8 @@ public enum ExitReason
     WaitForInterrupt,
     /// <summary>The host asked the CPU to stop (<see cref="CpuCore.RequestStop"/>).</summary>
     StopRequested,
+    /// <summary>A host breakpoint, watchpoint or single step (HOSTDBG-1..3): <see cref="CpuExit.DebugStop"/> and <see cref="CpuExit.Far"/> (the address).</summary>
+    HostDebug,
 }
 
 /// <summary>An exit record: what the host needs to emulate the event, shaped like what KVM reads at EL2.</summary>
@@ -34,6 +36,8 @@ public struct CpuExit
     public ulong Hpfar;
     /// <summary>The faulting IPA for stage-2 aborts (convenience: HPFAR page + FAR offset).</summary>
     public ulong Ipa;
+    /// <summary>For <see cref="ExitReason.HostDebug"/>: what stopped the vCPU (the address is in <see cref="Far"/>).</summary>
+    public DebugStopKind DebugStop;
 
     public readonly uint ExceptionClass => Esr >> 26;
     public readonly uint Iss => Esr & 0x1FF_FFFF;
@@ -41,6 +45,7 @@ public struct CpuExit
     public override readonly string ToString() => Reason switch
     {
         ExitReason.Stage2Abort => $"{Reason} ESR=0x{Esr:X8} FAR=0x{Far:X} IPA=0x{Ipa:X}",
+        ExitReason.HostDebug => $"{Reason} {DebugStop} 0x{Far:X}",
         ExitReason.None or ExitReason.InstructionLimit or ExitReason.StopRequested or ExitReason.WaitForInterrupt => Reason.ToString(),
         _ => $"{Reason} ESR=0x{Esr:X8}",
     };

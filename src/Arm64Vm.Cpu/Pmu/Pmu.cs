@@ -22,6 +22,9 @@ public sealed class Pmu
     // Common event numbers (Arm ARM D12.11, Table D12-4: common architectural and microarchitectural events).
     public const uint SwIncr = 0x00, InstRetired = 0x08, ExcTaken = 0x09, ExcReturn = 0x0A, CpuCycles = 0x11,
         InstSpec = 0x1B, Chain = 0x1E;
+    /// <summary>PMU-MEM: MEM_ACCESS, data memory accesses (each load or store access the PE makes, one per element
+    /// access as the load/store instructions perform them; an atomic read-modify-write counts once).</summary>
+    public const uint MemAccess = 0x13;
     // Cache events (Arm ARM D12.11), counted from the cache model's statistics of this PE's caches.
     public const uint L1iCacheRefill = 0x01, L1dCacheRefill = 0x03, L1dCache = 0x04, L1iCache = 0x14, L1dCacheWb = 0x15,
         L2dCache = 0x16, L2dCacheRefill = 0x17, L2dCacheWb = 0x18;
@@ -82,13 +85,14 @@ public sealed class Pmu
         Array.Clear(_counting);
         Array.Clear(_overflowsSeen);
         Array.Clear(_evtyper);
+        UpdateMemAccessCounting();
     }
 
     // ---- Event sources ----
 
     /// <summary>Whether this PE implements the common event (PMCEID0_EL0 bit): the cache events only with the cache model.</summary>
     public bool Implements(uint evt) =>
-        evt is SwIncr or InstRetired or ExcTaken or ExcReturn or CpuCycles or InstSpec or Chain
+        evt is SwIncr or InstRetired or ExcTaken or ExcReturn or CpuCycles or InstSpec or Chain or MemAccess
         || (_l1d != null && evt is L1iCacheRefill or L1dCacheRefill or L1dCache or L1iCache or L1dCacheWb or L2dCache or L2dCacheRefill or L2dCacheWb);
 
     /// <summary>PMCEID0_EL0: events 0x00-0x1F implemented (PMCEID1_EL0, events 0x20-0x3F, is zero).</summary>
@@ -109,6 +113,7 @@ public sealed class Pmu
         InstRetired or InstSpec or CpuCycles => _cpu.RetiredNow,
         ExcTaken => _cpu.ExceptionsTaken,
         ExcReturn => _cpu.ExceptionReturns,
+        MemAccess => _cpu.MemoryAccesses,
         Chain when (slot & 1) == 1 && slot < EventCounters => Raw(slot - 1) >> 32,
         _ when _l1d == null => 0,
         L1iCacheRefill => (ulong)_l1i!.Misses,
@@ -148,6 +153,19 @@ public sealed class Pmu
             _snapshot[s] = now;
             _counting[s] = Counts(s);
         }
+        UpdateMemAccessCounting();
+    }
+
+    /// <summary>
+    /// PMU-MEM: data accesses are seen one by one (off the TLB fast paths) only while an enabled counter, with
+    /// PMCR_EL0.E set, is programmed with MEM_ACCESS; otherwise counting it costs nothing.
+    /// </summary>
+    private void UpdateMemAccessCounting()
+    {
+        bool on = false;
+        if ((_pmcr & PmcrE) != 0)
+            for (int s = 0; s < EventCounters; s++) on |= ((Enabled >> s) & 1) != 0 && (_evtyper[s] & 0xFFFF) == MemAccess;
+        _cpu.SetMemAccessCounting(on);
     }
 
     /// <summary>Takes new snapshots after a register write changed a base, a filter or an event (the count before it was folded by <see cref="Sync"/>).</summary>
@@ -158,6 +176,7 @@ public sealed class Pmu
             _snapshot[s] = Source(s);
             _counting[s] = Counts(s);
         }
+        UpdateMemAccessCounting();
     }
 
     /// <summary>Sets PMOVS bits for counters that overflowed since last sampled (Arm ARM D12.8: a 32-bit event counter overflows past 0xFFFFFFFF; the cycle counter past bit 31 (PMCR.LC = 0) or bit 63 (LC = 1)).</summary>

@@ -20,12 +20,14 @@ public sealed class SystemRegisterFile
     {
         source.CopyTo(_values, 0);
         _cpu.SyncTlbContext();
+        _cpu.DebugRegistersChanged();
     }
 
     public void Reset()
     {
         foreach (var def in SystemRegisterTable.All) _values[def.Slot] = def.Reset;
         _cpu.InvalidateFpEnable();
+        _cpu.DebugRegistersChanged();
     }
 
     // ---- Typed views of the registers the CPU itself consults ----
@@ -63,6 +65,9 @@ public sealed class SystemRegisterFile
     internal ulong Stored(SysRegDef def) => _values[def.Slot];
     internal void Store(SysRegDef def, ulong value) { _values[def.Slot] = value; Changed(def.Slot); }
 
+    /// <summary>Stored value of a slot, for the debug unit's matching (DebugSlots).</summary>
+    internal ulong Value(int slot) => _values[slot];
+
     /// <summary>
     /// State the CPU caches from a register: CPACR_EL1 feeds the FP/SIMD enable check; SCTLR_EL1.M, TCR_EL1 and the
     /// TTBRs select the TLB's context (CpuCore.SyncTlbContext).
@@ -72,6 +77,7 @@ public sealed class SystemRegisterFile
         if (slot == SystemRegisterTable.CPACR_EL1) _cpu.InvalidateFpEnable();
         else if (slot == SystemRegisterTable.TCR_EL1 || slot == SystemRegisterTable.TTBR0_EL1
                  || slot == SystemRegisterTable.TTBR1_EL1 || slot == SystemRegisterTable.SCTLR_EL1) _cpu.SyncTlbContext();
+        else if (DebugSlots.IsControl(slot)) _cpu.DebugRegistersChanged();   // DBG-1: what the run loop checks
     }
 
     /// <summary>

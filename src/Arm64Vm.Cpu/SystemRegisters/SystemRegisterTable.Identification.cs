@@ -45,8 +45,12 @@ public static partial class SystemRegisterTable
         return v;
     }
 
-    /// <summary>ID_AA64DFR0_EL1: Armv8.0 debug (DebugVer 6), PMUv3 (PMUVer 1, SystemRegisterTable.Pmu.cs), two breakpoints, two watchpoints.</summary>
-    private const ulong IdAa64Dfr0 = 0x6 | (0x1UL << 8) | (0x1UL << 12) | (0x1UL << 20);
+    /// <summary>
+    /// ID_AA64DFR0_EL1: Armv8.0 debug (DebugVer 6), PMUv3 (PMUVer 1, SystemRegisterTable.Pmu.cs) and the debug unit
+    /// of DBG-1: BRPs = 6 - 1, WRPs = 4 - 1, CTX_CMPs = 2 - 1 (fields hold the count minus one).
+    /// </summary>
+    private const ulong IdAa64Dfr0 = 0x6 | (0x1UL << 8) | ((ulong)(DebugUnit.Breakpoints - 1) << 12)
+        | ((ulong)(DebugUnit.Watchpoints - 1) << 20) | ((ulong)(DebugUnit.ContextBreakpoints - 1) << 28);
 
     /// <summary>ID_AA64ISAR1_EL1: DPB [3:0] = 1 when FEAT_DPB (DC CVAP); LRCPC [23:20] = 1 when FEAT_LRCPC (LDAPR) is implemented.</summary>
     private static ulong IdAa64Isar1(CpuCore c) => (c.Features.Lrcpc ? 1UL << 20 : 0) | (c.Features.Dpb ? 1UL : 0);

@@ -167,6 +167,8 @@ public sealed partial class Vcpu
                 return HandleTrap(exit);
             case ExitReason.Semihosting:
                 return new VcpuExit(VcpuExitReason.Semihosting, 0);
+            case ExitReason.HostDebug:     // HOSTDBG-4: KVM_EXIT_DEBUG
+                return new VcpuExit(VcpuExitReason.DebugStop, 0) { Debug = new DebugStopInfo(exit.DebugStop, exit.Far) };
             case ExitReason.WaitForInterrupt:
                 EnterWait(exit.Iss);
                 return new VcpuExit(VcpuExitReason.Idle, 0);

@@ -25,7 +25,15 @@ public enum VcpuExitReason
     InternalError,
     /// <summary>The VMM asked the vCPU to stop (<see cref="Vcpu.RequestStop"/>).</summary>
     Interrupted,
+    /// <summary>
+    /// KVM_EXIT_DEBUG: a host breakpoint, watchpoint or single step set on the vCPU's CPU (HOSTDBG-4, specs/debug.md);
+    /// <see cref="VcpuExit.Debug"/> says which and where.
+    /// </summary>
+    DebugStop,
 }
+
+/// <summary>A host-debug stop (struct kvm_debug_exit_arch): what stopped the vCPU and the address (PC or watched byte).</summary>
+public sealed record DebugStopInfo(Arm64Vm.Cpu.DebugStopKind Kind, ulong Address);
 
 public enum SystemEventKind { Shutdown, Reset }
 
@@ -53,6 +61,8 @@ public sealed record VcpuExit(VcpuExitReason Reason, ulong Instructions)
     /// <summary>For <see cref="VcpuExitReason.Hypercall"/>: the SMCCC function id (W0).</summary>
     public uint HypercallFunction { get; init; }
     public string Message { get; init; } = "";
+    /// <summary>For <see cref="VcpuExitReason.DebugStop"/>.</summary>
+    public DebugStopInfo? Debug { get; init; }
 
     public override string ToString() => Reason switch
     {
@@ -60,6 +70,7 @@ public sealed record VcpuExit(VcpuExitReason Reason, ulong Instructions)
         VcpuExitReason.SystemEvent => $"SystemEvent {SystemEvent}",
         VcpuExitReason.Hypercall => $"Hypercall 0x{HypercallFunction:X8}",
         VcpuExitReason.InternalError => $"InternalError: {Message}",
+        VcpuExitReason.DebugStop => $"DebugStop {Debug!.Kind} 0x{Debug.Address:X}",
         _ => Reason.ToString(),
     };
 }
