@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
-using Arm64Vm.Memory.Caches;
 
 namespace Arm64Vm.Cpu;
 
@@ -48,9 +47,6 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
 
     private bool _noDirectAccess;
 
-    /// <summary>The memory system when it is the cache model: the slow paths' TLB-hit shortcut calls it directly (its L1 hit path inlines).</summary>
-    private CacheMemorySystem? _cacheModel;
-
     /// <summary>
     /// Test switch: with <paramref name="off"/> no TLB entry gets fast bits, so every access is a request to the memory
     /// system (the reference the direct paths are compared with). Flushes the TLB.
@@ -80,7 +76,6 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         _tlbWay1 = new TlbEntry[TlbSize];
         FlushTlb();
         _countsDirect = Memory.Statistics != null;
-        _cacheModel = Memory as CacheMemorySystem;
         Memory.AttachDirectAccessCounter(Index, this);
         foreach (var ram in Memory.Map.RamRegions)
         {
@@ -300,8 +295,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
             ulong hv;
-            if (!(_cacheModel != null ? _cacheModel.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv)
-                    : Memory.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv))) RaiseExternalAbort(va, hpa, write: false, options);
+            if (!Memory.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv)) RaiseExternalAbort(va, hpa, write: false, options);
             return hv;
         }
         if (!IsAlignmentOk(va, size, options))
@@ -339,8 +333,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastWrite) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
-            if (!(_cacheModel != null ? _cacheModel.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)
-                    : Memory.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value))) RaiseExternalAbort(va, hpa, write: true, options);
+            if (!Memory.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)) RaiseExternalAbort(va, hpa, write: true, options);
             if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, hpa);
             return;
         }
