@@ -331,7 +331,8 @@ public sealed partial class Vmm : IDisposable
                     : null;
             case VcpuExitReason.DebugStop:     // HOSTDBG-4: the gdb stub's stop
                 return Outcome(StopReason.DebugStop, 5, $"vCPU {vcpu.Id}: {exit.Debug!.Kind} at 0x{exit.Debug.Address:X}", start, sw)
-                    with { Debug = new DebugStop(vcpu.Id, exit.Debug.Kind, exit.Debug.Address) };
+                    with
+                { Debug = new DebugStop(vcpu.Id, exit.Debug.Kind, exit.Debug.Address) };
             case VcpuExitReason.SystemEvent when exit.SystemEvent == SystemEventKind.Shutdown:
                 return Outcome(StopReason.SystemOff, 0, "PSCI SYSTEM_OFF", start, sw);
             case VcpuExitReason.SystemEvent:

@@ -154,7 +154,7 @@ public class PsciAndMmioTests
     public void H9_MmioReadsAreSignExtendedOrTruncatedAsTheSyndromeSaysAndThePcAdvancesOnce()
     {
         var program = Concat(
-            Mov(3, 0x0A00_0000), Mov(11, ulong.MaxValue), Mov(12, ulong.MaxValue), Mov(4, ulong.MaxValue),
+            Mov(3, 0x0B00_0000), Mov(11, ulong.MaxValue), Mov(12, ulong.MaxValue), Mov(4, ulong.MaxValue),
             new[] { LdrsbX(11, 3), AddImm(6, 6, 1) },
             new[] { AddImm(9, 3, 8), LdrshW(12, 9), AddImm(6, 6, 1) },
             new[] { AddImm(9, 3, 16), LdrW(4, 9), AddImm(6, 6, 1) },
@@ -162,7 +162,7 @@ public class PsciAndMmioTests
             SystemOff());
         using var rig = new KvmRig(program);
         var device = new FixedDevice();
-        rig.Vmm.Devices.Add(0x0A00_0000, 0x1000, device);
+        rig.Vmm.Devices.Add(0x0B00_0000, 0x1000, device);
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
         Assert.Equal(0xFFFF_FFFF_FFFF_FF80UL, rig.Vcpu.GetX(11));        // LDRSB Xt: sign-extended to 64 bits
         Assert.Equal(0x0000_0000_FFFF_8001UL, rig.Vcpu.GetX(12));        // LDRSH Wt: sign-extended to 32, upper half zero
@@ -176,11 +176,11 @@ public class PsciAndMmioTests
     [Fact]
     public void H9_AnMmioExitReachesTheVmmAndIsCompletedOnTheNextRun()
     {
-        using var rig = new KvmRig(Concat(Mov(3, 0x0A00_0000), new[] { LdrW(7, 3) }, SystemOff()));
+        using var rig = new KvmRig(Concat(Mov(3, 0x0B00_0000), new[] { LdrW(7, 3) }, SystemOff()));
         var exit = rig.Vcpu.Run(1000);
         Assert.Equal(VcpuExitReason.Mmio, exit.Reason);
         Assert.False(exit.Mmio!.IsWrite);
-        Assert.Equal(0x0A00_0000UL, exit.Mmio.Ipa);
+        Assert.Equal(0x0B00_0000UL, exit.Mmio.Ipa);
         Assert.Equal(4, exit.Mmio.Length);
         ulong pc = rig.Vcpu.Pc;
         exit.Mmio.Data = 0xFFFF_FFFF_DEAD_BEEF;
@@ -193,12 +193,12 @@ public class PsciAndMmioTests
     [Fact]
     public void H9_NothingAtTheAddressIsAnExternalAbortForTheGuest()
     {
-        using var rig = new KvmRig(Concat(Mov(9, KvmRig.Load + 0x800), new[] { MsrVbar(9), Isb }, Mov(3, 0x0A00_0000), new[] { LdrW(7, 3), B(0) }));
+        using var rig = new KvmRig(Concat(Mov(9, KvmRig.Load + 0x800), new[] { MsrVbar(9), Isb }, Mov(3, 0x0B00_0000), new[] { LdrW(7, 3), B(0) }));
         rig.Vm.WriteGuest(KvmRig.Load + 0xA00, A64.Bytes(SystemOff()));
         Assert.Equal(StopReason.SystemOff, rig.Run().Reason);
         Assert.Equal(0x25UL, rig.Vcpu.Cpu.SysRegs.EsrEl1 >> 26);
         Assert.Equal(0x10UL, rig.Vcpu.Cpu.SysRegs.EsrEl1 & 0x3F);
-        Assert.Equal(0x0A00_0000UL, rig.Vcpu.Cpu.SysRegs.FarEl1);
+        Assert.Equal(0x0B00_0000UL, rig.Vcpu.Cpu.SysRegs.FarEl1);
         Assert.Equal(1, rig.Vmm.UnassignedMmio);
     }
 

@@ -223,7 +223,7 @@ public class StageTwoFaultTests
     [Fact]
     public void H5_MmioWithoutAValidSyndromeIsAnErrorNamingTheInstruction()
     {
-        using var rig = new KvmRig(Concat(Mov(3, 0x0A00_0000), new[] { LdpX(1, 2, 3) }, SystemOff()));
+        using var rig = new KvmRig(Concat(Mov(3, 0x0B00_0000), new[] { LdpX(1, 2, 3) }, SystemOff()));
         var outcome = rig.Run();
         Assert.Equal(StopReason.GuestError, outcome.Reason);
         Assert.Contains("ISV=0", outcome.Message);
