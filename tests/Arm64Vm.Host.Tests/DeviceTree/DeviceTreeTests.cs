@@ -171,7 +171,9 @@ public class DeviceTreeTests
         Assert.Equal(new[] { 2u }, root.Property("#address-cells")!.Cells());
         Assert.Equal(new[] { 2u }, root.Property("#size-cells")!.Cells());
         Assert.Equal(new[] { 0x8001u + (uint)cpus }, root.Property("interrupt-parent")!.Cells());   // the GIC, after the CPUs
-        Assert.Equal(new[] { "psci", "memory@40000000", "pl031@9010000", "pl011@9000000", "pmu", "intc@8000000", "cpus", "timer", "apb-pclk", "chosen" },
+        // QEMU virt's order: the 32 virtio-mmio transports (VIO-1) come right after the memory node, lowest address first.
+        var virtio = Enumerable.Range(0, 32).Select(i => $"virtio_mmio@{0x0A00_0000 + i * 0x200:x}");
+        Assert.Equal(new[] { "psci", "memory@40000000" }.Concat(virtio).Concat(new[] { "pl031@9010000", "pl011@9000000", "pmu", "intc@8000000", "cpus", "timer", "apb-pclk", "chosen" }),
             root.Children.Select(c => c.Name));
 
         var memory = root.Find("/memory@40000000")!;
