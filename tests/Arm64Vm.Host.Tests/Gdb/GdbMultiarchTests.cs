@@ -74,11 +74,11 @@ public class GdbMultiarchTests
         string o = RunGdb(rig,
             "break reset_line",
             "continue",
-            "watch *(long *)0x40654300",
+            "watch *(long *)0x80654300",
             "continue",
             "delete",
             "continue");
-        Assert.Contains("Hardware watchpoint 2: *(long *)0x40654300", o);
+        Assert.Contains("Hardware watchpoint 2: *(long *)0x80654300", o);
         Assert.Contains("Old value = 0", o);
         Assert.Contains("New value = 1229782938247303441", o);           // 0x1111111111111111, written by nc_write
         Assert.Contains("exited normally", o);
