@@ -190,6 +190,26 @@ public class GdbProtocolTests
     }
 
     [Fact]
+    public void ABreakpointStopWithTwoVcpusNamesTheVcpuThatReachedIt()
+    {
+        // gic-sgi: vCPU 0 boots and starts vCPU 1 at "secondary" (PSCI CPU_ON); only vCPU 1 runs that code.
+        using var rig = new GdbTestRig(guest: "tests/guests/bin/gic-sgi.elf", cpus: 2);
+        using var gdb = rig.Connect();
+        gdb.Ask("qSupported:swbreak+;hwbreak+");
+        gdb.NoAck();
+        ulong secondary = rig.Symbol("secondary");
+        Assert.Equal("OK", gdb.Ask($"Z0,{secondary:x},4"));      // HOSTDBG-1 on every vCPU: gdb's breakpoints are global
+        Assert.Equal("T05thread:2;swbreak:;", gdb.Ask("c"));
+        Assert.Equal("OK", gdb.Ask("Hg2"));
+        Assert.Equal(Le(secondary), gdb.Ask("p20"));
+        Assert.Equal("OK", gdb.Ask("Hg1"));
+        Assert.NotEqual(Le(secondary), gdb.Ask("p20"));
+        Assert.Equal("OK", gdb.Ask($"z0,{secondary:x},4"));
+        Assert.Equal("W00", gdb.Ask("c"));
+        Assert.Equal(StopReason.SystemOff, rig.Outcome().Reason);
+    }
+
+    [Fact]
     public void CtrlCStopsARunningGuest()
     {
         using var rig = new GdbTestRig();
