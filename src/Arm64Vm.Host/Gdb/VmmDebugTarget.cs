@@ -25,6 +25,8 @@ public sealed class VmmDebugTarget : IDebugTarget
     private int _lastVcpu;
     /// <summary>The vCPU whose watchpoint stop came after the access: gdb's step over it is already done (-1: none).</summary>
     private int _steppedOver = -1;
+    /// <summary>Its PC at that stop: a step from anywhere else (gdb wrote the PC) runs as usual.</summary>
+    private ulong _steppedOverPc;
 
     /// <param name="maxInstructions">The run's instruction budget (--max-instructions) shared by every continue and step.</param>
     public VmmDebugTarget(Vmm vmm, ulong maxInstructions = ulong.MaxValue)
@@ -36,13 +38,10 @@ public sealed class VmmDebugTarget : IDebugTarget
     public DebugStop Step(int vcpu)
     {
         _lastVcpu = vcpu;
-        if (_steppedOver == vcpu)
-        {
-            _steppedOver = -1;
-            return new DebugStop(DebugStopKind.Step, vcpu);
-        }
-        _steppedOver = -1;
         var v = _vmm.Vcpus[vcpu];
+        bool steppedOver = _steppedOver == vcpu && v.Pc == _steppedOverPc;
+        _steppedOver = -1;
+        if (steppedOver) return new DebugStop(DebugStopKind.Step, vcpu);
         // A breakpoint where the step starts does not stop it (gdb steps off a breakpoint it stopped at).
         bool atBreakpoint = v.Cpu.RemoveHostBreakpoint(v.Pc);
         ulong pc = v.Pc, before = v.Cpu.Retired;
@@ -92,6 +91,7 @@ public sealed class VmmDebugTarget : IDebugTarget
                     _software.Contains(d.Address) ? BreakpointKind.Software : BreakpointKind.Hardware);
             case Arm64Vm.Cpu.DebugStopKind.Watchpoint:
                 _steppedOver = d.VcpuId;
+                _steppedOverPc = _vmm.Vcpus[d.VcpuId].Pc;
                 var watch = _watches.Find(w => d.Address >= w.Va && d.Address - w.Va < (ulong)w.Length);
                 return new DebugStop(DebugStopKind.Watchpoint, d.VcpuId, WatchAddress: d.Address, Watch: watch.Length > 0 ? watch.Kind : WatchKind.Access);
             default:

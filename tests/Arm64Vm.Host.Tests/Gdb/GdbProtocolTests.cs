@@ -176,6 +176,10 @@ public class GdbProtocolTests
         Assert.Equal("OK", gdb.Ask($"Z3,{Line + NcAlias + 4:x},4"));
         Assert.Equal($"T05thread:1;rwatch:{Line + NcAlias + 4:x};", gdb.Ask("c"));
         Assert.Equal(Le(ncRead + 12), gdb.Ask("p20"));
+        // A step from a PC gdb wrote is not the step over the watchpoint: it runs the instruction there (nc_write's
+        // ret, as nc_read's: back to the caller in x30).
+        Assert.Equal("T05thread:1;", gdb.Ask($"s{ncWrite + 12:x}"));
+        Assert.Equal(gdb.Ask("p1e"), gdb.Ask("p20"));
         Assert.Equal("OK", gdb.Ask($"z3,{Line + NcAlias + 4:x},4"));
         // An access watchpoint (Z4): the next load or store through the alias; the address is the first watched byte.
         Assert.Equal("OK", gdb.Ask($"Z4,{Line + NcAlias:x},8"));
