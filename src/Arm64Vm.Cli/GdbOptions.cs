@@ -4,9 +4,19 @@ using Arm64Vm.Host.Gdb;
 
 namespace Arm64Vm.Cli;
 
-/// <summary>The --gdb / --wait-gdb plumbing of `arm64vm run`: parsing the endpoint and starting the stub.</summary>
+/// <summary>The --gdb / -s / --wait-gdb (-S) plumbing of `arm64vm run`: parsing the endpoint and starting the stub.</summary>
 public static class GdbOptions
 {
+    /// <summary>QEMU's -s: the stub on TCP port 1234.</summary>
+    public const string QemuDefault = "tcp::1234";
+
+    /// <summary>--gdb ENDPOINT, or QEMU's -s (tcp::1234); both at once is a usage error (one stub per run).</summary>
+    public static GdbEndpoint? Endpoint(string? gdb, bool qemuDefault)
+    {
+        if (gdb != null && qemuDefault) throw new UsageException($"-s: the gdb stub is given twice (-s and --gdb {gdb}); give one");
+        return gdb != null ? ParseEndpoint(gdb) : qemuDefault ? ParseEndpoint(QemuDefault) : null;
+    }
+
     public static GdbEndpoint ParseEndpoint(string text)
     {
         try { return GdbEndpoint.Parse(text); }
@@ -18,7 +28,7 @@ public static class GdbOptions
     {
         if (o.Gdb == null)
         {
-            if (o.WaitGdb) throw new UsageException("--wait-gdb: needs --gdb tcp::PORT (nothing could resume the guest)");
+            if (o.WaitGdb) throw new UsageException("--wait-gdb (-S): needs --gdb tcp::PORT or -s (nothing could resume the guest)");
             return null;
         }
         var server = new GdbServer(vmm, o.Gdb, o.MaxInstructions, message => Console.Error.WriteLine($"arm64vm: {message}"));

@@ -40,13 +40,14 @@ public static class RunCommand
         var virtioDma = new Option<string>("--virtio-dma") { Description = "How the virtio devices reach guest RAM: 'host' (the host's cacheable path, as QEMU on KVM; the default) or 'poc' (memory at PoC, a non-coherent master)", DefaultValueFactory = _ => "host" };
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
         var gdb = new Option<string?>("--gdb") { Description = "Serve gdb's remote protocol on tcp::PORT or tcp:HOST:PORT (as QEMU's -gdb; 127.0.0.1 unless HOST is given)" };
-        var waitGdb = new Option<bool>("--wait-gdb") { Description = "Stop before the first instruction until gdb continues (as QEMU's -S; needs --gdb)" };
+        var waitGdb = new Option<bool>("--wait-gdb", "-S") { Description = "Stop before the first instruction until gdb continues (as QEMU's -S; needs --gdb or -s)" };
+        var gdbDefault = new Option<bool>("-s") { Description = "Shorthand for --gdb tcp::1234 (as QEMU's -s)" };
         var timeline = new Option<string?>("--timeline") { Description = "Write a timeline of the run to FILE.json (Chrome trace-event JSON: open it in Perfetto or chrome://tracing)" };
         var nographic = new Option<bool>("-nographic") { Description = "Accepted so a QEMU command line can be pasted: the guest's console is always this terminal (no effect)" };
         var cmd = new Command("run", "Run a guest image on the virt machine")
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
-            append, dtb, dumpDtb, kernel, initrd, gic, clock, timeline, nographic, gdb, waitGdb,
+            append, dtb, dumpDtb, kernel, initrd, gic, clock, timeline, nographic, gdb, gdbDefault, waitGdb,
             drive, rng, virtioCoherent, virtioDma,
         };
         cmd.SetAction(parse => Execute(new RunOptions
@@ -76,7 +77,7 @@ public static class RunCommand
             Rng = parse.GetValue(rng),
             VirtioDmaCoherent = VirtioOptions.ParseBool("--virtio-dma-coherent", parse.GetValue(virtioCoherent)!),
             VirtioDma = VirtioOptions.ParseDmaPath(parse.GetValue(virtioDma)!),
-            Gdb = parse.GetValue(gdb) is { } g ? GdbOptions.ParseEndpoint(g) : null,
+            Gdb = GdbOptions.Endpoint(parse.GetValue(gdb), parse.GetValue(gdbDefault)),
             WaitGdb = parse.GetValue(waitGdb),
             Timeline = parse.GetValue(timeline),
         }));

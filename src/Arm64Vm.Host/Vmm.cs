@@ -330,9 +330,10 @@ public sealed partial class Vmm : IDisposable
                     ? Outcome(StopReason.Hypercall, 0, $"hypercall 0x{exit.HypercallFunction:X8}", start, sw)
                     : null;
             case VcpuExitReason.DebugStop:     // HOSTDBG-4: the gdb stub's stop
-                return Outcome(StopReason.DebugStop, 5, $"vCPU {vcpu.Id}: {exit.Debug!.Kind} at 0x{exit.Debug.Address:X}", start, sw)
-                    with
-                { Debug = new DebugStop(vcpu.Id, exit.Debug.Kind, exit.Debug.Address) };
+            {
+                var stopped = Outcome(StopReason.DebugStop, 5, $"vCPU {vcpu.Id}: {exit.Debug!.Kind} at 0x{exit.Debug.Address:X}", start, sw);
+                return stopped with { Debug = new DebugStop(vcpu.Id, exit.Debug.Kind, exit.Debug.Address) };
+            }
             case VcpuExitReason.SystemEvent when exit.SystemEvent == SystemEventKind.Shutdown:
                 return Outcome(StopReason.SystemOff, 0, "PSCI SYSTEM_OFF", start, sw);
             case VcpuExitReason.SystemEvent:

@@ -11,6 +11,9 @@ public interface IMemorySystem
 {
     PhysicalMemoryMap Map { get; }
 
+    /// <summary>The caches, for the host's tools to inspect (null: a model without caches).</summary>
+    ICacheInspection? Inspection => null;
+
     /// <summary>
     /// True when a CPU's naturally aligned accesses of this kind with these attributes to the RAM page
     /// <paramref name="paPage"/> may bypass the memory system and touch RAM directly (the TLB's fast path), counting

@@ -64,8 +64,28 @@ public class QemuSpellingTests
         var parse = new RootCommand { RunCommand.Create() }.Parse(new[] { "run", "--help" });
         parse.Invoke(new InvocationConfiguration { Output = output });
         var lines = output.ToString().Split('\n');
-        foreach (var (ours, qemu) in new[] { ("--kernel", "-kernel"), ("--initrd", "-initrd"), ("--append", "-append"), ("--memory", "-m"), ("--cpus", "-smp") })
+        foreach (var (ours, qemu) in new[] { ("--kernel", "-kernel"), ("--initrd", "-initrd"), ("--append", "-append"), ("--memory", "-m"), ("--cpus", "-smp"), ("--wait-gdb", "-S") })
             Assert.Contains(lines, l => Words(l).Contains(ours) && Words(l).Contains(qemu));
         Assert.Contains(lines, l => l.TrimStart().StartsWith("-nographic", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.TrimStart().StartsWith("-s ", StringComparison.Ordinal) && l.Contains("tcp::1234", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void MinusSIsTheGdbStubOnPort1234()
+    {
+        var endpoint = GdbOptions.Endpoint(null, qemuDefault: true)!;
+        Assert.Equal((System.Net.IPAddress.Loopback, 1234), (endpoint.Address, endpoint.Port));
+        Assert.Equal(5555, GdbOptions.Endpoint("tcp::5555", qemuDefault: false)!.Port);
+        Assert.Null(GdbOptions.Endpoint(null, qemuDefault: false));
+    }
+
+    [Theory]
+    [InlineData("-S", "--wait-gdb (-S): needs --gdb tcp::PORT or -s")]
+    [InlineData("-s --gdb tcp::5555", "-s: the gdb stub is given twice (-s and --gdb tcp::5555); give one")]
+    public void AGdbSpellingTheRunCannotHonourIsNamed(string options, string message)
+    {
+        var (code, err) = RunCli.Run(new[] { RunCli.Relocate }.Concat(options.Split(' ')).ToArray());
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
     }
 }

@@ -85,7 +85,7 @@ public sealed class GdbMonitor
         }
         ulong word = pa & ~7UL;
         ulong lineBase = pa & ~(ulong)(CacheConfig.LineSize - 1);
-        if (_vmm.Machine.MemorySystem is not CacheMemorySystem caches)
+        if (_vmm.Machine.MemorySystem.Inspection is not { } caches)
         {
             var flat = new byte[8];
             if (!_memory.ReadPhysical(vcpu.Cpu.Index, word, flat, attributes)) return $"PA 0x{word:X} is not RAM\n";
@@ -160,7 +160,7 @@ public sealed class GdbMonitor
         foreach (var (name, value) in _vmm.Vm.Counters.ToDictionary())
             if (value != 0) sb.Append($" {name}={value}");
         sb.Append('\n');
-        if (_vmm.Machine.MemorySystem is CacheMemorySystem caches)
+        if (_vmm.Machine.MemorySystem.Inspection is { } caches)
             foreach (var c in caches.AllCaches)
                 sb.Append($"  {c.Name,-10} hits {c.Stats.Hits} misses {c.Stats.Misses} evictions {c.Stats.Evictions} write-backs {c.Stats.WriteBacks}\n");
         return sb.ToString();

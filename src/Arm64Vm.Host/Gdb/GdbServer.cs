@@ -27,7 +27,7 @@ public sealed class GdbServer : IDisposable
     {
         _vmm = vmm;
         _memory = new GuestMemoryView(vmm);
-        _target = new VmmDebugTarget(vmm, _memory, maxInstructions);
+        _target = new VmmDebugTarget(vmm, maxInstructions);
         _listener = new TcpListener(endpoint.Address, endpoint.Port);
         _log = log ?? (_ => { });
     }

@@ -11,12 +11,12 @@ public readonly record struct ResolvedAddress(ulong Va, ulong Ipa, ulong Pa, Mem
 /// The debugger's view of guest memory: <b>what the selected vCPU's load would read now</b>, with the cache model on.
 /// The VA goes through the vCPU's current stage 1 (its EL and translation regime; stage 1 off is the identity), the
 /// IPA through the memslots and stage 2 to a host PA. The bytes are those the vCPU's data read with its effective
-/// attributes would return (<see cref="CacheMemorySystem.DebugSourceOf"/>): a Normal write-back view shows the newest
+/// attributes would return (<see cref="ICacheInspection.DebugSourceOf"/>): a Normal write-back view shows the newest
 /// copy, a non-cacheable or Device view (an NC alias, the MMU off) shows memory at PoC even under a dirty line. A page
 /// stage 2 does not map yet is shown as the vCPU would see it after the host's fault handling: without FWB the host
 /// cleans it to PoC before mapping (H3), so the newest data. Nothing here changes a cache line, a TLB entry or
 /// guest-visible state (the translation probes' table walks read through the memory system as any walk does). Writes land in
-/// memory and in every cached copy (<see cref="CacheMemorySystem.DebugWrite"/>), so every observer sees them. MMIO is
+/// memory and in every cached copy (<see cref="ICacheInspection.DebugWrite"/>), so every observer sees them. MMIO is
 /// never read or written (a device read has side effects).
 /// </summary>
 public sealed class GuestMemoryView
@@ -89,7 +89,7 @@ public sealed class GuestMemoryView
     public bool ReadPhysical(int agent, ulong pa, Span<byte> destination, MemoryAttributes attributes)
     {
         var memory = _vmm.Machine.MemorySystem;
-        if (memory is CacheMemorySystem caches) return caches.DebugRead(agent, pa, destination, attributes);
+        if (memory.Inspection is { } caches) return caches.DebugRead(agent, pa, destination, attributes);
         var ram = memory.Map.FindRam(pa);
         if (ram == null || !ram.Contains(pa, (ulong)destination.Length)) return false;
         ram.Span(pa, destination.Length).CopyTo(destination);
@@ -99,7 +99,7 @@ public sealed class GuestMemoryView
     private bool WritePhysical(ulong pa, ReadOnlySpan<byte> data)
     {
         var memory = _vmm.Machine.MemorySystem;
-        if (memory is CacheMemorySystem caches) return caches.DebugWrite(pa, data);
+        if (memory.Inspection is { } caches) return caches.DebugWrite(pa, data);
         var ram = memory.Map.FindRam(pa);
         if (ram == null || !ram.Contains(pa, (ulong)data.Length)) return false;
         data.CopyTo(ram.Span(pa, data.Length));

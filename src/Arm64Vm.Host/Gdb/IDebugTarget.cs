@@ -7,7 +7,7 @@ public enum DebugStopKind
     Step,
     /// <summary>A vCPU reached a breakpoint (before executing the instruction there).</summary>
     Breakpoint,
-    /// <summary>A watched location changed (after the instruction that wrote it).</summary>
+    /// <summary>A watched location was accessed (after the instruction that accessed it, HOSTDBG-2).</summary>
     Watchpoint,
     /// <summary>Interrupted: Ctrl-C from gdb, a new connection, or the embedding program.</summary>
     Interrupted,
@@ -24,8 +24,8 @@ public sealed record DebugStop(DebugStopKind Kind, int Vcpu, BreakpointKind? Bre
     WatchKind? Watch = null, RunOutcome? Outcome = null);
 
 /// <summary>
-/// Run control as the gdb stub needs it. The implementation over today's Vmm (<see cref="VmmDebugTarget"/>) steps and
-/// checks in software; a CPU with host-debug breakpoints and watchpoints can replace it without touching the protocol.
+/// Run control as the gdb stub needs it; <see cref="VmmDebugTarget"/> implements it over the CPU's host-debug
+/// breakpoints and watchpoints (HOSTDBG-1..4).
 /// Every method but <see cref="Interrupt"/> runs on the emulation thread.
 /// </summary>
 public interface IDebugTarget

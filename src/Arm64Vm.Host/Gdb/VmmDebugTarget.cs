@@ -3,41 +3,35 @@ using Arm64Vm.Cpu;
 namespace Arm64Vm.Host.Gdb;
 
 /// <summary>
-/// <see cref="IDebugTarget"/> over today's <see cref="Vmm"/>, in software: a step is one instruction of one vCPU
-/// (<see cref="Vmm.Step"/>); while a breakpoint or watchpoint is set, <see cref="Vmm.Run"/> single-steps every vCPU
-/// and its hooks compare the PC with the breakpoints before each instruction (a hit interrupts the run before the
-/// instruction) and the watched bytes with their last value after each one (writes only, as gdb's own software
-/// watchpoints: the stop comes after the writing instruction). Read and access watchpoints need the CPU's debug
-/// hardware and are not offered. Without breakpoints or watchpoints a continue runs at full speed.
+/// <see cref="IDebugTarget"/> over the CPU's host-debug API (HOSTDBG-1..4, specs/debug.md), as QEMU's stub over
+/// KVM_SET_GUEST_DEBUG: gdb's breakpoints and watchpoints are global, so each is set on every vCPU's PE; a continue
+/// is <see cref="Vmm.Run"/> at full speed and ends with <see cref="StopReason.DebugStop"/> naming the vCPU; a step is
+/// one instruction of one vCPU (<see cref="Vmm.Step"/>).
+/// <para>
+/// Watchpoints (write, read and access) stop after the accessing instruction completed (HOSTDBG-2). gdb on AArch64
+/// expects the stop before the access (its gdbarch has non-steppable watchpoints, and QEMU's Arm CPUs stop before
+/// the access for gdb): it then steps the thread once with watchpoints removed and reports the old and new value.
+/// That step has already happened here, so the first step gdb asks of the stopped vCPU runs nothing and reports the
+/// PC after the accessing instruction: gdb shows the same location as under QEMU.
+/// </para>
 /// </summary>
 public sealed class VmmDebugTarget : IDebugTarget
 {
     private readonly Vmm _vmm;
-    private readonly GuestMemoryView _memory;
     private readonly HashSet<ulong> _software = new(), _hardware = new();
-    private readonly List<Watch> _watches = new();
+    private readonly List<(ulong Va, int Length, WatchKind Kind)> _watches = new();
     private volatile bool _stopRequested, _running;
-    private DebugStop? _hit;
     private ulong _remaining;
     private int _lastVcpu;
-
-    /// <summary>A write watchpoint: the bytes at a host PA as one vCPU's view (agent and attributes) shows them.</summary>
-    private sealed class Watch(int agent, ulong va, int length, ulong pa, Arm64Vm.Memory.MemoryAttributes attributes, byte[] last)
-    {
-        public int Agent { get; } = agent;
-        public ulong Va { get; } = va;
-        public int Length { get; } = length;
-        public ulong Pa { get; } = pa;
-        public Arm64Vm.Memory.MemoryAttributes Attributes { get; } = attributes;
-        public byte[] Last { get; } = last;
-        public byte[] Scratch { get; } = new byte[length];
-    }
+    /// <summary>The vCPU whose watchpoint stop came after the access: gdb's step over it is already done (-1: none).</summary>
+    private int _steppedOver = -1;
+    /// <summary>Its PC at that stop: a step from anywhere else (gdb wrote the PC) runs as usual.</summary>
+    private ulong _steppedOverPc;
 
     /// <param name="maxInstructions">The run's instruction budget (--max-instructions) shared by every continue and step.</param>
-    public VmmDebugTarget(Vmm vmm, GuestMemoryView memory, ulong maxInstructions = ulong.MaxValue)
+    public VmmDebugTarget(Vmm vmm, ulong maxInstructions = ulong.MaxValue)
     {
         _vmm = vmm;
-        _memory = memory;
         _remaining = maxInstructions;
     }
 
@@ -45,23 +39,26 @@ public sealed class VmmDebugTarget : IDebugTarget
     {
         _lastVcpu = vcpu;
         var v = _vmm.Vcpus[vcpu];
-        ulong before = v.Cpu.Retired;
-        var outcome = _vmm.Step(v);
+        bool steppedOver = _steppedOver == vcpu && v.Pc == _steppedOverPc;
+        _steppedOver = -1;
+        if (steppedOver) return new DebugStop(DebugStopKind.Step, vcpu);
+        // A breakpoint where the step starts does not stop it (gdb steps off a breakpoint it stopped at).
+        bool atBreakpoint = v.Cpu.RemoveHostBreakpoint(v.Pc);
+        ulong pc = v.Pc, before = v.Cpu.Retired;
+        RunOutcome? outcome;
+        try { outcome = _vmm.Step(v); }
+        finally { if (atBreakpoint) v.Cpu.AddHostBreakpoint(pc); }
         _remaining -= Math.Min(_remaining, v.Cpu.Retired - before);
-        if (outcome != null) return new DebugStop(DebugStopKind.Ended, vcpu, Outcome: outcome);
-        return ChangedWatch(vcpu) ?? new DebugStop(DebugStopKind.Step, vcpu);
+        if (outcome == null) return new DebugStop(DebugStopKind.Step, vcpu);
+        return FromOutcome(outcome) ?? new DebugStop(DebugStopKind.Ended, vcpu, Outcome: outcome);
     }
 
     public DebugStop Continue()
     {
         _running = true;      // before the check: an Interrupt that sees it false is seen by the check
-        var before = _vmm.BeforeInstruction;
-        var after = _vmm.AfterInstruction;
+        _steppedOver = -1;
         try
         {
-            if (_software.Count + _hardware.Count > 0) _vmm.BeforeInstruction = before + CheckBreakpoint;
-            if (_watches.Count > 0) _vmm.AfterInstruction = after + CheckWatches;
-            _hit = null;
             while (true)
             {
                 if (_stopRequested)
@@ -71,11 +68,7 @@ public sealed class VmmDebugTarget : IDebugTarget
                 }
                 var outcome = _vmm.Run(_remaining);
                 _remaining -= Math.Min(_remaining, outcome.Instructions);
-                if (_hit is { } hit)
-                {
-                    _lastVcpu = hit.Vcpu;
-                    return hit;
-                }
+                if (FromOutcome(outcome) is { } stop) return stop;
                 if (outcome.Reason != StopReason.Interrupted) return new DebugStop(DebugStopKind.Ended, _lastVcpu, Outcome: outcome);
                 // An interrupt with no request behind it (the embedding program's): go on.
             }
@@ -83,8 +76,26 @@ public sealed class VmmDebugTarget : IDebugTarget
         finally
         {
             _running = false;
-            _vmm.BeforeInstruction = before;
-            _vmm.AfterInstruction = after;
+        }
+    }
+
+    /// <summary>A host-debug stop (HOSTDBG-4) as gdb's stop: the vCPU, the breakpoint kind or the watchpoint and the address.</summary>
+    private DebugStop? FromOutcome(RunOutcome outcome)
+    {
+        if (outcome.Reason != StopReason.DebugStop || outcome.Debug is not { } d) return null;
+        _lastVcpu = d.VcpuId;
+        switch (d.Kind)
+        {
+            case Arm64Vm.Cpu.DebugStopKind.Breakpoint:
+                return new DebugStop(DebugStopKind.Breakpoint, d.VcpuId,
+                    _software.Contains(d.Address) ? BreakpointKind.Software : BreakpointKind.Hardware);
+            case Arm64Vm.Cpu.DebugStopKind.Watchpoint:
+                _steppedOver = d.VcpuId;
+                _steppedOverPc = _vmm.Vcpus[d.VcpuId].Pc;
+                var watch = _watches.Find(w => d.Address >= w.Va && d.Address - w.Va < (ulong)w.Length);
+                return new DebugStop(DebugStopKind.Watchpoint, d.VcpuId, WatchAddress: d.Address, Watch: watch.Length > 0 ? watch.Kind : WatchKind.Access);
+            default:
+                return new DebugStop(DebugStopKind.Step, d.VcpuId);
         }
     }
 
@@ -105,68 +116,44 @@ public sealed class VmmDebugTarget : IDebugTarget
 
     public void ClearInterrupt() => _stopRequested = false;
 
+    /// <summary>HOSTDBG-1 on every vCPU (a software and a hardware breakpoint at one address share the PE's).</summary>
     public bool SetBreakpoint(ulong address, BreakpointKind kind)
     {
         (kind == BreakpointKind.Software ? _software : _hardware).Add(address);
+        foreach (var v in _vmm.Vcpus) v.Cpu.AddHostBreakpoint(address);
         return true;
     }
 
     public bool ClearBreakpoint(ulong address, BreakpointKind kind)
     {
         (kind == BreakpointKind.Software ? _software : _hardware).Remove(address);
+        if (!_software.Contains(address) && !_hardware.Contains(address))
+            foreach (var v in _vmm.Vcpus) v.Cpu.RemoveHostBreakpoint(address);
         return true;
     }
 
-    public bool SupportsWatch(WatchKind kind) => kind == WatchKind.Write;
+    public bool SupportsWatch(WatchKind kind) => true;
 
-    /// <summary>A write watchpoint on bytes the vCPU's translation reaches now: the host PA and the vCPU's view are fixed
-    /// here, and the bytes compared after every instruction of every vCPU.</summary>
+    /// <summary>HOSTDBG-2 on every vCPU: the VA range in each PE's own translation regime.</summary>
     public bool SetWatchpoint(int vcpu, ulong address, int length, WatchKind kind)
     {
-        if (!SupportsWatch(kind) || length <= 0 || length > 4096) return false;
-        if (_memory.Resolve(_vmm.Vcpus[vcpu], address, out _) is not { } r) return false;
-        if ((r.Pa & 0xFFF) + (ulong)length > 0x1000) return false;
-        var last = new byte[length];
-        int agent = _vmm.Vcpus[vcpu].Cpu.Index;
-        if (!_memory.ReadPhysical(agent, r.Pa, last, r.Attributes)) return false;
-        _watches.Add(new Watch(agent, address, length, r.Pa, r.Attributes, last));
+        if (length <= 0 || address + (ulong)length < address) return false;
+        _watches.Add((address, length, kind));
+        foreach (var v in _vmm.Vcpus) v.Cpu.AddHostWatchpoint(address, (ulong)length, HostKind(kind));
         return true;
     }
 
     public bool ClearWatchpoint(ulong address, int length, WatchKind kind)
     {
-        int i = _watches.FindIndex(w => w.Va == address && w.Length == length);
-        if (i >= 0) _watches.RemoveAt(i);
+        if (!_watches.Remove((address, length, kind))) return true;
+        foreach (var v in _vmm.Vcpus) v.Cpu.RemoveHostWatchpoint(address, (ulong)length, HostKind(kind));
         return true;
     }
 
-    private void CheckBreakpoint(CpuCore cpu)
+    private static HostWatchKind HostKind(WatchKind kind) => kind switch
     {
-        if (_hit != null) return;
-        if (_software.Contains(cpu.Pc)) Hit(new DebugStop(DebugStopKind.Breakpoint, cpu.Index, BreakpointKind.Software));
-        else if (_hardware.Contains(cpu.Pc)) Hit(new DebugStop(DebugStopKind.Breakpoint, cpu.Index, BreakpointKind.Hardware));
-    }
-
-    private void CheckWatches(CpuCore cpu)
-    {
-        if (_hit == null && ChangedWatch(cpu.Index) is { } stop) Hit(stop);
-    }
-
-    private void Hit(DebugStop stop)
-    {
-        _hit = stop;
-        _vmm.Interrupt();
-    }
-
-    /// <summary>The first watch whose bytes changed (its last value updated), as a stop for the vCPU that ran.</summary>
-    private DebugStop? ChangedWatch(int vcpu)
-    {
-        foreach (var w in _watches)
-        {
-            if (!_memory.ReadPhysical(w.Agent, w.Pa, w.Scratch, w.Attributes) || w.Scratch.AsSpan().SequenceEqual(w.Last)) continue;
-            w.Scratch.CopyTo(w.Last, 0);
-            return new DebugStop(DebugStopKind.Watchpoint, vcpu, WatchAddress: w.Va, Watch: WatchKind.Write);
-        }
-        return null;
-    }
+        WatchKind.Read => HostWatchKind.Read,
+        WatchKind.Write => HostWatchKind.Write,
+        _ => HostWatchKind.Access,
+    };
 }

@@ -174,20 +174,11 @@ public sealed class Timeline : IVcpuRunObserver, IDisposable
     /// </summary>
     private void SampleDirtyLines(double now, bool force)
     {
-        if (_vmm.Machine.MemorySystem is not CacheMemorySystem caches) return;
+        if (_vmm.Machine.MemorySystem.Inspection is not { } caches) return;
         if (!force && !_dirtySamplePending && now - _lastDirtySample < 10) return;
         _dirtySamplePending = false;
         _lastDirtySample = now;
-        var perLevel = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var cache in caches.AllCaches)
-        {
-            if (cache.Kind == CacheKind.Instruction) continue;
-            long dirty = 0;
-            foreach (ref readonly var line in cache.Lines.AsSpan())
-                if (line.State == LineState.Dirty) dirty++;
-            string level = CacheStatistics.LevelName(cache);
-            perLevel[level] = perLevel.GetValueOrDefault(level) + dirty;
-        }
+        var perLevel = caches.DirtyLinesPerLevel();
         _out.Counter(HostTrack, "dirty lines", now, perLevel.Select(kv => (kv.Key, TimelineWriter.Number(kv.Value))).ToArray());
     }
 

@@ -6,6 +6,23 @@ namespace Arm64Vm.Memory.Caches;
 /// </summary>
 public sealed partial class CacheMemorySystem
 {
+    public ICacheInspection Inspection => this;
+
+    public IReadOnlyDictionary<string, long> DirtyLinesPerLevel()
+    {
+        var perLevel = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var cache in _topology.Caches)
+        {
+            if (cache.Kind == CacheKind.Instruction) continue;
+            long dirty = 0;
+            foreach (ref readonly var line in cache.Lines.AsSpan())
+                if (line.State == LineState.Dirty) dirty++;
+            string level = CacheStatistics.LevelName(cache);
+            perLevel[level] = perLevel.GetValueOrDefault(level) + dirty;
+        }
+        return perLevel;
+    }
+
     /// <summary>The value at PoC (RAM), ignoring every cache.</summary>
     public ulong PeekMemory(ulong pa, int size)
     {

@@ -13,7 +13,7 @@ namespace Arm64Vm.Memory.Caches;
 /// never allocate. The class is split by concern: accesses, coherence primitives, maintenance, instruction side.
 /// </para>
 /// </summary>
-public sealed partial class CacheMemorySystem : IMemorySystem
+public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
 {
     private readonly CacheTopology _topology;
     private readonly AgentView[] _agents;

@@ -15,7 +15,7 @@ internal sealed partial class CombinationRun
     private void StartStaleReadDetector()
     {
         _regions = GuestRegions.Of(_config.RunImage, _vmm.BootPlan);
-        if (_config.DetectsStaleReads && _vmm.Machine.MemorySystem is CacheMemorySystem caches)
+        if (_config.DetectsStaleReads && _vmm.Machine.MemorySystem.Inspection is { } caches)
             _staleLog = caches.EnableStaleReadDetection();
     }
 

@@ -136,12 +136,17 @@ public class GdbProtocolTests
         Assert.Equal("T05thread:1;hwbreak:;", gdb.Ask("vCont;c"));
         Assert.Equal(Le(resetLine), gdb.Ask("p20"));
         Assert.Equal("OK", gdb.Ask($"z1,{resetLine:x},4"));
-        Assert.Equal("", gdb.Ask($"Z3,{Line:x},8"));                             // read watchpoints need the CPU's debug hardware
-        Assert.Equal("", gdb.Ask($"Z4,{Line:x},8"));
-        Assert.Equal("OK", gdb.Ask($"Z2,{Line:x},8"));
-        Assert.Equal($"T05thread:1;watch:{Line:x};", gdb.Ask("c"));
-        Assert.Equal("1111111111111111", gdb.Ask($"m{Line:x},8"));                // OLD, written by nc_write
-        Assert.Equal("OK", gdb.Ask($"z2,{Line:x},8"));
+        // HOSTDBG-2: the stop comes after the str in nc_write (PC = its ret); gdb's step over it then runs nothing.
+        ulong ncWrite = rig.Symbol("nc_write");
+        Assert.Equal("OK", gdb.Ask($"Z2,{Line + NcAlias:x},8"));
+        Assert.Equal($"T05thread:1;watch:{Line + NcAlias:x};", gdb.Ask("c"));
+        Assert.Equal(Le(ncWrite + 12), gdb.Ask("p20"));
+        Assert.Equal("1111111111111111", gdb.Ask($"m{Line + NcAlias:x},8"));      // OLD, written by nc_write
+        Assert.Equal("OK", gdb.Ask($"z2,{Line + NcAlias:x},8"));
+        Assert.Equal("T05thread:1;", gdb.Ask("vCont;s:1"));
+        Assert.Equal(Le(ncWrite + 12), gdb.Ask("p20"));
+        Assert.Equal("T05thread:1;", gdb.Ask("vCont;s:1"));
+        Assert.NotEqual(Le(ncWrite + 12), gdb.Ask("p20"));                         // the next step runs the ret
 
         // A software breakpoint on nc_read: case a has just written NEW through the cacheable view.
         Assert.Equal("OK", gdb.Ask($"Z0,{ncRead:x},4"));
@@ -166,11 +171,46 @@ public class GdbProtocolTests
         Assert.Contains("Stage2Fault", gdb.Monitor("events 1000"));
         Assert.Contains("unknown monitor command 'frob'", gdb.Monitor("frob"));
 
-        // Breakpoints removed: the guest runs to its end (PSCI SYSTEM_OFF) and the stub reports the exit.
+        // A read watchpoint (Z3) on the NC alias: the ldr of nc_read, which the run is stopped at the start of.
         Assert.Equal("OK", gdb.Ask($"z0,{ncRead:x},4"));
+        Assert.Equal("OK", gdb.Ask($"Z3,{Line + NcAlias + 4:x},4"));
+        Assert.Equal($"T05thread:1;rwatch:{Line + NcAlias + 4:x};", gdb.Ask("c"));
+        Assert.Equal(Le(ncRead + 12), gdb.Ask("p20"));
+        // A step from a PC gdb wrote is not the step over the watchpoint: it runs the instruction there (nc_write's
+        // ret, as nc_read's: back to the caller in x30).
+        Assert.Equal("T05thread:1;", gdb.Ask($"s{ncWrite + 12:x}"));
+        Assert.Equal(gdb.Ask("p1e"), gdb.Ask("p20"));
+        Assert.Equal("OK", gdb.Ask($"z3,{Line + NcAlias + 4:x},4"));
+        // An access watchpoint (Z4): the next load or store through the alias; the address is the first watched byte.
+        Assert.Equal("OK", gdb.Ask($"Z4,{Line + NcAlias:x},8"));
+        Assert.Equal($"T05thread:1;awatch:{Line + NcAlias:x};", gdb.Ask("c"));
+        Assert.Contains(gdb.Ask("p20"), new[] { Le(ncRead + 12), Le(ncWrite + 12) });
+        Assert.Equal("OK", gdb.Ask($"z4,{Line + NcAlias:x},8"));
+
+        // Breakpoints removed: the guest runs to its end (PSCI SYSTEM_OFF) and the stub reports the exit.
         Assert.Equal("W00", gdb.Ask("c"));
         Assert.Equal(StopReason.SystemOff, rig.Outcome().Reason);
         Assert.Contains("a cacheable write, NC read, no maintenance: stale", rig.ConsoleText);
+    }
+
+    [Fact]
+    public void ABreakpointStopWithTwoVcpusNamesTheVcpuThatReachedIt()
+    {
+        // gic-sgi: vCPU 0 boots and starts vCPU 1 at "secondary" (PSCI CPU_ON); only vCPU 1 runs that code.
+        using var rig = new GdbTestRig(guest: "tests/guests/bin/gic-sgi.elf", cpus: 2);
+        using var gdb = rig.Connect();
+        gdb.Ask("qSupported:swbreak+;hwbreak+");
+        gdb.NoAck();
+        ulong secondary = rig.Symbol("secondary");
+        Assert.Equal("OK", gdb.Ask($"Z0,{secondary:x},4"));      // HOSTDBG-1 on every vCPU: gdb's breakpoints are global
+        Assert.Equal("T05thread:2;swbreak:;", gdb.Ask("c"));
+        Assert.Equal("OK", gdb.Ask("Hg2"));
+        Assert.Equal(Le(secondary), gdb.Ask("p20"));
+        Assert.Equal("OK", gdb.Ask("Hg1"));
+        Assert.NotEqual(Le(secondary), gdb.Ask("p20"));
+        Assert.Equal("OK", gdb.Ask($"z0,{secondary:x},4"));
+        Assert.Equal("W00", gdb.Ask("c"));
+        Assert.Equal(StopReason.SystemOff, rig.Outcome().Reason);
     }
 
     [Fact]
