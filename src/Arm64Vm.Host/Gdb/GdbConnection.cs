@@ -26,6 +26,9 @@ public sealed class GdbConnection : IDisposable
     /// <summary>After QStartNoAckMode: packets are neither acknowledged nor expected to be.</summary>
     public bool NoAck { get; set; }
     public bool Closed { get; private set; }
+    /// <summary>The client sent at least one byte (set before the input that follows it is queued).</summary>
+    public bool HeardAnything => _heard;
+    private volatile bool _heard;
 
     private void ReadLoop(IDebugTarget target, Action<string>? log)
     {
@@ -35,6 +38,7 @@ public sealed class GdbConnection : IDisposable
             while (true)
             {
                 var input = reader.Read();
+                if (reader.BytesRead > 0) _heard = true;
                 // Ctrl-C, or the client gone (not closed by the stub: a detach resumes the guest): stop the guest.
                 if (input.Kind == GdbInputKind.Interrupt || (input.Kind == GdbInputKind.End && !Closed)) target.Interrupt();
                 _inputs.Add(input);

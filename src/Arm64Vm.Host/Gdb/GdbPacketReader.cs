@@ -34,6 +34,9 @@ public sealed class GdbPacketReader
 
     public GdbPacketReader(Stream stream) => _stream = stream;
 
+    /// <summary>Bytes the client has sent so far (any, even a packet it never finished).</summary>
+    public long BytesRead { get; private set; }
+
     private int NextByte()
     {
         if (_pos == _len)
@@ -42,6 +45,7 @@ public sealed class GdbPacketReader
             catch (Exception e) when (e is IOException or ObjectDisposedException) { _len = 0; }
             _pos = 0;
             if (_len <= 0) { _len = 0; return -1; }
+            BytesRead += _len;
         }
         return _buffer[_pos++];
     }

@@ -76,6 +76,7 @@ public sealed class GdbServer : IDisposable
         var last = new DebugStop(DebugStopKind.Interrupted, 0);
         GdbConnection? connection = null;
         GdbSession? session = null;
+        bool attachedWhileRunning = false;
         try
         {
             while (true)
@@ -86,6 +87,7 @@ public sealed class GdbServer : IDisposable
                     session = new GdbSession(_vmm, _target, _memory, connection, last);
                     _sessionOpen = true;
                     _target.ClearInterrupt();
+                    attachedWhileRunning = running;
                     running = false;
                     _log($"gdb: client attached");
                 }
@@ -109,6 +111,14 @@ public sealed class GdbServer : IDisposable
                 var input = connection.Next();
                 switch (input.Kind)
                 {
+                    case GdbInputKind.End when attachedWhileRunning && !connection.HeardAnything:
+                        // A connection that closed without sending a byte never debugged anything (a port probe, or
+                        // a client that gave up): the running guest it stopped runs on.
+                        _log("gdb: a client closed without sending anything; the guest runs on");
+                        Close(ref connection, ref session);
+                        _target.ClearInterrupt();
+                        running = true;
+                        continue;
                     case GdbInputKind.End:
                         _log("gdb: client detached; the guest stays stopped");
                         Close(ref connection, ref session);
