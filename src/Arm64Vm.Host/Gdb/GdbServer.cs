@@ -76,7 +76,9 @@ public sealed class GdbServer : IDisposable
         var last = new DebugStop(DebugStopKind.Interrupted, 0);
         GdbConnection? connection = null;
         GdbSession? session = null;
-        bool attachedWhileRunning = false;
+        // attachedWhileRunning: this session's client arrived while the guest ran (stoppedForAttach: its arrival is
+        // what stopped the guest, before the session opened).
+        bool attachedWhileRunning = false, stoppedForAttach = false;
         try
         {
             while (true)
@@ -87,7 +89,8 @@ public sealed class GdbServer : IDisposable
                     session = new GdbSession(_vmm, _target, _memory, connection, last);
                     _sessionOpen = true;
                     _target.ClearInterrupt();
-                    attachedWhileRunning = running;
+                    attachedWhileRunning = running || stoppedForAttach;
+                    stoppedForAttach = false;
                     running = false;
                     _log($"gdb: client attached");
                 }
@@ -99,6 +102,7 @@ public sealed class GdbServer : IDisposable
                     finally { _guestRunning = false; }
                     running = false;
                     last = stop;
+                    stoppedForAttach = session == null && stop.Kind == DebugStopKind.Interrupted;
                     if (session != null)
                     {
                         session.LastStop = stop;

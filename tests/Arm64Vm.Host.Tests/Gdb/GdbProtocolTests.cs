@@ -230,6 +230,29 @@ public class GdbProtocolTests
     }
 
     [Fact]
+    public void AConnectionThatSendsNothingLetsTheRunningGuestItStoppedRunOn()
+    {
+        using var rig = new GdbTestRig();
+        ulong entry = rig.Symbol("_start");
+        using (var gdb = rig.Connect())
+        {
+            gdb.NoAck();
+            Assert.Equal("OK", gdb.Ask($"M{entry:x},4:00000014"));                  // b . : the guest spins
+            Assert.Equal("OK", gdb.Ask("D"));                                       // detach: it runs
+        }
+        bool Probed() { lock (rig.Log) return rig.Log.Exists(m => m.Contains("closed without sending anything")); }
+        for (int attempt = 0; attempt < 50 && !Probed(); attempt++)
+        {
+            using (rig.Connect()) { }                                               // a probe: connects, says nothing
+            SpinWait.SpinUntil(Probed, TimeSpan.FromMilliseconds(200));           // (refused while the first closes)
+        }
+        Assert.True(Probed());
+        ulong after = rig.Vmm.Vcpus[0].Cpu.Retired;
+        Assert.True(SpinWait.SpinUntil(() => rig.Vmm.Vcpus[0].Cpu.Retired > after + 10_000, TimeSpan.FromSeconds(20)),
+            "the guest stayed stopped after a connection that sent nothing");
+    }
+
+    [Fact]
     public void ADisconnectMidPacketLeavesTheGuestStoppedAndTheStubListening()
     {
         using var rig = new GdbTestRig();
