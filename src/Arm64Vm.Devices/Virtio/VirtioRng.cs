@@ -33,15 +33,12 @@ public sealed class VirtioRng(Action<Span<byte>> fill) : IVirtioDevice
     /// <summary>A deterministic byte source: SplitMix64 (Steele, Lea, Flood 2014) from <paramref name="seed"/>.</summary>
     public static Action<Span<byte>> Deterministic(ulong seed)
     {
-        ulong state = seed;
+        var rng = new SplitMix64(seed);
         return span =>
         {
             for (int i = 0; i < span.Length; i += 8)
             {
-                ulong z = state += 0x9E37_79B9_7F4A_7C15;
-                z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9;
-                z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EB;
-                z ^= z >> 31;
+                ulong z = rng.Next();
                 for (int b = 0; b < 8 && i + b < span.Length; b++) span[i + b] = (byte)(z >> (8 * b));
             }
         };

@@ -205,7 +205,7 @@ public static class VirtDeviceTree
         w.Strings("stdout-path", UartPath);
         if (board.RandomSeed is ulong seed)
         {
-            var rng = new SplitMix64(seed);
+            var rng = new Arm64Vm.Devices.SplitMix64(seed);
             Span<uint> cells = stackalloc uint[8];
             for (int i = 0; i < cells.Length; i++) cells[i] = rng.Next32();
             w.Cells("rng-seed", cells);
@@ -219,17 +219,5 @@ public static class VirtDeviceTree
     {
         if (address <= uint.MaxValue) w.Cells(name, (uint)address);
         else w.Cells(name, (uint)(address >> 32), (uint)address);
-    }
-
-    /// <summary>SplitMix64 (Steele, Lea, Flood 2014): a deterministic stream of words from one seed.</summary>
-    private struct SplitMix64(ulong state)
-    {
-        public uint Next32()
-        {
-            ulong z = state += 0x9E37_79B9_7F4A_7C15;
-            z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9;
-            z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EB;
-            return (uint)((z ^ (z >> 31)) >> 32);
-        }
     }
 }
