@@ -25,7 +25,8 @@ public sealed class GdbConnection : IDisposable
 
     /// <summary>After QStartNoAckMode: packets are neither acknowledged nor expected to be.</summary>
     public bool NoAck { get; set; }
-    public bool Closed { get; private set; }
+    public bool Closed { get => _closed; private set => _closed = value; }
+    private volatile bool _closed;
     /// <summary>The client sent at least one byte (set before the input that follows it is queued).</summary>
     public bool HeardAnything => _heard;
     private volatile bool _heard;
@@ -108,9 +109,14 @@ public sealed class GdbConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the stream and waits for the reader to finish, so that no Interrupt of this client's (a disconnect the
+    /// reader saw before the stub closed) can arrive after the caller has cleared the target's interrupt.
+    /// </summary>
     public void Dispose()
     {
         Closed = true;
         try { _stream.Dispose(); } catch (IOException) { }
+        if (Thread.CurrentThread != _reader) _reader.Join(TimeSpan.FromSeconds(5));
     }
 }

@@ -149,7 +149,10 @@ public sealed class GdbServer : IDisposable
                         running = true;
                         break;
                     case SessionAction.Detach:
+                        // The client may close as soon as it reads the "OK", before the stub closes its end: that
+                        // disconnect is not a request to stop the guest it detached from.
                         Close(ref connection, ref session);
+                        _target.ClearInterrupt();
                         running = true;
                         break;
                     case SessionAction.Kill:

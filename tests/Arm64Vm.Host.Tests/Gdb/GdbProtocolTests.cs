@@ -289,6 +289,24 @@ public class GdbProtocolTests
         Assert.Contains(rig.Log, m => m.Contains("client detached"));
     }
 
+    /// <summary>
+    /// gdb's detach: "D", the "OK", and the client closes at once. A client that closes even before it reads the
+    /// "OK" is the sharpest form of that race: its disconnect, which the stub's reader sees before the stub closes
+    /// its end, must not stop the guest it detached from (it did, now and then, and Serve waited for a client forever).
+    /// </summary>
+    [Fact]
+    public void AClientThatDetachesAndClosesAtOnceLetsTheGuestRunToItsEnd()
+    {
+        using var rig = new GdbTestRig();
+        using (var gdb = rig.Connect())
+        {
+            gdb.NoAck();
+            gdb.SendRaw(GdbPacketWriter.Frame("D"));
+        }
+        Assert.Equal(StopReason.SystemOff, rig.Outcome().Reason);
+        Assert.Contains("DC CISW after an NC write, DC CIVAC first: fresh", rig.ConsoleText);   // the guest ran to its end
+    }
+
     [Fact]
     public void KillEndsTheRun()
     {
