@@ -165,30 +165,14 @@ print_log:
     cmp     w27, w0
     b.hs    2f
     add     x28, x21, x27, lsl #5
-    print   s_irq
-    ldr     w0, [x28]
-    bl      uart_putdec
-    print   s_rpr
-    ldr     w0, [x28, #4]
-    bl      uart_putdec
-    print   s_ap
-    ldr     w0, [x28, #8]
-    bl      uart_puthex
-    print   s_after_eoi
-    ldr     w0, [x28, #12]
-    bl      uart_putdec
-    print   s_active
-    ldr     w0, [x28, #16]
-    bl      uart_putdec
-    print   s_pend
-    ldr     w0, [x28, #20]
-    bl      uart_putdec
-    print   s_hppir
-    ldr     w0, [x28, #24]
-    bl      uart_putdec
-    print   s_isr
-    ldr     w0, [x28, #28]
-    bl      uart_putdec
+    print_word s_irq, x28, 0
+    print_word s_rpr, x28, 4
+    print_word s_ap, x28, 8, uart_puthex
+    print_word s_after_eoi, x28, 12
+    print_word s_active, x28, 16
+    print_word s_pend, x28, 20
+    print_word s_hppir, x28, 24
+    print_word s_isr, x28, 28
     print   newline
     add     w27, w27, #1
     b       1b

@@ -147,18 +147,10 @@ _start:
 print_log:
     mov     x25, x30
     ldr     x26, =log
-    print   s_irq
-    ldr     w0, [x26]
-    bl      uart_putdec
-    print   s_active
-    ldr     w0, [x26, #4]
-    bl      uart_putdec
-    print   s_pend
-    ldr     w0, [x26, #8]
-    bl      uart_putdec
-    print   s_after
-    ldr     w0, [x26, #12]
-    bl      uart_putdec
+    print_word s_irq, x26, 0
+    print_word s_active, x26, 4
+    print_word s_pend, x26, 8
+    print_word s_after, x26, 12
     print   newline
     mov     x30, x25
     ret
