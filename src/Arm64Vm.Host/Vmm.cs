@@ -338,11 +338,8 @@ public sealed partial class Vmm : IDisposable
                 return Outcome(StopReason.SystemOff, 0, "PSCI SYSTEM_OFF", start, sw);
             case VcpuExitReason.SystemEvent:
                 allIdle = false;
-                if (StopOnReset)
-                {
-                    Resets++;
-                    return Outcome(StopReason.SystemReset, 0, "PSCI SYSTEM_RESET", start, sw);
-                }
+                // Stopping at the request resets nothing (the caller calls ResetSystem, which counts it).
+                if (StopOnReset) return Outcome(StopReason.SystemReset, 0, "PSCI SYSTEM_RESET", start, sw);
                 ResetSystem();
                 return null;
             default:

@@ -66,6 +66,11 @@ public class PsciAndMmioTests
         Assert.Equal(VcpuExitReason.PoweredOff, exit.Reason);
         Assert.Equal(retired, rig.Vmm.Vcpus[1].Cpu.Retired);             // a stopped vCPU retires nothing
         Assert.Equal(0x4444UL, rig.Vcpu.GetX(4));                       // registers untouched until the VMM re-inits
+        // Stopping at the request performs no reset: the count moves when the VMM resets, once per reset.
+        Assert.Equal(0, outcome.Resets);
+        Assert.Equal(0, rig.Vmm.Resets);
+        rig.Vmm.ResetSystem();
+        Assert.Equal(1, rig.Vmm.Resets);
     }
 
     /// <summary>MOV Xd, X0 (ORR Xd, XZR, X0).</summary>
