@@ -48,10 +48,20 @@ public sealed class TerminalInput : IDisposable
         ConsoleInput.Pump(stdin, interactive: _savedMode != null, _vmm, onQuit: () => _quit = true);
     }
 
+    /// <summary>
+    /// DEV-2: the terminal's settings back, and its cursor keys and keypad back in normal mode (DECCKM reset, DECKPNM:
+    /// ESC [ ? 1 l, ESC >): .NET's console switches a terminal on stdout to application mode (terminfo keypad_xmit)
+    /// when it starts and never switches it back, which would leave the user's shell with other cursor-key codes.
+    /// </summary>
     private void Restore()
     {
         if (_savedMode == null || Interlocked.Exchange(ref _restored, 1) != 0) return;
         RawTerminal.Restore(_savedMode);
+        if (!Console.IsOutputRedirected)
+        {
+            Console.Out.Write("\u001b[?1l\u001b>");
+            Console.Out.Flush();
+        }
     }
 
     public void Dispose() => Restore();
