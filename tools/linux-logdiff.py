@@ -29,7 +29,7 @@ import sys
 import tempfile
 from collections import Counter
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from linux_kernel_tools import ROOT, build_cli, missing_kernel_files
 ALLOW = os.path.join(ROOT, "tools", "linux-logdiff.allow")
 
 # (pattern, replacement), applied in order to each line after the timestamp is removed.
@@ -47,12 +47,6 @@ NORMALISE = [
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")
 # Lines of the tools, not of the guest: Arm64Vm's --stats line, the exit status this script appends.
 HOST_LINE = re.compile(r"^(instructions: [\d,]+ +seconds:|arm64vm: |qemu-system-aarch64: |rc=)")
-
-
-def kernel_dir():
-    out = subprocess.run([os.path.join(ROOT, "tools", "fetch-debian-kernel.sh"), "--print-dir"],
-                         capture_output=True, text=True)
-    return out.stdout.strip()
 
 
 def normalise(text):
@@ -139,15 +133,6 @@ def boot_both(cpus, model, kdir, logdir, reuse, cli):
     return logs
 
 
-def build_cli():
-    """Builds the Release CLI; returns its path, or None (after saying so) when the build fails."""
-    if subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "Arm64Vm.Cli"), "-c", "Release", "-v", "q",
-                       "-nologo"], stdout=subprocess.DEVNULL).returncode != 0:
-        print("linux-logdiff: dotnet build failed", file=sys.stderr)
-        return None
-    return os.path.join(ROOT, "src", "Arm64Vm.Cli", "bin", "Release", "net10.0", "arm64vm")
-
-
 def main():
     ap = argparse.ArgumentParser(add_help=False)
     ap.add_argument("--cpus", default="1,2,4")
@@ -174,15 +159,13 @@ def main():
     if shutil.which("qemu-system-aarch64") is None:
         print("linux-logdiff: qemu-system-aarch64 not found (apt-get install qemu-system-arm)", file=sys.stderr)
         return 2
-    kdir = kernel_dir()
-    for f in ("Image", "initramfs.cpio.gz"):
-        if not os.path.exists(os.path.join(kdir, f)):
-            print(f"linux-logdiff: {kdir}/{f} missing: run tools/fetch-debian-kernel.sh", file=sys.stderr)
-            return 2
+    kdir = missing_kernel_files("linux-logdiff", ("Image", "initramfs.cpio.gz"))
+    if kdir is None:
+        return 2
     rules = load_allowlist(ALLOW)
     logdir = args.log_dir or tempfile.mkdtemp(prefix="linux-logdiff.")
     os.makedirs(logdir, exist_ok=True)
-    cli = args.cli or build_cli()
+    cli = args.cli or build_cli("linux-logdiff")
     if cli is None:
         return 2
     unexplained = 0

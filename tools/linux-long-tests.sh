@@ -3,7 +3,7 @@
 # test projects, with ARM64VM_LINUX_LONG=1 (without it they are skipped, naming this script). They boot the fetched
 # Debian kernel several times (4 vCPUs under both cache models, the kernel-log diff against QEMU on 1, 2 and 4 vCPUs,
 # scenario drives), so they take many minutes of one core each; the default `dotnet test` boots Linux at most twice
-# per test project.
+# per test project. Built in Release: a Debug build boots Linux several times slower.
 #
 # Usage: tools/linux-long-tests.sh [--fetch] [EXTRA DOTNET TEST ARGS...]
 #   --fetch   run tools/fetch-debian-kernel.sh first
@@ -16,6 +16,6 @@ if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then sed -n '2,11p' "$0"; exit 0;
 export ARM64VM_LINUX_LONG=1
 status=0
 for project in Arm64Vm.Host.Tests Arm64Vm.Scenarios.Tests; do
-    dotnet test "$root/tests/$project" --filter "Linux=long" --logger "console;verbosity=normal" "$@" || status=$?
+    dotnet test "$root/tests/$project" -c Release --filter "Linux=long" --logger "console;verbosity=normal" "$@" || status=$?
 done
 exit $status

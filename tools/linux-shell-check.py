@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from linux_kernel_tools import ROOT, build_cli, missing_kernel_files
 
 
 def stty_g(fd):
@@ -63,15 +63,6 @@ class Session:
         os.write(self.master, data)
 
 
-def build_cli():
-    """Builds the Release CLI; returns its path, or None (after saying so) when the build fails."""
-    if subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "Arm64Vm.Cli"), "-c", "Release", "-v", "q",
-                       "-nologo"], stdout=subprocess.DEVNULL).returncode != 0:
-        print("linux-shell-check: dotnet build failed", file=sys.stderr)
-        return None
-    return os.path.join(ROOT, "src", "Arm64Vm.Cli", "bin", "Release", "net10.0", "arm64vm")
-
-
 def main():
     ap = argparse.ArgumentParser(add_help=False)
     ap.add_argument("--cpus", type=int, default=1)
@@ -87,13 +78,10 @@ def main():
     if args.help:
         print(__doc__)
         return 0
-    kdir = subprocess.run([os.path.join(ROOT, "tools", "fetch-debian-kernel.sh"), "--print-dir"],
-                          capture_output=True, text=True).stdout.strip()
-    for f in ("Image", "initramfs-shell.cpio.gz"):
-        if not os.path.exists(os.path.join(kdir, f)):
-            print(f"linux-shell-check: {kdir}/{f} missing: run tools/fetch-debian-kernel.sh", file=sys.stderr)
-            return 2
-    cli = args.cli or build_cli()
+    kdir = missing_kernel_files("linux-shell-check", ("Image", "initramfs-shell.cpio.gz"))
+    if kdir is None:
+        return 2
+    cli = args.cli or build_cli("linux-shell-check")
     if cli is None:
         return 2
 

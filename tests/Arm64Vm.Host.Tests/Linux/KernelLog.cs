@@ -40,26 +40,29 @@ internal static class KernelLog
         return (outcome, console.ToString().Replace("\r", "").Split('\n'));
     }
 
-    /// <summary>The lines that look like trouble and that no arm64vm-side row of the allowlist explains.</summary>
-    public static string[] Unexplained(IEnumerable<string> lines)
+    /// <summary>The lines that look like trouble and that no arm64vm-side row of the allowlist (tools/linux-logdiff.allow
+    /// unless <paramref name="allowlist"/> gives other rows) explains, without their timestamps.</summary>
+    public static string[] Unexplained(IEnumerable<string> lines, IEnumerable<string>? allowlist = null)
     {
-        var allowed = Allowlist.Value;
+        var allowed = allowlist == null ? RepositoryAllowlist.Value : ArmSideRows(allowlist);
         return lines.Select(l => Timestamp.Replace(l, ""))
             .Where(l => Suspicious.IsMatch(l) && !allowed.Any(r => r.IsMatch(l)))
             .ToArray();
     }
 
+    private static readonly Lazy<Regex[]> RepositoryAllowlist =
+        new(() => ArmSideRows(File.ReadAllLines(GuestRunner.PathOf("tools/linux-logdiff.allow"))));
+
     /// <summary>
-    /// The rows of tools/linux-logdiff.allow that explain a line Arm64Vm prints (SIDE arm64vm or both): tab-separated
-    /// SIDE, REGEX, DEVIATION; '#' starts a comment row.
+    /// The rows of an allowlist that explain a line Arm64Vm prints (SIDE arm64vm or both): tab-separated SIDE, REGEX,
+    /// DEVIATION; '#' starts a comment row.
     /// </summary>
-    private static readonly Lazy<Regex[]> Allowlist = new(() =>
-        File.ReadAllLines(GuestRunner.PathOf("tools/linux-logdiff.allow"))
-            .Where(r => r.Trim().Length > 0 && !r.TrimStart().StartsWith('#'))
+    private static Regex[] ArmSideRows(IEnumerable<string> rows) =>
+        rows.Where(r => r.Trim().Length > 0 && !r.TrimStart().StartsWith('#'))
             .Select(r => r.Split('\t'))
             .Where(p => p.Length == 3 && p[0] is "arm64vm" or "both")
             .Select(p => new Regex(p[1]))
-            .ToArray());
+            .ToArray();
 
     public static string Tail(string[] lines) => string.Join('\n', lines.TakeLast(20));
 }

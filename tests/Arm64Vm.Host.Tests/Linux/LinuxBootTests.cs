@@ -11,17 +11,15 @@ namespace Arm64Vm.Host.Tests.Linux;
 /// </summary>
 public sealed class LinuxBootTests : IDisposable
 {
-    private readonly string _disk = Path.GetTempFileName();
+    private readonly ScratchDisk _disk = new();
 
-    public LinuxBootTests() => File.WriteAllBytes(_disk, new byte[1 << 20]);
-
-    public void Dispose() => File.Delete(_disk);
+    public void Dispose() => _disk.Dispose();
 
     [DebianKernelFact]
     public void DebianKernelBootsWithAVirtioDiskAndRngAndPowersOff()
     {
         var (outcome, lines) = KernelLog.Boot(1, CacheModelKind.State, "arm64vm.note=LINUX-BOOT-TEST",
-            [new DriveSpec(_disk, ReadOnly: false)], rng: true);
+            _disk.Drives, rng: true);
         Assert.True(outcome.Reason == StopReason.SystemOff, $"{outcome.Message}\n{KernelLog.Tail(lines)}");
         Assert.Contains("ARM64VM-USERSPACE-OK", lines);
         Assert.Contains("cpus: 1", lines);
@@ -30,6 +28,6 @@ public sealed class LinuxBootTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("hwrng: virtio_rng"));
         Assert.Contains(lines, l => l.EndsWith("reboot: Power down"));
         Assert.Empty(KernelLog.Unexplained(lines));
-        Assert.Equal("LINUX-BOOT-TEST", Encoding.ASCII.GetString(File.ReadAllBytes(_disk), 0, 15));   // on the host file after exit
+        Assert.Equal("LINUX-BOOT-TEST", Encoding.ASCII.GetString(File.ReadAllBytes(_disk.Path), 0, 15));   // on the host file after exit
     }
 }
