@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Boots the stock Debian arm64 kernel (fetched by tools/fetch-debian-kernel.sh) to userspace and poweroff under
 # Arm64Vm, and checks the console: the initramfs's marker line, the CPU count it reports, and the kernel's
-# "reboot: Power down". Runs each given configuration (default: 1 and 2 vCPUs, cache model state and off, then the
-# disk and reboot checks).
+# "reboot: Power down". Runs each given configuration (default: 1, 2 and 4 vCPUs, cache model state and off, then the
+# disk and reboot checks). The interactive shell is checked by tools/linux-shell-check.py, the kernel log against
+# QEMU's by tools/linux-logdiff.py.
 #
 # Usage: tools/linux-smoke.sh [--fetch] [--log-dir DIR] [CONFIG...]
 #   CONFIG     CPUS:MODEL, e.g. 1:state 2:off; or
@@ -22,12 +23,12 @@ while [[ $# -gt 0 ]]; do
         --log-dir)
             [[ $# -ge 2 ]] || { echo "linux-smoke: --log-dir needs a folder" >&2; exit 2; }
             logdir="$2"; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         [1-8]:state|[1-8]:off|disk|reboot) configs+=("$1"); shift ;;
         *) echo "linux-smoke: bad argument '$1' (CPUS:MODEL with CPUS 1-8 and MODEL state|off, disk, reboot, or --fetch, --log-dir DIR)" >&2; exit 2 ;;
     esac
 done
-[[ ${#configs[@]} -gt 0 ]] || configs=(1:state 1:off 2:state 2:off disk reboot)
+[[ ${#configs[@]} -gt 0 ]] || configs=(1:state 1:off 2:state 2:off 4:state 4:off disk reboot)
 [[ $fetch -eq 1 ]] && "$root/tools/fetch-debian-kernel.sh" >/dev/null
 kdir="$("$root/tools/fetch-debian-kernel.sh" --print-dir)"
 for f in Image initramfs.cpio.gz; do
@@ -43,7 +44,7 @@ boot() {
     local log="$1" cpus="$2" model="$3" append="$4"; shift 4
     set +e
     "$cli" run --kernel "$kdir/Image" --initrd "$kdir/initramfs.cpio.gz" --append "console=ttyAMA0 $append" \
-        --memory 512M --cpus "$cpus" --cache-model "$model" --max-instructions 8000000000 --stats "$@" \
+        --memory 512M --cpus "$cpus" --cache-model "$model" --max-instructions 16000000000 --stats "$@" \
         </dev/null >"$log" 2>&1
     rc=$?
     set -e
