@@ -139,9 +139,13 @@ public sealed unsafe partial class CpuCore
     /// </summary>
     private void RunBlocks()
     {
+        // The tables and the PC live in locals across blocks: the next block of the same page (a loop's back edge, a
+        // fall-through) starts with one compare, and no instruction pays a static-field or class-initialisation check.
+        ref nint handlers = ref A64Dispatch.Handlers;
+        ref byte leaves = ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath);
+        ulong pc = Pc;
         do
         {
-            ulong pc = Pc;
             ulong start = pc;
             _blockStartPc = pc;
             // One test covers "PC left the cached page" and "PC is not word aligned".
@@ -152,7 +156,7 @@ public sealed unsafe partial class CpuCore
             while (true)
             {
                 Pc = pc;
-                if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath), (int)d.Op) != 0)
+                if (Unsafe.Add(ref leaves, (int)d.Op) != 0)
                 {
                     if (d.Op == A64Op.NotDecoded)
                     {
@@ -165,7 +169,7 @@ public sealed unsafe partial class CpuCore
                     Retired += (pc - start) >> 2;
                     _blockStartPc = pc;
                     NextPc = pc;
-                    A64Dispatch.Execute(this, ref d);
+                    A64Dispatch.Execute(ref handlers, this, ref d);
                     goto Executed;
                 }
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
@@ -174,16 +178,18 @@ public sealed unsafe partial class CpuCore
                 // before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
                 // B2.2.5).
                 NextPc = pc + 4;
-                A64Dispatch.Execute(this, ref d);
+                A64Dispatch.Execute(ref handlers, this, ref d);
                 pc += 4;
                 if (pc == end || _eventPending) break;
                 d = ref Unsafe.Add(ref d, 1);
             }
             Retired += (pc - start) >> 2;
         Executed:
-            CommitNextPc();
+            pc = NextPc;
+            Pc = pc;
         }
         while (!_eventPending && Retired != _retiredLimit);
+        _blockStartPc = pc + 4;
     }
 
     /// <summary>Decodes the slot at <paramref name="pc"/> from RAM or (cache model) through this PE's instruction side.</summary>

@@ -12,25 +12,22 @@ public static partial class A64Exec
     /// <summary>Every unallocated encoding: UNDEFINED, EC 0x00 (Arm ARM C4.1).</summary>
     public static void Unallocated(CpuCore cpu, ref DecodedInst d) => cpu.TakeUndefined();
 
-    /// <summary>ConditionHolds() (Arm ARM J1, shared/functions/system/ConditionHolds).</summary>
+    /// <summary>
+    /// ConditionHolds() (Arm ARM J1, shared/functions/system/ConditionHolds) as a truth table: entry <c>cond</c> has
+    /// bit <c>NZCV</c> set when the condition holds for those flags (N = bit 3 ... V = bit 0), so a test is one load
+    /// and one shift. The table is the pseudocode's cases evaluated for all 16 flag values (EQ: Z, CS: C, MI: N,
+    /// VS: V, HI: C and not Z, GE: N = V, GT: N = V and not Z, AL; odd conditions invert, except 1111 (NV) which
+    /// holds); DataProcessingRegisterTests.ConditionTableMatchesTheArmArmConditionsForAllSixteenFlagValues checks it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool ConditionHolds(uint nzcv, uint cond)
-    {
-        bool n = (nzcv & 0x8000_0000u) != 0, z = (nzcv & 0x4000_0000u) != 0, c = (nzcv & 0x2000_0000u) != 0, v = (nzcv & 0x1000_0000u) != 0;
-        bool result = (cond >> 1) switch
-        {
-            0 => z,                 // EQ / NE
-            1 => c,                 // CS / CC
-            2 => n,                 // MI / PL
-            3 => v,                 // VS / VC
-            4 => c && !z,           // HI / LS
-            5 => n == v,            // GE / LT
-            6 => n == v && !z,      // GT / LE
-            _ => true,              // AL / NV (both "always")
-        };
-        if ((cond & 1) != 0 && cond != 15) result = !result;
-        return result;
-    }
+    public static bool ConditionHolds(uint nzcv, uint cond) =>
+        ((ConditionTable[(int)(cond & 15)] >> (int)(nzcv >> 28)) & 1) != 0;
+
+    private static ReadOnlySpan<ushort> ConditionTable =>
+    [
+        0xF0F0, 0x0F0F, 0xCCCC, 0x3333, 0xFF00, 0x00FF, 0xAAAA, 0x5555,
+        0x0C0C, 0xF3F3, 0xAA55, 0x55AA, 0x0A05, 0xF5FA, 0xFFFF, 0xFFFF,
+    ];
 
     /// <summary>AddWithCarry() for 64-bit operands: result and NZCV in bits [31:28].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
