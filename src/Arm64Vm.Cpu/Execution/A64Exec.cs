@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -21,13 +22,14 @@ public static partial class A64Exec
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool ConditionHolds(uint nzcv, uint cond) =>
-        ((ConditionTable[(int)(cond & 15)] >> (int)(nzcv >> 28)) & 1) != 0;
+        ((Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(ConditionTable), (int)(cond & 15) * 2)) >> (int)(nzcv >> 28)) & 1) != 0;
 
-    private static ReadOnlySpan<ushort> ConditionTable =>
-    [
-        0xF0F0, 0x0F0F, 0xCCCC, 0x3333, 0xFF00, 0x00FF, 0xAAAA, 0x5555,
-        0x0C0C, 0xF3F3, 0xAA55, 0x55AA, 0x0A05, 0xF5FA, 0xFFFF, 0xFFFF,
-    ];
+    /// <summary>The 16 truth-table entries as little-endian 16-bit words (a byte span is static data: no allocation, no initialisation check).</summary>
+    private static ReadOnlySpan<byte> ConditionTable => new byte[]
+    {
+        0xF0, 0xF0, 0x0F, 0x0F, 0xCC, 0xCC, 0x33, 0x33, 0x00, 0xFF, 0xFF, 0x00, 0xAA, 0xAA, 0x55, 0x55,
+        0x0C, 0x0C, 0xF3, 0xF3, 0x55, 0xAA, 0xAA, 0x55, 0x05, 0x0A, 0xFA, 0xF5, 0xFF, 0xFF, 0xFF, 0xFF,
+    };
 
     /// <summary>AddWithCarry() for 64-bit operands: result and NZCV in bits [31:28].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
