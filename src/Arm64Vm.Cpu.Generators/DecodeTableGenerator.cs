@@ -185,6 +185,14 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("        return t;");
         sb.AppendLine("    }");
         sb.AppendLine();
+        sb.AppendLine("    /// <summary>The first entry of the table, for a run loop that keeps it in a local (one class-initialisation check per loop, not per instruction).</summary>");
+        sb.AppendLine("    public static ref nint Handlers => ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Table);");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>Executes the instruction in slot <paramref name=\"d\"/> through the handler table <paramref name=\"handlers\"/> (<see cref=\"Handlers\"/>).</summary>");
+        sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        sb.AppendLine("    public static void Execute(ref nint handlers, global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d) =>");
+        sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)System.Runtime.CompilerServices.Unsafe.Add(ref handlers, (int)d.Op))(cpu, ref d);");
+        sb.AppendLine();
         sb.AppendLine("    /// <summary>");
         sb.AppendLine("    /// Executes one pre-decoded instruction. <c>d.Op</c> is a member of <see cref=\"A64Op\"/> (only the decoder writes it), so the");
         sb.AppendLine("    /// table access needs no bounds check; the handler never reads <c>d.Op</c>.");

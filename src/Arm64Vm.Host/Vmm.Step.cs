@@ -8,8 +8,8 @@ public sealed partial class Vmm
     /// <summary>
     /// Runs one instruction of one vCPU (a debugger's single step), serving its exit as <see cref="Run"/> does. An MMIO
     /// access is completed before the step returns, so the step ends after the instruction that made it; a vCPU that
-    /// waits (WFI) or is powered off retires nothing. The PE's retired count includes a re-executed instruction's
-    /// faulting attempt, as in a run. Returns the outcome when the exit ends the run (the guest exited,
+    /// waits (WFI) or is powered off retires nothing. The run's count includes a re-executed instruction's faulting
+    /// attempt (CpuCore.Executed), as in a run; the PE's retired count does not (CPU-RET-1). Returns the outcome when the exit ends the run (the guest exited,
     /// powered the system off, or failed), else null.
     /// </summary>
     public RunOutcome? Step(Vcpu vcpu)

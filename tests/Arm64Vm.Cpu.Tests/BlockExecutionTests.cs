@@ -154,7 +154,8 @@ public class BlockExecutionTests
         using var m = new Machine(Configs[config]).WithGuest(1000);
         var exit = m.Cpu.Run(total);
         Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
-        Assert.Equal(total, m.Cpu.Retired);
+        Assert.Equal(total, m.Cpu.Executed);
+        Assert.NotEqual(0UL, m.Cpu.Unretired);                        // the faulting attempts did not retire (CPU-RET-1)
         Assert.Equal(reference, m.State());
         // The run did fault, patch and read the counter: the comparison is about something.
         Assert.True(m.Cpu.X(13) > 100, $"only {m.Cpu.X(13)} exceptions were handled");
@@ -172,7 +173,7 @@ public class BlockExecutionTests
         Assert.Equal(reference.State(), m.State());
     }
 
-    /// <summary>Any split of the budget into runs (each ending mid-block or not) retires exactly the budget and ends in the same state.</summary>
+    /// <summary>Any split of the budget into runs (each ending mid-block or not) executes exactly the budget (retired and faulting attempts, CPU-RET-1) and ends in the same state.</summary>
     [Fact]
     public void AnySplitOfTheBudgetRetiresExactlyItAndEndsInTheSameState()
     {
@@ -188,7 +189,7 @@ public class BlockExecutionTests
                 ulong n = Math.Min((ulong)size, total - done);
                 if (n == 0) break;
                 var exit = m.Cpu.Run(n);
-                if (exit.Reason != ExitReason.InstructionLimit || m.Cpu.Retired != done + n) return false;
+                if (exit.Reason != ExitReason.InstructionLimit || m.Cpu.Executed != done + n) return false;
                 done += n;
             }
             return m.State() == references[config];
@@ -209,14 +210,16 @@ public class BlockExecutionTests
     }
 
     [Fact]
-    public void FaultMidBlockRetiresTheInstructionsBeforeItAndItself()
+    public void CPU_RET_1_FaultMidBlockRetiresTheInstructionsBeforeItButNotItself()
     {
         using var m = new Machine();
         m.Load(CodeBase, AddX0One, AddX0One, AddX0One, AddX0One, AddX0One, LdrX1X2, AddX0One, AddX0One, BrkStop);
         m.Cpu.SetX(2, Misaligned);
         var exit = m.Cpu.Run(6);
         Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
-        Assert.Equal(6UL, m.Cpu.Retired);
+        Assert.Equal(5UL, m.Cpu.Retired);                             // the five adds; the aborted LDR does not retire
+        Assert.Equal(1UL, m.Cpu.Unretired);
+        Assert.Equal(6UL, m.Cpu.Executed);                            // but it used up the budget's sixth instruction
         Assert.Equal(5UL, m.Cpu.X(0));
         Assert.Equal(Handler, m.Cpu.Pc);                              // the abort was taken; nothing ran after it
         Assert.Equal(ExceptionClass.DataAbortSameEl, (uint)(m.Cpu.SysRegs.EsrEl1 >> 26));
@@ -233,7 +236,8 @@ public class BlockExecutionTests
         m.Load(Handler, 0x910005AD /* add x13, x13, #1 */, BrkStop);
         var exit = m.Cpu.Run(4);
         Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
-        Assert.Equal(4UL, m.Cpu.Retired);
+        Assert.Equal(3UL, m.Cpu.Retired);                            // the trapped FMOV does not retire (CPU-RET-1)
+        Assert.Equal(1UL, m.Cpu.Unretired);
         Assert.Equal(2UL, m.Cpu.X(0));                               // nothing after the trapped FMOV ran
         Assert.Equal(1UL, m.Cpu.X(13));                              // the fourth instruction was the vector's
         Assert.Equal(Handler + 4, m.Cpu.Pc);
@@ -242,15 +246,49 @@ public class BlockExecutionTests
     }
 
     [Fact]
-    public void FetchFaultCountsAsOneInstruction()
+    public void CPU_RET_1_FetchFaultUsesOneInstructionOfTheBudgetAndDoesNotRetire()
     {
         using var m = new Machine();
         m.Cpu.Pc = CodeBase + 2;   // misaligned PC: PC alignment fault on fetch
         var exit = m.Cpu.Run(1);
         Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
-        Assert.Equal(1UL, m.Cpu.Retired);
+        Assert.Equal(0UL, m.Cpu.Retired);
+        Assert.Equal(1UL, m.Cpu.Unretired);
         Assert.Equal(Handler, m.Cpu.Pc);
         Assert.Equal(ExceptionClass.PcAlignment, (uint)(m.Cpu.SysRegs.EsrEl1 >> 26));
+    }
+
+    [Theory]
+    [InlineData(0xD4000001u /* svc #0 */, 3UL, 0UL, 0x15u)]          // SVC's preferred return is the next instruction: it retires
+    [InlineData(0x00000000u /* udf #0 */, 2UL, 1UL, 0x00u)]          // UNDEFINED: the instruction itself, not retired
+    [InlineData(0xD4200000u /* brk #0 */, 2UL, 1UL, 0x3Cu)]          // BRK: the instruction itself, not retired
+    public void CPU_RET_1_ExceptionGeneratingInstructionsRetireOnlyWhenTheyReturnPastThemselves(uint word, ulong retired, ulong unretired, uint ec)
+    {
+        using var m = new Machine();
+        m.Load(CodeBase, AddX0One, word, AddX0One);
+        m.Load(Handler, 0x910005AD /* add x13, x13, #1 */, BrkStop);
+        var exit = m.Cpu.Run(3);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(ec, (uint)(m.Cpu.SysRegs.EsrEl1 >> 26));
+        Assert.Equal(1UL, m.Cpu.X(13));                              // the third instruction was the vector's
+        Assert.Equal(retired, m.Cpu.Retired);
+        Assert.Equal(unretired, m.Cpu.Unretired);
+    }
+
+    /// <summary>A vector whose first instruction faults again retires nothing, yet the run ends at its budget and time passes.</summary>
+    [Fact]
+    public void CPU_RET_1_ALoopOfFaultsEndsAtTheBudgetWithNothingRetired()
+    {
+        using var m = new Machine();
+        m.Load(Handler, LdrX1X2);
+        m.Cpu.SetX(2, Misaligned);
+        m.Cpu.Pc = Handler;
+        var exit = m.Cpu.Run(64);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(0UL, m.Cpu.Retired);
+        Assert.Equal(64UL, m.Cpu.Unretired);
+        Assert.Equal(64UL, m.Cpu.ExceptionsTaken);
+        Assert.Equal(64UL / 16, m.Cpu.CounterValue());               // 16 instructions per tick: the attempts take time
     }
 
     [Theory]

@@ -360,4 +360,15 @@ public class DataProcessingRegisterTests
             return c.X(0) == (sf ? r : (uint)r);
         });
     }
+
+    // ---- ConditionHolds truth table ----
+
+    [Fact]
+    public void ConditionTableMatchesTheArmArmConditionsForAllSixteenFlagValues()
+    {
+        for (uint cond = 0; cond < 16; cond++)
+            for (uint nzcv = 0; nzcv < 16; nzcv++)
+                Assert.True(Execution.A64Exec.ConditionHolds(nzcv << 28 | 0x0FFF_FFFFu, cond) == CondRef(cond, nzcv << 28),
+                    $"cond {cond:X}, NZCV {nzcv:X}");
+    }
 }

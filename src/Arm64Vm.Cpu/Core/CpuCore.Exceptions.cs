@@ -18,6 +18,8 @@ public sealed partial class CpuCore
     /// </summary>
     public void TakeException(uint ec, uint iss, ulong far = 0, bool farValid = false, ExceptionKind kind = ExceptionKind.Synchronous)
     {
+        // CPU-RET-1: an exception taken at the instruction (preferred return address = PC) keeps it from retiring.
+        if (kind == ExceptionKind.Synchronous && NextPc == Pc) UnretireCurrent();
         ulong vectorBase = SysRegs.VbarEl1 & ~0x7FFUL;
         ulong groupOffset = El == 0 ? 0x400UL : (SpSel == 1 ? 0x200UL : 0x000UL);
         // DBG-7: SPSR_EL1.SS saves the step state; PSTATE.SS is cleared on entry.
@@ -85,6 +87,7 @@ public sealed partial class CpuCore
             Hpfar = (ipa >> 12) << 4,
         };
         ExitReturnPc = NextPc;
+        if (NextPc == Pc) UnretireCurrent();     // CPU-RET-1: a trap or stage-2 fault to EL2 (not HVC/SMC)
         ExitToHost(exit);
     }
 

@@ -21,8 +21,24 @@ public sealed unsafe partial class CpuCore
     private bool _running;
     /// <summary>PC of the first instruction not yet added to <see cref="Retired"/> (see <see cref="RetireThroughPc"/>).</summary>
     private ulong _blockStartPc;
-    /// <summary>The value of <see cref="Retired"/> at which the current <see cref="Run"/> ends (its budget).</summary>
+    /// <summary>
+    /// The value of <see cref="Retired"/> at which the current <see cref="Run"/> ends (its budget). An instruction that
+    /// does not retire (<see cref="UnretireCurrent"/>) lowers it by one, so the budget counts <see cref="Executed"/>.
+    /// </summary>
     private ulong _retiredLimit;
+
+    /// <summary>
+    /// CPU-RET-1: instructions that took a synchronous exception whose preferred return address is the instruction
+    /// itself (an abort, a trap, UNDEFINED, a debug exception, a stage-2 fault the host resolves): they do not retire
+    /// (Arm ARM (DDI 0487K.a) section D12.11, event 0x0008 INST_RETIRED, "instruction architecturally executed"),
+    /// so <see cref="Retired"/> and PMU INST_RETIRED leave them out. SVC, HVC and SMC, whose preferred return address
+    /// is the next instruction, retire. Each attempt still takes time: the run budget and the virtual counter count <see cref="Executed"/>.
+    /// </summary>
+    public ulong Unretired;
+
+    /// <summary>Instructions retired plus attempts that took a synchronous exception instead (<see cref="Unretired"/>):
+    /// what the run budget and the virtual counter (CpuSystem.SystemCounter) count.</summary>
+    public ulong Executed => Retired + Unretired;
 
     /// <summary>Ends the current <see cref="Run"/> after the instruction in flight (safe from a device callback).</summary>
     public void RequestStop()
@@ -79,9 +95,9 @@ public sealed unsafe partial class CpuCore
             }
             catch (GuestException)
             {
-                // The instruction at Pc faulted in its fetch or its execution: it counts (so a guest stuck in a loop
-                // of exceptions still reaches the instruction limit), and the handler already took the exception (or
-                // prepared an exit); commit its NextPc.
+                // The instruction at Pc faulted in its fetch or its execution: the exception it took (or the exit to
+                // EL2 it prepared) already removed it from the count (CPU-RET-1); retire the block's instructions
+                // before it and commit its NextPc.
                 RetireThroughPc();
                 CommitNextPc();
             }
@@ -118,6 +134,21 @@ public sealed unsafe partial class CpuCore
         _blockStartPc = next;
     }
 
+    /// <summary>
+    /// CPU-RET-1, DBG-10: the instruction at PC took a synchronous exception and does not retire. Either it is not
+    /// counted yet (the block's count runs from <see cref="_blockStartPc"/> through PC: the start moves past one
+    /// instruction) or it was counted before it executed (a block-ending instruction: <see cref="_blockStartPc"/> is
+    /// past it). It joins <see cref="Unretired"/> and uses up one instruction of the run's budget.
+    /// </summary>
+    internal void UnretireCurrent()
+    {
+        if (!_running) return;
+        if (_blockStartPc > Pc) Retired--;
+        else _blockStartPc += 4;
+        Unretired++;
+        _retiredLimit--;
+    }
+
     /// <summary>Moves to the next instruction between blocks (nothing of the next block is in flight yet: <see cref="RetiredNow"/> = <see cref="Retired"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CommitNextPc()
@@ -139,9 +170,13 @@ public sealed unsafe partial class CpuCore
     /// </summary>
     private void RunBlocks()
     {
+        // The tables and the PC live in locals across blocks: the next block of the same page (a loop's back edge, a
+        // fall-through) starts with one compare, and no instruction pays a static-field or class-initialisation check.
+        ref nint handlers = ref A64Dispatch.Handlers;
+        ref byte leaves = ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath);
+        ulong pc = Pc;
         do
         {
-            ulong pc = Pc;
             ulong start = pc;
             _blockStartPc = pc;
             // One test covers "PC left the cached page" and "PC is not word aligned".
@@ -152,7 +187,7 @@ public sealed unsafe partial class CpuCore
             while (true)
             {
                 Pc = pc;
-                if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath), (int)d.Op) != 0)
+                if (Unsafe.Add(ref leaves, (int)d.Op) != 0)
                 {
                     if (d.Op == A64Op.NotDecoded)
                     {
@@ -165,7 +200,7 @@ public sealed unsafe partial class CpuCore
                     Retired += (pc - start) >> 2;
                     _blockStartPc = pc;
                     NextPc = pc;
-                    A64Dispatch.Execute(this, ref d);
+                    A64Dispatch.Execute(ref handlers, this, ref d);
                     goto Executed;
                 }
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
@@ -174,16 +209,20 @@ public sealed unsafe partial class CpuCore
                 // before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
                 // B2.2.5).
                 NextPc = pc + 4;
-                A64Dispatch.Execute(this, ref d);
+                A64Dispatch.Execute(ref handlers, this, ref d);
                 pc += 4;
                 if (pc == end || _eventPending) break;
                 d = ref Unsafe.Add(ref d, 1);
             }
-            Retired += (pc - start) >> 2;
+            // From _blockStartPc, not start: an instruction that took an exception without throwing moved it past
+            // itself (CPU-RET-1).
+            Retired += (pc - _blockStartPc) >> 2;
         Executed:
-            CommitNextPc();
+            pc = NextPc;
+            Pc = pc;
         }
         while (!_eventPending && Retired != _retiredLimit);
+        _blockStartPc = pc + 4;
     }
 
     /// <summary>Decodes the slot at <paramref name="pc"/> from RAM or (cache model) through this PE's instruction side.</summary>

@@ -43,7 +43,7 @@ public sealed class CpuSystem
     {
         if (_hostClock != null) return (ulong)((UInt128)(ulong)_hostClock.Elapsed.Ticks * CounterFrequency / TimeSpan.TicksPerSecond) + _skippedTicks;
         ulong n = 0;
-        foreach (var cpu in _cpus) n += cpu.Retired;
+        foreach (var cpu in _cpus) n += cpu.Executed;   // CPU-RET-1: a faulting attempt takes time too
         return n / InstructionsPerTick + _skippedTicks;
     }
 
@@ -78,7 +78,7 @@ public sealed class CpuSystem
         ulong now = SystemCounter();
         if (count <= now) return 1;
         ulong n = 0;
-        foreach (var c in _cpus) n += c.Retired;
+        foreach (var c in _cpus) n += c.Executed;
         ulong ticks = count - now;
         if (ticks > ulong.MaxValue / InstructionsPerTick) return ulong.MaxValue;
         return ticks * InstructionsPerTick - n % InstructionsPerTick;

@@ -61,20 +61,7 @@ public sealed partial class CpuCore
     /// </summary>
     private void TakeDebugExceptionAtPc(uint ec, uint iss, ulong far = 0, bool farValid = false)
     {
-        UnretireCurrent();
         NextPc = Pc;
-        TakeException(ec, iss, far, farValid);
-    }
-
-    /// <summary>
-    /// DBG-10: removes the instruction at PC from the count: either it is not counted yet (the block's count runs from
-    /// <see cref="_blockStartPc"/> through PC) or it was counted before it executed (<see cref="_blockStartPc"/> is
-    /// past it).
-    /// </summary>
-    private void UnretireCurrent()
-    {
-        if (!_running) return;
-        if (_blockStartPc > Pc) Retired--;
-        else _blockStartPc += 4;
+        TakeException(ec, iss, far, farValid);   // the preferred return address is PC: TakeException unretires it
     }
 }

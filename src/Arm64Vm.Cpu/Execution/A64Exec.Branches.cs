@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -9,48 +10,34 @@ public static partial class A64Exec
     public static ulong BranchOffset19(uint raw) => (ulong)(SignExtend((raw >> 5) & 0x7_FFFF, 19) << 2);
     public static ulong BranchOffset14(uint raw) => (ulong)(SignExtend((raw >> 5) & 0x3FFF, 14) << 2);
 
-    /// <summary>B: PC-relative branch, +/-128 MiB (C6.2.26).</summary>
-    public static void B(CpuCore cpu, ref DecodedInst d) => cpu.NextPc = cpu.Pc + BranchOffset26(d.Raw);
-
-    /// <summary>BL: branch with link, X30 = PC + 4 (C6.2.34).</summary>
-    public static void BL(CpuCore cpu, ref DecodedInst d)
+    /// <summary>B and BL (C6.2.26, C6.2.34): PC-relative, +/-128 MiB (offset predecoded); BL sets X30 = PC + 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Branch(CpuCore cpu, ref DecodedInst d, bool link)
     {
-        cpu.SetX(30, cpu.Pc + 4);
-        cpu.NextPc = cpu.Pc + BranchOffset26(d.Raw);
+        if (link) cpu.Xr[30] = cpu.Pc + 4;
+        cpu.NextPc = cpu.Pc + d.Imm;
     }
 
-    /// <summary>B.cond (C6.2.27).</summary>
-    public static void B_cond(CpuCore cpu, ref DecodedInst d)
+    /// <summary>B.cond (C6.2.27): the offset predecoded, the condition through the truth table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void BranchCond(CpuCore cpu, ref DecodedInst d, uint cond)
     {
-        if (ConditionHolds(cpu.Nzcv, d.Raw & 0xF)) cpu.NextPc = cpu.Pc + BranchOffset19(d.Raw);
+        if (ConditionHolds(cpu.Nzcv, cond)) cpu.NextPc = cpu.Pc + d.Imm;
     }
 
-    /// <summary>CBZ (C6.2.57).</summary>
-    public static void CBZ(CpuCore cpu, ref DecodedInst d)
+    /// <summary>CBZ, CBNZ (C6.2.57, C6.2.56): Rt (W or X, ZR-capable) compared with zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CompareBranch(CpuCore cpu, ref DecodedInst d, int rt, bool sf, bool nonZero)
     {
-        ulong v = d.Sf ? cpu.X(d.Rt) : cpu.W(d.Rt);
-        if (v == 0) cpu.NextPc = cpu.Pc + BranchOffset19(d.Raw);
+        ulong v = sf ? cpu.X(rt) : cpu.W(rt);
+        if ((v != 0) == nonZero) cpu.NextPc = cpu.Pc + d.Imm;
     }
 
-    /// <summary>CBNZ (C6.2.56).</summary>
-    public static void CBNZ(CpuCore cpu, ref DecodedInst d)
+    /// <summary>TBZ, TBNZ (C6.2.376, C6.2.375): bit b5:b40 of Rt tested.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void TestBranch(CpuCore cpu, ref DecodedInst d, int rt, int b5, int b40, bool nonZero)
     {
-        ulong v = d.Sf ? cpu.X(d.Rt) : cpu.W(d.Rt);
-        if (v != 0) cpu.NextPc = cpu.Pc + BranchOffset19(d.Raw);
-    }
-
-    private static int TestBit(uint raw) => (int)(((raw >> 31) << 5) | ((raw >> 19) & 0x1F));
-
-    /// <summary>TBZ (C6.2.376).</summary>
-    public static void TBZ(CpuCore cpu, ref DecodedInst d)
-    {
-        if (((cpu.X(d.Rt) >> TestBit(d.Raw)) & 1) == 0) cpu.NextPc = cpu.Pc + BranchOffset14(d.Raw);
-    }
-
-    /// <summary>TBNZ (C6.2.375).</summary>
-    public static void TBNZ(CpuCore cpu, ref DecodedInst d)
-    {
-        if (((cpu.X(d.Rt) >> TestBit(d.Raw)) & 1) != 0) cpu.NextPc = cpu.Pc + BranchOffset14(d.Raw);
+        if ((((cpu.X(rt) >> (b5 << 5 | b40)) & 1) != 0) == nonZero) cpu.NextPc = cpu.Pc + d.Imm;
     }
 
     /// <summary>BR (C6.2.37).</summary>

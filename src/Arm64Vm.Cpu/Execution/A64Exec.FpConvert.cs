@@ -1,4 +1,4 @@
-using Arm64Vm.Cpu.Decoding;
+using System.Runtime.CompilerServices;
 using Arm64Vm.Cpu.FloatingPoint;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -18,66 +18,59 @@ public static partial class A64Exec
         else cpu.SetW(rd, (uint)value);
     }
 
-    /// <summary>FCVT{N,P,M,Z,A}{S,U} (scalar, to general), C7.2.71-C7.2.96: rmode bits [20:19], opcode [18:16].</summary>
-    public static void FcvtToInt(CpuCore cpu, ref DecodedInst d)
+    /// <summary>FCVT{N,P,M,Z,A}{S,U} (scalar, to general), C7.2.71-C7.2.96: each row passes its rounding and signedness.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FcvtToInt(CpuCore cpu, int rn, int rd, bool sf, bool t, FpRounding rounding, bool isUnsigned)
     {
-        int n = FpSize(ref d);
-        var rounding = d.Bit(18) ? FpRounding.TieAway : (FpRounding)d.Bits(20, 19);
+        int n = t ? 64 : 32;
         uint fpsr = 0;
-        ulong r = Fp.ToFixed(FpRead(cpu, d.Rn, n), n, 0, d.Bit(16), d.Sf ? 64 : 32, cpu.Fpcr, rounding, ref fpsr);
+        ulong r = Fp.ToFixed(FpRead(cpu, rn, n), n, 0, isUnsigned, sf ? 64 : 32, cpu.Fpcr, rounding, ref fpsr);
         cpu.Fpsr |= fpsr;
-        WriteGeneral(cpu, d.Rd, d.Sf, r);
+        WriteGeneral(cpu, rd, sf, r);
     }
 
     /// <summary>FCVTZS/FCVTZU (scalar, fixed-point), C7.2.92/C7.2.96: fbits = 64 - scale, round toward zero.</summary>
-    public static void FcvtzFixed(CpuCore cpu, ref DecodedInst d)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FcvtzFixed(CpuCore cpu, int rn, int rd, bool sf, bool t, int scale, bool isUnsigned)
     {
-        int n = FpSize(ref d);
-        int fbits = 64 - (int)d.Bits(15, 10);
+        int n = t ? 64 : 32;
         uint fpsr = 0;
-        ulong r = Fp.ToFixed(FpRead(cpu, d.Rn, n), n, fbits, d.Bit(16), d.Sf ? 64 : 32, cpu.Fpcr, FpRounding.Zero, ref fpsr);
+        ulong r = Fp.ToFixed(FpRead(cpu, rn, n), n, 64 - scale, isUnsigned, sf ? 64 : 32, cpu.Fpcr, FpRounding.Zero, ref fpsr);
         cpu.Fpsr |= fpsr;
-        WriteGeneral(cpu, d.Rd, d.Sf, r);
+        WriteGeneral(cpu, rd, sf, r);
     }
 
-    /// <summary>SCVTF/UCVTF (scalar, integer), C7.2.236/C7.2.352: rounding per FPCR.</summary>
-    public static void ScvtfInt(CpuCore cpu, ref DecodedInst d)
+    /// <summary>SCVTF/UCVTF (scalar, integer and fixed-point), C7.2.235/C7.2.236/C7.2.351/C7.2.352: fbits = 64 - scale, rounding per FPCR.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scvtf(CpuCore cpu, int rn, int rd, bool sf, bool t, int fbits, bool isUnsigned)
     {
-        int n = FpSize(ref d);
+        int n = t ? 64 : 32;
         uint fpsr = 0, fpcr = cpu.Fpcr;
-        ulong src = d.Sf ? cpu.X(d.Rn) : cpu.W(d.Rn);
-        ulong r = Fp.FixedToFp(src, d.Sf ? 64 : 32, d.Bit(16), 0, n, fpcr, FpBits.RMode(fpcr), ref fpsr);
+        ulong src = sf ? cpu.X(rn) : cpu.W(rn);
+        ulong r = Fp.FixedToFp(src, sf ? 64 : 32, isUnsigned, fbits, n, fpcr, FpBits.RMode(fpcr), ref fpsr);
         cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
+        FpWrite(cpu, rd, n, r);
     }
 
-    /// <summary>SCVTF/UCVTF (scalar, fixed-point), C7.2.235/C7.2.351: fbits = 64 - scale.</summary>
-    public static void ScvtfFixed(CpuCore cpu, ref DecodedInst d)
-    {
-        int n = FpSize(ref d);
-        int fbits = 64 - (int)d.Bits(15, 10);
-        uint fpsr = 0, fpcr = cpu.Fpcr;
-        ulong src = d.Sf ? cpu.X(d.Rn) : cpu.W(d.Rn);
-        ulong r = Fp.FixedToFp(src, d.Sf ? 64 : 32, d.Bit(16), fbits, n, fpcr, FpBits.RMode(fpcr), ref fpsr);
-        cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
-    }
+    internal static void ScvtfInt(CpuCore cpu, int rn, int rd, bool sf, bool t, bool isUnsigned) => Scvtf(cpu, rn, rd, sf, t, 0, isUnsigned);
 
-    /// <summary>FMOV (general) to a general register: Wd = Sn, Xd = Dn, Xd = Vn.D[1] (C7.2.131).</summary>
-    public static void FmovToGeneral(CpuCore cpu, ref DecodedInst d)
+    internal static void ScvtfFixed(CpuCore cpu, int rn, int rd, bool sf, bool t, int scale, bool isUnsigned) => Scvtf(cpu, rn, rd, sf, t, 64 - scale, isUnsigned);
+
+    /// <summary>FMOV (general) to a general register: Wd = Sn (ftype 0), Xd = Dn (1), Xd = Vn.D[1] (2) (C7.2.131).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FmovToGeneral(CpuCore cpu, int rn, int rd, int ftype)
     {
-        uint ftype = d.Bits(23, 22);
-        if (ftype == 0) cpu.SetW(d.Rd, cpu.GetS(d.Rn));
-        else if (ftype == 1) cpu.SetX(d.Rd, cpu.GetD(d.Rn));
-        else cpu.SetX(d.Rd, cpu.GetDHigh(d.Rn));
+        if (ftype == 0) cpu.SetW(rd, cpu.GetS(rn));
+        else if (ftype == 1) cpu.SetX(rd, cpu.GetD(rn));
+        else cpu.SetX(rd, cpu.GetDHigh(rn));
     }
 
     /// <summary>FMOV (general) from a general register: Sd = Wn, Dd = Xn (rest zeroed), Vd.D[1] = Xn (rest kept).</summary>
-    public static void FmovFromGeneral(CpuCore cpu, ref DecodedInst d)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FmovFromGeneral(CpuCore cpu, int rn, int rd, int ftype)
     {
-        uint ftype = d.Bits(23, 22);
-        if (ftype == 0) cpu.SetS(d.Rd, cpu.W(d.Rn));
-        else if (ftype == 1) cpu.SetD(d.Rd, cpu.X(d.Rn));
-        else cpu.SetQ(d.Rd, cpu.GetD(d.Rd), cpu.X(d.Rn));
+        if (ftype == 0) cpu.SetS(rd, cpu.W(rn));
+        else if (ftype == 1) cpu.SetD(rd, cpu.X(rn));
+        else cpu.SetQ(rd, cpu.GetD(rd), cpu.X(rn));
     }
 }

@@ -27,58 +27,56 @@ public static partial class A64Exec
     private static int FpSize(ref DecodedInst d) => d.Bit(22) ? 64 : 32;
 
     /// <summary>FMOV (register), C7.2.130: bit copy, no exceptions.</summary>
-    public static void FmovReg(CpuCore cpu, ref DecodedInst d)
+    public static void FmovReg(CpuCore cpu, int rn, int rd, bool t)
     {
-        int n = FpSize(ref d);
-        FpWrite(cpu, d.Rd, n, FpRead(cpu, d.Rn, n));
+        int n = t ? 64 : 32;
+        FpWrite(cpu, rd, n, FpRead(cpu, rn, n));
     }
 
     /// <summary>FABS (scalar), C7.2.54: clears the sign bit, NaNs included, no exceptions.</summary>
-    public static void FabsScalar(CpuCore cpu, ref DecodedInst d)
+    public static void FabsScalar(CpuCore cpu, int rn, int rd, bool t)
     {
-        int n = FpSize(ref d);
-        FpWrite(cpu, d.Rd, n, Fp.Abs(FpRead(cpu, d.Rn, n), n));
+        int n = t ? 64 : 32;
+        FpWrite(cpu, rd, n, Fp.Abs(FpRead(cpu, rn, n), n));
     }
 
     /// <summary>FNEG (scalar), C7.2.140: flips the sign bit, NaNs included, no exceptions.</summary>
-    public static void FnegScalar(CpuCore cpu, ref DecodedInst d)
+    public static void FnegScalar(CpuCore cpu, int rn, int rd, bool t)
     {
-        int n = FpSize(ref d);
-        FpWrite(cpu, d.Rd, n, Fp.Neg(FpRead(cpu, d.Rn, n), n));
+        int n = t ? 64 : 32;
+        FpWrite(cpu, rd, n, Fp.Neg(FpRead(cpu, rn, n), n));
     }
 
     /// <summary>FSQRT (scalar), C7.2.177.</summary>
-    public static void FsqrtScalar(CpuCore cpu, ref DecodedInst d)
+    public static void FsqrtScalar(CpuCore cpu, int rn, int rd, bool t)
     {
-        int n = FpSize(ref d);
+        int n = t ? 64 : 32;
         uint fpsr = 0;
-        ulong r = Fp.Sqrt(FpRead(cpu, d.Rn, n), n, cpu.Fpcr, ref fpsr);
+        ulong r = Fp.Sqrt(FpRead(cpu, rn, n), n, cpu.Fpcr, ref fpsr);
         cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
+        FpWrite(cpu, rd, n, r);
     }
 
+    /// <summary>FCVT (scalar, between half/single/double), C7.2.69: FPConvert with the FPCR rounding mode; each row passes its sizes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int FtypeSize(uint ftype) => ftype == 0 ? 32 : ftype == 1 ? 64 : 16;
-
-    /// <summary>FCVT (scalar, between half/single/double), C7.2.69: FPConvert with the FPCR rounding mode.</summary>
-    public static void FcvtPrecision(CpuCore cpu, ref DecodedInst d)
+    internal static void FcvtPrecision(CpuCore cpu, int rn, int rd, int from, int to)
     {
-        int n = FtypeSize(d.Bits(23, 22)), m = FtypeSize(d.Bits(16, 15));
         uint fpsr = 0, fpcr = cpu.Fpcr;
-        ulong r = Fp.Convert(FpRead(cpu, d.Rn, n), n, m, fpcr, FpBits.RMode(fpcr), ref fpsr);
+        ulong r = Fp.Convert(FpRead(cpu, rn, from), from, to, fpcr, FpBits.RMode(fpcr), ref fpsr);
         cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, m, r);
+        FpWrite(cpu, rd, to, r);
     }
 
-    /// <summary>FRINTN/P/M/Z/A/X/I (scalar), C7.2.155-C7.2.161: FPRoundInt; rmode from opcode bits [17:15].</summary>
-    public static void FrintScalar(CpuCore cpu, ref DecodedInst d)
+    /// <summary>FRINTN/P/M/Z/A/X/I (scalar), C7.2.155-C7.2.161: FPRoundInt; each row passes its selector (opcode bits [17:15]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FrintScalar(CpuCore cpu, int rn, int rd, bool t, uint rmode)
     {
-        int n = FpSize(ref d);
+        int n = t ? 64 : 32;
         uint fpsr = 0, fpcr = cpu.Fpcr;
-        FrintMode(d.Bits(17, 15), fpcr, out var rounding, out bool exact);
-        ulong r = Fp.RoundInt(FpRead(cpu, d.Rn, n), n, fpcr, rounding, exact, ref fpsr);
+        FrintMode(rmode, fpcr, out var rounding, out bool exact);
+        ulong r = Fp.RoundInt(FpRead(cpu, rn, n), n, fpcr, rounding, exact, ref fpsr);
         cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
+        FpWrite(cpu, rd, n, r);
     }
 
     /// <summary>The rounding of FRINT* from its 3-bit selector: N P M Z A - X I (X and I use FPCR, X is exact).</summary>
@@ -97,37 +95,38 @@ public static partial class A64Exec
         };
     }
 
-    /// <summary>FCMP / FCMPE (with register or #0.0), C7.2.66/C7.2.67: NZCV from FPCompare.</summary>
-    public static void Fcmp(CpuCore cpu, ref DecodedInst d)
+    /// <summary>FCMP / FCMPE (with register or #0.0), C7.2.66/C7.2.67: NZCV from FPCompare; the rows pass zero and signalling.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Fcmp(CpuCore cpu, int rn, int rm, bool t, bool zero, bool signalling)
     {
-        int n = FpSize(ref d);
-        ulong op2 = d.Bit(3) ? 0 : FpRead(cpu, d.Rm, n);
+        int n = t ? 64 : 32;
+        ulong op2 = zero ? 0 : FpRead(cpu, rm, n);
         uint fpsr = 0;
-        uint flags = Fp.Compare(FpRead(cpu, d.Rn, n), op2, d.Bit(4), n, cpu.Fpcr, ref fpsr);
+        uint flags = Fp.Compare(FpRead(cpu, rn, n), op2, signalling, n, cpu.Fpcr, ref fpsr);
         cpu.Fpsr |= fpsr;
         cpu.Nzcv = flags << 28;
     }
 
     /// <summary>FCCMP / FCCMPE, C7.2.60/C7.2.61.</summary>
-    public static void Fccmp(CpuCore cpu, ref DecodedInst d)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Fccmp(CpuCore cpu, int rn, int rm, bool t, uint cond, uint nzcv, bool signalling)
     {
-        int n = FpSize(ref d);
-        if (ConditionHolds(cpu.Nzcv, d.Bits(15, 12)))
+        int n = t ? 64 : 32;
+        if (ConditionHolds(cpu.Nzcv, cond))
         {
             uint fpsr = 0;
-            uint flags = Fp.Compare(FpRead(cpu, d.Rn, n), FpRead(cpu, d.Rm, n), d.Bit(4), n, cpu.Fpcr, ref fpsr);
+            uint flags = Fp.Compare(FpRead(cpu, rn, n), FpRead(cpu, rm, n), signalling, n, cpu.Fpcr, ref fpsr);
             cpu.Fpsr |= fpsr;
             cpu.Nzcv = flags << 28;
         }
-        else cpu.Nzcv = d.Bits(3, 0) << 28;
+        else cpu.Nzcv = nzcv << 28;
     }
 
     /// <summary>FCSEL, C7.2.68.</summary>
-    public static void Fcsel(CpuCore cpu, ref DecodedInst d)
+    public static void Fcsel(CpuCore cpu, int rn, int rm, int rd, bool t, uint cond)
     {
-        int n = FpSize(ref d);
-        int src = ConditionHolds(cpu.Nzcv, d.Bits(15, 12)) ? d.Rn : d.Rm;
-        FpWrite(cpu, d.Rd, n, FpRead(cpu, src, n));
+        int n = t ? 64 : 32;
+        FpWrite(cpu, rd, n, FpRead(cpu, ConditionHolds(cpu.Nzcv, cond) ? rn : rm, n));
     }
 
     /// <summary>VFPExpandImm() (Arm ARM J1) for N = 16, 32 or 64.</summary>
@@ -141,19 +140,20 @@ public static partial class A64Exec
     }
 
     /// <summary>FMOV (scalar, immediate), C7.2.132.</summary>
-    public static void FmovImm(CpuCore cpu, ref DecodedInst d)
+    public static void FmovImm(CpuCore cpu, int rd, bool t, uint imm8)
     {
-        int n = FpSize(ref d);
-        FpWrite(cpu, d.Rd, n, VfpExpandImm(d.Bits(20, 13), n));
+        int n = t ? 64 : 32;
+        FpWrite(cpu, rd, n, VfpExpandImm(imm8, n));
     }
 
-    /// <summary>FMUL/FDIV/FADD/FSUB/FMAX/FMIN/FMAXNM/FMINNM/FNMUL (scalar), C7.2: opcode bits [15:12].</summary>
-    public static void FpDp2(CpuCore cpu, ref DecodedInst d)
+    /// <summary>FMUL/FDIV/FADD/FSUB/FMAX/FMIN/FMAXNM/FMINNM/FNMUL (scalar), C7.2: each row passes its opcode (bits [15:12]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FpDp2(CpuCore cpu, int rn, int rm, int rd, bool t, int op)
     {
-        int n = FpSize(ref d);
-        ulong a = FpRead(cpu, d.Rn, n), b = FpRead(cpu, d.Rm, n);
+        int n = t ? 64 : 32;
+        ulong a = FpRead(cpu, rn, n), b = FpRead(cpu, rm, n);
         uint fpsr = 0, fpcr = cpu.Fpcr;
-        ulong r = d.Bits(15, 12) switch
+        ulong r = op switch
         {
             0 => Fp.Mul(a, b, n, fpcr, ref fpsr),
             1 => Fp.Div(a, b, n, fpcr, ref fpsr),
@@ -166,23 +166,23 @@ public static partial class A64Exec
             _ => Fp.Neg(Fp.Mul(a, b, n, fpcr, ref fpsr), n),
         };
         cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
+        FpWrite(cpu, rd, n, r);
     }
 
     /// <summary>
     /// FMADD/FMSUB/FNMADD/FNMSUB, C7.2.100/C7.2.121/C7.2.142/C7.2.143: FPMulAdd(a', n', m) where a' = -a when o1,
     /// n' = -n when o0 != o1 (negation before NaN processing, so NaN signs flip).
     /// </summary>
-    public static void FpDp3(CpuCore cpu, ref DecodedInst d)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FpDp3(CpuCore cpu, int rn, int rm, int ra, int rd, bool t, bool o1, bool o0)
     {
-        int n = FpSize(ref d);
-        ulong a = FpRead(cpu, d.Ra, n), x = FpRead(cpu, d.Rn, n), y = FpRead(cpu, d.Rm, n);
-        bool o1 = d.Bit(21), o0 = d.Bit(15);
+        int n = t ? 64 : 32;
+        ulong a = FpRead(cpu, ra, n), x = FpRead(cpu, rn, n), y = FpRead(cpu, rm, n);
         if (o1) a = Fp.Neg(a, n);
         if (o0 != o1) x = Fp.Neg(x, n);
         uint fpsr = 0;
         ulong r = Fp.MulAdd(a, x, y, n, cpu.Fpcr, ref fpsr);
         cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
+        FpWrite(cpu, rd, n, r);
     }
 }

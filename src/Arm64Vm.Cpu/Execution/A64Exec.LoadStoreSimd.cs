@@ -21,7 +21,7 @@ public static partial class A64Exec
 
     /// <summary>log2 of the access size in bytes: opc&lt;1&gt;:size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SimdRegScale(uint raw) => (int)(((raw >> 21) & 4) | (raw >> 30));
+    private static int SimdRegScale(int size, int opc) => (opc & 2) << 1 | size;
 
     /// <summary>Loads 2^scale bytes into V[t] (zeroing the rest) after the access completes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -55,91 +55,74 @@ public static partial class A64Exec
         }
     }
 
+    /// <summary>opc&lt;0&gt; = 1 loads V[t], else stores it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SimdLoadOrStore(CpuCore cpu, ref DecodedInst d, ulong address, int scale)
+    private static void SimdLoadOrStore(CpuCore cpu, int rt, int opc, ulong address, int scale)
     {
-        if ((d.Raw & (1u << 22)) != 0) cpu.Vr[d.Rt] = SimdLoadValue(cpu, address, scale);
-        else SimdStoreValue(cpu, address, scale, cpu.Vr[d.Rt]);
+        if ((opc & 1) != 0) cpu.Vr[rt] = SimdLoadValue(cpu, address, scale);
+        else SimdStoreValue(cpu, address, scale, cpu.Vr[rt]);
     }
 
     /// <summary>LDR/STR (SIMD&amp;FP, unsigned offset), C7.2.176/C7.2.315.</summary>
-    public static void LDST_simd_uoff(CpuCore cpu, ref DecodedInst d)
+    public static void LDST_simd_uoff(CpuCore cpu, int size, int opc, uint imm12, int rn, int rt)
     {
-        int scale = SimdRegScale(d.Raw);
-        ulong address = BaseAddress(cpu, d.Rn) + ((ulong)d.Bits(21, 10) << scale);
-        SimdLoadOrStore(cpu, ref d, address, scale);
+        int scale = SimdRegScale(size, opc);
+        SimdLoadOrStore(cpu, rt, opc, BaseAddress(cpu, rn) + ((ulong)imm12 << scale), scale);
     }
 
-    /// <summary>LDUR/STUR (SIMD&amp;FP), C7.2.195/C7.2.330.</summary>
-    public static void LDST_simd_unscaled(CpuCore cpu, ref DecodedInst d)
+    /// <summary>
+    /// LDUR/STUR (SIMD&amp;FP, C7.2.195/C7.2.330) and LDR/STR (SIMD&amp;FP, immediate, post- and pre-index,
+    /// C7.2.176/C7.2.315): the row passes the index mode, the signed imm9 is predecoded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void LdStSimdImm9(CpuCore cpu, ref DecodedInst d, int size, int opc, int rn, int rt, IndexMode mode)
     {
-        ulong address = BaseAddress(cpu, d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
-        SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
-    }
-
-    /// <summary>LDR/STR (SIMD&amp;FP, immediate, post-index), C7.2.176/C7.2.315.</summary>
-    public static void LDST_simd_post(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong address = BaseAddress(cpu, d.Rn);
-        SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
-        cpu.SetXOrSp(d.Rn, address + (ulong)SignExtend(d.Bits(20, 12), 9));
-    }
-
-    /// <summary>LDR/STR (SIMD&amp;FP, immediate, pre-index), C7.2.176/C7.2.315.</summary>
-    public static void LDST_simd_pre(CpuCore cpu, ref DecodedInst d)
-    {
-        ulong address = BaseAddress(cpu, d.Rn) + (ulong)SignExtend(d.Bits(20, 12), 9);
-        SimdLoadOrStore(cpu, ref d, address, SimdRegScale(d.Raw));
-        cpu.SetXOrSp(d.Rn, address);
+        ulong b = BaseAddress(cpu, rn);
+        SimdLoadOrStore(cpu, rt, opc, mode == IndexMode.Post ? b : b + d.Imm, SimdRegScale(size, opc));
+        if (mode != IndexMode.Offset) cpu.SetXOrSp(rn, b + d.Imm);
     }
 
     /// <summary>LDR/STR (SIMD&amp;FP, register offset): ExtendReg(m, option, S ? scale : 0), C7.2.178/C7.2.316.</summary>
-    public static void LDST_simd_regoff(CpuCore cpu, ref DecodedInst d)
+    public static void LDST_simd_regoff(CpuCore cpu, int size, int opc, int rm, uint option, bool s, int rn, int rt)
     {
-        int scale = SimdRegScale(d.Raw);
-        uint option = d.Bits(15, 13);
-        ulong m = cpu.X(d.Rm);
+        int scale = SimdRegScale(size, opc);
+        ulong m = cpu.X(rm);
         ulong offset = option switch
         {
             0b010 => (uint)m,
             0b110 => (ulong)(long)(int)(uint)m,
             _ => m, // 011 LSL/UXTX, 111 SXTX
         };
-        if (d.Bit(12)) offset <<= scale;
-        SimdLoadOrStore(cpu, ref d, BaseAddress(cpu, d.Rn) + offset, scale);
+        if (s) offset <<= scale;
+        SimdLoadOrStore(cpu, rt, opc, BaseAddress(cpu, rn) + offset, scale);
     }
 
-    /// <summary>LDR (literal, SIMD&amp;FP): S, D or Q at PC + imm19 * 4, C7.2.177.</summary>
-    public static void LDR_lit_simd(CpuCore cpu, ref DecodedInst d)
-    {
-        int scale = 2 + (int)(d.Raw >> 30);
-        ulong address = cpu.Pc + (ulong)(SignExtend(d.Bits(23, 5), 19) << 2);
-        cpu.Vr[d.Rt] = SimdLoadValue(cpu, address, scale);
-    }
+    /// <summary>LDR (literal, SIMD&amp;FP): S, D or Q at PC + imm19 * 4 (predecoded), C7.2.177.</summary>
+    public static void LDR_lit_simd(CpuCore cpu, ref DecodedInst d, int opc, int rt) =>
+        cpu.Vr[rt] = SimdLoadValue(cpu, cpu.Pc + d.Imm, 2 + opc);
 
     /// <summary>LDP/STP/LDNP/STNP (SIMD&amp;FP): S, D or Q pairs; mode 00 no-allocate, 01 post, 10 offset, 11 pre
     /// (C7.2.171, C7.2.172, C7.2.311, C7.2.312). Both loads complete before either register is written.</summary>
-    public static void LDSTP_simd(CpuCore cpu, ref DecodedInst d)
+    public static void LDSTP_simd(CpuCore cpu, int opc, uint mode, bool l, uint imm7, int rt2, int rn, int rt)
     {
-        int scale = 2 + (int)(d.Raw >> 30);
-        uint mode = d.Bits(24, 23);
-        long offset = SignExtend(d.Bits(21, 15), 7) << scale;
-        ulong baseAddr = BaseAddress(cpu, d.Rn);
+        int scale = 2 + opc;
+        long offset = SignExtend(imm7, 7) << scale;
+        ulong baseAddr = BaseAddress(cpu, rn);
         ulong address = mode == 0b01 ? baseAddr : baseAddr + (ulong)offset;
         ulong size = 1UL << scale;
-        if (d.Bit(22))
+        if (l)
         {
             var v1 = SimdLoadValue(cpu, address, scale);
             var v2 = SimdLoadValue(cpu, address + size, scale);
-            cpu.Vr[d.Rt] = v1;
-            cpu.Vr[d.Rt2] = v2;
+            cpu.Vr[rt] = v1;
+            cpu.Vr[rt2] = v2;
         }
         else
         {
             cpu.PrepareVectorStore(address, 2 << scale);
-            SimdStoreValue(cpu, address, scale, cpu.Vr[d.Rt]);
-            SimdStoreValue(cpu, address + size, scale, cpu.Vr[d.Rt2]);
+            SimdStoreValue(cpu, address, scale, cpu.Vr[rt]);
+            SimdStoreValue(cpu, address + size, scale, cpu.Vr[rt2]);
         }
-        if (mode == 0b01 || mode == 0b11) cpu.SetXOrSp(d.Rn, baseAddr + (ulong)offset);
+        if (mode == 0b01 || mode == 0b11) cpu.SetXOrSp(rn, baseAddr + (ulong)offset);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -12,25 +13,23 @@ public static partial class A64Exec
     /// <summary>Every unallocated encoding: UNDEFINED, EC 0x00 (Arm ARM C4.1).</summary>
     public static void Unallocated(CpuCore cpu, ref DecodedInst d) => cpu.TakeUndefined();
 
-    /// <summary>ConditionHolds() (Arm ARM J1, shared/functions/system/ConditionHolds).</summary>
+    /// <summary>
+    /// ConditionHolds() (Arm ARM J1, shared/functions/system/ConditionHolds) as a truth table: entry <c>cond</c> has
+    /// bit <c>NZCV</c> set when the condition holds for those flags (N = bit 3 ... V = bit 0), so a test is one load
+    /// and one shift. The table is the pseudocode's cases evaluated for all 16 flag values (EQ: Z, CS: C, MI: N,
+    /// VS: V, HI: C and not Z, GE: N = V, GT: N = V and not Z, AL; odd conditions invert, except 1111 (NV) which
+    /// holds); DataProcessingRegisterTests.ConditionTableMatchesTheArmArmConditionsForAllSixteenFlagValues checks it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool ConditionHolds(uint nzcv, uint cond)
+    public static bool ConditionHolds(uint nzcv, uint cond) =>
+        ((Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(ConditionTable), (int)(cond & 15) * 2)) >> (int)(nzcv >> 28)) & 1) != 0;
+
+    /// <summary>The 16 truth-table entries as little-endian 16-bit words (a byte span is static data: no allocation, no initialisation check).</summary>
+    private static ReadOnlySpan<byte> ConditionTable => new byte[]
     {
-        bool n = (nzcv & 0x8000_0000u) != 0, z = (nzcv & 0x4000_0000u) != 0, c = (nzcv & 0x2000_0000u) != 0, v = (nzcv & 0x1000_0000u) != 0;
-        bool result = (cond >> 1) switch
-        {
-            0 => z,                 // EQ / NE
-            1 => c,                 // CS / CC
-            2 => n,                 // MI / PL
-            3 => v,                 // VS / VC
-            4 => c && !z,           // HI / LS
-            5 => n == v,            // GE / LT
-            6 => n == v && !z,      // GT / LE
-            _ => true,              // AL / NV (both "always")
-        };
-        if ((cond & 1) != 0 && cond != 15) result = !result;
-        return result;
-    }
+        0xF0, 0xF0, 0x0F, 0x0F, 0xCC, 0xCC, 0x33, 0x33, 0x00, 0xFF, 0xFF, 0x00, 0xAA, 0xAA, 0x55, 0x55,
+        0x0C, 0x0C, 0xF3, 0xF3, 0x55, 0xAA, 0xAA, 0x55, 0x05, 0x0A, 0xFA, 0xF5, 0xFF, 0xFF, 0xFF, 0xFF,
+    };
 
     /// <summary>AddWithCarry() for 64-bit operands: result and NZCV in bits [31:28].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -193,7 +193,7 @@ public sealed class GdbServer : IDisposable
     private ulong TotalRetired()
     {
         ulong n = 0;
-        foreach (var v in _vmm.Vcpus) n += v.Cpu.Retired;
+        foreach (var v in _vmm.Vcpus) n += v.Cpu.Executed;   // as Vmm's outcome: with faulting attempts (CPU-RET-1)
         return n;
     }
 

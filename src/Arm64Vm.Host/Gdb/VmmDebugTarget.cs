@@ -44,11 +44,11 @@ public sealed class VmmDebugTarget : IDebugTarget
         if (steppedOver) return new DebugStop(DebugStopKind.Step, vcpu);
         // A breakpoint where the step starts does not stop it (gdb steps off a breakpoint it stopped at).
         bool atBreakpoint = v.Cpu.RemoveHostBreakpoint(v.Pc);
-        ulong pc = v.Pc, before = v.Cpu.Retired;
+        ulong pc = v.Pc, before = v.Cpu.Executed;   // the budget counts faulting attempts too (CPU-RET-1)
         RunOutcome? outcome;
         try { outcome = _vmm.Step(v); }
         finally { if (atBreakpoint) v.Cpu.AddHostBreakpoint(pc); }
-        _remaining -= Math.Min(_remaining, v.Cpu.Retired - before);
+        _remaining -= Math.Min(_remaining, v.Cpu.Executed - before);
         if (outcome == null) return new DebugStop(DebugStopKind.Step, vcpu);
         return FromOutcome(outcome) ?? new DebugStop(DebugStopKind.Ended, vcpu, Outcome: outcome);
     }

@@ -123,20 +123,22 @@ public sealed partial class Vcpu
         _stopRequested = false;
         if (!SyncInterrupts()) return new VcpuExit(VcpuExitReason.Idle, 0);     // IRQ-3: still in WFI
         RunObserver?.Entered(this);
-        ulong start = Cpu.Retired;
+        // Counts are of instructions executed, faulting attempts included (CPU-RET-1: they do not retire), so a
+        // guest caught in a loop of exceptions still reaches the budget.
+        ulong start = Cpu.Executed;
         while (true)
         {
-            ulong done = Cpu.Retired - start;
+            ulong done = Cpu.Executed - start;
             if (done >= maxInstructions) return new VcpuExit(VcpuExitReason.InstructionLimit, done);
             if (_stopRequested) return new VcpuExit(VcpuExitReason.Interrupted, done);
             var exit = Cpu.Run(BeginSlice(maxInstructions - done));
             Cpu.UpdatePmuOutput();   // IRQ-4: an overflow during the slice is signalled at its end
             if (exit.Reason == ExitReason.InstructionLimit) continue;
-            if (exit.Reason == ExitReason.StopRequested) return new VcpuExit(VcpuExitReason.Interrupted, Cpu.Retired - start);
+            if (exit.Reason == ExitReason.StopRequested) return new VcpuExit(VcpuExitReason.Interrupted, Cpu.Executed - start);
             Vm.Counters.Exits++;
             RunObserver?.Exited(this, exit);
             var result = HandleExit(exit);
-            if (result != null) return result with { Instructions = Cpu.Retired - start };
+            if (result != null) return result with { Instructions = Cpu.Executed - start };
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class Timeline : IVcpuRunObserver, IDisposable
         _vmm = vmm;
         _owned = ownsOutput ? output : null;
         _out = new TimelineWriter(output, label, ClockDescription);
-        _tracks = vmm.Vcpus.Select(v => new VcpuTrack { StartRetired = v.Cpu.Retired, StartExceptions = v.Cpu.ExceptionsTaken }).ToArray();
+        _tracks = vmm.Vcpus.Select(v => new VcpuTrack { StartRetired = v.Cpu.Executed, StartExceptions = v.Cpu.ExceptionsTaken }).ToArray();
         _resetsSeen = vmm.Resets;
         _out.ThreadName(HostTrack, "host (KVM layer)", 0);
         for (int i = 0; i < _tracks.Length; i++) _out.ThreadName(i + 1, $"vCPU {i}", i + 1);
@@ -136,13 +136,13 @@ public sealed class Timeline : IVcpuRunObserver, IDisposable
         for (int i = 0; i < _tracks.Length; i++) Flush(i, why);
     }
 
-    /// <summary>Ends vCPU <paramref name="id"/>'s current slice here (if it retired anything) and starts the next one.</summary>
+    /// <summary>Ends vCPU <paramref name="id"/>'s current slice here (if it executed anything) and starts the next one.</summary>
     private void Flush(int id, string endedBy)
     {
         var t = _tracks[id];
         var cpu = _vmm.Vcpus[id].Cpu;
         double now = Now();
-        ulong retired = cpu.Retired, exceptions = cpu.ExceptionsTaken;
+        ulong retired = cpu.Executed, exceptions = cpu.ExceptionsTaken;   // with faulting attempts (CPU-RET-1), as the run counts
         if (retired > t.StartRetired)
         {
             ulong taken = exceptions - t.StartExceptions;

@@ -31,10 +31,13 @@ public class HostDebugStopTests
         Assert.Equal(new DebugStop(0, DebugStopKind.Breakpoint, entry + 8), outcome.Debug);
         Assert.Equal(entry + 8, vcpu.Pc);
         Assert.Equal(x0 + 2, vcpu.Cpu.X(0));
-        // The same count as a run without the breakpoint to the same PC (the first fetch's stage-2 fault counts as one).
+        // The same count as a run without the breakpoint to the same PC: the run counts the first fetch's stage-2
+        // fault as an attempt, which does not retire (CPU-RET-1).
         using var reference = Counting();
         while (reference.Vcpus[0].Pc != entry + 8) reference.Run(1);
-        Assert.Equal(reference.Vcpus[0].Cpu.Retired, outcome.Instructions);
+        Assert.Equal(reference.Vcpus[0].Cpu.Executed, outcome.Instructions);
+        Assert.Equal(2UL, vcpu.Cpu.Retired);
+        Assert.Equal(1UL, vcpu.Cpu.Unretired);
         vcpu.Cpu.RemoveHostBreakpoint(entry + 8);
         Assert.Equal(StopReason.InstructionLimit, vmm.Run(100).Reason);
         Assert.Equal(x0 + 4, vcpu.Cpu.X(0));

@@ -282,7 +282,9 @@ public class GdbProtocolTests
         using (second)
         {
             Assert.Equal(Le(entry + 4), second!.Ask("p20"));                   // still stopped after the step
-            Assert.Equal(2UL, rig.Vmm.Vcpus[0].Cpu.Retired);
+            // One instruction retired; the first fetch's stage-2 fault was an attempt that did not (CPU-RET-1).
+            Assert.Equal(1UL, rig.Vmm.Vcpus[0].Cpu.Retired);
+            Assert.Equal(2UL, rig.Vmm.Vcpus[0].Cpu.Executed);
             Assert.Equal("OK", second.Ask("D"));                                // detach resumes the guest
         }
         Assert.Equal(StopReason.SystemOff, rig.Outcome().Reason);
