@@ -37,6 +37,7 @@ public static class RunCommand
         var drive = new Option<string[]>("--drive") { Description = "A virtio-blk disk backed by FILE (repeatable): FILE or FILE,readonly" };
         var rng = new Option<bool>("--rng") { Description = "A virtio-rng entropy device (bytes from --seed; the host's generator with --clock host)" };
         var virtioCoherent = new Option<string>("--virtio-dma-coherent") { Description = "The device tree calls the virtio-mmio transports dma-coherent: true (as QEMU, the default) or false", DefaultValueFactory = _ => "true" };
+        var virtioAccessPlatform = new Option<string>("--virtio-access-platform") { Description = "The virtio devices offer VIRTIO_F_ACCESS_PLATFORM, so Linux reaches them through its DMA API (QEMU's iommu_platform=on): false (the default, as QEMU) or true", DefaultValueFactory = _ => "false" };
         var virtioDma = new Option<string>("--virtio-dma") { Description = "How the virtio devices reach guest RAM: 'host' (the host's cacheable path, as QEMU on KVM; the default) or 'poc' (memory at PoC, a non-coherent master)", DefaultValueFactory = _ => "host" };
         var dumpDtb = new Option<string?>("--dump-dtb") { Description = "Write the machine's device tree to FILE and exit without running (as QEMU's -machine dumpdtb=FILE)" };
         var gdb = new Option<string?>("--gdb") { Description = "Serve gdb's remote protocol on tcp::PORT or tcp:HOST:PORT (as QEMU's -gdb; 127.0.0.1 unless HOST is given)" };
@@ -48,7 +49,7 @@ public static class RunCommand
         {
             image, load, entry, memory, cpus, maxInstructions, trace, stats, statsJson, cacheModel, features, policy, seed, cacheConfig, hugePages,
             append, dtb, dumpDtb, kernel, initrd, gic, clock, timeline, nographic, gdb, gdbDefault, waitGdb,
-            drive, rng, virtioCoherent, virtioDma,
+            drive, rng, virtioCoherent, virtioDma, virtioAccessPlatform,
         };
         cmd.SetAction(parse => Execute(new RunOptions
         {
@@ -77,6 +78,7 @@ public static class RunCommand
             Rng = parse.GetValue(rng),
             VirtioDmaCoherent = VirtioOptions.ParseBool("--virtio-dma-coherent", parse.GetValue(virtioCoherent)!),
             VirtioDma = VirtioOptions.ParseDmaPath(parse.GetValue(virtioDma)!),
+            VirtioAccessPlatform = VirtioOptions.ParseBool("--virtio-access-platform", parse.GetValue(virtioAccessPlatform)!),
             Gdb = GdbOptions.Endpoint(parse.GetValue(gdb), parse.GetValue(gdbDefault)),
             WaitGdb = parse.GetValue(waitGdb),
             Timeline = parse.GetValue(timeline),
@@ -161,11 +163,12 @@ public static class RunCommand
         public string? Dtb { get; init; }
         /// <summary>--dump-dtb: write the device tree to this file and exit 0 without running.</summary>
         public string? DumpDtb { get; init; }
-        /// <summary>--drive, --rng, --virtio-dma-coherent, --virtio-dma: the virtio devices (VIO-1).</summary>
+        /// <summary>--drive, --rng, --virtio-dma-coherent, --virtio-dma, --virtio-access-platform: the virtio devices (VIO-1, VIO-9).</summary>
         public IReadOnlyList<DriveSpec> Drives { get; init; } = [];
         public bool Rng { get; init; }
         public bool VirtioDmaCoherent { get; init; } = true;
         public DmaPath VirtioDma { get; init; } = DmaPath.HostCacheable;
+        public bool VirtioAccessPlatform { get; init; }
         /// <summary>--gdb: where the gdb stub listens (null: no stub).</summary>
         public Arm64Vm.Host.Gdb.GdbEndpoint? Gdb { get; init; }
         /// <summary>--wait-gdb: stopped before the first instruction until gdb resumes the guest.</summary>
@@ -211,6 +214,7 @@ public static class RunCommand
             VirtioRng = o.Rng,
             VirtioDmaCoherent = o.VirtioDmaCoherent,
             VirtioDmaPath = o.VirtioDma,
+            VirtioAccessPlatform = o.VirtioAccessPlatform,
         };
         if (o.DumpDtb != null)
         {

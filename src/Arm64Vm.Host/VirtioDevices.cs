@@ -47,7 +47,8 @@ public sealed class VirtioDevices : IDisposable
         for (int slot = 0; slot < _transports.Length; slot++)
         {
             int k = _transports.Length - 1 - slot;
-            _transports[slot] = new VirtioMmioTransport(k < devices.Count ? devices[k] : null, Dma, spiLine(VirtBoard.VirtioFirstSpi + slot));
+            _transports[slot] = new VirtioMmioTransport(k < devices.Count ? devices[k] : null, Dma, spiLine(VirtBoard.VirtioFirstSpi + slot),
+                options.VirtioAccessPlatform);
             bus.Add(BaseOf(slot), VirtioMmioTransport.RegionSize, _transports[slot]);
         }
     }

@@ -56,6 +56,8 @@ public sealed class VmmOptions
     public bool VirtioDmaCoherent { get; init; } = true;
     /// <summary>How the virtio device models reach guest RAM (QEMU on KVM: through the host's cacheable mapping).</summary>
     public DmaPath VirtioDmaPath { get; init; } = DmaPath.HostCacheable;
+    /// <summary>The virtio devices offer VIRTIO_F_ACCESS_PLATFORM (VIO-9; QEMU's iommu_platform=on; off by default, as QEMU).</summary>
+    public bool VirtioAccessPlatform { get; init; }
     /// <summary>Where the guest's UART and semihosting output goes (default: standard output).</summary>
     public Action<byte>? Console { get; init; }
 

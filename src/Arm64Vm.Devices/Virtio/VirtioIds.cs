@@ -9,5 +9,5 @@ public static class VirtioIds
     public const uint Acknowledge = 1, Driver = 2, DriverOk = 4, FeaturesOk = 8, NeedsReset = 64, Failed = 128;
 
     // Reserved feature bits (virtio 1.2 section 6).
-    public const int RingIndirectDesc = 28, RingEventIdx = 29, Version1 = 32;
+    public const int RingIndirectDesc = 28, RingEventIdx = 29, Version1 = 32, AccessPlatform = 33;
 }

@@ -36,9 +36,11 @@ public sealed class VirtioMmioTransport : IMmioDevice
     private uint _deviceFeaturesSel, _driverFeaturesSel, _queueSel, _status, _interruptStatus;
     private ulong _driverFeatures;
 
-    public VirtioMmioTransport(IVirtioDevice? device, IGuestDma dma, IInterruptLine? irq = null)
+    /// <param name="accessPlatform">Offer VIRTIO_F_ACCESS_PLATFORM (VIO-9; QEMU's iommu_platform=on).</param>
+    public VirtioMmioTransport(IVirtioDevice? device, IGuestDma dma, IInterruptLine? irq = null, bool accessPlatform = false)
     {
         _device = device;
+        _accessPlatform = accessPlatform;
         _dma = dma;
         _irq = new InterruptOutput(irq);
         _queues = new VirtQueue[device?.QueueCount ?? 0];
@@ -54,8 +56,13 @@ public sealed class VirtioMmioTransport : IMmioDevice
     public uint ConfigGeneration { get; private set; }
     public VirtQueue Queue(int index) => _queues[index];
 
-    /// <summary>What the device offers: its own bits, VERSION_1 and indirect descriptors (event idx is not offered).</summary>
-    public ulong OfferedFeatures => _device == null ? 0 : _device.Features | 1UL << VirtioIds.Version1 | 1UL << VirtioIds.RingIndirectDesc;
+    /// <summary>
+    /// What the device offers: its own bits, VERSION_1 and indirect descriptors (event idx is not offered), and
+    /// ACCESS_PLATFORM when asked (VIO-9).
+    /// </summary>
+    public ulong OfferedFeatures => _device == null ? 0
+        : _device.Features | 1UL << VirtioIds.Version1 | 1UL << VirtioIds.RingIndirectDesc | (_accessPlatform ? 1UL << VirtioIds.AccessPlatform : 0);
+    private readonly bool _accessPlatform;
 
     public ulong Read(ulong offset, int size)
     {

@@ -12,9 +12,10 @@ internal sealed class VirtioDriver
     public const ulong Indirect = GuestRam.Base + 0x6000, Data = GuestRam.Base + 0x10000;
     public const ushort Next = 1, Writable = 2, IndirectFlag = 4;
 
-    public VirtioDriver(IVirtioDevice? device, ushort queueSize = 16, ulong features = 1UL << VirtioIds.Version1 | 1UL << VirtioIds.RingIndirectDesc)
+    public VirtioDriver(IVirtioDevice? device, ushort queueSize = 16, ulong features = 1UL << VirtioIds.Version1 | 1UL << VirtioIds.RingIndirectDesc,
+        bool accessPlatform = false)
     {
-        Transport = new VirtioMmioTransport(device, Ram, Line);
+        Transport = new VirtioMmioTransport(device, Ram, Line, accessPlatform);
         QueueSize = queueSize;
         if (device == null) return;
         Transport.Write(0x070, 4, VirtioIds.Acknowledge | VirtioIds.Driver);

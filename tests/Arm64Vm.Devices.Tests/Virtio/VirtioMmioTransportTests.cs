@@ -35,6 +35,22 @@ public class VirtioMmioTransportTests
     }
 
     [Fact]
+    public void Vio9_AccessPlatformIsOfferedOnlyWhenAskedAndThenAccepted()
+    {
+        var plain = new VirtioMmioTransport(Rng(), new GuestRam());
+        plain.Write(0x014, 4, 1);
+        Assert.Equal(1UL, plain.Read(0x010, 4));                                  // VERSION_1 alone in the high word
+        var d = new VirtioDriver(Rng(), features: 1UL << VirtioIds.Version1 | 1UL << VirtioIds.AccessPlatform, accessPlatform: true);
+        d.Transport.Write(0x014, 4, 1);
+        Assert.Equal(0b11UL, d.Transport.Read(0x010, 4));                         // bits 32 and 33
+        Assert.NotEqual(0u, d.Status & VirtioIds.FeaturesOk);
+        Assert.Equal(1UL << VirtioIds.AccessPlatform, d.Transport.NegotiatedFeatures & 1UL << VirtioIds.AccessPlatform);
+        // Not offered: a driver that asks for it is refused FEATURES_OK (VIO-5).
+        var refused = new VirtioDriver(Rng(), features: 1UL << VirtioIds.Version1 | 1UL << VirtioIds.AccessPlatform);
+        Assert.Equal(0u, refused.Status & VirtioIds.FeaturesOk);
+    }
+
+    [Fact]
     public void Vio5_FeaturesOkIsRefusedWithoutVersion1()
     {
         var d = new VirtioDriver(Rng(), features: 1UL << VirtioIds.RingIndirectDesc);
