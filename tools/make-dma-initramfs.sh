@@ -14,31 +14,15 @@
 #
 # Usage: tools/make-dma-initramfs.sh [--force]
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-force=0
-for a in "$@"; do
-    case "$a" in
-        --force) force=1 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-        *) echo "make-dma-initramfs: unknown option '$a' (see --help)" >&2; exit 2 ;;
-    esac
-done
-dir="$("$root/tools/fetch-debian-kernel.sh" --print-dir)"
-src="$dir/initramfs.cpio.gz" out="$dir/initramfs-dma.cpio.gz"
-[[ -f "$src" ]] || { echo "make-dma-initramfs: $src missing: run tools/fetch-debian-kernel.sh first" >&2; exit 2; }
-command -v cpio >/dev/null || { echo "make-dma-initramfs: needs cpio (apt-get install cpio)" >&2; exit 2; }
-if [[ $force -eq 0 && -f "$out" && "$out" -nt "$src" && "$out" -nt "${BASH_SOURCE[0]}" ]]; then echo "$out"; exit 0; fi
-
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-(cd "$work" && gzip -dc "$src" | cpio -id --quiet)
-grep -qx 'poweroff -f' "$work/init" || { echo "make-dma-initramfs: $src's /init does not end in 'poweroff -f'" >&2; exit 1; }
+variant=make-dma-initramfs out_name=initramfs-dma.cpio.gz
+source "$(dirname "${BASH_SOURCE[0]}")/initramfs-variant.sh"
+variant_begin "$@"
 # pattern TAG FROM SIZE: the drive pattern for disk offsets FROM..FROM+SIZE.
 pattern() { awk -v t="$1" -v a="$2" -v n="$3" 'BEGIN { for (o = a; o < a + n; o += 16) printf "%s%014x\n", t, o }'; }
 mkdir -p "$work/dma"
 pattern w 0 65536 > "$work/dma/w.bin"
 pattern r 1048576 65536 > "$work/dma/r.bin"
 for applet in md5sum; do ln -sf busybox "$work/bin/$applet"; done
-sed -i '/^poweroff -f$/d' "$work/init"
 cat >> "$work/init" <<'INIT'
 # dma_compare FILE DISK-OFFSET WHAT: reads 64 KiB of vda at DISK-OFFSET with O_DIRECT, 4 KiB at a time, and compares
 # each block with FILE's; prints the first differing block's disk offset.
@@ -63,7 +47,4 @@ if [ -b /dev/vda ]; then
 fi
 poweroff -f
 INIT
-chmod +x "$work/init"
-(cd "$work" && find . | sort | cpio -o -H newc --quiet | gzip -9 -n) > "$out.tmp"
-mv "$out.tmp" "$out"
-echo "$out"
+variant_end
