@@ -59,6 +59,22 @@ public class DriveTests
         Assert.Equal("r00000000100000\nr00000000100010\n", System.Text.Encoding.ASCII.GetString(DrivePattern.Bytes('r', 0x10_0000, 32)));
     }
 
+    /// <summary>The guest of virtio-dma-nc.yaml compares with lines tools/make-dma-initramfs.sh makes with awk: the same bytes.</summary>
+    [Fact]
+    public void TheDmaInitramfsScriptMakesTheSamePatternLines()
+    {
+        string script = File.ReadAllText(Path.Combine(RepoPaths.Root, "tools", "make-dma-initramfs.sh"));
+        string pattern = Assert.Single(script.Split('\n'), l => l.StartsWith("pattern() {", StringComparison.Ordinal));
+        var psi = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(pattern + "\npattern r 1048560 64");
+        using var bash = System.Diagnostics.Process.Start(psi)!;
+        string output = bash.StandardOutput.ReadToEnd();
+        bash.WaitForExit();
+        Assert.Equal(0, bash.ExitCode);
+        Assert.Equal(System.Text.Encoding.ASCII.GetString(DrivePattern.Bytes('r', 1048560, 64)), output);
+    }
+
     [Fact]
     public void TheGuestWritesTheDiskAndReadsTheTemplatesPattern()
     {

@@ -19,25 +19,13 @@ public class LinuxDmaTests
     [Fact]
     public void WithoutTheFetchedKernelEveryCombinationIsSkippedNamingTheFetchScript()
     {
-        using var empty = new ScenarioDir();
-        string? saved = Environment.GetEnvironmentVariable("ARM64VM_KERNEL_DIR");
-        Environment.SetEnvironmentVariable("ARM64VM_KERNEL_DIR", empty.Path);
-        try
+        var results = KernelDirCollection.RunWithoutTheKernel(File, out string dir);
+        Assert.Equal(8, results.Count);
+        Assert.All(results, r =>
         {
-            var results = ScenarioRunner.RunAll(ScenarioDocument.Load(File), new RunRequest { Matrix = true });
-            Assert.Equal(8, results.Count);
-            Assert.All(results, r =>
-            {
-                Assert.True(r.Skipped);
-                Assert.Equal("skip", r.Result);
-                Assert.Null(r.Mismatch);
-                Assert.Contains("tools/fetch-debian-kernel.sh", r.SkipReason);
-                Assert.Contains("tools/make-dma-initramfs.sh (initramfs-dma.cpio.gz)", r.SkipReason);
-                Assert.Contains(Path.Combine(empty.Path, "Image"), r.SkipReason);
-                Assert.Equal(0UL, r.Instructions);
-            });
-        }
-        finally { Environment.SetEnvironmentVariable("ARM64VM_KERNEL_DIR", saved); }
+            KernelDirCollection.AssertSkippedNamingTheFetchScript(r, dir);
+            Assert.Contains("tools/make-dma-initramfs.sh (initramfs-dma.cpio.gz)", r.SkipReason);
+        });
     }
 
     /// <summary>
@@ -56,7 +44,11 @@ public class LinuxDmaTests
         Assert.True(r.MatchesExpected, $"{r.Combination.Label}: {r.Mismatch}");
         var want = Assert.IsType<ExpectedFailure>(r.ExpectedFailure);
         Assert.All(r.Failures, f => Assert.Equal((FailureKind.Expectation, want.Fails), (f.Kind, f.ExpectId)));
-        Assert.Contains("ARM64VM-USERSPACE-OK", r.Console);
+        // The first disk request never completes: insmod virtio_blk waits in the partition scan until the run's limit,
+        // so /init never prints its marker nor reaches dd (scenarios/README.md, virtio-dma-nc findings).
+        Assert.Contains("virtio_blk virtio0: [vda] 4096 512-byte logical blocks", r.Console);
+        Assert.DoesNotContain("ARM64VM-USERSPACE-OK", r.Console);
+        Assert.Contains(r.Runs, x => x.Contains("instruction limit", StringComparison.Ordinal));
     }
 }
 
