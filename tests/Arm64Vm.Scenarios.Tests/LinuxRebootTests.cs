@@ -26,26 +26,13 @@ public class LinuxRebootTests
     [Fact]
     public void WithoutTheFetchedKernelEveryCombinationIsSkippedNamingTheFetchScript()
     {
-        using var empty = new ScenarioDir();
-        string? saved = Environment.GetEnvironmentVariable("ARM64VM_KERNEL_DIR");
-        Environment.SetEnvironmentVariable("ARM64VM_KERNEL_DIR", empty.Path);
-        try
+        var results = KernelDirCollection.RunWithoutTheKernel(File, out string dir);
+        Assert.Equal(6, results.Count);
+        Assert.All(results, r =>
         {
-            var doc = ScenarioDocument.Load(File);
-            var results = ScenarioRunner.RunAll(doc, new RunRequest { Matrix = true });
-            Assert.Equal(6, results.Count);
-            Assert.All(results, r =>
-            {
-                Assert.True(r.Skipped);
-                Assert.Equal("skip", r.Result);
-                Assert.False(r.Passed);
-                Assert.Null(r.Mismatch);                      // neither pass nor fail: nothing to compare
-                Assert.Contains("tools/fetch-debian-kernel.sh", r.SkipReason);
-                Assert.Contains(Path.Combine(empty.Path, "Image"), r.SkipReason);
-                Assert.Equal(0UL, r.Instructions);
-            });
-        }
-        finally { Environment.SetEnvironmentVariable("ARM64VM_KERNEL_DIR", saved); }
+            KernelDirCollection.AssertSkippedNamingTheFetchScript(r, dir);
+            Assert.Contains("tools/make-reboot-initramfs.sh (initramfs-reboot.cpio.gz)", r.SkipReason);
+        });
     }
 
     [Fact]
@@ -103,4 +90,27 @@ public sealed class LinuxLongTheoryAttribute : TheoryAttribute
 public sealed class KernelDirCollection
 {
     public const string Name = "ARM64VM_KERNEL_DIR";
+
+    /// <summary>Runs a scenario's whole matrix with ARM64VM_KERNEL_DIR naming an empty folder (restored after); <paramref name="dir"/> is that folder.</summary>
+    public static IReadOnlyList<CombinationResult> RunWithoutTheKernel(string file, out string dir)
+    {
+        using var empty = new ScenarioDir();
+        dir = empty.Path;
+        string? saved = Environment.GetEnvironmentVariable("ARM64VM_KERNEL_DIR");
+        Environment.SetEnvironmentVariable("ARM64VM_KERNEL_DIR", empty.Path);
+        try { return ScenarioRunner.RunAll(ScenarioDocument.Load(file), new RunRequest { Matrix = true }); }
+        finally { Environment.SetEnvironmentVariable("ARM64VM_KERNEL_DIR", saved); }
+    }
+
+    /// <summary>A skip: neither pass nor fail, nothing run, the reason naming the missing kernel and the fetch script.</summary>
+    public static void AssertSkippedNamingTheFetchScript(CombinationResult r, string dir)
+    {
+        Assert.True(r.Skipped);
+        Assert.Equal("skip", r.Result);
+        Assert.False(r.Passed);
+        Assert.Null(r.Mismatch);                      // neither pass nor fail: nothing to compare
+        Assert.Contains("tools/fetch-debian-kernel.sh", r.SkipReason);
+        Assert.Contains(Path.Combine(dir, "Image"), r.SkipReason);
+        Assert.Equal(0UL, r.Instructions);
+    }
 }

@@ -8,7 +8,7 @@ namespace Arm64Vm.Scenarios.Tests;
 /// <summary>
 /// A validator for the subset of JSON Schema 2020-12 that specs/scenario.schema.json uses ($ref to $defs, type,
 /// enum, const, properties, additionalProperties, required, propertyNames, min/maxProperties, items, minItems,
-/// anyOf, oneOf, pattern, minLength, minimum, maximum), applied to YAML trees with YAML 1.2 core-schema scalar typing
+/// maxItems, anyOf, oneOf, pattern, minLength, minimum, maximum), applied to YAML trees with YAML 1.2 core-schema scalar typing
 /// (what yaml-language-server does). An unknown keyword is an error, so the subset cannot silently grow.
 /// </summary>
 internal sealed class MiniJsonSchema
@@ -105,6 +105,9 @@ internal sealed class MiniJsonSchema
                     break;
                 case "minItems":
                     if (type == "array" && node.Items.Count < v.GetInt32()) errors.Add($"{at} ({node.Location}): fewer than {v} items");
+                    break;
+                case "maxItems":
+                    if (type == "array" && node.Items.Count > v.GetInt32()) errors.Add($"{at} ({node.Location}): more than {v} items");
                     break;
                 case "anyOf":
                 case "oneOf":

@@ -20,11 +20,14 @@ internal static class SampleScenarios
             non-cacheable-hit: return-memory
           features: { fwb: false, dic: false, idc: false }
           seed: 7
+          virtio: { dma-coherent: false, dma-path: poc }
+          drives:
+            - { size: 64KiB, fill: 0, pattern: { at: 0, size: 16, tag: r }, read-only: false }
         host: { policy: kvm }
         guest: { image: touch.bin, load: 0x40080000, entry: 0x40080000 }
         steps:
           - set-registers: { vcpu: 0, x1: "${pages}", x2: 1 }
-          - run: { until: system-reset, max-instructions: 1_000_000 }
+          - run: { until: [system-reset, instructions], max-instructions: 1_000_000 }
           - expect: { console-not-contains: [panic, oops], stage2-faults: { min: 1 }, instructions: { max: 1000000 } }
           - host-write: { image: touch.bin, at: 0x40080000 }
           - host-write: { bytes: "de ad be ef", at: 0x41800000 }
@@ -43,6 +46,9 @@ internal static class SampleScenarios
               pages-unmapped: { min: 1 }
               lines-cleaned: { min: 64, max: 100000 }
               vcpu-inits: 4
+              disk:
+                - { drive: 0, at: 0, pattern: r, size: 16 }
+                - { at: 16, hex: "00 00" }
           - reset: {}
           - dirty-log: { enable: true, manual-protect: false }
           - migrate: { rounds: 1, run-instructions: 100, window-instructions: 10, final: true }

@@ -67,6 +67,11 @@ public class SchemaTests
     [InlineData("when: { host.policy: kvm }", "when: { policy: kvm }")]
     [InlineData("params.pages: 1, result: pass }", "params.pages: 1, result: pass, fails: after-reboot }")]
     [InlineData("params.pages: 1, result: pass }", "params.pages: 1, result: pass, because: flat }")]
+    [InlineData("size: 16, tag: r }", "size: 16, tag: rr }")]
+    [InlineData("read-only: false }", "read-only: false, format: qcow2 }")]
+    [InlineData("{ drive: 0, at: 0, pattern: r, size: 16 }", "{ drive: 0, at: 0, pattern: r, size: 16, text: x }")]
+    [InlineData("{ at: 16, hex: \"00 00\" }", "{ at: 16, hex: \"00 00\", view: poc }")]
+    [InlineData("until: [system-reset, instructions]", "until: [system-reset, hang]")]
     public void AMistakeIsRejectedByBothTheSchemaAndTheParser(string original, string broken)
     {
         Assert.Contains(original, SampleScenarios.Everything);

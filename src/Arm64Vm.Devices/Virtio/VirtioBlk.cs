@@ -64,6 +64,8 @@ public sealed class VirtioBlk : IVirtioDevice, IDisposable
     /// <summary>The disk's size in 512-byte sectors (the file's length rounded down).</summary>
     public ulong Capacity { get; }
     public long Flushes { get; private set; }
+    /// <summary>The backing file's bytes from <paramref name="offset"/>, as the device last wrote them (the VMM inspecting its disk); the count read.</summary>
+    public int ReadBacking(long offset, Span<byte> destination) => RandomAccess.Read(_file.SafeFileHandle, destination, offset);
 
     public void Reset() { }
 

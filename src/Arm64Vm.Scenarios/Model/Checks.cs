@@ -50,6 +50,12 @@ public sealed record RegisterCheck(string Key, SourceLocation Location, int Vcpu
     public override string Describe() => $"vcpu {Vcpu} {RegisterName} = 0x{Value:X}";
 }
 
+/// <summary>A drive's backing file holds <see cref="Expected"/> at disk offset <see cref="At"/> (what the device wrote).</summary>
+public sealed record DiskCheck(string Key, SourceLocation Location, int Drive, ulong At, byte[] Expected, string Source) : Check(Key, Location)
+{
+    public override string Describe() => $"disk {Drive} at 0x{At:X} ({Expected.Length} bytes) equals {Source}";
+}
+
 public sealed record ExitStatusCheck(string Key, SourceLocation Location, int Status) : Check(Key, Location)
 {
     public override string Describe() => $"exit-status {Status}";

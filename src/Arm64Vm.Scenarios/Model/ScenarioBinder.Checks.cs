@@ -47,6 +47,10 @@ public static partial class ScenarioBinder
                     if (pc is { } p) checks.Add(new RegisterCheck(key, loc, vcpu, -1, p));
                     break;
                 }
+                case "disk":
+                    foreach (var item in value.Kind == YNodeKind.Sequence ? value.Items : new[] { value })
+                        checks.Add(BindDiskCheck(item, ctx));
+                    break;
                 case "exit-status":
                     checks.Add(new ExitStatusCheck(key, loc, (int)r.SignedNumber(value, "exit-status")));
                     break;

@@ -44,6 +44,22 @@ public static partial class ScenarioBinder
         }
     }
 
+    /// <summary>The scripts that make the files of the fetched folder: derived initramfs images have one of their own.</summary>
+    private static readonly Dictionary<string, string> DerivedFiles = new()
+    {
+        ["initramfs-reboot.cpio.gz"] = "tools/make-reboot-initramfs.sh",
+        ["initramfs-dma.cpio.gz"] = "tools/make-dma-initramfs.sh",
+    };
+
+    /// <summary>Why the combination is skipped: the missing file and the scripts that make it and the initrd.</summary>
+    private static string MissingKernelFile(string path, string? initrdPath)
+    {
+        string fix = "run tools/fetch-debian-kernel.sh (the kernel and initramfs)";
+        string initrd = Path.GetFileName(initrdPath ?? "");
+        if (DerivedFiles.TryGetValue(initrd, out var script)) fix += $", then {script} ({initrd})";
+        return $"{path} is missing: {fix}";
+    }
+
     private static GuestSpec BindKernelGuest(NodeReader r, YNode map, BindContext ctx)
     {
         foreach (var key in new[] { "image", "load", "entry" })
@@ -66,9 +82,7 @@ public static partial class ScenarioBinder
         {
             if (path == null || File.Exists(path)) continue;
             // A fetched kernel is not part of the repository: its absence skips the combination (neither pass nor fail).
-            if (fetched)
-                return new GuestSpec(null, null,
-                    $"{path} is missing: run tools/fetch-debian-kernel.sh (the kernel and initramfs) and tools/make-reboot-initramfs.sh (initramfs-reboot.cpio.gz)");
+            if (fetched) return new GuestSpec(null, null, MissingKernelFile(path, initrdPath));
             throw NodeReader.Error(node!, $"{path} does not exist");
         }
         LoadedImage kernel;

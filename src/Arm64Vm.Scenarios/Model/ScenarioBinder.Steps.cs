@@ -28,9 +28,12 @@ public static partial class ScenarioBinder
             case "run":
             {
                 var m = r.Mapping(body, "run", ScenarioKeys.Run);
-                var until = m.Get("until") is { } u ? ParseUntil(r.Word(u, "run.until", ScenarioKeys.Until)) : RunUntil.SystemOff;
+                // until: one end, or a list of ends any of which the run may take (a story whose guest may hang).
+                var ends = m.Get("until") is { } u
+                    ? r.ListOrOne(u, "run.until").Select(e => ParseUntil(r.Word(e, "run.until", ScenarioKeys.Until))).Distinct().ToArray()
+                    : new[] { RunUntil.SystemOff };
                 ulong max = m.Get("max-instructions") is { } mx ? r.Number(mx, "run.max-instructions", 1) : RunStep.DefaultMaxInstructions;
-                return new RunStep(index, loc, until, max);
+                return new RunStep(index, loc, ends[0], max) { OrUntil = ends[1..] };
             }
             case "expect":
             {

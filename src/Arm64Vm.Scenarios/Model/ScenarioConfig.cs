@@ -24,6 +24,8 @@ public sealed record MachineSpec
     public bool VirtioDmaCoherent { get; init; } = true;
     /// <summary><c>machine.virtio.dma-path</c>: how the virtio device models reach guest RAM (VmmOptions.VirtioDmaPath).</summary>
     public DmaPath VirtioDmaPath { get; init; } = DmaPath.HostCacheable;
+    /// <summary><c>machine.drives</c>: virtio-blk disks made fresh for each combination (VmmOptions.Drives).</summary>
+    public IReadOnlyList<DriveTemplate> Drives { get; init; } = [];
 }
 
 /// <summary>One fully bound combination: machine, host policy, guest image and the steps to run.</summary>
@@ -40,10 +42,14 @@ public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, Load
     /// <summary>The guest image of a combination that runs.</summary>
     public LoadedImage RunImage => Image ?? throw new InvalidOperationException($"skipped: {SkipReason}");
 
-    /// <summary>Whether any expectation reads the stale-read detector (C10): the runner turns it on only then.</summary>
-    public bool DetectsStaleReads => Steps.OfType<ExpectStep>().Any(s => s.Checks.Any(c => StaleReadMetrics.Names.Contains(c.Key)));
+    /// <summary>
+    /// Whether an expectation of this combination (its step applies: <c>when</c>) reads the stale-read detector (C10):
+    /// the runner turns it on only then, since it slows every access down.
+    /// </summary>
+    public bool DetectsStaleReads => Steps.OfType<ExpectStep>().Any(s => s.Applies && s.Checks.Any(c => StaleReadMetrics.Names.Contains(c.Key)));
 
-    public VmmOptions ToVmmOptions(Action<byte> console) => new()
+    /// <param name="drivePaths">The files made from <see cref="MachineSpec.Drives"/>, in order.</param>
+    public VmmOptions ToVmmOptions(Action<byte> console, IReadOnlyList<string>? drivePaths = null) => new()
     {
         MemorySize = Machine.Memory,
         Cpus = Machine.Cpus,
@@ -62,6 +68,7 @@ public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, Load
         Bootargs = Boot?.Append,
         VirtioDmaCoherent = Machine.VirtioDmaCoherent,
         VirtioDmaPath = Machine.VirtioDmaPath,
+        Drives = (drivePaths ?? []).Select((p, i) => new DriveSpec(p, Machine.Drives[i].ReadOnly)).ToArray(),
         Console = console,
     };
 }

@@ -9,7 +9,9 @@ namespace Arm64Vm.Scenarios.Model;
 public static class ScenarioKeys
 {
     public static readonly string[] Root = { "name", "summary", "params", "machine", "host", "guest", "steps", "matrix", "expected", "sweep" };
-    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed", "hugepages", "virtio" };
+    public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed", "hugepages", "virtio", "drives" };
+    public static readonly string[] Drive = { "size", "fill", "pattern", "read-only" };
+    public static readonly string[] DrivePattern = { "at", "size", "tag" };
     public static readonly string[] Virtio = { "dma-coherent", "dma-path" };
     public static readonly string[] DmaPaths = { "host", "poc" };
     public static readonly string[] Caches =
@@ -39,12 +41,13 @@ public static class ScenarioKeys
     /// <summary>Keys of an <c>expect</c> step other than the host counters: its id and conditions, then the expectations.</summary>
     public static readonly string[] ExpectFixed =
     {
-        "id", "when", "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "instructions",
+        "id", "when", "console-contains", "console-not-contains", "console-matches", "memory", "registers", "exit-status", "migrated-copy-equals-source", "disk", "instructions",
     };
     /// <summary>Every key of an <c>expect</c> step: the fixed ones, then every host counter (HostCounters.ToDictionary).</summary>
     public static IReadOnlyList<string> Expect { get; } = ExpectFixed.Concat(StaleReadMetrics.Names).Concat(HostCounters.Names).ToArray();
     public static readonly string[] Range = { "min", "max", "equals" };
     public static readonly string[] MemoryCheck = { "at", "equals-image", "equals", "size", "view" };
+    public static readonly string[] DiskCheck = { "drive", "at", "text", "hex", "pattern", "fill", "size" };
     public static readonly string[] RegisterCheck = SetRegisters;
     public static readonly string[] ExpectedRowFixed = { "result", "fails", "observed" };
     public static readonly string[] Sweep = { "memory", "working-set", "policies", "metric" };
@@ -61,6 +64,8 @@ public static class ScenarioKeys
         ["cache"] = Cache,
         ["features"] = Features,
         ["virtio"] = Virtio,
+        ["drive"] = Drive,
+        ["drive-pattern"] = DrivePattern,
         ["host"] = Host,
         ["guest"] = Guest,
         ["step"] = StepKinds,
@@ -78,6 +83,7 @@ public static class ScenarioKeys
         ["expect"] = Expect,
         ["range"] = Range,
         ["memory-check"] = MemoryCheck,
+        ["disk-check"] = DiskCheck,
         ["register-check"] = RegisterCheck,
         ["sweep"] = Sweep,
     };

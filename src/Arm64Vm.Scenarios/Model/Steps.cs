@@ -11,11 +11,16 @@ public abstract record Step(int Index, SourceLocation Location)
 
 public enum RunUntil { SystemReset, SystemOff, Exit, Instructions, Idle }
 
-/// <summary>Run every vCPU until the event in <see cref="Until"/>; anything else ending the run fails the combination.</summary>
+/// <summary>
+/// Run every vCPU until the event in <see cref="Until"/> (or one of <see cref="OrUntil"/>); anything else ending the run
+/// fails the combination.
+/// </summary>
 public sealed record RunStep(int Index, SourceLocation Location, RunUntil Until, ulong MaxInstructions) : Step(Index, Location)
 {
     public const ulong DefaultMaxInstructions = 50_000_000;
     public override string Kind => "run";
+    /// <summary>Other ends the run may take (<c>until: [system-off, instructions]</c>): the expectations then tell the stories apart.</summary>
+    public IReadOnlyList<RunUntil> OrUntil { get; init; } = [];
 }
 
 /// <summary>

@@ -20,6 +20,7 @@ internal sealed partial class CombinationRun
             ExitStatusCheck e => new(_exitStatus == e.Status ? null
                 : _exitStatus is { } s ? $"the guest exited with status {s}" : "the guest has not exited through semihosting", _exitStatus?.ToString() ?? "none"),
             MigrationCheck m => MigrationProblem(m),
+            DiskCheck d => DiskProblem(d),
             _ => throw new InvalidOperationException($"no evaluator for {check.Key}"),
         };
         if (outcome.Problem is { } problem)

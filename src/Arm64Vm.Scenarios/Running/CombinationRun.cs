@@ -34,7 +34,7 @@ internal sealed partial class CombinationRun : IDisposable
     public void Execute()
     {
         var sw = Stopwatch.StartNew();
-        _vmm = new Vmm(_config.ToVmmOptions(b => _console.Append((char)b)), new[] { _config.RunImage }) { StopOnReset = true };
+        _vmm = new Vmm(_config.ToVmmOptions(b => _console.Append((char)b), MakeDrives()), new[] { _config.RunImage }) { StopOnReset = true };
         if (_events != null) _vmm.Vm.Events.Observer = e => _events.WriteLine(e.ToString());
         StartStaleReadDetector();
         using var timeline = TimelinePath != null ? Arm64Vm.Host.Tracing.Timeline.ToFile(_vmm, TimelinePath, _result.Scenario + " " + _result.Combination.Label) : null;
@@ -137,8 +137,8 @@ internal sealed partial class CombinationRun : IDisposable
         _result.Instructions += outcome.Instructions;
         if (outcome.Reason == StopReason.SemihostingExit) _exitStatus = outcome.ExitCode;
         _result.Runs.Add($"{step.Label}: {outcome.Message} after {outcome.Instructions:N0} instructions");
-        if (outcome.Reason == UntilReasons[step.Until]) return true;
-        _result.Failures.Add(new Failure(step.Label, $"until {Kebab(step.Until)}",
+        if (outcome.Reason == UntilReasons[step.Until] || step.OrUntil.Any(u => outcome.Reason == UntilReasons[u])) return true;
+        _result.Failures.Add(new Failure(step.Label, $"until {string.Join(" or ", step.OrUntil.Prepend(step.Until).Select(Kebab))}",
             $"the run ended with {outcome.Message} after {outcome.Instructions:N0} instructions", step.Location.ToString(), FailureKind.Run));
         return false;
     }
@@ -152,5 +152,9 @@ internal sealed partial class CombinationRun : IDisposable
         _ => "idle",
     };
 
-    public void Dispose() => _vmm?.Dispose();
+    public void Dispose()
+    {
+        _vmm?.Dispose();
+        DeleteDrives();
+    }
 }

@@ -26,11 +26,11 @@ public static class Verdict
         return null;
     }
 
-    /// <summary>The observed value contains the row's text (memory bytes compare as hex bytes, however they are spaced).</summary>
+    /// <summary>The observed value contains the row's text (memory and disk bytes compare as hex bytes, however they are spaced).</summary>
     public static bool Observes(Failure f, string text)
     {
         if (f.Observed is not { } seen) return false;
-        if (f.What.StartsWith("memory", StringComparison.Ordinal) && Scalars.TryParseHexBytes(text, out var bytes))
+        if ((f.What.StartsWith("memory", StringComparison.Ordinal) || f.What.StartsWith("disk", StringComparison.Ordinal)) && Scalars.TryParseHexBytes(text, out var bytes))
             text = HexBytes(bytes);
         return seen.Contains(text, StringComparison.OrdinalIgnoreCase);
     }
