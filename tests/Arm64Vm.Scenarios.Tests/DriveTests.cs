@@ -86,6 +86,22 @@ public class DriveTests
         Assert.Equal(new[] { "blk.bin", "blk.yaml" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
     }
 
+    /// <summary>
+    /// VIO-9: machine.virtio.access-platform reaches the VMM, and the tiny driver, which accepts only VERSION_1, is
+    /// served all the same.
+    /// </summary>
+    [Fact]
+    public void Vio9_AccessPlatformReachesTheVmmAndADriverThatDoesNotAcceptItIsServed()
+    {
+        using var dir = new ScenarioDir();
+        string yaml = Yaml(Drive).Replace("  memory: 128MiB\n", "  memory: 128MiB\n  virtio: { access-platform: true }\n");
+        var doc = Load(dir, yaml);
+        Assert.True(doc.Bind(Combination.Base, Array.Empty<Setting>()).ToVmmOptions(_ => { }).VirtioAccessPlatform);
+        Assert.False(Load(dir, Yaml(Drive)).Bind(Combination.Base, Array.Empty<Setting>()).ToVmmOptions(_ => { }).VirtioAccessPlatform);
+        var r = Assert.Single(ScenarioDir.Run(doc));
+        Assert.True(r.Passed, string.Join("; ", r.Failures.Select(f => f.ToString())));
+    }
+
     /// <summary>A read-only drive answers the OUT request IOERR (VIO-6): the disk keeps the template's zeros.</summary>
     [Fact]
     public void AReadOnlyDriveFailsTheNamedExpectationWithTheBytesTheDiskHolds()

@@ -13,6 +13,7 @@ public class RunVirtioTests
     [InlineData(new[] { "--drive", ",readonly" }, "arm64vm: --drive: ',readonly' names no file (FILE[,readonly])")]
     [InlineData(new[] { "--virtio-dma", "cache" }, "arm64vm: --virtio-dma: 'cache' is not 'host' or 'poc'")]
     [InlineData(new[] { "--virtio-dma-coherent", "maybe" }, "arm64vm: --virtio-dma-coherent: 'maybe' is not 'true' or 'false'")]
+    [InlineData(new[] { "--virtio-access-platform", "yes" }, "arm64vm: --virtio-access-platform: 'yes' is not 'true' or 'false'")]
     public void BadVirtioOptionsAreOneLineAndExit2(string[] args, string error)
     {
         var (code, err) = RunCli.Run([RunCli.Relocate, .. args]);

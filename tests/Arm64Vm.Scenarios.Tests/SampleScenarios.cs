@@ -20,7 +20,7 @@ internal static class SampleScenarios
             non-cacheable-hit: return-memory
           features: { fwb: false, dic: false, idc: false }
           seed: 7
-          virtio: { dma-coherent: false, dma-path: poc }
+          virtio: { dma-coherent: false, dma-path: poc, access-platform: true }
           drives:
             - { size: 64KiB, fill: 0, pattern: { at: 0, size: 16, tag: r }, read-only: false }
         host: { policy: kvm }

@@ -57,6 +57,7 @@ public static partial class ScenarioBinder
             if (vm.Get("dma-coherent") is { } dc) spec = spec with { VirtioDmaCoherent = r.Bool(dc, "machine.virtio.dma-coherent") };
             if (vm.Get("dma-path") is { } dp)
                 spec = spec with { VirtioDmaPath = r.Word(dp, "machine.virtio.dma-path", ScenarioKeys.DmaPaths) == "poc" ? DmaPath.Poc : DmaPath.HostCacheable };
+            if (vm.Get("access-platform") is { } ap) spec = spec with { VirtioAccessPlatform = r.Bool(ap, "machine.virtio.access-platform") };
         }
         if (map.Get("drives") is { } drives) spec = spec with { Drives = BindDrives(drives, r) };
         if (map.Get("caches") is { } caches && !caches.IsNull) spec = spec with { Caches = CacheConfigReader.Read(caches, r, spec.Cpus) };

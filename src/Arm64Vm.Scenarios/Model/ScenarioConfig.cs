@@ -24,6 +24,8 @@ public sealed record MachineSpec
     public bool VirtioDmaCoherent { get; init; } = true;
     /// <summary><c>machine.virtio.dma-path</c>: how the virtio device models reach guest RAM (VmmOptions.VirtioDmaPath).</summary>
     public DmaPath VirtioDmaPath { get; init; } = DmaPath.HostCacheable;
+    /// <summary><c>machine.virtio.access-platform</c>: the devices offer VIRTIO_F_ACCESS_PLATFORM (VIO-9; VmmOptions.VirtioAccessPlatform).</summary>
+    public bool VirtioAccessPlatform { get; init; }
     /// <summary><c>machine.drives</c>: virtio-blk disks made fresh for each combination (VmmOptions.Drives).</summary>
     public IReadOnlyList<DriveTemplate> Drives { get; init; } = [];
 }
@@ -68,6 +70,7 @@ public sealed record ScenarioConfig(MachineSpec Machine, HostPolicy Policy, Load
         Bootargs = Boot?.Append,
         VirtioDmaCoherent = Machine.VirtioDmaCoherent,
         VirtioDmaPath = Machine.VirtioDmaPath,
+        VirtioAccessPlatform = Machine.VirtioAccessPlatform,
         Drives = (drivePaths ?? []).Select((p, i) => new DriveSpec(p, Machine.Drives[i].ReadOnly)).ToArray(),
         Console = console,
     };

@@ -12,7 +12,7 @@ public static class ScenarioKeys
     public static readonly string[] Machine = { "cpus", "memory", "cache-model", "caches", "features", "seed", "hugepages", "virtio", "drives" };
     public static readonly string[] Drive = { "size", "fill", "pattern", "read-only" };
     public static readonly string[] DrivePattern = { "at", "size", "tag" };
-    public static readonly string[] Virtio = { "dma-coherent", "dma-path" };
+    public static readonly string[] Virtio = { "dma-coherent", "dma-path", "access-platform" };
     public static readonly string[] DmaPaths = { "host", "poc" };
     public static readonly string[] Caches =
     {
