@@ -29,6 +29,7 @@ public sealed partial class CacheMemorySystem
                     var c = h.Cache;
                     c.Touch(i);
                     c.Stats.Hits++;
+                    OfferLine(c, i, attributes);
                     value = ReadData(c.Data, i * L + off, size);
                     return true;
                 }
@@ -59,6 +60,7 @@ public sealed partial class CacheMemorySystem
                         m.State = LineState.Dirty;
                         WriteData(c.Data, i * L + off, size, value);
                         if (_dic) NoteDataChanged(pa >> CacheConfig.LineShift);
+                        OfferLine(c, i, attributes);
                         return true;
                     }
                 }
@@ -108,6 +110,7 @@ public sealed partial class CacheMemorySystem
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
                 value = ReadData(top.Data, i * L + off, size);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, attrs);
                 return true;
             }
         }
@@ -176,6 +179,7 @@ public sealed partial class CacheMemorySystem
                 NoteDataChanged(line);
                 bool writeThrough = (top.IsOuter ? attrs.Outer : attrs.Inner) == Cacheability.WriteThrough;
                 if (writeThrough) CleanPath(a.DataPath, line);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, attrs);
                 return true;
             }
         }
