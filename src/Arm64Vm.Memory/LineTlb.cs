@@ -19,9 +19,17 @@ public sealed unsafe class LineTlb
     /// A line TLB that never hits (a CPU on a memory system without one): the inline paths test it like a real one,
     /// so they need no null test.
     /// </summary>
-    public static LineTlb None() => new(new CacheLevelStatistics());
+    public static LineTlb None() => new(null, dic: false);
 
-    public LineTlb(CacheLevelStatistics stats) => Stats = stats;
+    internal LineTlb(Cache? l1d, bool dic)
+    {
+        _l1d = l1d;
+        _dic = dic;
+        Stats = l1d?.Stats ?? new CacheLevelStatistics();
+    }
+
+    private readonly Cache? _l1d;
+    private readonly bool _dic;
 
     /// <summary>
     /// LTLB-2: the VA of the line (VA with bits [5:0] clear) a naturally aligned read by the CPU may perform at
@@ -41,8 +49,6 @@ public sealed unsafe class LineTlb
     /// </summary>
     public ulong Offered = NoLine;
 
-    /// <summary>The offered line may also be written in place (Unique and Dirty, write-back, DIC = 0).</summary>
-    public bool OfferedWritable;
 
     /// <summary>The L1D's hit counter: an access performed through the line TLB is an L1D hit and counts here (LTLB-4).</summary>
     public readonly CacheLevelStatistics Stats;
@@ -50,12 +56,29 @@ public sealed unsafe class LineTlb
     /// <summary>Line index in the L1D of the offered line, or -1 (the memory system's side of the entry).</summary>
     internal int Index = -1;
 
-    /// <summary>LTLB-1: drops the entry (both tags and any pending offer).</summary>
+    /// <summary>
+    /// Takes the pending offer (the CPU checked <see cref="Offered"/> names its access's line): points
+    /// <see cref="Data"/> at the line and returns whether it may also be written in place (LTLB-3: Unique and already
+    /// Dirty, inner write-back <paramref name="attributes"/>, and DIC = 0 so no code observer must hear of a write).
+    /// The caller then sets the tags.
+    /// </summary>
+    public bool Take(MemoryAttributes attributes)
+    {
+        Offered = NoLine;
+        var c = _l1d!;
+        Data = (byte*)c.DataAddress + Index * CacheConfig.LineSize;
+        ref var m = ref c.Lines[Index];
+        return m.Unique && m.State == LineState.Dirty && !_dic && CacheMemorySystem.InnerWriteBack(attributes);
+    }
+
+    /// <summary>
+    /// LTLB-1: drops the entry (both tags). A pending offer needs no clearing: it is made at the very end of an access
+    /// and the CPU clears it before its next one.
+    /// </summary>
     public void Forget()
     {
         ReadVa = NoLine;
         WriteVa = NoLine;
-        Offered = NoLine;
         Index = -1;
     }
 }

@@ -223,12 +223,12 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     /// stores must reach the global monitor). <see cref="_fastRead"/>/<see cref="_fastWrite"/> are 0 while the
     /// data-access hook must see every access, so then nothing is taken.
     /// </summary>
-    private void TakeLine(LineTlb lt, ulong va, ulong pa, ushort perm)
+    private void TakeLine(LineTlb lt, ulong va, ulong pa, ushort perm, MemoryAttributes attributes)
     {
-        lt.Offered = LineTlb.NoLine;
+        bool writable = lt.Take(attributes);
         ulong line = va & ~(ulong)(CacheConfig.LineSize - 1);
         lt.ReadVa = (perm & _fastRead) != 0 ? line : LineTlb.NoLine;
-        lt.WriteVa = lt.OfferedWritable && (perm & _fastWrite) != 0
+        lt.WriteVa = writable && (perm & _fastWrite) != 0
             && !(System.Monitor.HasAny && System.Monitor.IsPageReservedByOther(Index, pa & PageMask)) ? line : LineTlb.NoLine;
     }
 
@@ -351,7 +351,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
             var lt = _lineTlb;
             lt.Offered = LineTlb.NoLine;
             if (!Memory.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv)) RaiseExternalAbort(va, hpa, write: false, options);
-            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm);
+            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm, h.DataAttributes);
             return hv;
         }
         if (!IsAlignmentOk(va, size, options))
@@ -393,7 +393,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
             lt.Offered = LineTlb.NoLine;
             if (!Memory.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)) RaiseExternalAbort(va, hpa, write: true, options);
             if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, hpa);
-            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm);
+            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm, h.DataAttributes);
             return;
         }
         if (!IsAlignmentOk(va, size, options))

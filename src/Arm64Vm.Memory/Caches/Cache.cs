@@ -51,6 +51,7 @@ public sealed partial class Cache
         Tags = new ulong[Lines.Length];
         // Pinned: a CPU's line TLB keeps the address of a line's data (LTLB-2).
         Data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize, pinned: true);
+        unsafe { DataAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)); }
         Array.Fill(Tags, InvalidTag);
         _random = seed == 0 ? 0x2545_F491_4F6C_DD1DUL : seed;
     }
@@ -70,6 +71,8 @@ public sealed partial class Cache
     public readonly ulong[] Tags;
     public readonly LineMeta[] Lines;
     public readonly byte[] Data;
+    /// <summary>Host address of <see cref="Data"/> (pinned, so it never moves).</summary>
+    internal readonly nint DataAddress;
     /// <summary>Number of valid lines: a cache with none is skipped by snoops (an exact snoop filter).</summary>
     public int ValidCount { get; private set; }
     /// <summary>The next cache towards memory, or null when the next stop is memory.</summary>
@@ -130,6 +133,17 @@ public sealed partial class Cache
             m.Stamp = ++_clock;
             Mru?.Forget();
         }
+    }
+
+    /// <summary>
+    /// <see cref="Touch"/> for the hit paths that offer the line to the line TLB next (the offer replaces the entry, so
+    /// it need not be forgotten first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void TouchHit(int index)
+    {
+        ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
+        if (m.Stamp != _clock) m.Stamp = ++_clock;
     }
 
     /// <summary>LTLB-1: the state (Dirty, Unique) or presence of line index <paramref name="index"/> changes.</summary>

@@ -40,7 +40,7 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         for (int i = 0; i < _cpuCount; i++)
         {
             var l1d = _agents[i].L1D!;
-            _lineTlbs[i] = new LineTlb(l1d.Stats);
+            _lineTlbs[i] = new LineTlb(l1d, _dic);
             l1d.Mru = _lineTlbs[i];
         }
         _idc = Caches.Idc;
@@ -105,19 +105,18 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
 
     /// <summary>
     /// LTLB-1: after an access of a CPU that leaves line index <paramref name="i"/> of its L1D <paramref name="c"/> the
-    /// most recently used line, offers it to the CPU's line TLB: readable, and writable when a write hit would change
-    /// nothing but the data (Unique and already Dirty, inner write-back, and DIC = 0 so no code observer must hear of it).
+    /// most recently used line, offers it to the CPU's line TLB (whose entry for the previous line goes). The CPU works
+    /// out the rest when it takes the offer (<see cref="LineTlb.Take"/>), so an offer nobody takes costs four stores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe void OfferLine(Cache c, int i, MemoryAttributes attrs)
+    private static void OfferLine(Cache c, int i, ulong line)
     {
         var lt = c.Mru;
         if (lt == null) return;
-        ref var m = ref c.Lines[i];
+        lt.ReadVa = LineTlb.NoLine;
+        lt.WriteVa = LineTlb.NoLine;
         lt.Index = i;
-        lt.Data = (byte*)Unsafe.AsPointer(ref c.Data[i * L]);
-        lt.Offered = c.Tags[i];
-        lt.OfferedWritable = m.Unique && m.State == LineState.Dirty && !_dic && InnerWriteBack(attrs);
+        lt.Offered = line;
     }
 
     public void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged) =>
