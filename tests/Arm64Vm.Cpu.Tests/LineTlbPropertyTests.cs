@@ -1,5 +1,6 @@
 using Arm64Vm.Memory;
 using Arm64Vm.Memory.Caches;
+using System.Runtime.Intrinsics;
 using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
@@ -10,7 +11,8 @@ namespace Arm64Vm.Cpu.Tests;
 /// LTLB-1..LTLB-4 (specs/coherence-invariants.md): the line TLB is exact. Two CPUs' cacheable loads and stores
 /// (HCR_EL2.DC: Normal write-back with the MMU off) mixed with another agent's inner-shareable reads and writes
 /// (snoops that downgrade or remove the CPUs' lines), host writes, evictions, DC CIVAC/CVAC, set/way clean and
-/// invalidate, speculative fills, TLB flushes and exclusive reservations give the same read values, cache contents
+/// invalidate, speculative fills, TLB flushes and exclusive reservations, and vector loads and stores of any alignment
+/// (pieces of 8 bytes and less), give the same read values, cache contents
 /// (tags, LRU stamps, states, uniqueness, data), memory, statistics and exclusive-monitor outcomes as the same
 /// sequence with the line TLB off (<see cref="CacheMemorySystem.LineTlbEnabled"/>), after every operation.
 /// </summary>
@@ -24,7 +26,7 @@ public class LineTlbPropertyTests
     public enum OpKind
     {
         Cpu0Read, Cpu0Write, Cpu1Read, Cpu1Write, OtherRead, OtherWrite, HostWrite, Evict, Civac, Cvac, SetWayClean,
-        SetWayCleanInvalidate, SpeculativeFill, FlushTlb, Cpu1MarkExclusive, Cpu1StoreExclusive,
+        SetWayCleanInvalidate, SpeculativeFill, FlushTlb, Cpu1MarkExclusive, Cpu1StoreExclusive, Cpu0VecRead, Cpu0VecWrite,
     }
 
     public sealed record Op(OpKind Kind, int Line, int Slot, int Size, ulong Value)
@@ -81,6 +83,15 @@ public class LineTlbPropertyTests
                 }
                 case OpKind.SpeculativeFill: Model.SpeculativeFill(0, pa, Wb); return null;
                 case OpKind.FlushTlb: Cpus[0].FlushTlb(); return null;
+                case OpKind.Cpu0VecRead:
+                {
+                    // 16 bytes at the op's address rounded to its size (elements of that size), as LDR Q / LD1 do.
+                    var q = Cpus[0].VecRead128(pa, op.Size).AsUInt64();
+                    return q.GetElement(0) ^ q.GetElement(1) * 31;
+                }
+                case OpKind.Cpu0VecWrite:
+                    Cpus[0].VecWrite128(pa, Vector128.Create(op.Value, ~op.Value).AsByte(), op.Size);
+                    return null;
                 case OpKind.Cpu1MarkExclusive: Cpus[1].MarkExclusive(pa & ~7UL, 8); return null;
                 default: return Cpus[1].StoreExclusive(pa & ~7UL, 8, op.Value, 0) ? 0UL : 1UL;
             }
@@ -115,7 +126,8 @@ public class LineTlbPropertyTests
             (1, Gen.Constant(OpKind.Evict)), (1, Gen.Constant(OpKind.Civac)), (1, Gen.Constant(OpKind.Cvac)),
             (1, Gen.Constant(OpKind.SetWayClean)), (1, Gen.Constant(OpKind.SetWayCleanInvalidate)),
             (1, Gen.Constant(OpKind.SpeculativeFill)), (1, Gen.Constant(OpKind.FlushTlb)),
-            (1, Gen.Constant(OpKind.Cpu1MarkExclusive)), (1, Gen.Constant(OpKind.Cpu1StoreExclusive)))
+            (1, Gen.Constant(OpKind.Cpu1MarkExclusive)), (1, Gen.Constant(OpKind.Cpu1StoreExclusive)),
+            (3, Gen.Constant(OpKind.Cpu0VecRead)), (3, Gen.Constant(OpKind.Cpu0VecWrite)))
         from line in Gen.Frequency((3, Gen.Choose(0, 3)), (1, Gen.Choose(0, Lines - 1)))   // mostly a few hot lines
         from slot in Gen.Choose(0, 7)
         from sizeLog in Gen.Choose(0, 3)
