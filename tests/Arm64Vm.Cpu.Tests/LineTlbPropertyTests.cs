@@ -97,26 +97,9 @@ public class LineTlbPropertyTests
             }
         }
 
-        /// <summary>Everything observable of the memory system, the data of every line included, as one string.</summary>
-        public string State()
-        {
-            var parts = new List<string>();
-            foreach (var c in Model.AllCaches)
-            {
-                parts.Add(c.Name + ":" + string.Join(",", c.Tags));
-                parts.Add(string.Join(",", c.Lines.Select(l => $"{l.Stamp}/{l.State}/{l.Unique}")));
-                parts.Add(Convert.ToHexString(c.Data));
-            }
-            parts.Add(string.Join(",", Model.Statistics.ToDictionary().Select(kv => $"{kv.Key}={kv.Value}")));
-            parts.Add(Convert.ToHexString(Ram.Span(DataBase, Lines * 64)));
-            return string.Join("\n", parts);
-        }
+        /// <summary>Everything observable of the memory system (<see cref="CacheModelSnapshot.Of"/>).</summary>
+        public string State() => CacheModelSnapshot.Of(Model, Ram, DataBase, Lines * 64);
     }
-
-    private static readonly Gen<ulong> Word =
-        from hi in Gen.Choose(int.MinValue, int.MaxValue)
-        from lo in Gen.Choose(int.MinValue, int.MaxValue)
-        select ((ulong)(uint)hi << 32) | (uint)lo;
 
     private static readonly Gen<Op> OpGen =
         from kind in Gen.Frequency(
@@ -131,7 +114,7 @@ public class LineTlbPropertyTests
         from line in Gen.Frequency((3, Gen.Choose(0, 3)), (1, Gen.Choose(0, Lines - 1)))   // mostly a few hot lines
         from slot in Gen.Choose(0, 7)
         from sizeLog in Gen.Choose(0, 3)
-        from value in Word
+        from value in CacheModelSnapshot.Word
         select new Op(kind, line, slot, 1 << sizeLog, value);
 
     /// <summary>Small caches (every program evicts), inclusive and not, LRU and pseudo-random, DIC off and on.</summary>
