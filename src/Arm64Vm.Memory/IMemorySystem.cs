@@ -29,6 +29,12 @@ public interface IMemorySystem
     /// </summary>
     void AttachDirectAccessCounter(int agent, IDirectAccessCounter counter);
 
+    /// <summary>
+    /// The line TLB of CPU <paramref name="agent"/> (specs/coherence-invariants.md, LTLB-1), or null when the memory
+    /// system has none (the flat model: its TLB fast path already goes straight to RAM).
+    /// </summary>
+    LineTlb? LineTlbOf(int agent) => null;
+
     /// <summary>The counters of the cache model, or null for a memory system without caches.</summary>
     CacheStatistics? Statistics { get; }
 

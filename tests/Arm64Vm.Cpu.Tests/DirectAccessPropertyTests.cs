@@ -58,24 +58,9 @@ public class DirectAccessPropertyTests
             }
         }
 
-        /// <summary>Everything observable of the memory system but the line data, as one string.</summary>
-        public string State()
-        {
-            var parts = new List<string>();
-            foreach (var c in Model.AllCaches)
-            {
-                parts.Add(c.Name + ":" + string.Join(",", c.Tags));
-                parts.Add(string.Join(",", c.Lines.Select(l => $"{l.Stamp}/{l.State}/{l.Unique}")));
-            }
-            parts.Add(string.Join(",", Model.Statistics.ToDictionary().Select(kv => $"{kv.Key}={kv.Value}")));
-            parts.Add(Convert.ToHexString(Ram.Span(DataBase, Pages * 4096)));
-            return string.Join("\n", parts);
-        }
-
-        /// <summary>Same observable state: <see cref="State"/> and the data of every cache.</summary>
+        /// <summary>Same observable state (<see cref="CacheModelSnapshot.Of"/>, the data of every cache included).</summary>
         public bool SameAs(Machine other) =>
-            State() == other.State()
-            && Model.AllCaches.Zip(other.Model.AllCaches).All(p => p.First.Data.AsSpan().SequenceEqual(p.Second.Data));
+            CacheModelSnapshot.Of(Model, Ram, DataBase, Pages * 4096) == CacheModelSnapshot.Of(other.Model, other.Ram, DataBase, Pages * 4096);
 
         /// <summary>True when Ram's count of cached lines of every data page equals the valid lines the caches hold.</summary>
         public bool PageCountsExact()
@@ -90,11 +75,6 @@ public class DirectAccessPropertyTests
         }
     }
 
-    private static readonly Gen<ulong> Word =
-        from hi in Gen.Choose(int.MinValue, int.MaxValue)
-        from lo in Gen.Choose(int.MinValue, int.MaxValue)
-        select ((ulong)(uint)hi << 32) | (uint)lo;
-
     private static readonly Gen<Op> OpGen =
         from kind in Gen.Frequency(
             (6, Gen.Constant(OpKind.CpuRead)), (6, Gen.Constant(OpKind.CpuWrite)), (2, Gen.Constant(OpKind.CpuCacheableFill)),
@@ -102,7 +82,7 @@ public class DirectAccessPropertyTests
         from page in Gen.Choose(0, Pages - 1)
         from sizeLog in Gen.Choose(0, 3)
         from slot in Gen.Choose(0, 31)            // a few lines per page, so accesses meet cached lines
-        from value in Word
+        from value in CacheModelSnapshot.Word
         select new Op(kind, page, slot * 8 + (slot % 8 * (1 << sizeLog)) % 8, 1 << sizeLog, value);
 
     /// <summary>Cortex-A57 L1s with a 64 KiB L2 (the property builds two machines per case).</summary>

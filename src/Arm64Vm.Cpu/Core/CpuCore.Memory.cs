@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
+using Arm64Vm.Memory.Caches;
 
 namespace Arm64Vm.Cpu;
 
@@ -48,6 +49,12 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     private bool _noDirectAccess;
 
     /// <summary>
+    /// The line TLB (LTLB-1..LTLB-4, specs/coherence-invariants.md): the L1D line this PE touched last, which the inline
+    /// paths read and write in place while the memory system leaves it offered. One that never hits on flat memory.
+    /// </summary>
+    private LineTlb _lineTlb = LineTlb.None();
+
+    /// <summary>
     /// Test switch: with <paramref name="off"/> no TLB entry gets fast bits, so every access is a request to the memory
     /// system (the reference the direct paths are compared with). Flushes the TLB.
     /// </summary>
@@ -76,6 +83,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         _tlbWay1 = new TlbEntry[TlbSize];
         FlushTlb();
         _countsDirect = Memory.Statistics != null;
+        _lineTlb = Memory.LineTlbOf(Index) ?? LineTlb.None();
         Memory.AttachDirectAccessCounter(Index, this);
         foreach (var ram in Memory.Map.RamRegions)
         {
@@ -97,6 +105,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
 
     private void InvalidateAllEntries()
     {
+        _lineTlb.Forget();
         for (int i = 0; i < _tlb.Length; i++)
         {
             _tlb[i].VaPage = TlbEntry.InvalidTag;
@@ -112,6 +121,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
             if (_tlb[i].IsValid && match(_tlb[i])) _tlb[i].VaPage = TlbEntry.InvalidTag;
             if (_tlbWay1[i].IsValid && match(_tlbWay1[i])) _tlbWay1[i].VaPage = TlbEntry.InvalidTag;
         }
+        _lineTlb.Forget();
         InvalidateFetch();
     }
 
@@ -122,6 +132,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void DropFastWrites(ulong paPage)
     {
         const ushort Writes = unchecked((ushort)~(TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
+        _lineTlb.Forget();
         for (int i = 0; i < _tlb.Length; i++)
         {
             if (_tlb[i].IsValid && _tlb[i].PaPage == paPage) _tlb[i].Fast &= Writes;
@@ -135,6 +146,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     /// </summary>
     public void DropFastAccess(ulong paPage)
     {
+        _lineTlb.Forget();
         for (int i = 0; i < _tlb.Length; i++)
         {
             if (_tlb[i].IsValid && _tlb[i].PaPage == paPage) _tlb[i].Fast = 0;
@@ -156,6 +168,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         _fastWrite = _dataHook ? (ushort)0 : El == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
         _vecFastRead = _countsDirect ? (ushort)0 : _fastRead;
         _vecFastWrite = _countsDirect ? (ushort)0 : _fastWrite;
+        _lineTlb.Forget();     // LTLB-2: its tags were taken with the permissions of the previous EL
     }
 
     // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
@@ -187,10 +200,43 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice);
     }
 
+    /// <summary>
+    /// The line TLB's hit test (LTLB-2, LTLB-3): <paramref name="tag"/> (its read or write tag) is the line of
+    /// <paramref name="va"/> and va is aligned to <paramref name="alignMask"/> + 1, so the access stays in the line and
+    /// cannot fault. Then it is an L1D hit that changes nothing but the data and the hit count (counted here, LTLB-4),
+    /// and <paramref name="host"/> is where va's bytes live in the L1D.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryLinePointer(ulong tag, ulong va, ulong alignMask, out byte* host)
+    {
+        var lt = _lineTlb;
+        host = lt.Data + (va & (CacheConfig.LineSize - 1));
+        if (tag != (va & ~(ulong)(CacheConfig.LineSize - 1)) || (va & alignMask) != 0) return false;
+        lt.Stats.Hits++;
+        return true;
+    }
+
+    /// <summary>
+    /// After an access through TLB entry permissions <paramref name="perm"/> to <paramref name="pa"/>: when the memory
+    /// system offered that access's line (LTLB-1), tags it with va's line for reads (read permission at this EL) and, if
+    /// offered writable, for writes (write permission, and no other PE's exclusive reservation in the page: those
+    /// stores must reach the global monitor). <see cref="_fastRead"/>/<see cref="_fastWrite"/> are 0 while the
+    /// data-access hook must see every access, so then nothing is taken.
+    /// </summary>
+    private void TakeLine(LineTlb lt, ulong va, ulong pa, ushort perm, MemoryAttributes attributes)
+    {
+        bool writable = lt.Take(attributes);
+        ulong line = va & ~(ulong)(CacheConfig.LineSize - 1);
+        lt.ReadVa = (perm & _fastRead) != 0 ? line : LineTlb.NoLine;
+        lt.WriteVa = writable && (perm & _fastWrite) != 0
+            && !(System.Monitor.HasAny && System.Monitor.IsPageReservedByOther(Index, pa & PageMask)) ? line : LineTlb.NoLine;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadU8(ulong va)
     {
         if (TryHostPointer(va, _fastRead, 0, out byte* p)) { _directReads++; return *p; }
+        if (TryLinePointer(_lineTlb.ReadVa, va, 0, out p)) return *p;
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
 
@@ -198,6 +244,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public ushort ReadU16(ulong va)
     {
         if (TryHostPointer(va, _fastRead, 1, out byte* p)) { _directReads++; return *(ushort*)p; }
+        if (TryLinePointer(_lineTlb.ReadVa, va, 1, out p)) return *(ushort*)p;
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
 
@@ -205,6 +252,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public uint ReadU32(ulong va)
     {
         if (TryHostPointer(va, _fastRead, 3, out byte* p)) { _directReads++; return *(uint*)p; }
+        if (TryLinePointer(_lineTlb.ReadVa, va, 3, out p)) return *(uint*)p;
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
 
@@ -212,6 +260,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public ulong ReadU64(ulong va)
     {
         if (TryHostPointer(va, _fastRead, 7, out byte* p)) { _directReads++; return *(ulong*)p; }
+        if (TryLinePointer(_lineTlb.ReadVa, va, 7, out p)) return *(ulong*)p;
         return ReadSlow(va, 8, AccessOptions.None);
     }
 
@@ -219,6 +268,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU8(ulong va, byte value)
     {
         if (TryHostPointer(va, _fastWrite, 0, out byte* p)) { _directWrites++; *p = value; return; }
+        if (TryLinePointer(_lineTlb.WriteVa, va, 0, out p)) { *p = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
 
@@ -226,6 +276,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU16(ulong va, ushort value)
     {
         if (TryHostPointer(va, _fastWrite, 1, out byte* p)) { _directWrites++; *(ushort*)p = value; return; }
+        if (TryLinePointer(_lineTlb.WriteVa, va, 1, out p)) { *(ushort*)p = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
 
@@ -233,6 +284,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU32(ulong va, uint value)
     {
         if (TryHostPointer(va, _fastWrite, 3, out byte* p)) { _directWrites++; *(uint*)p = value; return; }
+        if (TryLinePointer(_lineTlb.WriteVa, va, 3, out p)) { *(uint*)p = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
 
@@ -240,6 +292,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU64(ulong va, ulong value)
     {
         if (TryHostPointer(va, _fastWrite, 7, out byte* p)) { _directWrites++; *(ulong*)p = value; return; }
+        if (TryLinePointer(_lineTlb.WriteVa, va, 7, out p)) { *(ulong*)p = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
 
@@ -295,7 +348,10 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
             ulong hv;
+            var lt = _lineTlb;
+            lt.Offered = LineTlb.NoLine;
             if (!Memory.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv)) RaiseExternalAbort(va, hpa, write: false, options);
+            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm, h.DataAttributes);
             return hv;
         }
         if (!IsAlignmentOk(va, size, options))
@@ -333,8 +389,11 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastWrite) != 0 && (va & (ulong)(size - 1)) == 0)
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
+            var lt = _lineTlb;
+            lt.Offered = LineTlb.NoLine;
             if (!Memory.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)) RaiseExternalAbort(va, hpa, write: true, options);
             if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, hpa);
+            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm, h.DataAttributes);
             return;
         }
         if (!IsAlignmentOk(va, size, options))
@@ -438,6 +497,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     private void FillEntry(ref TlbEntry e, ulong vaPage, in TranslationResult r)
     {
         TlbFills++;
+        _lineTlb.Forget();      // the entry replaced may be the one the line TLB's tags came from
         ulong paPage = r.Pa & PageMask;
         e.VaPage = vaPage;
         e.PaPage = paPage;

@@ -29,6 +29,8 @@ public sealed unsafe partial class CpuCore
     public ulong VecRead64(ulong va, int elem)
     {
         if (TryHostPointer(va, _vecFastRead, 8, elem, out byte* p)) return Unsafe.ReadUnaligned<ulong>(p);
+        // An aligned piece is one 8-byte request (VecReadSlow): the line TLB may serve it (LTLB-2).
+        if (TryLinePointer(_lineTlb.ReadVa, va, 7, out p)) return *(ulong*)p;
         return VecReadSlow(va, elem);
     }
 
@@ -39,6 +41,11 @@ public sealed unsafe partial class CpuCore
         if (TryHostPointer(va, _vecFastWrite, 8, elem, out byte* p))
         {
             Unsafe.WriteUnaligned(p, value);
+            return;
+        }
+        if (TryLinePointer(_lineTlb.WriteVa, va, 7, out p))
+        {
+            *(ulong*)p = value;      // one 8-byte request (VecWriteSlow), LTLB-3
             return;
         }
         VecWriteSlow(va, value, elem);

@@ -52,6 +52,7 @@ public sealed partial class CpuCore
         TlbContextSwitches++;
         Retag(_tlb, asid, vmid, stage1, attr);
         Retag(_tlbWay1, asid, vmid, stage1, attr);
+        _lineTlb.Forget();    // LTLB-2: its tags are VAs of the old context
         InvalidateFetch();    // the cached fetch page came from an entry of the old context
     }
 

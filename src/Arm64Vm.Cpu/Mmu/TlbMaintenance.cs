@@ -75,6 +75,7 @@ public sealed partial class CpuCore
         ushort asid = (ushort)((xt >> 48) & ((SysRegs.TcrEl1 & (1UL << 36)) != 0 ? 0xFFFFUL : 0xFFUL));
         InvalidateWay(_tlb, scope, addr, asid, vmid, anyVmid);
         InvalidateWay(_tlbWay1, scope, addr, asid, vmid, anyVmid);
+        _lineTlb.Forget();
         InvalidateFetch();
     }
 

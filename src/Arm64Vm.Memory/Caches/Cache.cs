@@ -49,7 +49,9 @@ public sealed partial class Cache
         SetMask = Sets - 1;
         Lines = new LineMeta[Sets * Ways];
         Tags = new ulong[Lines.Length];
-        Data = new byte[Lines.Length * CacheConfig.LineSize];
+        // Pinned: a CPU's line TLB keeps the address of a line's data (LTLB-2).
+        Data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize, pinned: true);
+        unsafe { DataAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)); }
         Array.Fill(Tags, InvalidTag);
         _random = seed == 0 ? 0x2545_F491_4F6C_DD1DUL : seed;
     }
@@ -69,6 +71,8 @@ public sealed partial class Cache
     public readonly ulong[] Tags;
     public readonly LineMeta[] Lines;
     public readonly byte[] Data;
+    /// <summary>Host address of <see cref="Data"/> (pinned, so it never moves).</summary>
+    internal readonly nint DataAddress;
     /// <summary>Number of valid lines: a cache with none is skipped by snoops (an exact snoop filter).</summary>
     public int ValidCount { get; private set; }
     /// <summary>The next cache towards memory, or null when the next stop is memory.</summary>
@@ -81,6 +85,11 @@ public sealed partial class Cache
     /// <summary>The per-page count of cached lines this cache keeps up to date (set by the owning model).</summary>
     internal CachedPages? Pages { get; set; }
     public CacheLevelStatistics Stats { get; } = new();
+    /// <summary>
+    /// The line TLB of the CPU whose L1D this is, while it is on (null otherwise): told of every change of the LRU order
+    /// and of the line it holds (LTLB-1).
+    /// </summary>
+    internal LineTlb? Mru { get; set; }
 
     /// <summary>The line address held at index <paramref name="index"/>, or <see cref="InvalidTag"/>.</summary>
     public ulong TagOf(int index) => Tags[index];
@@ -113,13 +122,36 @@ public sealed partial class Cache
     /// <summary>
     /// Makes the line at <paramref name="index"/> the most recently used of its set. The line touched last (its stamp
     /// is the clock) already is, so it keeps its stamp and the LRU order stays the same: repeated hits on one line
-    /// write nothing.
+    /// write nothing. Another line becoming the most recently used one ends the line TLB's entry (LTLB-1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Touch(int index)
     {
         ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
+        if (m.Stamp != _clock)
+        {
+            m.Stamp = ++_clock;
+            Mru?.Forget();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Touch"/> for the hit paths that offer the line to the line TLB next (the offer replaces the entry, so
+    /// it need not be forgotten first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void TouchHit(int index)
+    {
+        ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
         if (m.Stamp != _clock) m.Stamp = ++_clock;
+    }
+
+    /// <summary>LTLB-1: the state (Dirty, Unique) or presence of line index <paramref name="index"/> changes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void LineChanged(int index)
+    {
+        var mru = Mru;
+        if (mru != null && mru.Index == index) mru.Forget();
     }
 
     public LineState StateOf(ulong line)
@@ -166,6 +198,7 @@ public sealed partial class Cache
     {
         ulong line = Tags[index];
         if (line == InvalidTag) return;
+        LineChanged(index);
         Tags[index] = InvalidTag;
         Lines[index].State = LineState.Invalid;
         Lines[index].Unique = false;

@@ -11,7 +11,7 @@ public sealed partial class CacheMemorySystem
 
     /// <summary>Normal, inner write-back (the only attributes whose write hits may stay in the L1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool InnerWriteBack(MemoryAttributes a) => (a.Bits & 0x1F) == ((int)MemoryType.Normal | ((int)Cacheability.WriteBack << 3));
+    internal static bool InnerWriteBack(MemoryAttributes a) => (a.Bits & 0x1F) == ((int)MemoryType.Normal | ((int)Cacheability.WriteBack << 3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
@@ -23,12 +23,14 @@ public sealed partial class CacheMemorySystem
             if (off + size <= L)
             {
                 ref L1Hint h = ref HintOf(agent);
-                int i = h.FindLine(pa >> CacheConfig.LineShift);
+                ulong line = pa >> CacheConfig.LineShift;
+                int i = h.FindLine(line);
                 if (i >= 0)
                 {
                     var c = h.Cache;
-                    c.Touch(i);
+                    c.TouchHit(i);
                     c.Stats.Hits++;
+                    OfferLine(c, i, line);
                     value = ReadData(c.Data, i * L + off, size);
                     return true;
                 }
@@ -47,18 +49,20 @@ public sealed partial class CacheMemorySystem
             if (off + size <= L)
             {
                 ref L1Hint h = ref HintOf(agent);
-                int i = h.FindLine(pa >> CacheConfig.LineShift);
+                ulong line = pa >> CacheConfig.LineShift;
+                int i = h.FindLine(line);
                 if (i >= 0)
                 {
                     var c = h.Cache;
                     ref var m = ref c.Lines[i];
                     if (m.Unique)
                     {
-                        c.Touch(i);
+                        c.TouchHit(i);
                         c.Stats.Hits++;
                         m.State = LineState.Dirty;
                         WriteData(c.Data, i * L + off, size, value);
-                        if (_dic) NoteDataChanged(pa >> CacheConfig.LineShift);
+                        if (_dic) NoteDataChanged(line);
+                        OfferLine(c, i, line);
                         return true;
                     }
                 }
@@ -108,6 +112,7 @@ public sealed partial class CacheMemorySystem
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
                 value = ReadData(top.Data, i * L + off, size);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, line);
                 return true;
             }
         }
@@ -176,6 +181,7 @@ public sealed partial class CacheMemorySystem
                 NoteDataChanged(line);
                 bool writeThrough = (top.IsOuter ? attrs.Outer : attrs.Inner) == Cacheability.WriteThrough;
                 if (writeThrough) CleanPath(a.DataPath, line);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, line);
                 return true;
             }
         }

@@ -52,6 +52,7 @@ public sealed partial class CacheMemorySystem
         ulong line = c.Tags[i];
         var src = c.Data.AsSpan(i * L, L);
         m.State = LineState.Clean;
+        c.LineChanged(i);
         c.Stats.WriteBacks++;
         // The back-pointer names the parent's way when the line is still there (checked by tag): no set scan.
         var parent = c.Parent;
@@ -62,6 +63,7 @@ public sealed partial class CacheMemorySystem
             if (j < 0) continue;
             src.CopyTo(p.Data.AsSpan(j * L, L));
             p.Lines[j].State = LineState.Dirty;
+            p.LineChanged(j);
             NoteDataChanged(line);
             if (EventSink != null) Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
             return L;
@@ -136,7 +138,11 @@ public sealed partial class CacheMemorySystem
                 c.Drop(i);
                 if (EventSink != null) Emit(new CacheEvent(CacheEventKind.Invalidation, agent, line << CacheConfig.LineShift, c.Name));
             }
-            else c.Lines[i].Unique = false;
+            else
+            {
+                c.Lines[i].Unique = false;
+                c.LineChanged(i);
+            }
         }
         return found;
     }

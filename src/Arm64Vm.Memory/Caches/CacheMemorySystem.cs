@@ -19,6 +19,9 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     private readonly AgentView[] _agents;
     /// <summary>L1D of each CPU agent and the way it last hit, indexed by agent id (the hit path).</summary>
     private readonly L1Hint[] _cpuL1d;
+    /// <summary>The line TLB of each CPU agent (LTLB-1..LTLB-4), indexed by agent id.</summary>
+    private readonly LineTlb[] _lineTlbs;
+    private bool _lineTlbOn = true;
     private readonly int _cpuCount;
     private readonly bool _idc;
     private readonly bool _dic;
@@ -33,6 +36,13 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         _cpuCount = Caches.CpuCount;
         _cpuL1d = new L1Hint[_cpuCount];
         for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!);
+        _lineTlbs = new LineTlb[_cpuCount];
+        for (int i = 0; i < _cpuCount; i++)
+        {
+            var l1d = _agents[i].L1D!;
+            _lineTlbs[i] = new LineTlb(l1d, _dic);
+            l1d.Mru = _lineTlbs[i];
+        }
         _idc = Caches.Idc;
         _dic = Caches.Dic;
         _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
@@ -65,6 +75,49 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     public void AttachDirectAccessCounter(int agent, IDirectAccessCounter counter) => Statistics.AddDirectCounter(counter);
 
     CacheStatistics? IMemorySystem.Statistics => Statistics;
+
+    /// <summary>The line TLB of CPU agent <paramref name="agent"/> (LTLB-1), null for other agents.</summary>
+    public LineTlb? LineTlbOf(int agent) => (uint)agent < (uint)_cpuCount ? _lineTlbs[agent] : null;
+
+    /// <summary>
+    /// On (the default): accesses offer their L1D line to the CPU's line TLB. Off: no offers, every entry dropped, so
+    /// each access is a request to the model (the reference the line TLB is tested against, LTLB-4).
+    /// </summary>
+    public bool LineTlbEnabled
+    {
+        get => _lineTlbOn;
+        set
+        {
+            _lineTlbOn = value;
+            SetLineTlbs(value && _staleReads == null);
+        }
+    }
+
+    /// <summary>Attaches (or detaches) every CPU's line TLB to its L1D; a detached one is forgotten and never offered to.</summary>
+    private void SetLineTlbs(bool on)
+    {
+        for (int i = 0; i < _cpuCount; i++)
+        {
+            _lineTlbs[i].Forget();
+            _agents[i].L1D!.Mru = on ? _lineTlbs[i] : null;
+        }
+    }
+
+    /// <summary>
+    /// LTLB-1: after an access of a CPU that leaves line index <paramref name="i"/> of its L1D <paramref name="c"/> the
+    /// most recently used line, offers it to the CPU's line TLB (whose entry for the previous line goes). The CPU works
+    /// out the rest when it takes the offer (<see cref="LineTlb.Take"/>), so an offer nobody takes costs four stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OfferLine(Cache c, int i, ulong line)
+    {
+        var lt = c.Mru;
+        if (lt == null) return;
+        lt.ReadVa = LineTlb.NoLine;
+        lt.WriteVa = LineTlb.NoLine;
+        lt.Index = i;
+        lt.Offered = line;
+    }
 
     public void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged) =>
         AgentOf(agent).InstructionObserver += bytesMayHaveChanged;

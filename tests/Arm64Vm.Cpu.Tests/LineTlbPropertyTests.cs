@@ -1,0 +1,188 @@
+using Arm64Vm.Memory;
+using Arm64Vm.Memory.Caches;
+using System.Runtime.Intrinsics;
+using FsCheck;
+using FsCheck.Fluent;
+using Xunit;
+
+namespace Arm64Vm.Cpu.Tests;
+
+/// <summary>
+/// LTLB-1..LTLB-4 (specs/coherence-invariants.md): the line TLB is exact. Two CPUs' cacheable loads and stores
+/// (HCR_EL2.DC: Normal write-back with the MMU off) mixed with another agent's inner-shareable reads and writes
+/// (snoops that downgrade or remove the CPUs' lines), host writes, evictions, DC CIVAC/CVAC, set/way clean and
+/// invalidate, speculative fills, TLB flushes and exclusive reservations, and vector loads and stores of any alignment
+/// (pieces of 8 bytes and less), give the same read values, cache contents
+/// (tags, LRU stamps, states, uniqueness, data), memory, statistics and exclusive-monitor outcomes as the same
+/// sequence with the line TLB off (<see cref="CacheMemorySystem.LineTlbEnabled"/>), after every operation.
+/// </summary>
+public class LineTlbPropertyTests
+{
+    private const ulong RamBase = 0x4000_0000;
+    private const ulong DataBase = 0x4010_0000;
+    private const int Lines = 24;
+    private static readonly MemoryAttributes Wb = MemoryAttributes.NormalWriteBackInnerShareable;
+
+    public enum OpKind
+    {
+        Cpu0Read, Cpu0Write, Cpu1Read, Cpu1Write, OtherRead, OtherWrite, HostWrite, Evict, Civac, Cvac, SetWayClean,
+        SetWayCleanInvalidate, SpeculativeFill, FlushTlb, Cpu1MarkExclusive, Cpu1StoreExclusive, Cpu0VecRead, Cpu0VecWrite,
+    }
+
+    public sealed record Op(OpKind Kind, int Line, int Slot, int Size, ulong Value)
+    {
+        public ulong Pa => DataBase + (ulong)Line * 64 + (ulong)(Slot * 8 % 64 / Size * Size);
+        public override string ToString() => $"{Kind} 0x{Pa:X}/{Size}";
+    }
+
+    private sealed class Machine
+    {
+        public readonly PhysicalMemoryMap Map = new();
+        public readonly Ram Ram;
+        public readonly CacheMemorySystem Model;
+        public readonly CpuCore[] Cpus;
+
+        public Machine(bool lineTlb, CacheConfig config)
+        {
+            Ram = Map.AddRam(RamBase, 16 * 1024 * 1024);
+            Model = new CacheMemorySystem(Map, config) { LineTlbEnabled = lineTlb };
+            var system = new CpuSystem(Model);
+            Cpus = new[] { system.AddCpu(), system.AddCpu() };
+            foreach (var cpu in Cpus)
+            {
+                FlatStage2.Install(cpu);
+                cpu.HcrEl2 = Hcr.DC;                  // MMU off, data Normal WB: cacheable through the TLB's slow path
+            }
+        }
+
+        /// <summary>Runs one op; the value it observed (a read, a store-exclusive status), else null.</summary>
+        public ulong? Execute(Op op)
+        {
+            ulong pa = op.Pa;
+            switch (op.Kind)
+            {
+                case OpKind.Cpu0Read: return Cpus[0].Read(pa, op.Size);
+                case OpKind.Cpu0Write: Cpus[0].Write(pa, op.Size, op.Value); return null;
+                case OpKind.Cpu1Read: return Cpus[1].Read(pa, op.Size);
+                case OpKind.Cpu1Write: Cpus[1].Write(pa, op.Size, op.Value); return null;
+                case OpKind.OtherRead:
+                    Model.TryRead(1, pa, op.Size, AccessKind.Read, Wb, out ulong v);
+                    return v;
+                case OpKind.OtherWrite: Model.TryWrite(1, pa, op.Size, AccessKind.Write, Wb, op.Value); return null;
+                case OpKind.HostWrite: Model.TryWrite(MemoryAgents.Host, pa & ~7UL, 8, AccessKind.Write, Wb, op.Value); return null;
+                case OpKind.Evict: Model.EvictEverywhere(pa); return null;
+                case OpKind.Civac: Model.MaintainByAddress(0, CacheMaintenanceOp.DcCivac, pa, Wb); return null;
+                case OpKind.Cvac: Model.MaintainByAddress(0, CacheMaintenanceOp.DcCvac, pa, Wb); return null;
+                case OpKind.SetWayClean:
+                case OpKind.SetWayCleanInvalidate:
+                {
+                    var l1 = Model.DataCacheOf(0, 1)!;
+                    var op2 = op.Kind == OpKind.SetWayClean ? CacheMaintenanceOp.DcCsw : CacheMaintenanceOp.DcCisw;
+                    Model.MaintainBySetWay(0, op2, 1, op.Line % l1.Sets, op.Slot % l1.Ways);
+                    return null;
+                }
+                case OpKind.SpeculativeFill: Model.SpeculativeFill(0, pa, Wb); return null;
+                case OpKind.FlushTlb: Cpus[0].FlushTlb(); return null;
+                case OpKind.Cpu0VecRead:
+                {
+                    // 16 bytes at the op's address rounded to its size (elements of that size), as LDR Q / LD1 do.
+                    var q = Cpus[0].VecRead128(pa, op.Size).AsUInt64();
+                    return q.GetElement(0) ^ q.GetElement(1) * 31;
+                }
+                case OpKind.Cpu0VecWrite:
+                    Cpus[0].VecWrite128(pa, Vector128.Create(op.Value, ~op.Value).AsByte(), op.Size);
+                    return null;
+                case OpKind.Cpu1MarkExclusive: Cpus[1].MarkExclusive(pa & ~7UL, 8); return null;
+                default: return Cpus[1].StoreExclusive(pa & ~7UL, 8, op.Value, 0) ? 0UL : 1UL;
+            }
+        }
+
+        /// <summary>Everything observable of the memory system (<see cref="CacheModelSnapshot.Of"/>).</summary>
+        public string State() => CacheModelSnapshot.Of(Model, Ram, DataBase, Lines * 64);
+    }
+
+    private static readonly Gen<Op> OpGen =
+        from kind in Gen.Frequency(
+            (8, Gen.Constant(OpKind.Cpu0Read)), (8, Gen.Constant(OpKind.Cpu0Write)),
+            (3, Gen.Constant(OpKind.Cpu1Read)), (3, Gen.Constant(OpKind.Cpu1Write)),
+            (2, Gen.Constant(OpKind.OtherRead)), (2, Gen.Constant(OpKind.OtherWrite)), (1, Gen.Constant(OpKind.HostWrite)),
+            (1, Gen.Constant(OpKind.Evict)), (1, Gen.Constant(OpKind.Civac)), (1, Gen.Constant(OpKind.Cvac)),
+            (1, Gen.Constant(OpKind.SetWayClean)), (1, Gen.Constant(OpKind.SetWayCleanInvalidate)),
+            (1, Gen.Constant(OpKind.SpeculativeFill)), (1, Gen.Constant(OpKind.FlushTlb)),
+            (1, Gen.Constant(OpKind.Cpu1MarkExclusive)), (1, Gen.Constant(OpKind.Cpu1StoreExclusive)),
+            (3, Gen.Constant(OpKind.Cpu0VecRead)), (3, Gen.Constant(OpKind.Cpu0VecWrite)))
+        from line in Gen.Frequency((3, Gen.Choose(0, 3)), (1, Gen.Choose(0, Lines - 1)))   // mostly a few hot lines
+        from slot in Gen.Choose(0, 7)
+        from sizeLog in Gen.Choose(0, 3)
+        from value in CacheModelSnapshot.Word
+        select new Op(kind, line, slot, 1 << sizeLog, value);
+
+    /// <summary>Small caches (every program evicts), inclusive and not, LRU and pseudo-random, DIC off and on.</summary>
+    private static readonly CacheConfig[] Configs =
+    {
+        CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(512, 2), L2 = new CacheGeometry(2048, 4) },
+        CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(256, 1), L2 = new CacheGeometry(1024, 2), L2Inclusion = InclusionPolicy.NonInclusive },
+        CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(512, 4, ReplacementPolicy.PseudoRandom), L2 = new CacheGeometry(1024, 4), Seed = 7 },
+        CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(512, 2), L2 = new CacheGeometry(2048, 4), Dic = true },
+    };
+
+    [Fact]
+    public void LTLB4_LineTlbOnAndOff_GiveTheSameValuesStatesAndStatistics()
+    {
+        var arb = (from config in Gen.Elements(Configs) from ops in OpGen.ArrayOf() select (config, ops)).ToArbitrary();
+        Prop.ForAll(arb, t =>
+        {
+            var on = new Machine(lineTlb: true, t.config);
+            var off = new Machine(lineTlb: false, t.config);
+            foreach (var op in t.ops)
+            {
+                if (on.Execute(op) != off.Execute(op)) return false;
+                if (on.State() != off.State()) return false;
+            }
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void LTLB2_ARepeatedHit_IsServedByTheLineTlb_AndCountedAsAnL1dHit()
+    {
+        var m = new Machine(lineTlb: true, CacheConfig.CortexA57(2));
+        var lt = m.Model.LineTlbOf(0)!;
+        var l1d = m.Model.DataCacheOf(0, 1)!;
+        m.Cpus[0].Write(DataBase + 8, 8, 0x1122_3344_5566_7788);       // TLB fill, miss, line Unique and Dirty
+        m.Cpus[0].Write(DataBase + 16, 8, 0x99);                       // shortcut path: an L1D hit, offered writable
+        Assert.Equal(DataBase, lt.ReadVa);
+        Assert.Equal(DataBase, lt.WriteVa);
+        long hits = l1d.Stats.Hits;
+        Assert.Equal(0x1122_3344_5566_7788UL, m.Cpus[0].Read(DataBase + 8, 8));
+        m.Cpus[0].Write(DataBase + 24, 4, 0xABCD);
+        Assert.Equal(0xABCDUL, m.Cpus[0].Read(DataBase + 24, 4));
+        Assert.Equal(hits + 3, l1d.Stats.Hits);
+        Assert.Equal(0UL, m.Model.PeekMemory(DataBase + 24, 4));       // written in the L1D only
+
+        // A snoop from another agent removes the line: the entry goes (LTLB-1), and the next read is a request.
+        m.Model.TryWrite(1, DataBase + 8, 8, AccessKind.Write, Wb, 0x5555);
+        Assert.Equal(LineTlb.NoLine, lt.ReadVa);
+        Assert.Equal(0x5555UL, m.Cpus[0].Read(DataBase + 8, 8));
+    }
+
+    [Fact]
+    public void LTLB3_AnotherPesReservation_KeepsStoresToItsPageOffTheLineTlb()
+    {
+        var m = new Machine(lineTlb: true, CacheConfig.CortexA57(2));
+        var lt = m.Model.LineTlbOf(0)!;
+        m.Cpus[0].Write(DataBase, 8, 1);
+        m.Cpus[0].Write(DataBase, 8, 2);
+        Assert.Equal(DataBase, lt.WriteVa);
+        m.Cpus[1].MarkExclusive(DataBase + 0x40, 8);       // another line of the same page
+        Assert.Equal(LineTlb.NoLine, lt.WriteVa);
+        m.Cpus[0].Write(DataBase + 0x40, 8, 3);            // the store reaches the global monitor
+        Assert.False(m.Cpus[1].StoreExclusive(DataBase + 0x40, 8, 4, 0));
+        m.Cpus[1].MarkExclusive(DataBase + 0x40, 8);
+        m.Cpus[0].Write(DataBase, 8, 5);
+        m.Cpus[0].Write(DataBase, 8, 6);
+        Assert.Equal(DataBase, lt.ReadVa);
+        Assert.Equal(LineTlb.NoLine, lt.WriteVa);          // not while another PE holds a reservation in the page
+        Assert.True(m.Cpus[1].StoreExclusive(DataBase + 0x40, 8, 7, 0));
+    }
+}
