@@ -7,10 +7,9 @@ namespace Arm64Vm.Scenarios.Tests;
 /// <summary>
 /// scenarios/linux-reboot.yaml: the stock Debian kernel boots, reboots from userspace and boots again. The kernel is
 /// fetched outside the repository (tools/fetch-debian-kernel.sh, tools/make-reboot-initramfs.sh): without it every
-/// combination is skipped — a verdict of its own, neither pass nor fail, never a mismatch. With it and
-/// ARM64VM_LINUX_LONG=1 (tools/linux-long-tests.sh), this test runs one combination (each boot is a minute or more of
-/// one core); `arm64vm scenario run scenarios/linux-reboot.yaml --matrix` runs the whole matrix against the same
-/// expected table.
+/// combination is skipped — a verdict of its own, neither pass nor fail, never a mismatch. With it, this test runs
+/// one combination (two boots, under a minute each); `arm64vm scenario run scenarios/linux-reboot.yaml --matrix` runs
+/// the whole matrix against the same expected table.
 /// </summary>
 [Collection(KernelDirCollection.Name)]
 public class LinuxRebootTests
@@ -48,8 +47,7 @@ public class LinuxRebootTests
     /// One combination (two Linux boots take minutes of one core): the policy the project's question is about, the
     /// re-init that neither unmaps nor cleans, without FWB. The CLI runs the whole matrix against the same table.
     /// </summary>
-    [LinuxLongTheory]
-    [Trait("Linux", "long")]
+    [Theory]
     [InlineData("no-unmap-on-init", "false")]
     public void TheKernelRebootsAndBootsAgainAsTheExpectedTableSays(string policy, string fwb)
     {
@@ -69,19 +67,6 @@ public class LinuxRebootTests
         Assert.Equal(2, r.Runs.Count(x => x.Contains("PSCI SYSTEM_RESET", StringComparison.Ordinal)));
         Assert.Equal(2, r.Console.Split("ARM64VM-USERSPACE-OK").Length - 1);
         if (r.ExpectedFailure is { } want) Assert.All(r.Failures, f => Assert.Equal(want.Fails, f.ExpectId));
-    }
-}
-
-/// <summary>
-/// A theory that boots Linux more than once (minutes of one core per combination): it runs only when
-/// ARM64VM_LINUX_LONG=1 (tools/linux-long-tests.sh sets it), so that the default test run stays well inside CI's time.
-/// </summary>
-public sealed class LinuxLongTheoryAttribute : TheoryAttribute
-{
-    public LinuxLongTheoryAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("ARM64VM_LINUX_LONG") != "1")
-            Skip = "boots Linux twice per combination: run tools/linux-long-tests.sh (ARM64VM_LINUX_LONG=1)";
     }
 }
 
