@@ -1,6 +1,6 @@
+using System.Runtime.Intrinsics;
 using Arm64Vm.Memory;
 using Arm64Vm.Memory.Caches;
-using System.Runtime.Intrinsics;
 using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
