@@ -74,14 +74,20 @@ public class LinuxDmaTests
     }
 }
 
+/// <summary>The skip reason of a test that boots the fetched kernel: the first of its files that is missing, or null.</summary>
+internal static class FetchedKernel
+{
+    public static string? Missing(string[] files, string scripts) =>
+        files.FirstOrDefault(f => !System.IO.File.Exists(Path.Combine(ScenarioBinder.DebianKernelDirectory(), f))) is { } missing
+            ? $"{Path.Combine(ScenarioBinder.DebianKernelDirectory(), missing)} is missing: run {scripts}"
+            : null;
+}
+
 /// <summary>A test that boots Linux once, in the default run: skipped, naming the scripts, when the fetched files are absent.</summary>
 public sealed class LinuxFactAttribute : FactAttribute
 {
-    public LinuxFactAttribute(params string[] files)
-    {
-        if (files.FirstOrDefault(f => !System.IO.File.Exists(Path.Combine(ScenarioBinder.DebianKernelDirectory(), f))) is { } missing)
-            Skip = $"{Path.Combine(ScenarioBinder.DebianKernelDirectory(), missing)} is missing: run tools/fetch-debian-kernel.sh and tools/make-dma-initramfs.sh";
-    }
+    public LinuxFactAttribute(params string[] files) =>
+        Skip = FetchedKernel.Missing(files, "tools/fetch-debian-kernel.sh and tools/make-dma-initramfs.sh");
 }
 
 /// <summary>
@@ -90,11 +96,8 @@ public sealed class LinuxFactAttribute : FactAttribute
 /// </summary>
 public sealed class LinuxLongFactAttribute : FactAttribute
 {
-    public LinuxLongFactAttribute(params string[] files)
-    {
-        if (Environment.GetEnvironmentVariable("ARM64VM_LINUX_LONG") != "1")
-            Skip = "boots Linux: set ARM64VM_LINUX_LONG=1 (tools/linux-long-tests.sh runs these tests)";
-        else if (files.FirstOrDefault(f => !System.IO.File.Exists(Path.Combine(ScenarioBinder.DebianKernelDirectory(), f))) is { } missing)
-            Skip = $"{Path.Combine(ScenarioBinder.DebianKernelDirectory(), missing)} is missing: run tools/fetch-debian-kernel.sh and tools/make-dma-initramfs.sh (tools/linux-long-tests.sh)";
-    }
+    public LinuxLongFactAttribute(params string[] files) =>
+        Skip = Environment.GetEnvironmentVariable("ARM64VM_LINUX_LONG") != "1"
+            ? "boots Linux: set ARM64VM_LINUX_LONG=1 (tools/linux-long-tests.sh runs these tests)"
+            : FetchedKernel.Missing(files, "tools/fetch-debian-kernel.sh and tools/make-dma-initramfs.sh (tools/linux-long-tests.sh)");
 }

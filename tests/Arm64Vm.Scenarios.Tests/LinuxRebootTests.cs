@@ -16,11 +16,7 @@ public class LinuxRebootTests
 {
     private static string File => Path.Combine(RepoPaths.Scenarios, "linux-reboot.yaml");
 
-    private static bool KernelPresent()
-    {
-        string dir = ScenarioBinder.DebianKernelDirectory();
-        return new[] { "Image", "initramfs-reboot.cpio.gz" }.All(f => System.IO.File.Exists(Path.Combine(dir, f)));
-    }
+    private static bool KernelPresent() => FetchedKernel.Missing(["Image", "initramfs-reboot.cpio.gz"], "") == null;
 
     [Fact]
     public void WithoutTheFetchedKernelEveryCombinationIsSkippedNamingTheFetchScript()
