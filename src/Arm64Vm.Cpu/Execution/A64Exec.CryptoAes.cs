@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Arm64Vm.Cpu.Decoding;
 using X86Aes = System.Runtime.Intrinsics.X86.Aes;
 
 namespace Arm64Vm.Cpu.Execution;
@@ -101,19 +100,19 @@ public static partial class A64Exec
         return Unsafe.As<AesState, Vector128<byte>>(ref r);
     }
 
-    /// <summary>AESE (opcode 00100) / AESD (00101), C7.2.7/C7.2.8: Vd = [Inv]SubBytes([Inv]ShiftRows(Vd EOR Vn)).</summary>
-    public static void AesRound(CpuCore cpu, ref DecodedInst d)
+    /// <summary>AESE / AESD (the row passes inverse=1), C7.2.7/C7.2.8: Vd = [Inv]SubBytes([Inv]ShiftRows(Vd EOR Vn)).</summary>
+    public static void AesRound(CpuCore cpu, int rd, int rn, bool inverse)
     {
         if (!cpu.Features.Aes) { cpu.TakeUndefined(); return; }
         if (cpu.FpAccessTrapped()) return;
-        cpu.SetQ(d.Rd, AesSubShift(cpu.GetQ(d.Rd) ^ cpu.GetQ(d.Rn), d.Bit(12)));
+        cpu.SetQ(rd, AesSubShift(cpu.GetQ(rd) ^ cpu.GetQ(rn), inverse));
     }
 
-    /// <summary>AESMC (opcode 00110) / AESIMC (00111), C7.2.9/C7.2.10: Vd = [Inv]MixColumns(Vn).</summary>
-    public static void AesMix(CpuCore cpu, ref DecodedInst d)
+    /// <summary>AESMC / AESIMC (the row passes inverse=1), C7.2.9/C7.2.10: Vd = [Inv]MixColumns(Vn).</summary>
+    public static void AesMix(CpuCore cpu, int rd, int rn, bool inverse)
     {
         if (!cpu.Features.Aes) { cpu.TakeUndefined(); return; }
         if (cpu.FpAccessTrapped()) return;
-        cpu.SetQ(d.Rd, AesMixColumns(cpu.GetQ(d.Rn), d.Bit(12)));
+        cpu.SetQ(rd, AesMixColumns(cpu.GetQ(rn), inverse));
     }
 }

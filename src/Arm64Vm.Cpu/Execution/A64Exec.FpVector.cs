@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
-using Arm64Vm.Cpu.Decoding;
 using Arm64Vm.Cpu.FloatingPoint;
 
 namespace Arm64Vm.Cpu.Execution;
 
 /// <summary>
 /// AdvSIMD floating point: three same (vector and scalar) and by-element (Arm ARM C4.1.96). Lanes are read from and
-/// written to two 64-bit halves; no allocation. sz = bit 22 selects 32/64-bit lanes, Q = bit 30 the 128-bit form.
+/// written to two 64-bit halves; no allocation. The rows bind the fields by name: sz selects 32/64-bit lanes, q the
+/// 128-bit form.
 /// </summary>
 public static partial class A64Exec
 {
@@ -39,48 +39,56 @@ public static partial class A64Exec
         else hi = (hi & ~mask) | ((v << sh) & mask);
     }
 
+    /// <summary>Lane width in bits from the sz field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int VecLanes(ref DecodedInst d, int n) => (d.Bit(30) ? 128 : 64) / n;
+    private static int FpWidth(bool sz) => sz ? 64 : 32;
 
-    internal static void VecOp2<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
+    /// <summary>Lanes of the operation: one for the scalar forms (the row passes scalar=true), else 64 or 128 bits by Q.
+    /// A scalar result is lane 0 with the rest of the register zeroed, as the vector form writes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int VecLanes(bool q, bool scalar, int n) => scalar ? 1 : (q ? 128 : 64) / n;
+
+    /// <summary>Three same FP, vector and scalar: the row names the lane operation (T).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FpOp2<T>(CpuCore cpu, int rd, int rn, int rm, bool sz, bool q = false, bool scalar = false) where T : struct, IFpOp2
     {
-        int n = FpSize(ref d), lanes = VecLanes(ref d, n);
-        ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), bLo = cpu.GetD(d.Rm), bHi = cpu.GetDHigh(d.Rm);
+        int n = FpWidth(sz), lanes = VecLanes(q, scalar, n);
+        ulong aLo = cpu.GetD(rn), aHi = cpu.GetDHigh(rn), bLo = cpu.GetD(rm), bHi = cpu.GetDHigh(rm);
         uint fpcr = cpu.Fpcr, fpsr = 0;
         ulong rLo = 0, rHi = 0;
         for (int i = 0; i < lanes; i++)
             SetLane(ref rLo, ref rHi, i, n, T.Apply(Lane(aLo, aHi, i, n), Lane(bLo, bHi, i, n), n, fpcr, ref fpsr));
         cpu.Fpsr |= fpsr;
-        cpu.SetQ(d.Rd, rLo, rHi);
+        cpu.SetQ(rd, rLo, rHi);
     }
 
     /// <summary>Pairwise: the operand is the concatenation Vm:Vn; result lane i = op(concat[2i], concat[2i+1]).</summary>
-    internal static void VecPair<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
+    internal static void VecPair<T>(CpuCore cpu, int rd, int rn, int rm, bool sz, bool q) where T : struct, IFpOp2
     {
-        int n = FpSize(ref d), lanes = VecLanes(ref d, n);
-        ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), bLo = cpu.GetD(d.Rm), bHi = cpu.GetDHigh(d.Rm);
-        if (!d.Bit(30)) { aHi = bLo; bLo = 0; } // 64-bit form: concat = Vm[63:0]:Vn[63:0]
+        int n = FpWidth(sz), lanes = VecLanes(q, false, n);
+        ulong aLo = cpu.GetD(rn), aHi = cpu.GetDHigh(rn), bLo = cpu.GetD(rm), bHi = cpu.GetDHigh(rm);
+        if (!q) { aHi = bLo; bLo = 0; } // 64-bit form: concat = Vm[63:0]:Vn[63:0]
         uint fpcr = cpu.Fpcr, fpsr = 0;
         ulong rLo = 0, rHi = 0;
         int half = lanes / 2;
         for (int i = 0; i < lanes; i++)
         {
             ulong x, y;
-            if (!d.Bit(30)) { x = Lane(aLo, aHi, 2 * i, n); y = Lane(aLo, aHi, 2 * i + 1, n); }
+            if (!q) { x = Lane(aLo, aHi, 2 * i, n); y = Lane(aLo, aHi, 2 * i + 1, n); }
             else if (i < half) { x = Lane(aLo, aHi, 2 * i, n); y = Lane(aLo, aHi, 2 * i + 1, n); }
             else { x = Lane(bLo, bHi, 2 * (i - half), n); y = Lane(bLo, bHi, 2 * (i - half) + 1, n); }
             SetLane(ref rLo, ref rHi, i, n, T.Apply(x, y, n, fpcr, ref fpsr));
         }
         cpu.Fpsr |= fpsr;
-        cpu.SetQ(d.Rd, rLo, rHi);
+        cpu.SetQ(rd, rLo, rHi);
     }
 
     /// <summary>FMLA / FMLS (vector): Vd = FPMulAdd(Vd, [-]Vn, Vm) per lane.</summary>
-    internal static void VecFma(CpuCore cpu, ref DecodedInst d, bool sub)
+    internal static void VecFma(CpuCore cpu, int rd, int rn, int rm, bool sz, bool q, bool sub)
     {
-        int n = FpSize(ref d), lanes = VecLanes(ref d, n);
-        ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), bLo = cpu.GetD(d.Rm), bHi = cpu.GetDHigh(d.Rm);
-        ulong cLo = cpu.GetD(d.Rd), cHi = cpu.GetDHigh(d.Rd);
+        int n = FpWidth(sz), lanes = VecLanes(q, false, n);
+        ulong aLo = cpu.GetD(rn), aHi = cpu.GetDHigh(rn), bLo = cpu.GetD(rm), bHi = cpu.GetDHigh(rm);
+        ulong cLo = cpu.GetD(rd), cHi = cpu.GetDHigh(rd);
         uint fpcr = cpu.Fpcr, fpsr = 0;
         ulong rLo = 0, rHi = 0;
         for (int i = 0; i < lanes; i++)
@@ -90,61 +98,43 @@ public static partial class A64Exec
             SetLane(ref rLo, ref rHi, i, n, Fp.MulAdd(Lane(cLo, cHi, i, n), x, Lane(bLo, bHi, i, n), n, fpcr, ref fpsr));
         }
         cpu.Fpsr |= fpsr;
-        cpu.SetQ(d.Rd, rLo, rHi);
+        cpu.SetQ(rd, rLo, rHi);
     }
 
-    internal static void ScalarOp2<T>(CpuCore cpu, ref DecodedInst d) where T : struct, IFpOp2
-    {
-        int n = FpSize(ref d);
-        uint fpsr = 0;
-        ulong r = T.Apply(FpRead(cpu, d.Rn, n), FpRead(cpu, d.Rm, n), n, cpu.Fpcr, ref fpsr);
-        cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
-    }
-
-
-
-    /// <summary>Element index and register of a by-element FP operand: sz=0 index H:L, sz=1 index H; Rm = M:Rm.</summary>
+    /// <summary>The by-element FP operand: V(M:Rm&lt;3:0&gt;)[index], index H:L for single (sz = 0), H for double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ElemOperand(CpuCore cpu, ref DecodedInst d, int n)
+    private static ulong ElemOperand(CpuCore cpu, int rm, bool m, bool h, bool l, int n)
     {
-        int rm = (int)d.Bits(20, 16);
-        int index = n == 64 ? (int)d.Bits(11, 11) : (int)((d.Bits(11, 11) << 1) | d.Bits(21, 21));
-        return Lane(cpu.GetD(rm), cpu.GetDHigh(rm), index, n);
+        int reg = (m ? 16 : 0) | rm;
+        int index = n == 64 ? (h ? 1 : 0) : (h ? 2 : 0) | (l ? 1 : 0);
+        return Lane(cpu.GetD(reg), cpu.GetDHigh(reg), index, n);
     }
 
-    /// <summary>One by-element lane: opcode [15:12] 0001 FMLA, 0101 FMLS, 1001 FMUL (U=0) / FMULX (U=1).</summary>
+    /// <summary>The by-element FP operations; each row names its own.</summary>
+    internal enum FpElemOp : byte { Mla, Mls, Mul, MulX }
+
+    /// <summary>One by-element lane: FMLA, FMLS (acc + (-)x * y, fused), FMUL or FMULX.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ElemLane(uint opcode, bool u, ulong acc, ulong x, ulong y, int n, uint fpcr, ref uint fpsr)
+    private static ulong ElemLane(FpElemOp op, ulong acc, ulong x, ulong y, int n, uint fpcr, ref uint fpsr) => op switch
     {
-        if (opcode == 0b1001) return u ? Fp.MulX(x, y, n, fpcr, ref fpsr) : Fp.Mul(x, y, n, fpcr, ref fpsr);
-        if (opcode == 0b0101) x = Fp.Neg(x, n);
-        return Fp.MulAdd(acc, x, y, n, fpcr, ref fpsr);
-    }
+        FpElemOp.Mul => Fp.Mul(x, y, n, fpcr, ref fpsr),
+        FpElemOp.MulX => Fp.MulX(x, y, n, fpcr, ref fpsr),
+        FpElemOp.Mls => Fp.MulAdd(acc, Fp.Neg(x, n), y, n, fpcr, ref fpsr),
+        _ => Fp.MulAdd(acc, x, y, n, fpcr, ref fpsr),
+    };
 
-    /// <summary>FMLA/FMLS/FMUL/FMULX (by element, vector), C7.2.124/C7.2.126/C7.2.129/C7.2.138.</summary>
-    public static void FpElemVec(CpuCore cpu, ref DecodedInst d)
+    /// <summary>FMLA/FMLS/FMUL/FMULX (by element, vector and scalar), C7.2.124/C7.2.126/C7.2.129/C7.2.138.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FpElem(CpuCore cpu, int rd, int rn, int rm, bool sz, bool l, bool m, bool h, FpElemOp op, bool q = false, bool scalar = false)
     {
-        int n = FpSize(ref d), lanes = VecLanes(ref d, n);
-        ulong y = ElemOperand(cpu, ref d, n);
-        ulong aLo = cpu.GetD(d.Rn), aHi = cpu.GetDHigh(d.Rn), cLo = cpu.GetD(d.Rd), cHi = cpu.GetDHigh(d.Rd);
-        uint fpcr = cpu.Fpcr, fpsr = 0, opcode = d.Bits(15, 12);
-        bool u = d.Bit(29);
+        int n = FpWidth(sz), lanes = VecLanes(q, scalar, n);
+        ulong y = ElemOperand(cpu, rm, m, h, l, n);
+        ulong aLo = cpu.GetD(rn), aHi = cpu.GetDHigh(rn), cLo = cpu.GetD(rd), cHi = cpu.GetDHigh(rd);
+        uint fpcr = cpu.Fpcr, fpsr = 0;
         ulong rLo = 0, rHi = 0;
         for (int i = 0; i < lanes; i++)
-            SetLane(ref rLo, ref rHi, i, n, ElemLane(opcode, u, Lane(cLo, cHi, i, n), Lane(aLo, aHi, i, n), y, n, fpcr, ref fpsr));
+            SetLane(ref rLo, ref rHi, i, n, ElemLane(op, Lane(cLo, cHi, i, n), Lane(aLo, aHi, i, n), y, n, fpcr, ref fpsr));
         cpu.Fpsr |= fpsr;
-        cpu.SetQ(d.Rd, rLo, rHi);
-    }
-
-    /// <summary>FMLA/FMLS/FMUL/FMULX (by element, scalar).</summary>
-    public static void FpElemScalar(CpuCore cpu, ref DecodedInst d)
-    {
-        int n = FpSize(ref d);
-        ulong y = ElemOperand(cpu, ref d, n);
-        uint fpsr = 0;
-        ulong r = ElemLane(d.Bits(15, 12), d.Bit(29), FpRead(cpu, d.Rd, n), FpRead(cpu, d.Rn, n), y, n, cpu.Fpcr, ref fpsr);
-        cpu.Fpsr |= fpsr;
-        FpWrite(cpu, d.Rd, n, r);
+        cpu.SetQ(rd, rLo, rHi);
     }
 }

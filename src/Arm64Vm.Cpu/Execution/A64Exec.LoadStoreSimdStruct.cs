@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 
@@ -35,27 +34,26 @@ public static partial class A64Exec
         }
     }
 
+    /// <summary>Post-index writeback (the _post rows pass post=1): Xn += Xm, or the transfer size when Rm = 31.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StructWriteback(CpuCore cpu, ref DecodedInst d, ulong baseAddr, ulong bytes)
+    private static void StructWriteback(CpuCore cpu, bool post, int rn, int rm, ulong baseAddr, ulong bytes)
     {
-        if ((d.Raw & (1u << 23)) == 0) return;
-        int m = d.Rm;
-        cpu.SetXOrSp(d.Rn, baseAddr + (m == 31 ? bytes : cpu.X(m)));
+        if (!post) return;
+        cpu.SetXOrSp(rn, baseAddr + (rm == 31 ? bytes : cpu.X(rm)));
     }
 
     /// <summary>LD1/LD2/LD3/LD4 and ST1/ST2/ST3/ST4 (multiple structures), C7.2.165-C7.2.174, C7.2.303-C7.2.310.</summary>
-    public static void SIMD_LDST_MULT(CpuCore cpu, ref DecodedInst d)
+    public static void SIMD_LDST_MULT(CpuCore cpu, bool q, bool l, uint opcode, int size, int rn, int rt, int rm = 0, bool post = false)
     {
-        int layout = MultLayout[(int)d.Bits(15, 12)];
+        int layout = MultLayout[(int)opcode];
         int rpt = layout >> 4, selem = layout & 0xF;
-        int log2 = (int)d.Bits(11, 10);
+        int log2 = size;
         int ebytes = 1 << log2;
-        bool q = d.Bit(30);
         int regBytes = q ? 16 : 8;
         int elements = regBytes >> log2;
-        int t = d.Rt;
-        bool load = d.Bit(22);
-        ulong address = BaseAddress(cpu, d.Rn);
+        int t = rt;
+        bool load = l;
+        ulong address = BaseAddress(cpu, rn);
         int total = rpt * selem * regBytes;
         cpu.CheckVectorAlignment(address, ebytes, write: !load);
 
@@ -107,16 +105,15 @@ public static partial class A64Exec
                         cpu.Write(a, ebytes, Lanes.Get(ref src[s], e, log2));
             }
         }
-        StructWriteback(cpu, ref d, address, (ulong)total);
+        StructWriteback(cpu, post, rn, rm, address, (ulong)total);
     }
 
     /// <summary>LD1-LD4/ST1-ST4 (single structure) and LD1R-LD4R, C7.2.166 etc.: one lane per register, or one
     /// element replicated to all lanes. Lane loads keep the other lanes (all 128 bits).</summary>
-    public static void SIMD_LDST_SINGLE(CpuCore cpu, ref DecodedInst d)
+    public static void SIMD_LDST_SINGLE(CpuCore cpu, bool q, bool l, bool r, uint opcode, bool s, uint size, int rn, int rt, int rm = 0, bool post = false)
     {
-        uint opcode = d.Bits(15, 13), size = d.Bits(11, 10);
-        int selem = (int)(((opcode & 1) << 1) | d.Bits(21, 21)) + 1;
-        bool q = d.Bit(30), s = d.Bit(12), load = d.Bit(22);
+        int selem = (int)(((opcode & 1) << 1) | (r ? 1u : 0u)) + 1;
+        bool load = l;
         int scale = (int)(opcode >> 1);
         int index = 0;
         bool replicate = false;
@@ -131,8 +128,8 @@ public static partial class A64Exec
                 break;
         }
         int ebytes = 1 << scale;
-        int t = d.Rt;
-        ulong address = BaseAddress(cpu, d.Rn);
+        int t = rt;
+        ulong address = BaseAddress(cpu, rn);
         cpu.CheckVectorAlignment(address, ebytes, write: !load);
 
         if (replicate)
@@ -168,6 +165,6 @@ public static partial class A64Exec
                 cpu.Write(address + (ulong)(i * ebytes), ebytes, Lanes.Get(ref v, index, scale));
             }
         }
-        StructWriteback(cpu, ref d, address, (ulong)(selem * ebytes));
+        StructWriteback(cpu, post, rn, rm, address, (ulong)(selem * ebytes));
     }
 }

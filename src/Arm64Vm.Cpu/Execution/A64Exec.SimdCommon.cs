@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 
@@ -25,7 +24,7 @@ internal interface ILaneOp1
 /// <summary>
 /// Shared pieces of the AdvSIMD integer instructions: element counts, saturation (SignedSatQ/UnsignedSatQ with
 /// FPSR.QC), shifts with rounding, and the generic lane loops that the per-instruction handlers instantiate.
-/// Bit 28 of every AdvSIMD encoding selects scalar (1) or vector (0) forms.
+/// The handlers take the fields by name (rd, rn, rm, size, q, u); a scalar row (bit 28 = 1) passes scalar=true.
 /// </summary>
 public static partial class A64Exec
 {
@@ -41,16 +40,12 @@ public static partial class A64Exec
     /// <summary>Across-lanes: size = 10 needs Q = 1; size = 11 reserved.</summary>
     public static bool VAcross(uint raw) { uint s = (raw >> 22) & 3; return s < 2 || (s == 2 && ((raw >> 30) & 1) != 0); }
 
+    /// <summary>
+    /// Elements in the operation: 1 for the scalar forms (the row passes <c>scalar</c>), else datasize (64 or 128 by
+    /// the Q field) / esize.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int Size(ref DecodedInst d) => (int)((d.Raw >> 22) & 3);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool IsScalar(ref DecodedInst d) => (d.Raw & (1u << 28)) != 0;
-
-    /// <summary>Elements in the operation: 1 for scalar forms, else datasize (64 or 128 by Q) / esize.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int ElemCount(ref DecodedInst d, int log2) =>
-        (d.Raw & (1u << 28)) != 0 ? 1 : ((d.Raw & (1u << 30)) != 0 ? 16 : 8) >> log2;
+    internal static int ElemCount(bool q, bool scalar, int log2) => scalar ? 1 : (q ? 16 : 8) >> log2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void SetQc(CpuCore cpu, bool sat)
@@ -104,79 +99,84 @@ public static partial class A64Exec
         return x >> n;
     }
 
-    // ---- Generic lane loops ----
+    // ---- Generic lane loops: the row binds rd, rn, rm, size and q by name; scalar rows pass scalar=true ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes2<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp2 => Lanes2<T>(cpu, ref d, size, cpu.Vr[d.Rm]);
+    internal static void Lanes2<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool q = false, bool scalar = false) where T : ILaneOp2 =>
+        LaneLoop2<T>(cpu, rd, rn, cpu.Vr[rm], size, ElemCount(q, scalar, size));
 
     /// <summary>Lane loop with an explicit second operand (a broadcast element for the by-element forms).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes2<T>(CpuCore cpu, ref DecodedInst d, int size, Vector128<byte> b) where T : ILaneOp2
+    internal static void LaneLoop2<T>(CpuCore cpu, int rd, int rn, Vector128<byte> b, int size, int n) where T : ILaneOp2
     {
-        int n = ElemCount(ref d, size);
-        var a = cpu.Vr[d.Rn];
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++) Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, i, size), Lanes.Get(ref b, i, size), size, ref sat));
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
         SetQc(cpu, sat);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes3<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp3 => Lanes3<T>(cpu, ref d, size, cpu.Vr[d.Rm]);
+    internal static void Lanes3<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool q = false, bool scalar = false) where T : ILaneOp3 =>
+        LaneLoop3<T>(cpu, rd, rn, cpu.Vr[rm], size, ElemCount(q, scalar, size));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes3<T>(CpuCore cpu, ref DecodedInst d, int size, Vector128<byte> b) where T : ILaneOp3
+    internal static void LaneLoop3<T>(CpuCore cpu, int rd, int rn, Vector128<byte> b, int size, int n) where T : ILaneOp3
     {
-        int n = ElemCount(ref d, size);
-        var a = cpu.Vr[d.Rn];
-        var c = cpu.Vr[d.Rd];
+        var a = cpu.Vr[rn];
+        var c = cpu.Vr[rd];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++)
             Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref c, i, size), Lanes.Get(ref a, i, size), Lanes.Get(ref b, i, size), size, ref sat));
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
         SetQc(cpu, sat);
     }
 
+    /// <summary>One-operand lane loop that accumulates into the destination (SUQADD, USQADD): T gets Vd and Vn.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Lanes1<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp1
+    internal static void UnaryAcc<T>(CpuCore cpu, int rd, int rn, int size, bool q = false, bool scalar = false) where T : ILaneOp3 =>
+        LaneLoop3<T>(cpu, rd, rn, Vector128<byte>.Zero, size, ElemCount(q, scalar, size));
+
+    /// <summary>One-operand lane loop (two-register misc: CLS, CLZ, SQABS, CMGT #0, ...).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Unary<T>(CpuCore cpu, int rd, int rn, int size, bool q = false, bool scalar = false) where T : ILaneOp1
     {
-        int n = ElemCount(ref d, size);
-        var a = cpu.Vr[d.Rn];
+        int n = ElemCount(q, scalar, size);
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++) Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, i, size), size, ref sat));
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
         SetQc(cpu, sat);
     }
 
     /// <summary>Pairwise: the concatenation Vm:Vn is reduced by adjacent pairs (ADDP, SMAXP...).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Pairwise<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp2
+    internal static void Pairwise<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool q) where T : ILaneOp2
     {
-        int n = ElemCount(ref d, size);
-        var a = cpu.Vr[d.Rn];
-        var b = cpu.Vr[d.Rm];
+        int half = ElemCount(q, false, size) >> 1;
+        var a = cpu.Vr[rn];
+        var b = cpu.Vr[rm];
         Vector128<byte> r = default;
         bool sat = false;
-        int half = n >> 1;
         for (int i = 0; i < half; i++)
         {
             Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, 2 * i, size), Lanes.Get(ref a, 2 * i + 1, size), size, ref sat));
             Lanes.Set(ref r, half + i, size, T.Op(Lanes.Get(ref b, 2 * i, size), Lanes.Get(ref b, 2 * i + 1, size), size, ref sat));
         }
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
     }
 
     /// <summary>Writes a full-width Vector128 result, clearing the upper half for 64-bit vectors (Q = 0) and
     /// everything but element 0 for scalar forms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void WriteVec(CpuCore cpu, ref DecodedInst d, Vector128<byte> r, int log2)
+    internal static void WriteVec(CpuCore cpu, int rd, Vector128<byte> r, int log2, bool q, bool scalar = false)
     {
-        if ((d.Raw & (1u << 28)) != 0)
+        if (scalar)
             r = Vector128.CreateScalar(Lanes.Get(ref r, 0, log2)).AsByte();
-        else if ((d.Raw & (1u << 30)) == 0)
+        else if (!q)
             r = Vector128.CreateScalar(r.AsUInt64().GetElement(0)).AsByte();
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
     }
 }

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 
@@ -50,30 +49,29 @@ public static partial class A64Exec
         return (int)((b + 1) / 2);
     }
 
+    /// <summary>
+    /// Two-register misc with an exact whole-vector operation: CMEQ (zero) C7.2.30, NOT C7.2.208, CNT C7.2.42,
+    /// RBIT (vector) C7.2.220. The row names the operation (T) and passes scalar=true for the scalar form.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Unary<T>(CpuCore cpu, ref DecodedInst d, int size) where T : ILaneOp1
+    internal static void Vec1<T>(CpuCore cpu, int rd, int rn, int size, bool q = false, bool scalar = false) where T : IVecOp2 =>
+        WriteVec(cpu, rd, T.Op(cpu.Vr[rn], Vector128<byte>.Zero, size), size, q, scalar);
+
+    /// <summary>NOT (MVN): every bit inverted (the second operand is unused).</summary>
+    internal struct VecNot : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> zero, int log2) => ~a; }
+
+    /// <summary>CNT: population count per byte.</summary>
+    internal struct VecCnt : IVecOp2
     {
-        Lanes1<T>(cpu, ref d, size);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> zero, int log2) =>
+            Vector128.Create(PopBytes(a.AsUInt64().GetElement(0)), PopBytes(a.AsUInt64().GetElement(1))).AsByte();
     }
 
-
-    /// <summary>CMEQ (zero), C7.2.30: Vector128 fast path.</summary>
-    public static void CMEQ0(CpuCore cpu, ref DecodedInst d)
+    /// <summary>RBIT (vector): the bits of each byte reversed.</summary>
+    internal struct VecRbit : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VEq(cpu.Vr[d.Rn], Vector128<byte>.Zero, s), s);
-    }
-
-
-    /// <summary>NOT (MVN), C7.2.208.</summary>
-    public static void NOT(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, ~cpu.Vr[d.Rn], 3); }
-
-    /// <summary>CNT: population count per byte, C7.2.42.</summary>
-    public static void CNT(CpuCore cpu, ref DecodedInst d)
-    {
-        var a = cpu.Vr[d.Rn];
-        ulong lo = PopBytes(a.AsUInt64().GetElement(0)), hi = PopBytes(a.AsUInt64().GetElement(1));
-        WriteVec(cpu, ref d, Vector128.Create(lo, hi).AsByte(), 3);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> zero, int log2) =>
+            Vector128.Create(RbitBytes(a.AsUInt64().GetElement(0)), RbitBytes(a.AsUInt64().GetElement(1))).AsByte();
     }
 
     /// <summary>Per-byte population count of a 64-bit word (SWAR).</summary>
@@ -84,14 +82,6 @@ public static partial class A64Exec
         return (x + (x >> 4)) & 0x0F0F_0F0F_0F0F_0F0FUL;
     }
 
-    /// <summary>RBIT (vector): reverse the bits of each byte, C7.2.220.</summary>
-    public static void RBIT_v(CpuCore cpu, ref DecodedInst d)
-    {
-        var a = cpu.Vr[d.Rn];
-        ulong lo = RbitBytes(a.AsUInt64().GetElement(0)), hi = RbitBytes(a.AsUInt64().GetElement(1));
-        WriteVec(cpu, ref d, Vector128.Create(lo, hi).AsByte(), 3);
-    }
-
     private static ulong RbitBytes(ulong x)
     {
         x = ((x >> 1) & 0x5555_5555_5555_5555UL) | ((x & 0x5555_5555_5555_5555UL) << 1);
@@ -100,44 +90,42 @@ public static partial class A64Exec
     }
 
     /// <summary>REV16/REV32/REV64: reverse the elements inside each container of 2^cont bytes.</summary>
-    internal static void Rev(CpuCore cpu, ref DecodedInst d, int contLog2)
+    internal static void Rev(CpuCore cpu, int rd, int rn, int size, bool q, int contLog2)
     {
-        int l = Size(ref d);
-        int n = ElemCount(ref d, l);
-        int flip = (1 << (contLog2 - l)) - 1;
-        var a = cpu.Vr[d.Rn];
+        int n = ElemCount(q, false, size);
+        int flip = (1 << (contLog2 - size)) - 1;
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
-        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, l, Lanes.Get(ref a, i ^ flip, l));
-        cpu.Vr[d.Rd] = r;
+        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, size, Lanes.Get(ref a, i ^ flip, size));
+        cpu.Vr[rd] = r;
     }
 
 
     /// <summary>SADDLP/UADDLP/SADALP/UADALP: adjacent pairs added into double-width lanes (optionally accumulated).</summary>
-    internal static void AddPairsLong(CpuCore cpu, ref DecodedInst d, bool accumulate)
+    internal static void AddPairsLong(CpuCore cpu, int rd, int rn, int size, bool q, bool u, bool accumulate)
     {
-        int l = Size(ref d);
-        bool unsigned = d.Bit(29);
-        int n = ElemCount(ref d, l + 1);
-        var a = cpu.Vr[d.Rn];
-        var c = cpu.Vr[d.Rd];
+        int l = size;
+        int n = ElemCount(q, false, l + 1);
+        var a = cpu.Vr[rn];
+        var c = cpu.Vr[rd];
         Vector128<byte> r = default;
         for (int i = 0; i < n; i++)
         {
-            ulong sum = ExtElem(Lanes.Get(ref a, 2 * i, l), l, unsigned) + ExtElem(Lanes.Get(ref a, 2 * i + 1, l), l, unsigned);
+            ulong sum = ExtElem(Lanes.Get(ref a, 2 * i, l), l, u) + ExtElem(Lanes.Get(ref a, 2 * i + 1, l), l, u);
             if (accumulate) sum += Lanes.Get(ref c, i, l + 1);
             Lanes.Set(ref r, i, l + 1, sum);
         }
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
     }
 
 
     /// <summary>XTN/SQXTN/UQXTN/SQXTUN: narrow each double-width element (kind 0 truncate, 1 signed->signed,
     /// 2 unsigned->unsigned, 3 signed->unsigned), C7.2.393 etc.</summary>
-    internal static void ExtractNarrow(CpuCore cpu, ref DecodedInst d, int kind)
+    internal static void ExtractNarrow(CpuCore cpu, int rd, int rn, int size, int kind, bool q = false, bool scalar = false)
     {
-        int l = Size(ref d);
-        int n = IsScalar(ref d) ? 1 : 8 >> l;
-        var a = cpu.Vr[d.Rn];
+        int l = size;
+        int n = scalar ? 1 : 8 >> l;
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++)
@@ -152,46 +140,45 @@ public static partial class A64Exec
             };
             Lanes.Set(ref r, i, l, y);
         }
-        WriteNarrow(cpu, ref d, r.AsUInt64().GetElement(0));
+        WriteNarrow(cpu, rd, q, scalar, r.AsUInt64().GetElement(0));
         SetQc(cpu, sat);
     }
 
 
     /// <summary>SHLL/SHLL2: widen (zero-extend) and shift left by the element size, C7.2.240.</summary>
-    public static void SHLL(CpuCore cpu, ref DecodedInst d)
+    public static void SHLL(CpuCore cpu, int rd, int rn, int size, bool q)
     {
-        int l = Size(ref d);
+        int l = size;
         int n = 8 >> l;
-        int off = d.Bit(30) ? n : 0;
-        var a = cpu.Vr[d.Rn];
+        int off = q ? n : 0;
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
         for (int i = 0; i < n; i++) Lanes.Set(ref r, i, l + 1, Lanes.Get(ref a, i + off, l) << (8 << l));
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
     }
 
     // ---- Across lanes ----
     /// <summary>SADDLV/UADDLV: sum of all lanes into a double-width scalar, C7.2.218/C7.2.339.</summary>
-    public static void ADDLV(CpuCore cpu, ref DecodedInst d)
+    public static void ADDLV(CpuCore cpu, int rd, int rn, int size, bool q, bool u)
     {
-        int l = Size(ref d);
-        bool unsigned = d.Bit(29);
-        int n = ElemCount(ref d, l);
-        var a = cpu.Vr[d.Rn];
+        int l = size;
+        int n = ElemCount(q, false, l);
+        var a = cpu.Vr[rn];
         ulong sum = 0;
-        for (int i = 0; i < n; i++) sum += ExtElem(Lanes.Get(ref a, i, l), l, unsigned);
-        cpu.SetD(d.Rd, sum & Lanes.Mask(l + 1));
+        for (int i = 0; i < n; i++) sum += ExtElem(Lanes.Get(ref a, i, l), l, u);
+        cpu.SetD(rd, sum & Lanes.Mask(l + 1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Reduce<T>(CpuCore cpu, ref DecodedInst d) where T : ILaneOp2
+    internal static void Reduce<T>(CpuCore cpu, int rd, int rn, int size, bool q) where T : ILaneOp2
     {
-        int l = Size(ref d);
-        int n = ElemCount(ref d, l);
-        var a = cpu.Vr[d.Rn];
+        int l = size;
+        int n = ElemCount(q, false, l);
+        var a = cpu.Vr[rn];
         bool sat = false;
         ulong acc = Lanes.Get(ref a, 0, l);
         for (int i = 1; i < n; i++) acc = T.Op(acc, Lanes.Get(ref a, i, l), l, ref sat);
-        cpu.SetD(d.Rd, acc & Lanes.Mask(l));
+        cpu.SetD(rd, acc & Lanes.Mask(l));
     }
 
 }

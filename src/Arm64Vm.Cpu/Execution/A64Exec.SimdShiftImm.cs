@@ -1,6 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 
@@ -16,44 +16,49 @@ public static partial class A64Exec
     public static bool VShiftNarrow(uint raw) { uint h = Immh(raw); return h != 0 && (h & 8) == 0; }
     public static bool SShiftAny(uint raw) => Immh(raw) != 0;
     public static bool SShiftNarrow(uint raw) => Immh(raw) != 0;
+    /// <summary>The scalar shifts that exist only for 64-bit elements: immh = 1xxx.</summary>
+    public static bool SShiftD(uint raw) => (Immh(raw) & 8) != 0;
     public static bool FmovVecImmValid(uint raw) => ((raw >> 29) & 1) == 0 || ((raw >> 30) & 1) != 0;
     public static bool ModImmValid(uint raw) => ((raw >> 12) & 0xF) != 0xF;
 
-    private static int ShiftLog2(ref DecodedInst d) => 31 - BitOperations.LeadingZeroCount(Immh(d.Raw));
-    private static int RightShift(ref DecodedInst d, int l) => (16 << l) - (int)d.Bits(22, 16);
-    private static int LeftShift(ref DecodedInst d, int l) => (int)d.Bits(22, 16) - (8 << l);
+    /// <summary>log2 of the element size in bytes: the highest set bit of immh.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ShiftLog2(uint immh) => 31 - BitOperations.LeadingZeroCount(immh);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RightShift(uint immh, uint immb, int l) => (16 << l) - (int)(immh << 3 | immb);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LeftShift(uint immh, uint immb, int l) => (int)(immh << 3 | immb) - (8 << l);
 
     /// <summary>SSHR/USHR/SRSHR/URSHR/SSRA/USRA/SRSRA/URSRA (C7.2.297 etc.).</summary>
-    internal static void ShiftRightImm(CpuCore cpu, ref DecodedInst d, bool round, bool accumulate)
+    internal static void ShiftRightImm(CpuCore cpu, int rd, int rn, uint immh, uint immb, bool u, bool round, bool accumulate, bool q = false, bool scalar = false)
     {
-        int l = ShiftLog2(ref d);
-        int shift = RightShift(ref d, l);
-        bool unsigned = d.Bit(29);
-        int n = ElemCount(ref d, l);
-        var a = cpu.Vr[d.Rn];
-        var c = cpu.Vr[d.Rd];
+        int l = ShiftLog2(immh);
+        int shift = RightShift(immh, immb, l);
+        int n = ElemCount(q, scalar, l);
+        var a = cpu.Vr[rn];
+        var c = cpu.Vr[rd];
         Vector128<byte> r = default;
         for (int i = 0; i < n; i++)
         {
-            ulong x = (ulong)ShiftRound(Ext(Lanes.Get(ref a, i, l), l, unsigned), -shift, round);
+            ulong x = (ulong)ShiftRound(Ext(Lanes.Get(ref a, i, l), l, u), -shift, round);
             if (accumulate) x += Lanes.Get(ref c, i, l);
             Lanes.Set(ref r, i, l, x);
         }
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
     }
 
 
     /// <summary>SHL/SLI (C7.2.239/C7.2.250) and SRI (C7.2.289): shift and insert keeps the bits the shifted value
     /// does not cover.</summary>
-    internal static void ShiftInsert(CpuCore cpu, ref DecodedInst d, bool left, bool insert)
+    internal static void ShiftInsert(CpuCore cpu, int rd, int rn, uint immh, uint immb, bool left, bool insert, bool q = false, bool scalar = false)
     {
-        int l = ShiftLog2(ref d);
-        int shift = left ? LeftShift(ref d, l) : RightShift(ref d, l);
+        int l = ShiftLog2(immh);
+        int shift = left ? LeftShift(immh, immb, l) : RightShift(immh, immb, l);
         ulong emask = Lanes.Mask(l);
         ulong mask = left ? (emask << shift) & emask : (shift >= (8 << l) ? 0 : emask >> shift);
-        int n = ElemCount(ref d, l);
-        var a = cpu.Vr[d.Rn];
-        var c = cpu.Vr[d.Rd];
+        int n = ElemCount(q, scalar, l);
+        var a = cpu.Vr[rn];
+        var c = cpu.Vr[rd];
         Vector128<byte> r = default;
         for (int i = 0; i < n; i++)
         {
@@ -62,72 +67,65 @@ public static partial class A64Exec
             ulong v = insert ? (Lanes.Get(ref c, i, l) & ~mask) | (shifted & mask) : shifted;
             Lanes.Set(ref r, i, l, v);
         }
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
     }
 
 
-    /// <summary>SQSHL/UQSHL/SQSHLU (immediate), C7.2.278 etc.: saturating left shift.</summary>
-    internal static void SatShiftLeftImm(CpuCore cpu, ref DecodedInst d, bool srcUnsigned, bool dstUnsigned)
+    /// <summary>SQSHL/UQSHL (U selects) and SQSHLU (the row passes u=1, srcSigned=1) (immediate), C7.2.278 etc.:
+    /// saturating left shift.</summary>
+    internal static void SatShiftLeftImm(CpuCore cpu, int rd, int rn, uint immh, uint immb, bool u, bool srcSigned = false, bool q = false, bool scalar = false)
     {
-        int l = ShiftLog2(ref d);
-        int shift = LeftShift(ref d, l);
-        int n = ElemCount(ref d, l);
-        var a = cpu.Vr[d.Rn];
+        int l = ShiftLog2(immh);
+        int shift = LeftShift(immh, immb, l);
+        int n = ElemCount(q, scalar, l);
+        bool srcUnsigned = u && !srcSigned;
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++)
-            Lanes.Set(ref r, i, l, Sat(Ext(Lanes.Get(ref a, i, l), l, srcUnsigned) << shift, l, dstUnsigned, ref sat));
-        cpu.Vr[d.Rd] = r;
+            Lanes.Set(ref r, i, l, Sat(Ext(Lanes.Get(ref a, i, l), l, srcUnsigned) << shift, l, u, ref sat));
+        cpu.Vr[rd] = r;
         SetQc(cpu, sat);
     }
 
-    public static void QSHL_imm(CpuCore cpu, ref DecodedInst d) => SatShiftLeftImm(cpu, ref d, d.Bit(29), d.Bit(29));
-
-    /// <summary>Shift right narrow: kind 0 truncate (SHRN/RSHRN), 1 signed sat, 2 unsigned sat, 3 signed to unsigned
-    /// (SQSHRUN/SQRSHRUN); the source elements are 2*esize.</summary>
-    internal static void ShiftRightNarrow(CpuCore cpu, ref DecodedInst d, bool round, int kind)
+    /// <summary>
+    /// Shift right narrow, the source elements 2*esize: SHRN/RSHRN truncate (saturate=0); SQSHRN/UQSHRN and
+    /// SQRSHRN/UQRSHRN saturate to signed or unsigned by U; SQSHRUN/SQRSHRUN (the row passes u=1, srcSigned=1)
+    /// saturate a signed source to unsigned.
+    /// </summary>
+    internal static void ShiftRightNarrow(CpuCore cpu, int rd, int rn, uint immh, uint immb, bool round, bool saturate, bool u = false, bool srcSigned = false, bool q = false, bool scalar = false)
     {
-        int l = ShiftLog2(ref d);
-        int shift = RightShift(ref d, l);
-        int n = IsScalar(ref d) ? 1 : 8 >> l;
-        bool srcUnsigned = kind == 0 || kind == 2;
-        var a = cpu.Vr[d.Rn];
+        int l = ShiftLog2(immh);
+        int shift = RightShift(immh, immb, l);
+        int n = scalar ? 1 : 8 >> l;
+        bool srcUnsigned = !saturate || (u && !srcSigned);
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++)
         {
             Int128 x = ShiftRound(Ext(Lanes.Get(ref a, i, l + 1), l + 1, srcUnsigned), -shift, round);
-            ulong y = kind switch
-            {
-                0 => (ulong)x,
-                1 => SatS(x, l, ref sat),
-                _ => SatU(x, l, ref sat),
-            };
+            ulong y = !saturate ? (ulong)x : u ? SatU(x, l, ref sat) : SatS(x, l, ref sat);
             Lanes.Set(ref r, i, l, y);
         }
-        WriteNarrow(cpu, ref d, r.AsUInt64().GetElement(0));
+        WriteNarrow(cpu, rd, q, scalar, r.AsUInt64().GetElement(0));
         SetQc(cpu, sat);
     }
 
-    public static void QSHRN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, false, d.Bit(29) ? 2 : 1);
-    public static void QRSHRN(CpuCore cpu, ref DecodedInst d) => ShiftRightNarrow(cpu, ref d, true, d.Bit(29) ? 2 : 1);
-
     /// <summary>SSHLL/USHLL (SXTL/UXTL when the shift is 0), C7.2.296/C7.2.365.</summary>
-    public static void SHLL_imm(CpuCore cpu, ref DecodedInst d)
+    public static void SHLL_imm(CpuCore cpu, int rd, int rn, uint immh, uint immb, bool u, bool q)
     {
-        int l = ShiftLog2(ref d);
-        int shift = LeftShift(ref d, l);
-        bool unsigned = d.Bit(29);
+        int l = ShiftLog2(immh);
+        int shift = LeftShift(immh, immb, l);
         int n = 8 >> l;
-        int off = d.Bit(30) ? n : 0;
-        var a = cpu.Vr[d.Rn];
+        int off = q ? n : 0;
+        var a = cpu.Vr[rn];
         Vector128<byte> r = default;
-        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, l + 1, ExtElem(Lanes.Get(ref a, i + off, l), l, unsigned) << shift);
-        cpu.Vr[d.Rd] = r;
+        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, l + 1, ExtElem(Lanes.Get(ref a, i + off, l), l, u) << shift);
+        cpu.Vr[rd] = r;
     }
 
-    // ---- Modified immediate ----
-    private static uint ModImm8(uint raw) => ((raw >> 11) & 0xE0) | ((raw >> 5) & 0x1F);
+    // ---- Modified immediate: imm8 = a:b:c:d:e:f:g:h, split over the abc and defgh fields ----
 
     /// <summary>AdvSIMDExpandImm() (Arm ARM J1) for cmode != 1111.</summary>
     internal static ulong AdvSimdExpandImm(bool op, uint cmode, ulong imm8)
@@ -152,33 +150,31 @@ public static partial class A64Exec
     }
 
     /// <summary>MOVI/MVNI/ORR (vector, immediate)/BIC (vector, immediate), C7.2.204/C7.2.207/C7.2.212/C7.2.22.</summary>
-    public static void SIMD_MODIMM(CpuCore cpu, ref DecodedInst d)
+    public static void SIMD_MODIMM(CpuCore cpu, int rd, bool q, bool op, uint abc, uint cmode, uint defgh)
     {
-        bool op = d.Bit(29);
-        uint cmode = d.Bits(15, 12);
-        ulong imm64 = AdvSimdExpandImm(op, cmode, ModImm8(d.Raw));
+        ulong imm64 = AdvSimdExpandImm(op, cmode, abc << 5 | defgh);
         var imm = Vector128.Create(imm64, imm64).AsByte();
         Vector128<byte> r;
         if ((cmode & 1) != 0 && cmode < 0b1100)
-            r = op ? Vector128.AndNot(cpu.Vr[d.Rd], imm) : cpu.Vr[d.Rd] | imm;   // BIC / ORR
+            r = op ? Vector128.AndNot(cpu.Vr[rd], imm) : cpu.Vr[rd] | imm;       // BIC / ORR
         else
             r = op && cmode != 0b1110 ? ~imm : imm;                              // MVNI / MOVI
-        cpu.Vr[d.Rd] = Lanes.Narrow(r, d.Bit(30));
+        cpu.Vr[rd] = Lanes.Narrow(r, q);
     }
 
     /// <summary>FMOV (vector, immediate), C7.2.123: VFPExpandImm of imm8 replicated (single; double when op = 1).</summary>
-    public static void FMOV_vec_imm(CpuCore cpu, ref DecodedInst d)
+    public static void FMOV_vec_imm(CpuCore cpu, int rd, bool q, bool op, uint abc, uint defgh)
     {
-        ulong imm8 = ModImm8(d.Raw);
+        ulong imm8 = abc << 5 | defgh;
         ulong sign = imm8 >> 7, b6 = (imm8 >> 6) & 1, low6 = imm8 & 0x3F;
         ulong imm64;
-        if (d.Bit(29))
+        if (op)
             imm64 = sign << 63 | (b6 ^ 1) << 62 | (b6 != 0 ? 0xFFUL << 54 : 0) | low6 << 48;
         else
         {
             ulong s = sign << 31 | (b6 ^ 1) << 30 | (b6 != 0 ? 0x1FUL << 25 : 0) | low6 << 19;
             imm64 = s | s << 32;
         }
-        cpu.Vr[d.Rd] = Lanes.Narrow(Vector128.Create(imm64, imm64).AsByte(), d.Bit(30));
+        cpu.Vr[rd] = Lanes.Narrow(Vector128.Create(imm64, imm64).AsByte(), q);
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
 
@@ -22,19 +21,20 @@ public static partial class A64Exec
 
     /// <summary>Long / wide lane loop: result element i (2*esize) = T(acc[i], n, m) where n is the wide element of
     /// Vn when <paramref name="wideN"/> is set, else the extended element i of the selected half.</summary>
+    /// <remarks>The rows bind rd, rn, rm, size, q and u (signed when the row fixes U = 0); scalar rows pass scalar=true.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LongLanes<T>(CpuCore cpu, ref DecodedInst d, bool wideN) where T : ILaneOp3 => LongLanes<T>(cpu, ref d, wideN, cpu.Vr[d.Rm]);
+    internal static void LongLanes<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool wideN, bool q = false, bool u = false, bool scalar = false) where T : ILaneOp3 =>
+        LongLoop<T>(cpu, rd, rn, cpu.Vr[rm], size, wideN, q, u, scalar);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LongLanes<T>(CpuCore cpu, ref DecodedInst d, bool wideN, Vector128<byte> b) where T : ILaneOp3
+    internal static void LongLoop<T>(CpuCore cpu, int rd, int rn, Vector128<byte> b, int size, bool wideN, bool q, bool u, bool scalar) where T : ILaneOp3
     {
-        int l = Size(ref d);
-        bool unsigned = d.Bit(29);
-        bool scalar = IsScalar(ref d);
+        int l = size;
+        bool unsigned = u;
         int n = scalar ? 1 : 8 >> l;
-        int off = !scalar && d.Bit(30) ? n : 0;
-        var a = cpu.Vr[d.Rn];
-        var c = cpu.Vr[d.Rd];
+        int off = !scalar && q ? n : 0;
+        var a = cpu.Vr[rn];
+        var c = cpu.Vr[rd];
         Vector128<byte> r = default;
         bool sat = false;
         for (int i = 0; i < n; i++)
@@ -43,17 +43,17 @@ public static partial class A64Exec
             ulong y = ExtElem(Lanes.Get(ref b, i + off, l), l, unsigned);
             Lanes.Set(ref r, i, l + 1, T.Op(Lanes.Get(ref c, i, l + 1), x, y, l, ref sat));
         }
-        cpu.Vr[d.Rd] = r;
+        cpu.Vr[rd] = r;
         SetQc(cpu, sat);
     }
 
     /// <summary>Writes a 64-bit narrowed result: to the lower half (upper cleared), or for the "2" forms (Q = 1)
     /// to the upper half keeping the lower half of Vd. Scalar forms write element 0 only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void WriteNarrow(CpuCore cpu, ref DecodedInst d, ulong lo64)
+    internal static void WriteNarrow(CpuCore cpu, int rd, bool q, bool scalar, ulong lo64)
     {
-        if (!IsScalar(ref d) && d.Bit(30)) cpu.SetQ(d.Rd, cpu.GetD(d.Rd), lo64);
-        else cpu.SetD(d.Rd, lo64);
+        if (!scalar && q) cpu.SetQ(rd, cpu.GetD(rd), lo64);
+        else cpu.SetD(rd, lo64);
     }
 
     internal struct OpAddL : ILaneOp3 { public static ulong Op(ulong c, ulong a, ulong b, int l, ref bool s) => a + b; }
@@ -84,15 +84,14 @@ public static partial class A64Exec
 
 
     /// <summary>PMULL/PMULL2, C7.2.215: 8x8 -> 16-bit lanes, or 64x64 -> 128 when FEAT_PMULL is implemented.</summary>
-    public static void PMULL(CpuCore cpu, ref DecodedInst d)
+    public static void PMULL(CpuCore cpu, int rd, int rn, int rm, int size, bool q)
     {
-        if (Size(ref d) == 0) { LongLanes<OpPmullL>(cpu, ref d, false); return; }
+        if (size == 0) { LongLanes<OpPmullL>(cpu, rd, rn, rm, 0, false, q); return; }
         if (!cpu.Features.Pmull) { cpu.TakeUndefined(); return; }
-        bool q = d.Bit(30);
-        ulong a = q ? cpu.GetDHigh(d.Rn) : cpu.GetD(d.Rn);
-        ulong b = q ? cpu.GetDHigh(d.Rm) : cpu.GetD(d.Rm);
+        ulong a = q ? cpu.GetDHigh(rn) : cpu.GetD(rn);
+        ulong b = q ? cpu.GetDHigh(rm) : cpu.GetD(rm);
         ClMul64(a, b, out ulong lo, out ulong hi);
-        cpu.SetQ(d.Rd, lo, hi);
+        cpu.SetQ(rd, lo, hi);
     }
 
     /// <summary>64 x 64 -> 128-bit carry-less multiply.</summary>
@@ -115,13 +114,13 @@ public static partial class A64Exec
     }
 
     /// <summary>ADDHN/SUBHN/RADDHN/RSUBHN: high half of the wide sum or difference, optionally rounded.</summary>
-    internal static void HighNarrow(CpuCore cpu, ref DecodedInst d, bool sub, bool round)
+    internal static void HighNarrow(CpuCore cpu, int rd, int rn, int rm, int size, bool q, bool sub, bool round)
     {
-        int l = Size(ref d);
+        int l = size;
         int n = 8 >> l;
         int esize = 8 << l;
-        var a = cpu.Vr[d.Rn];
-        var b = cpu.Vr[d.Rm];
+        var a = cpu.Vr[rn];
+        var b = cpu.Vr[rm];
         Vector128<byte> r = default;
         for (int i = 0; i < n; i++)
         {
@@ -131,7 +130,7 @@ public static partial class A64Exec
             if (round) sum += UInt128.One << (esize - 1);
             Lanes.Set(ref r, i, l, (ulong)(sum >> esize));
         }
-        WriteNarrow(cpu, ref d, r.AsUInt64().GetElement(0));
+        WriteNarrow(cpu, rd, q, false, r.AsUInt64().GetElement(0));
     }
 
 }

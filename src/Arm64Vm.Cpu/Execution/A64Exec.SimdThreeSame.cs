@@ -1,8 +1,19 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Arm64Vm.Cpu.Decoding;
 
 namespace Arm64Vm.Cpu.Execution;
+
+/// <summary>A whole-vector operation on two operands with elements of 2^log2 bytes (exact Vector128 forms).</summary>
+internal interface IVecOp2
+{
+    static abstract Vector128<byte> Op(Vector128<byte> n, Vector128<byte> m, int log2);
+}
+
+/// <summary>A bitwise operation that may read the destination too (AND ... BIF).</summary>
+internal interface IVecBitOp
+{
+    static abstract Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m);
+}
 
 /// <summary>
 /// AdvSIMD three same (integer) and AdvSIMD scalar three same (Arm ARM C4.1.71.x): vector forms use
@@ -10,197 +21,146 @@ namespace Arm64Vm.Cpu.Execution;
 /// </summary>
 public static partial class A64Exec
 {
-    // ---- Vector128 helpers by element size ----
+    // ---- Exact Vector128 forms, C7.2.2 ADD, C7.2.349 SUB, C7.2.29 CMEQ, C7.2.40 CMTST, C7.2.33 CMGT, C7.2.31 CMGE,
+    //      C7.2.35 CMHI, C7.2.36 CMHS, C7.2.251 SMAX, C7.2.254 SMIN, C7.2.355 UMAX, C7.2.358 UMIN ----
+    /// <summary>Vector and scalar three same with an exact Vector128 operation: the row names it (T) and passes
+    /// scalar=true (and size=3) for the scalar forms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VAdd(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => a + b,
-        1 => (a.AsUInt16() + b.AsUInt16()).AsByte(),
-        2 => (a.AsUInt32() + b.AsUInt32()).AsByte(),
-        _ => (a.AsUInt64() + b.AsUInt64()).AsByte(),
-    };
+    internal static void Vec2<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool q = false, bool scalar = false) where T : IVecOp2 =>
+        WriteVec(cpu, rd, T.Op(cpu.Vr[rn], cpu.Vr[rm], size), size, q, scalar);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VSub(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+    internal struct VecAdd : IVecOp2
     {
-        0 => a - b,
-        1 => (a.AsUInt16() - b.AsUInt16()).AsByte(),
-        2 => (a.AsUInt32() - b.AsUInt32()).AsByte(),
-        _ => (a.AsUInt64() - b.AsUInt64()).AsByte(),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VEq(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => Vector128.Equals(a, b),
-        1 => Vector128.Equals(a.AsUInt16(), b.AsUInt16()).AsByte(),
-        2 => Vector128.Equals(a.AsUInt32(), b.AsUInt32()).AsByte(),
-        _ => Vector128.Equals(a.AsUInt64(), b.AsUInt64()).AsByte(),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VGtS(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => Vector128.GreaterThan(a.AsSByte(), b.AsSByte()).AsByte(),
-        1 => Vector128.GreaterThan(a.AsInt16(), b.AsInt16()).AsByte(),
-        2 => Vector128.GreaterThan(a.AsInt32(), b.AsInt32()).AsByte(),
-        _ => Vector128.GreaterThan(a.AsInt64(), b.AsInt64()).AsByte(),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VGtU(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => Vector128.GreaterThan(a, b),
-        1 => Vector128.GreaterThan(a.AsUInt16(), b.AsUInt16()).AsByte(),
-        2 => Vector128.GreaterThan(a.AsUInt32(), b.AsUInt32()).AsByte(),
-        _ => Vector128.GreaterThan(a.AsUInt64(), b.AsUInt64()).AsByte(),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VMaxS(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => Vector128.Max(a.AsSByte(), b.AsSByte()).AsByte(),
-        1 => Vector128.Max(a.AsInt16(), b.AsInt16()).AsByte(),
-        _ => Vector128.Max(a.AsInt32(), b.AsInt32()).AsByte(),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VMinS(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => Vector128.Min(a.AsSByte(), b.AsSByte()).AsByte(),
-        1 => Vector128.Min(a.AsInt16(), b.AsInt16()).AsByte(),
-        _ => Vector128.Min(a.AsInt32(), b.AsInt32()).AsByte(),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VMaxU(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => Vector128.Max(a, b),
-        1 => Vector128.Max(a.AsUInt16(), b.AsUInt16()).AsByte(),
-        _ => Vector128.Max(a.AsUInt32(), b.AsUInt32()).AsByte(),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<byte> VMinU(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-    {
-        0 => Vector128.Min(a, b),
-        1 => Vector128.Min(a.AsUInt16(), b.AsUInt16()).AsByte(),
-        _ => Vector128.Min(a.AsUInt32(), b.AsUInt32()).AsByte(),
-    };
-
-    // ---- Exact Vector128 forms ----
-    /// <summary>ADD (vector, scalar), C7.2.2.</summary>
-    public static void ADD(CpuCore cpu, ref DecodedInst d)
-    {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VAdd(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => a + b,
+            1 => (a.AsUInt16() + b.AsUInt16()).AsByte(),
+            2 => (a.AsUInt32() + b.AsUInt32()).AsByte(),
+            _ => (a.AsUInt64() + b.AsUInt64()).AsByte(),
+        };
     }
 
-    /// <summary>SUB (vector, scalar), C7.2.349.</summary>
-    public static void SUB(CpuCore cpu, ref DecodedInst d)
+    internal struct VecSub : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VSub(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => a - b,
+            1 => (a.AsUInt16() - b.AsUInt16()).AsByte(),
+            2 => (a.AsUInt32() - b.AsUInt32()).AsByte(),
+            _ => (a.AsUInt64() - b.AsUInt64()).AsByte(),
+        };
     }
 
-    /// <summary>CMEQ (register), C7.2.29.</summary>
-    public static void CMEQ(CpuCore cpu, ref DecodedInst d)
+    internal struct VecEq : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VEq(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => Vector128.Equals(a, b),
+            1 => Vector128.Equals(a.AsUInt16(), b.AsUInt16()).AsByte(),
+            2 => Vector128.Equals(a.AsUInt32(), b.AsUInt32()).AsByte(),
+            _ => Vector128.Equals(a.AsUInt64(), b.AsUInt64()).AsByte(),
+        };
     }
 
-    /// <summary>CMTST: (n AND m) != 0, C7.2.40.</summary>
-    public static void CMTST(CpuCore cpu, ref DecodedInst d)
+    /// <summary>CMTST: (n AND m) != 0.</summary>
+    internal struct VecTst : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, ~VEq(cpu.Vr[d.Rn] & cpu.Vr[d.Rm], Vector128<byte>.Zero, s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~VecEq.Op(a & b, Vector128<byte>.Zero, log2);
     }
 
-    /// <summary>CMGT (register), signed n &gt; m, C7.2.33.</summary>
-    public static void CMGT(CpuCore cpu, ref DecodedInst d)
+    /// <summary>CMGT: signed n &gt; m.</summary>
+    internal struct VecGtS : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VGtS(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => Vector128.GreaterThan(a.AsSByte(), b.AsSByte()).AsByte(),
+            1 => Vector128.GreaterThan(a.AsInt16(), b.AsInt16()).AsByte(),
+            2 => Vector128.GreaterThan(a.AsInt32(), b.AsInt32()).AsByte(),
+            _ => Vector128.GreaterThan(a.AsInt64(), b.AsInt64()).AsByte(),
+        };
     }
 
-    /// <summary>CMGE (register), signed n &gt;= m, C7.2.31.</summary>
-    public static void CMGE(CpuCore cpu, ref DecodedInst d)
+    /// <summary>CMGE: signed n &gt;= m, i.e. NOT (m &gt; n).</summary>
+    internal struct VecGeS : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, ~VGtS(cpu.Vr[d.Rm], cpu.Vr[d.Rn], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~VecGtS.Op(b, a, log2);
     }
 
-    /// <summary>CMHI (register), unsigned n &gt; m, C7.2.35.</summary>
-    public static void CMHI(CpuCore cpu, ref DecodedInst d)
+    /// <summary>CMHI: unsigned n &gt; m.</summary>
+    internal struct VecGtU : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VGtU(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => Vector128.GreaterThan(a, b),
+            1 => Vector128.GreaterThan(a.AsUInt16(), b.AsUInt16()).AsByte(),
+            2 => Vector128.GreaterThan(a.AsUInt32(), b.AsUInt32()).AsByte(),
+            _ => Vector128.GreaterThan(a.AsUInt64(), b.AsUInt64()).AsByte(),
+        };
     }
 
-    /// <summary>CMHS (register), unsigned n &gt;= m, C7.2.36.</summary>
-    public static void CMHS(CpuCore cpu, ref DecodedInst d)
+    /// <summary>CMHS: unsigned n &gt;= m, i.e. NOT (m &gt; n).</summary>
+    internal struct VecGeU : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, ~VGtU(cpu.Vr[d.Rm], cpu.Vr[d.Rn], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~VecGtU.Op(b, a, log2);
     }
 
-    /// <summary>SMAX, C7.2.251.</summary>
-    public static void SMAX(CpuCore cpu, ref DecodedInst d)
+    internal struct VecMaxS : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VMaxS(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => Vector128.Max(a.AsSByte(), b.AsSByte()).AsByte(),
+            1 => Vector128.Max(a.AsInt16(), b.AsInt16()).AsByte(),
+            _ => Vector128.Max(a.AsInt32(), b.AsInt32()).AsByte(),
+        };
     }
 
-    /// <summary>SMIN, C7.2.254.</summary>
-    public static void SMIN(CpuCore cpu, ref DecodedInst d)
+    internal struct VecMinS : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VMinS(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => Vector128.Min(a.AsSByte(), b.AsSByte()).AsByte(),
+            1 => Vector128.Min(a.AsInt16(), b.AsInt16()).AsByte(),
+            _ => Vector128.Min(a.AsInt32(), b.AsInt32()).AsByte(),
+        };
     }
 
-    /// <summary>UMAX, C7.2.355.</summary>
-    public static void UMAX(CpuCore cpu, ref DecodedInst d)
+    internal struct VecMaxU : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VMaxU(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => Vector128.Max(a, b),
+            1 => Vector128.Max(a.AsUInt16(), b.AsUInt16()).AsByte(),
+            _ => Vector128.Max(a.AsUInt32(), b.AsUInt32()).AsByte(),
+        };
     }
 
-    /// <summary>UMIN, C7.2.358.</summary>
-    public static void UMIN(CpuCore cpu, ref DecodedInst d)
+    internal struct VecMinU : IVecOp2
     {
-        int s = Size(ref d);
-        WriteVec(cpu, ref d, VMinU(cpu.Vr[d.Rn], cpu.Vr[d.Rm], s), s);
+        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
+        {
+            0 => Vector128.Min(a, b),
+            1 => Vector128.Min(a.AsUInt16(), b.AsUInt16()).AsByte(),
+            _ => Vector128.Min(a.AsUInt32(), b.AsUInt32()).AsByte(),
+        };
     }
 
     // ---- Logical (size field selects the operation), C7.2.11 AND, C7.2.21 BIC, C7.2.211 ORN, C7.2.213 ORR,
     //      C7.2.64 EOR, C7.2.26 BSL, C7.2.25 BIT, C7.2.24 BIF ----
-    public static void AND_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] & cpu.Vr[d.Rm], 3); }
-    public static void BIC_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, Vector128.AndNot(cpu.Vr[d.Rn], cpu.Vr[d.Rm]), 3); }
-    public static void ORR_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] | cpu.Vr[d.Rm], 3); }
-    public static void ORN_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] | ~cpu.Vr[d.Rm], 3); }
-    public static void EOR_v(CpuCore cpu, ref DecodedInst d) { WriteVec(cpu, ref d, cpu.Vr[d.Rn] ^ cpu.Vr[d.Rm], 3); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Bitwise<T>(CpuCore cpu, int rd, int rn, int rm, bool q) where T : IVecBitOp =>
+        WriteVec(cpu, rd, T.Op(cpu.Vr[rd], cpu.Vr[rn], cpu.Vr[rm]), 3, q);
 
+    internal struct BitAnd : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => n & m; }
+    internal struct BitBic : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => Vector128.AndNot(n, m); }
+    internal struct BitOrr : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => n | m; }
+    internal struct BitOrn : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => n | ~m; }
+    internal struct BitEor : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => n ^ m; }
     /// <summary>BSL: Vd selects between Vn (1) and Vm (0).</summary>
-    public static void BSL_v(CpuCore cpu, ref DecodedInst d)
-    {
-        var m = cpu.Vr[d.Rm];
-        WriteVec(cpu, ref d, m ^ ((m ^ cpu.Vr[d.Rn]) & cpu.Vr[d.Rd]), 3);
-    }
-
+    internal struct BitBsl : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => m ^ ((m ^ n) & d); }
     /// <summary>BIT: insert Vn bits where Vm is 1.</summary>
-    public static void BIT_v(CpuCore cpu, ref DecodedInst d)
-    {
-        var dv = cpu.Vr[d.Rd];
-        WriteVec(cpu, ref d, dv ^ ((dv ^ cpu.Vr[d.Rn]) & cpu.Vr[d.Rm]), 3);
-    }
-
+    internal struct BitBit : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => d ^ ((d ^ n) & m); }
     /// <summary>BIF: insert Vn bits where Vm is 0.</summary>
-    public static void BIF_v(CpuCore cpu, ref DecodedInst d)
-    {
-        var dv = cpu.Vr[d.Rd];
-        WriteVec(cpu, ref d, dv ^ ((dv ^ cpu.Vr[d.Rn]) & ~cpu.Vr[d.Rm]), 3);
-    }
+    internal struct BitBif : IVecBitOp { public static Vector128<byte> Op(Vector128<byte> d, Vector128<byte> n, Vector128<byte> m) => d ^ ((d ^ n) & ~m); }
 
     // ---- Lane ops ----
     internal struct OpShadd : ILaneOp2 { public static ulong Op(ulong a, ulong b, int l, ref bool s) => (ulong)((Lanes.Sx(a, l) + Lanes.Sx(b, l)) >> 1); }
@@ -253,8 +213,5 @@ public static partial class A64Exec
 
 
     /// <summary>ADDP (scalar): Dd = Vn.D[0] + Vn.D[1], C7.2.5.</summary>
-    public static void ADDP_s(CpuCore cpu, ref DecodedInst d)
-    {
-        cpu.SetD(d.Rd, cpu.GetD(d.Rn) + cpu.GetDHigh(d.Rn));
-    }
+    public static void ADDP_s(CpuCore cpu, int rd, int rn) => cpu.SetD(rd, cpu.GetD(rn) + cpu.GetDHigh(rn));
 }
