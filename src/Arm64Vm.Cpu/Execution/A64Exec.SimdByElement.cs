@@ -22,12 +22,12 @@ public static partial class A64Exec
     /// <summary>MUL, SQDMULH, SQRDMULH (by element), C7.2.205/C7.2.267/C7.2.275.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ElemLanes2<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool l, bool m, bool h, bool q = false, bool scalar = false) where T : ILaneOp2 =>
-        LaneLoop2<T>(cpu, rd, rn, IndexedElement(cpu, size, l, m, rm, h), size, ElemCount(q, scalar, size));
+        LaneLoop<LaneOp2<T>>(cpu, rd, rn, IndexedElement(cpu, size, l, m, rm, h), size, ElemCount(q, scalar, size));
 
     /// <summary>MLA, MLS (by element), C7.2.196/C7.2.198.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ElemLanes3<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool l, bool m, bool h, bool q) where T : ILaneOp3 =>
-        LaneLoop3<T>(cpu, rd, rn, IndexedElement(cpu, size, l, m, rm, h), size, ElemCount(q, false, size));
+        LaneLoop<T>(cpu, rd, rn, IndexedElement(cpu, size, l, m, rm, h), size, ElemCount(q, false, size));
 
     /// <summary>SMLAL/UMLAL, SMLSL/UMLSL, SMULL/UMULL, SQDMLAL, SQDMLSL, SQDMULL (by element), C7.2.263/C7.2.265/C7.2.269.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

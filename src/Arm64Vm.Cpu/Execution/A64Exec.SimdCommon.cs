@@ -13,12 +13,29 @@ internal interface ILaneOp2
 internal interface ILaneOp3
 {
     static abstract ulong Op(ulong d, ulong a, ulong b, int log2, ref bool sat);
+
+    /// <summary>Whether <see cref="Op"/> reads the destination element (not for the adapted ILaneOp2/ILaneOp1).</summary>
+    static virtual bool ReadsDest => true;
 }
 
 /// <summary>A lane operation on one element.</summary>
 internal interface ILaneOp1
 {
     static abstract ulong Op(ulong a, int log2, ref bool sat);
+}
+
+/// <summary>An <see cref="ILaneOp2"/> run by the one lane loop: the destination element is not read.</summary>
+internal struct LaneOp2<T> : ILaneOp3 where T : ILaneOp2
+{
+    public static bool ReadsDest => false;
+    public static ulong Op(ulong d, ulong a, ulong b, int log2, ref bool sat) => T.Op(a, b, log2, ref sat);
+}
+
+/// <summary>An <see cref="ILaneOp1"/> run by the one lane loop: only the Vn element is read.</summary>
+internal struct LaneOp1<T> : ILaneOp3 where T : ILaneOp1
+{
+    public static bool ReadsDest => false;
+    public static ulong Op(ulong d, ulong a, ulong b, int log2, ref bool sat) => T.Op(a, log2, ref sat);
 }
 
 /// <summary>
@@ -102,51 +119,38 @@ public static partial class A64Exec
     // ---- Generic lane loops: the row binds rd, rn, rm, size and q by name; scalar rows pass scalar=true ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Lanes2<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool q = false, bool scalar = false) where T : ILaneOp2 =>
-        LaneLoop2<T>(cpu, rd, rn, cpu.Vr[rm], size, ElemCount(q, scalar, size));
-
-    /// <summary>Lane loop with an explicit second operand (a broadcast element for the by-element forms).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LaneLoop2<T>(CpuCore cpu, int rd, int rn, Vector128<byte> b, int size, int n) where T : ILaneOp2
-    {
-        var a = cpu.Vr[rn];
-        Vector128<byte> r = default;
-        bool sat = false;
-        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, i, size), Lanes.Get(ref b, i, size), size, ref sat));
-        cpu.Vr[rd] = r;
-        SetQc(cpu, sat);
-    }
+        LaneLoop<LaneOp2<T>>(cpu, rd, rn, cpu.Vr[rm], size, ElemCount(q, scalar, size));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Lanes3<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool q = false, bool scalar = false) where T : ILaneOp3 =>
-        LaneLoop3<T>(cpu, rd, rn, cpu.Vr[rm], size, ElemCount(q, scalar, size));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LaneLoop3<T>(CpuCore cpu, int rd, int rn, Vector128<byte> b, int size, int n) where T : ILaneOp3
-    {
-        var a = cpu.Vr[rn];
-        var c = cpu.Vr[rd];
-        Vector128<byte> r = default;
-        bool sat = false;
-        for (int i = 0; i < n; i++)
-            Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref c, i, size), Lanes.Get(ref a, i, size), Lanes.Get(ref b, i, size), size, ref sat));
-        cpu.Vr[rd] = r;
-        SetQc(cpu, sat);
-    }
+        LaneLoop<T>(cpu, rd, rn, cpu.Vr[rm], size, ElemCount(q, scalar, size));
 
     /// <summary>One-operand lane loop that accumulates into the destination (SUQADD, USQADD): T gets Vd and Vn.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void UnaryAcc<T>(CpuCore cpu, int rd, int rn, int size, bool q = false, bool scalar = false) where T : ILaneOp3 =>
-        LaneLoop3<T>(cpu, rd, rn, Vector128<byte>.Zero, size, ElemCount(q, scalar, size));
+        LaneLoop<T>(cpu, rd, rn, Vector128<byte>.Zero, size, ElemCount(q, scalar, size));
 
     /// <summary>One-operand lane loop (two-register misc: CLS, CLZ, SQABS, CMGT #0, ...).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Unary<T>(CpuCore cpu, int rd, int rn, int size, bool q = false, bool scalar = false) where T : ILaneOp1
+    internal static void Unary<T>(CpuCore cpu, int rd, int rn, int size, bool q = false, bool scalar = false) where T : ILaneOp1 =>
+        LaneLoop<LaneOp1<T>>(cpu, rd, rn, Vector128<byte>.Zero, size, ElemCount(q, scalar, size));
+
+    /// <summary>
+    /// The lane loop: element i of Vd = T(Vd[i], Vn[i], b[i]) for n elements of 2^size bytes, the rest zeroed;
+    /// b is Vm, or a broadcast element for the by-element forms. FPSR.QC is set when T saturated.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void LaneLoop<T>(CpuCore cpu, int rd, int rn, Vector128<byte> b, int size, int n) where T : ILaneOp3
     {
-        int n = ElemCount(q, scalar, size);
         var a = cpu.Vr[rn];
+        var c = T.ReadsDest ? cpu.Vr[rd] : default;
         Vector128<byte> r = default;
         bool sat = false;
-        for (int i = 0; i < n; i++) Lanes.Set(ref r, i, size, T.Op(Lanes.Get(ref a, i, size), size, ref sat));
+        for (int i = 0; i < n; i++)
+        {
+            ulong dv = T.ReadsDest ? Lanes.Get(ref c, i, size) : 0;
+            Lanes.Set(ref r, i, size, T.Op(dv, Lanes.Get(ref a, i, size), Lanes.Get(ref b, i, size), size, ref sat));
+        }
         cpu.Vr[rd] = r;
         SetQc(cpu, sat);
     }

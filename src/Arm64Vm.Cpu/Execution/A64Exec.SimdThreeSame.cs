@@ -9,6 +9,12 @@ internal interface IVecOp2
     static abstract Vector128<byte> Op(Vector128<byte> n, Vector128<byte> m, int log2);
 }
 
+/// <summary>One element-wise Vector128 operation for any element type (the caller picks the type by element size).</summary>
+internal interface IElemOp
+{
+    static abstract Vector128<E> Op<E>(Vector128<E> a, Vector128<E> b);
+}
+
 /// <summary>A bitwise operation that may read the destination too (AND ... BIF).</summary>
 internal interface IVecBitOp
 {
@@ -29,120 +35,50 @@ public static partial class A64Exec
     internal static void Vec2<T>(CpuCore cpu, int rd, int rn, int rm, int size, bool q = false, bool scalar = false) where T : IVecOp2 =>
         WriteVec(cpu, rd, T.Op(cpu.Vr[rn], cpu.Vr[rm], size), size, q, scalar);
 
-    internal struct VecAdd : IVecOp2
+    /// <summary>Elements of 2^log2 bytes as unsigned integers, operated on by T.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> AsUnsigned<T>(Vector128<byte> a, Vector128<byte> b, int log2) where T : IElemOp => log2 switch
     {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => a + b,
-            1 => (a.AsUInt16() + b.AsUInt16()).AsByte(),
-            2 => (a.AsUInt32() + b.AsUInt32()).AsByte(),
-            _ => (a.AsUInt64() + b.AsUInt64()).AsByte(),
-        };
-    }
+        0 => T.Op(a, b),
+        1 => T.Op(a.AsUInt16(), b.AsUInt16()).AsByte(),
+        2 => T.Op(a.AsUInt32(), b.AsUInt32()).AsByte(),
+        _ => T.Op(a.AsUInt64(), b.AsUInt64()).AsByte(),
+    };
 
-    internal struct VecSub : IVecOp2
+    /// <summary>Elements of 2^log2 bytes as signed integers, operated on by T.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> AsSigned<T>(Vector128<byte> a, Vector128<byte> b, int log2) where T : IElemOp => log2 switch
     {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => a - b,
-            1 => (a.AsUInt16() - b.AsUInt16()).AsByte(),
-            2 => (a.AsUInt32() - b.AsUInt32()).AsByte(),
-            _ => (a.AsUInt64() - b.AsUInt64()).AsByte(),
-        };
-    }
+        0 => T.Op(a.AsSByte(), b.AsSByte()).AsByte(),
+        1 => T.Op(a.AsInt16(), b.AsInt16()).AsByte(),
+        2 => T.Op(a.AsInt32(), b.AsInt32()).AsByte(),
+        _ => T.Op(a.AsInt64(), b.AsInt64()).AsByte(),
+    };
 
-    internal struct VecEq : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => Vector128.Equals(a, b),
-            1 => Vector128.Equals(a.AsUInt16(), b.AsUInt16()).AsByte(),
-            2 => Vector128.Equals(a.AsUInt32(), b.AsUInt32()).AsByte(),
-            _ => Vector128.Equals(a.AsUInt64(), b.AsUInt64()).AsByte(),
-        };
-    }
+    internal struct ElemAdd : IElemOp { public static Vector128<E> Op<E>(Vector128<E> a, Vector128<E> b) => a + b; }
+    internal struct ElemSub : IElemOp { public static Vector128<E> Op<E>(Vector128<E> a, Vector128<E> b) => a - b; }
+    internal struct ElemEq : IElemOp { public static Vector128<E> Op<E>(Vector128<E> a, Vector128<E> b) => Vector128.Equals(a, b); }
+    internal struct ElemGt : IElemOp { public static Vector128<E> Op<E>(Vector128<E> a, Vector128<E> b) => Vector128.GreaterThan(a, b); }
+    internal struct ElemMax : IElemOp { public static Vector128<E> Op<E>(Vector128<E> a, Vector128<E> b) => Vector128.Max(a, b); }
+    internal struct ElemMin : IElemOp { public static Vector128<E> Op<E>(Vector128<E> a, Vector128<E> b) => Vector128.Min(a, b); }
 
+    internal struct VecAdd : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsUnsigned<ElemAdd>(a, b, log2); }
+    internal struct VecSub : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsUnsigned<ElemSub>(a, b, log2); }
+    internal struct VecEq : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsUnsigned<ElemEq>(a, b, log2); }
     /// <summary>CMTST: (n AND m) != 0.</summary>
-    internal struct VecTst : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~VecEq.Op(a & b, Vector128<byte>.Zero, log2);
-    }
-
+    internal struct VecTst : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~VecEq.Op(a & b, Vector128<byte>.Zero, log2); }
     /// <summary>CMGT: signed n &gt; m.</summary>
-    internal struct VecGtS : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => Vector128.GreaterThan(a.AsSByte(), b.AsSByte()).AsByte(),
-            1 => Vector128.GreaterThan(a.AsInt16(), b.AsInt16()).AsByte(),
-            2 => Vector128.GreaterThan(a.AsInt32(), b.AsInt32()).AsByte(),
-            _ => Vector128.GreaterThan(a.AsInt64(), b.AsInt64()).AsByte(),
-        };
-    }
-
+    internal struct VecGtS : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsSigned<ElemGt>(a, b, log2); }
     /// <summary>CMGE: signed n &gt;= m, i.e. NOT (m &gt; n).</summary>
-    internal struct VecGeS : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~VecGtS.Op(b, a, log2);
-    }
-
+    internal struct VecGeS : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~AsSigned<ElemGt>(b, a, log2); }
     /// <summary>CMHI: unsigned n &gt; m.</summary>
-    internal struct VecGtU : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => Vector128.GreaterThan(a, b),
-            1 => Vector128.GreaterThan(a.AsUInt16(), b.AsUInt16()).AsByte(),
-            2 => Vector128.GreaterThan(a.AsUInt32(), b.AsUInt32()).AsByte(),
-            _ => Vector128.GreaterThan(a.AsUInt64(), b.AsUInt64()).AsByte(),
-        };
-    }
-
+    internal struct VecGtU : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsUnsigned<ElemGt>(a, b, log2); }
     /// <summary>CMHS: unsigned n &gt;= m, i.e. NOT (m &gt; n).</summary>
-    internal struct VecGeU : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~VecGtU.Op(b, a, log2);
-    }
-
-    internal struct VecMaxS : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => Vector128.Max(a.AsSByte(), b.AsSByte()).AsByte(),
-            1 => Vector128.Max(a.AsInt16(), b.AsInt16()).AsByte(),
-            _ => Vector128.Max(a.AsInt32(), b.AsInt32()).AsByte(),
-        };
-    }
-
-    internal struct VecMinS : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => Vector128.Min(a.AsSByte(), b.AsSByte()).AsByte(),
-            1 => Vector128.Min(a.AsInt16(), b.AsInt16()).AsByte(),
-            _ => Vector128.Min(a.AsInt32(), b.AsInt32()).AsByte(),
-        };
-    }
-
-    internal struct VecMaxU : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => Vector128.Max(a, b),
-            1 => Vector128.Max(a.AsUInt16(), b.AsUInt16()).AsByte(),
-            _ => Vector128.Max(a.AsUInt32(), b.AsUInt32()).AsByte(),
-        };
-    }
-
-    internal struct VecMinU : IVecOp2
-    {
-        public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => log2 switch
-        {
-            0 => Vector128.Min(a, b),
-            1 => Vector128.Min(a.AsUInt16(), b.AsUInt16()).AsByte(),
-            _ => Vector128.Min(a.AsUInt32(), b.AsUInt32()).AsByte(),
-        };
-    }
+    internal struct VecGeU : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => ~AsUnsigned<ElemGt>(b, a, log2); }
+    internal struct VecMaxS : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsSigned<ElemMax>(a, b, log2); }
+    internal struct VecMinS : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsSigned<ElemMin>(a, b, log2); }
+    internal struct VecMaxU : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsUnsigned<ElemMax>(a, b, log2); }
+    internal struct VecMinU : IVecOp2 { public static Vector128<byte> Op(Vector128<byte> a, Vector128<byte> b, int log2) => AsUnsigned<ElemMin>(a, b, log2); }
 
     // ---- Logical (size field selects the operation), C7.2.11 AND, C7.2.21 BIC, C7.2.211 ORN, C7.2.213 ORR,
     //      C7.2.64 EOR, C7.2.26 BSL, C7.2.25 BIT, C7.2.24 BIF ----
