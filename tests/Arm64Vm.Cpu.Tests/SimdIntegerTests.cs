@@ -1,3 +1,4 @@
+using Arm64Vm.Cpu.Decoding;
 using Xunit;
 using static Arm64Vm.Cpu.Tests.SimdTestUtil;
 
@@ -85,6 +86,20 @@ public class SimdIntegerTests
     }
 
     [Fact]
+    public void SixtyFourBitScalarShiftsNeedImmhBit3()
+    {
+        // sshr d1, d0, #1 (immh = 1111): arithmetic, the scalar write clears bits [127:64]
+        Check(0x5F7F0401, c => { V(c, 0, 0x80000000_00000002, 5); V(c, 1, 0, 7); }, 1, 0xC0000000_00000001, 0);
+        // shl d2, d0, #63
+        Check(0x5F7F5402, c => V(c, 0, 3, 5), 2, 0x80000000_00000000, 0);
+        // The same words with immh<3> = 0 name a 32-bit element, which the scalar forms do not have: the rows bind
+        // immh:4 and their validator (SShiftD) rejects them, so they stay unallocated as before.
+        Assert.Equal(A64Op.SHR_s, A64Decoder.DecodeOp(0x5F7F0401));
+        Assert.Equal(A64Op.Unallocated, A64Decoder.DecodeOp(0x5F3F0401));
+        Assert.Equal(A64Op.Unallocated, A64Decoder.DecodeOp(0x5F3F5402));
+    }
+
+    [Fact]
     public void LongShiftsAndExtends()
     {
         // shll2 v16.8h, v0.16b, #8
@@ -161,6 +176,8 @@ public class SimdIntegerTests
         Check(0x2E60581F, src, 31, 0x00FFF0800100C080, 0);                    // rbit .8b
         Check(0x4E201802, src, 2, 0xFF00010F00800103, 0);                     // rev16 .16b
         Check(0x4EA00803, src, 3, 0x80000301_00FF0F01, 0);                    // rev64 .4s
+        Check(0x6E200804, src, 4, 0x010FFF00_01030080, 0);                    // rev32 .16b (size:1 = 0)
+        Check(0x6E600805, src, 5, 0x0F0100FF_03018000, 0);                    // rev32 .8h (size:1 = 1)
     }
 
     [Fact]
