@@ -65,6 +65,13 @@ public class GdbProtocolTests
         Assert.Equal(Le(entry), g.Substring(32 * 16, 16));                       // pc after x0-x30, sp
         Assert.Equal(Le(entry), gdb.Ask("p20"));
         Assert.Equal("c5030000", gdb.Ask("p21"));                                 // cpsr: EL1h, DAIF masked
+        rig.Vmm.Vcpus[0].Cpu.PstateSs = true;                                     // DBG-7: PSTATE.SS shows in bit 21
+        Assert.Equal("c5032000", gdb.Ask("p21"));
+        Assert.Equal("OK", gdb.Ask("P21=c5030000"));
+        Assert.False(rig.Vmm.Vcpus[0].Cpu.PstateSs);
+        Assert.Equal("OK", gdb.Ask("P21=c5032000"));
+        Assert.True(rig.Vmm.Vcpus[0].Cpu.PstateSs);
+        Assert.Equal("OK", gdb.Ask("P21=c5030000"));
         Assert.Equal("OK", gdb.Ask("P5=" + Le(0x1122334455667788)));
         Assert.Equal(Le(0x1122334455667788), gdb.Ask("p5"));
         Assert.Equal(0x1122334455667788UL, rig.Vmm.Vcpus[0].GetX(5));
