@@ -176,6 +176,10 @@ public class GdbProtocolTests
         string events = gdb.Monitor("events 3");
         Assert.Equal(4, events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("Stage2Fault", gdb.Monitor("events 1000"));
+        string stats = gdb.Monitor("stats");                                     // per vCPU, the host's counters, each cache
+        Assert.Contains($"vCPU 0: {rig.Vmm.Vcpus[0].Cpu.Retired:N0} instructions, PC 0x{ncRead:X}, EL1", stats);
+        Assert.Contains($" stage2-faults={rig.Vmm.Vm.Counters.Stage2Faults} ", stats);
+        Assert.Contains("L1D.0      hits ", stats);
         Assert.Contains("unknown monitor command 'frob'", gdb.Monitor("frob"));
 
         // A read watchpoint (Z3) on the NC alias: the ldr of nc_read, which the run is stopped at the start of.
