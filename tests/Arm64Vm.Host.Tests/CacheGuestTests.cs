@@ -144,6 +144,46 @@ public class CacheGuestTests
         Assert.Equal(File.ReadAllText(GuestRunner.PathOf($"tests/guests/expected/{guest}.txt")), RunGuest(guest, model, features, 50_000_000));
 
     /// <summary>
+    /// pmu-cache (the PMU's cache events, specs/deviations.md "PMU"): one load per line over the 64 lines of a page,
+    /// cold then again. In `state` mode the counts follow the L1D geometry: the cold pass refills every line in the L1D
+    /// and the L2; the warm pass hits every line in the L1D when the page stays there (fewer of its lines per set than
+    /// ways, so a way is left for the few lines the guest's printing between the passes reads: its strings, literals
+    /// and stack), and refills every line again from the L2 when it has more lines per set than ways (LRU: a sequential
+    /// stride evicts each line before it comes round). With `--cache-model off` PMCEID0_EL0 advertises no cache event
+    /// and the cache counters stay 0; MEM_ACCESS counts the 64 loads in both.
+    /// </summary>
+    [Theory]
+    [InlineData("state", 32 * 1024, 2, true)]    // Cortex-A57's L1D: one line per set in a quarter of the sets
+    [InlineData("state", 16 * 1024, 4, true)]    // 64 sets of 4 ways: one line of the page per set, three ways spare
+    [InlineData("state", 2 * 1024, 1, false)]    // 32 sets of 1 way: two lines per set
+    [InlineData("state", 2 * 1024, 2, false)]    // 16 sets of 2 ways: four lines per set
+    [InlineData("state", 1 * 1024, 1, false)]    // 16 sets of 1 way: four lines per set
+    [InlineData("off", 32 * 1024, 2, true)]
+    public void PmuCacheEventsFollowTheL1dGeometry(string model, int l1dBytes, int l1dWays, bool pageStaysInL1d)
+    {
+        var l1d = new CacheGeometry(l1dBytes, l1dWays);
+        var (output, outcome) = GuestRunner.Run(GuestRunner.PathOf("tests/guests/bin/pmu-cache.elf"), MaxInstructions, new VmmOptions
+        {
+            CacheModel = CacheModel.Parse(model),
+            Caches = CacheConfig.CortexA57(1) with { L1D = l1d },
+        });
+        Assert.True(outcome.Reason == StopReason.SystemOff, outcome.Message);
+        const int lines = 4096 / CacheConfig.LineSize;
+        int sets = l1d.Sets(CacheConfig.LineSize);
+        int perSet = (lines + sets - 1) / sets;                       // the page's lines are contiguous
+        Assert.True(pageStaysInL1d ? perSet < l1dWays : perSet > l1dWays, $"{perSet} lines per set in {l1dWays} ways");
+        int warmRefills = pageStaysInL1d ? 0 : lines;
+        bool state = model == "state";
+        static string Counts(int l1dRefill, int l1d, int l2d, int l2dRefill) =>
+            $" L1D_CACHE_REFILL {l1dRefill} L1D_CACHE {l1d} L2D_CACHE {l2d} L2D_CACHE_REFILL {l2dRefill} MEM_ACCESS {lines} L1D_CACHE_WB 0\n";
+        string expected =
+            $"pmu-cache: PMCEID0_EL0 cache events {(state ? "0000000001f0001a" : "0000000000000000")}\n" +
+            "cold pass:" + (state ? Counts(lines, lines, lines, lines) : Counts(0, 0, 0, 0)) +
+            "warm pass:" + (state ? Counts(warmRefills, lines, warmRefills, 0) : Counts(0, 0, 0, 0));
+        Assert.Equal(expected, output);
+    }
+
+    /// <summary>
     /// Runs a guest with the options `arm64vm run --cache-model MODEL --features FEATURES` passes to the VMM (plus
     /// "l2=4KiB/1": a 4 KiB direct-mapped L2; "pou=slc": a 16 KiB 4-way system cache that is the point of unification,
     /// as `--cache-config` gives them); asserts it powered off.

@@ -13,14 +13,15 @@ namespace Arm64Vm.Scenarios.Tests;
 [Collection("console")]
 public class TimelineTests
 {
-    private static List<JsonElement> RunRebootTimeline(string dir, string policy)
+    /// <summary>The reboot story's timeline with <paramref name="policy"/>, or as written when it is null.</summary>
+    private static List<JsonElement> RunRebootTimeline(string dir, string? policy)
     {
         var doc = ScenarioDocument.Load(Path.Combine(RepoPaths.Scenarios, "reboot-relocate.yaml"));
         var request = new RunRequest
         {
             TraceDirectory = dir,
             Timeline = true,
-            Overrides = new[] { RunRequest.ParseSetting($"host.policy={policy}") },
+            Overrides = policy == null ? Array.Empty<Setting>() : new[] { RunRequest.ParseSetting($"host.policy={policy}") },
         };
         var results = ScenarioRunner.RunAll(doc, request);
         Assert.True(results.Single().MatchesExpected);
@@ -108,6 +109,16 @@ public class TimelineTests
         Assert.Equal(File.ReadAllText(Path.Combine(a.Path, "reboot-relocate.0.timeline.json")), File.ReadAllText(Path.Combine(b.Path, "reboot-relocate.0.timeline.json")));
     }
 
+    /// <summary>The committed timeline (scenarios/README.md's picture is drawn from it) is what the story writes now.</summary>
+    [Fact]
+    public void TheCommittedTimelineIsTheOneTheRebootStoryWrites()
+    {
+        using var dir = new ScenarioDir();
+        RunRebootTimeline(dir.Path, policy: null);
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Scenarios, "results", "reboot-relocate-timeline.json")),
+            File.ReadAllText(Path.Combine(dir.Path, "reboot-relocate.0.timeline.json")));
+    }
+
     [Fact]
     public void RunTimelineFollowsTheVmmsRebootOfTheRelocateGuest()
     {
@@ -123,6 +134,49 @@ public class TimelineTests
             Assert.True(reset >= 0 && reset < vmmReset && vmmReset < reinit, $"reset {reset}, VMM reset {vmmReset}, re-init {reinit}");
             Assert.Contains(events.Skip(reinit), e => Name(e) == "PSCI SYSTEM_OFF");
         }
+    }
+
+    /// <summary>
+    /// The vCPU track of the timer guest (tests/guests/timer-irq.S): it sleeps in WFI twice until its timer fires (a
+    /// "WFI sleep" from the WFI exit to the wake-up, after a slice the WFI ended), and takes three timer IRQs (PPI 27
+    /// once, PPI 30 twice, as its output says), each an "exception taken" instant in the slice that took it.
+    /// </summary>
+    [Fact]
+    public void RunTimelineShowsTheTimerGuestsWfiSleepsAndTheInterruptsItTakes()
+    {
+        using var dir = new ScenarioDir();
+        string file = Path.Combine(dir.Path, "timer.json");
+        var (code, err) = RunCli.Run(Path.Combine(RepoPaths.Root, "tests", "guests", "bin", "timer-irq.elf"), "--timeline", file);
+        Assert.True(code == 0, err);
+        var vcpu = Validate(File.ReadAllText(file)).Where(e => e.GetProperty("tid").GetInt64() == 1).ToList();
+        var sleeps = vcpu.Where(e => Name(e) == "WFI sleep" && e.GetProperty("ph").GetString() == "B").ToList();
+        Assert.Equal(2, sleeps.Count);
+        foreach (var sleep in sleeps)
+        {
+            var before = vcpu[vcpu.IndexOf(sleep) - 1];
+            Assert.Equal("WFI", before.GetProperty("args").GetProperty("endedBy").GetString());
+        }
+        var slices = vcpu.Where(e => Name(e) == "guest").ToList();
+        Assert.Equal(3, slices.Sum(e => e.GetProperty("args").GetProperty("exceptionsTaken").GetInt64()));
+        Assert.Equal(3, vcpu.Count(e => Name(e) == "exception taken"));
+    }
+
+    /// <summary>
+    /// The dirty-log story (scenarios/dirty-log-migration.yaml, as written: `migrate: { rounds: 3, final: true }`)
+    /// harvests four times: four "dirty-log round" instants on the host track, and between the first two the guest's
+    /// writes to the pages the first harvest write-protected fault (H7).
+    /// </summary>
+    [Fact]
+    public void TheDirtyLogStoryShowsEachHarvestAsADirtyLogRound()
+    {
+        using var dir = new ScenarioDir();
+        var doc = ScenarioDocument.Load(Path.Combine(RepoPaths.Scenarios, "dirty-log-migration.yaml"));
+        var results = ScenarioRunner.RunAll(doc, new RunRequest { TraceDirectory = dir.Path, Timeline = true });
+        Assert.True(results.Single().MatchesExpected);
+        var events = Validate(File.ReadAllText(Path.Combine(dir.Path, "dirty-log-migration.0.timeline.json")));
+        var rounds = Enumerable.Range(0, events.Count).Where(i => Name(events[i]) == "dirty-log round").ToList();
+        Assert.Equal(4, rounds.Count);
+        Assert.Contains(events.Skip(rounds[0]).Take(rounds[1] - rounds[0]), e => Name(e) == "stage-2 fault (permission)");
     }
 
     [Fact]

@@ -78,16 +78,21 @@ public static class GdbRegisters
         if (n <= 30) return GdbHex.LittleEndian(cpu.X(n), 8);
         if (n == Sp) return GdbHex.LittleEndian(cpu.Sp, 8);
         if (n == Pc) return GdbHex.LittleEndian(cpu.Pc, 8);
-        if (n == Cpsr) return GdbHex.LittleEndian(cpu.PstateToSpsr(), 4);
+        if (n == Cpsr) return GdbHex.LittleEndian(CpsrValue(cpu), 4);
         if (n < Fpsr) return GdbHex.LittleEndian(cpu.GetD(n - V0), 8) + GdbHex.LittleEndian(cpu.GetDHigh(n - V0), 8);
         if (n == Fpsr) return GdbHex.LittleEndian(cpu.Fpsr, 4);
         if (n == Fpcr) return GdbHex.LittleEndian(cpu.Fpcr, 4);
         return GdbHex.LittleEndian(SystemReaders[n](cpu), 8);
     }
 
+    /// <summary>PSTATE as gdb's cpsr shows it: the SPSR image of PSTATE with PSTATE.SS in bit 21 (DBG-7, as SPSR_EL1.SS).</summary>
+    public static ulong CpsrValue(CpuCore cpu) => cpu.PstateToSpsr() | (cpu.PstateSs ? SsBit : 0);
+
+    private const ulong SsBit = 1UL << 21;
+
     /// <summary>
     /// Writes a register from its little-endian image (exactly <see cref="GdbRegister.Bytes"/> bytes). cpsr takes NZCV,
-    /// DAIF and SPSel (the exception level is not a debugger's to change); system registers are read-only. False when
+    /// DAIF, SS and SPSel (the exception level is not a debugger's to change); system registers are read-only. False when
     /// the register cannot be written.
     /// </summary>
     public static bool Write(CpuCore cpu, GdbRegister r, ReadOnlySpan<byte> image)
@@ -103,6 +108,7 @@ public static class GdbRegisters
             cpu.Nzcv = (uint)lo & 0xF000_0000u;
             cpu.SetDaif((uint)lo & 0x3C0u);
             cpu.SpSel = (int)(lo & 1);
+            cpu.PstateSs = (lo & SsBit) != 0;
         }
         else if (n < Fpsr) cpu.SetQ(n - V0, lo, GdbHex.FromLittleEndian(image[8..]));
         else if (n == Fpsr) cpu.Fpsr = (uint)lo;

@@ -24,7 +24,8 @@ public static class GdbTargetDescription
                           + "<field name=\"SP\" start=\"0\" end=\"0\"/><field name=\"EL\" start=\"2\" end=\"3\"/>"
                           + "<field name=\"F\" start=\"6\" end=\"6\"/><field name=\"I\" start=\"7\" end=\"7\"/>"
                           + "<field name=\"A\" start=\"8\" end=\"8\"/><field name=\"D\" start=\"9\" end=\"9\"/>"
-                          + "<field name=\"IL\" start=\"20\" end=\"20\"/><field name=\"V\" start=\"28\" end=\"28\"/>"
+                          + "<field name=\"IL\" start=\"20\" end=\"20\"/><field name=\"SS\" start=\"21\" end=\"21\"/>"
+                          + "<field name=\"V\" start=\"28\" end=\"28\"/>"
                           + "<field name=\"C\" start=\"29\" end=\"29\"/><field name=\"Z\" start=\"30\" end=\"30\"/>"
                           + "<field name=\"N\" start=\"31\" end=\"31\"/></flags>\n");
             if (feature == GdbRegisters.FpuFeature)

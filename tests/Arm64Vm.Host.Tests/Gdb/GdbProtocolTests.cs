@@ -65,6 +65,13 @@ public class GdbProtocolTests
         Assert.Equal(Le(entry), g.Substring(32 * 16, 16));                       // pc after x0-x30, sp
         Assert.Equal(Le(entry), gdb.Ask("p20"));
         Assert.Equal("c5030000", gdb.Ask("p21"));                                 // cpsr: EL1h, DAIF masked
+        rig.Vmm.Vcpus[0].Cpu.PstateSs = true;                                     // DBG-7: PSTATE.SS shows in bit 21
+        Assert.Equal("c5032000", gdb.Ask("p21"));
+        Assert.Equal("OK", gdb.Ask("P21=c5030000"));
+        Assert.False(rig.Vmm.Vcpus[0].Cpu.PstateSs);
+        Assert.Equal("OK", gdb.Ask("P21=c5032000"));
+        Assert.True(rig.Vmm.Vcpus[0].Cpu.PstateSs);
+        Assert.Equal("OK", gdb.Ask("P21=c5030000"));
         Assert.Equal("OK", gdb.Ask("P5=" + Le(0x1122334455667788)));
         Assert.Equal(Le(0x1122334455667788), gdb.Ask("p5"));
         Assert.Equal(0x1122334455667788UL, rig.Vmm.Vcpus[0].GetX(5));
@@ -169,6 +176,10 @@ public class GdbProtocolTests
         string events = gdb.Monitor("events 3");
         Assert.Equal(4, events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("Stage2Fault", gdb.Monitor("events 1000"));
+        string stats = gdb.Monitor("stats");                                     // per vCPU, the host's counters, each cache
+        Assert.Contains($"vCPU 0: {rig.Vmm.Vcpus[0].Cpu.Retired:N0} instructions, PC 0x{ncRead:X}, EL1", stats);
+        Assert.Contains($" stage2-faults={rig.Vmm.Vm.Counters.Stage2Faults} ", stats);
+        Assert.Contains("L1D.0      hits ", stats);
         Assert.Contains("unknown monitor command 'frob'", gdb.Monitor("frob"));
 
         // A read watchpoint (Z3) on the NC alias: the ldr of nc_read, which the run is stopped at the start of.

@@ -145,6 +145,27 @@ public class PsciAndMmioTests
         Assert.True(rig.Vmm.Vcpus[1].PoweredOff);                        // the rejected CPU_ON started nothing
     }
 
+    [Fact]
+    public void H8_VersionFeaturesAndMigrateInfoTypeAnswerWhatTheDeviceTreeAdvertises()
+    {
+        // Each call's X0 lands in X20..X26; X1 and X3 after the last call in X27, X28 (zeroed by the host's reply).
+        var program = Concat(
+            Call(0x8400_0000, 0, 0, result: 20),                         // PSCI_VERSION: 1.1 (KVM's)
+            Call(0x8400_000A, 0xC400_0003, 0, result: 21),               // PSCI_FEATURES(CPU_ON 64-bit): implemented
+            Call(0x8400_000A, 0xC400_0001, 0, result: 22),               // PSCI_FEATURES(CPU_SUSPEND 64-bit)
+            Call(0x8400_000A, 0x8400_0009, 0, result: 23),               // PSCI_FEATURES(SYSTEM_RESET)
+            Call(0x8400_000A, 0xC400_0012, 0, result: 24),               // PSCI_FEATURES(SYSTEM_RESET2): not implemented
+            Call(0x8400_000A, 0xC400_000E, 0, result: 25),               // PSCI_FEATURES(SYSTEM_SUSPEND): not implemented
+            Call(0x8400_0006, 0x55, 0x66, result: 26, a3: 0x77),         // MIGRATE_INFO_TYPE: no Trusted OS
+            new[] { 0xAA0103FBu /* MOV X27, X1 */, 0xAA0303FCu /* MOV X28, X3 */ },
+            SystemOff());
+        using var rig = new KvmRig(program, new VmmOptions { CacheModel = CacheModelKind.Off });
+        Assert.Equal(StopReason.SystemOff, rig.Run(200_000).Reason);
+        const ulong NotSupported = unchecked((ulong)-1L);
+        Assert.Equal(new[] { 0x1_0001UL, 0UL, 0UL, 0UL, NotSupported, NotSupported, 2UL, 0UL, 0UL },
+            Enumerable.Range(20, 9).Select(r => rig.Vcpu.GetX(r)).ToArray());
+    }
+
     /// <summary>A device register that returns fixed values by offset and records writes.</summary>
     private sealed class FixedDevice : IMmioDevice
     {
