@@ -56,10 +56,17 @@ public class SimdAllocationTests
             h.Load(CpuHarness.CodeBase + 4 * (ulong)Loop.Length, CpuHarness.Stop);
             RunLoop(h, 2);                                  // warm-up: JIT, decoded page, TLB
             RunLoop(h, 300);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            RunLoop(h, 5000);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(h.StoppedCleanly, $"stopped with ESR 0x{h.Cpu.SysRegs.EsrEl1:X} at 0x{h.Cpu.SysRegs.ElrEl1:X}");
+            // The fewest bytes of three measured runs: an allocation per instruction or per access shows in every
+            // run (5000 iterations of 22 instructions), while the runtime's own one-off work that a loaded machine
+            // can delay into a measured run (tier-up of a handler, its call-counting stubs) shows in at most one.
+            long allocated = long.MaxValue;
+            for (int run = 0; run < 3 && allocated != 0; run++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                RunLoop(h, 5000);
+                allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+                Assert.True(h.StoppedCleanly, $"stopped with ESR 0x{h.Cpu.SysRegs.EsrEl1:X} at 0x{h.Cpu.SysRegs.ElrEl1:X}");
+            }
             Assert.Equal(0L, allocated);
         }
     }
