@@ -104,6 +104,12 @@ public sealed partial class Cache
     {
         int b = ((int)line & SetMask) * Ways;
         ref ulong t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), b);
+        if (Ways == 2)
+        {
+            // The L1D of the modelled cores: two compares, no loop.
+            if (t == line) return b;
+            return Unsafe.Add(ref t, 1) == line ? b + 1 : -1;
+        }
         if (Ways >= 8 && (Ways & 3) == 0 && Ways <= 64 && Vector256.IsHardwareAccelerated) return FindWide(ref t, b, line);
         for (int w = 0; w < Ways; w++)
             if (Unsafe.Add(ref t, w) == line) return b + w;
