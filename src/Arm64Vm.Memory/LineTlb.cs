@@ -75,6 +75,7 @@ public sealed unsafe class LineTlb
     /// LTLB-1: drops the entry (both tags). A pending offer needs no clearing: it is made at the very end of an access
     /// and the CPU clears it before its next one.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Forget()
     {
         ReadVa = NoLine;

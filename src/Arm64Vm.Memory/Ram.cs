@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Arm64Vm.Memory;
@@ -38,7 +39,9 @@ public sealed unsafe class Ram : IDisposable
     public ulong EndPa => BasePa + Size;
     public byte* BasePointer => _base;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Contains(ulong pa) => pa - BasePa < Size;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Contains(ulong pa, ulong length) => pa - BasePa < Size && length <= Size - (pa - BasePa);
 
     /// <summary>Host pointer for a physical address inside this region (caller checked Contains).</summary>
@@ -81,6 +84,9 @@ public sealed unsafe class Ram : IDisposable
     /// so the TLB entries for it drop to the slow path (a Non-cacheable access may now hit a cached copy).
     /// </summary>
     public event Action<ulong>? PageCached;
+
+    /// <summary>Per page, the lines held in some cache (the cache model's inline count path, see CachedPages).</summary>
+    internal int[] CachedLineCounts => _cachedLines;
 
     /// <summary>Lines of the page of pa held in some cache of the cache model.</summary>
     public int CachedLines(ulong pa) => _cachedLines[(pa - BasePa) >> PageShift];

@@ -49,6 +49,7 @@ public sealed partial class Cache
         SetMask = Sets - 1;
         Lines = new LineMeta[Sets * Ways];
         Tags = new ulong[Lines.Length];
+        _wayHint = new int[Sets];
         // Pinned: a CPU's line TLB keeps the address of a line's data (LTLB-2).
         Data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize, pinned: true);
         unsafe { DataAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)); }
@@ -103,10 +104,37 @@ public sealed partial class Cache
     {
         int b = ((int)line & SetMask) * Ways;
         ref ulong t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), b);
+        if (Ways == 2)
+        {
+            // The L1D of the modelled cores: two compares, no loop.
+            if (t == line) return b;
+            return Unsafe.Add(ref t, 1) == line ? b + 1 : -1;
+        }
         if (Ways >= 8 && (Ways & 3) == 0 && Ways <= 64 && Vector256.IsHardwareAccelerated) return FindWide(ref t, b, line);
         for (int w = 0; w < Ways; w++)
             if (Unsafe.Add(ref t, w) == line) return b + w;
         return -1;
+    }
+
+    /// <summary>Per set, the way <see cref="FindPredicted"/> found last (host-side only: no part of the model's state).</summary>
+    private readonly int[] _wayHint;
+
+    /// <summary>
+    /// <see cref="Find"/> that first compares the way it found last in the line's set (checked by tag, so the result is
+    /// always Find's: a line is in at most one way). A miss that streams through the L2 looks up the line a prefetch
+    /// for it looked up just before, so the set scan is made once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int FindPredicted(ulong line)
+    {
+        int set = (int)line & SetMask;
+        int b = set * Ways;
+        ref int hint = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wayHint), set);
+        int p = b + hint;
+        if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), p) == line) return p;
+        int i = Find(line);
+        if (i >= 0) hint = i - b;
+        return i;
     }
 
     /// <summary><see cref="Find"/> for a multiple of 4 ways (at most 64): four tags per compare.</summary>
@@ -160,6 +188,11 @@ public sealed partial class Cache
         return i < 0 ? LineState.Invalid : Lines[i].State;
     }
 
+    /// <summary>The first byte of line index <paramref name="index"/>'s data (no bounds check: indices come from this cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref byte DataRef(int index) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Data), (nint)index * CacheConfig.LineSize);
+
     public Span<byte> LineData(int index) => Data.AsSpan(index * CacheConfig.LineSize, CacheConfig.LineSize);
 
     /// <summary>The way to fill for a line: a free way of its set, else the replacement victim (still valid).</summary>
@@ -174,13 +207,32 @@ public sealed partial class Cache
             _random ^= _random >> 12; _random ^= _random << 25; _random ^= _random >> 27;
             return b + (int)((_random * 0x2545_F491_4F6C_DD1DUL >> 33) % (ulong)Ways);
         }
-        int victim = b;
+        return LruWay(b);
+    }
+
+    /// <summary>
+    /// The least recently used way of the full set starting at line index <paramref name="b"/> (the first of equal
+    /// stamps). Without branches on the stamps: which way is older is as good as random to the host's predictor.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int LruWay(int b)
+    {
+        ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), b);
+        ulong oldest = m.Stamp;
+        int victim = 0;
         for (int w = 1; w < Ways; w++)
-            if (Lines[b + w].Stamp < Lines[victim].Stamp) victim = b + w;
-        return victim;
+        {
+            ulong s = Unsafe.Add(ref m, w).Stamp;
+            int older = s < oldest ? 1 : 0;             // setcc, no jump
+            int mask = -older;
+            victim = (victim & ~mask) | (w & mask);
+            oldest ^= (oldest ^ s) & (ulong)(long)mask;
+        }
+        return b + victim;
     }
 
     /// <summary>Puts a line into a free way (the caller removed the previous one): Clean, not unique, most recently used.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Fill(int index, ulong line)
     {
         Tags[index] = line;

@@ -17,6 +17,7 @@ public sealed partial class CacheMemorySystem
     public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {
         // Hit path: a CPU's cacheable data read that hits its L1D.
+        Cache? missed = null;
         if ((uint)agent < (uint)_cpuCount && kind != AccessKind.Fetch && InnerCacheable(attributes))
         {
             int off = (int)pa & (L - 1);
@@ -25,24 +26,26 @@ public sealed partial class CacheMemorySystem
                 ref L1Hint h = ref HintOf(agent);
                 ulong line = pa >> CacheConfig.LineShift;
                 int i = h.FindLine(line);
+                var c = h.Cache;
                 if (i >= 0)
                 {
-                    var c = h.Cache;
                     c.TouchHit(i);
                     c.Stats.Hits++;
                     OfferLine(c, i, line);
                     value = ReadData(c.Data, i * L + off, size);
                     return true;
                 }
+                if (_shortcuts) missed = c;
             }
         }
-        return ReadSlow(agent, pa, size, kind, attributes, out value);
+        return ReadSlow(agent, pa, size, kind, attributes, out value, missed);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
     {
         // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely.
+        Cache? missed = null;
         if ((uint)agent < (uint)_cpuCount && InnerWriteBack(attributes))
         {
             int off = (int)pa & (L - 1);
@@ -51,9 +54,9 @@ public sealed partial class CacheMemorySystem
                 ref L1Hint h = ref HintOf(agent);
                 ulong line = pa >> CacheConfig.LineShift;
                 int i = h.FindLine(line);
+                var c = h.Cache;
                 if (i >= 0)
                 {
-                    var c = h.Cache;
                     ref var m = ref c.Lines[i];
                     if (m.Unique)
                     {
@@ -66,12 +69,17 @@ public sealed partial class CacheMemorySystem
                         return true;
                     }
                 }
+                else if (_shortcuts) missed = c;
             }
         }
-        return WriteSlow(agent, pa, size, attributes, value);
+        return WriteSlow(agent, pa, size, attributes, value, missed);
     }
 
-    private bool ReadSlow(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attrs, out ulong value)
+    /// <summary>
+    /// A read the hit path did not serve. <paramref name="missed"/>: the L1D the hit path looked the line up in without
+    /// finding it, or null (see <see cref="FillPath"/>).
+    /// </summary>
+    private bool ReadSlow(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attrs, out ulong value, Cache? missed = null)
     {
         if (_staleReads != null) return ReadObserved(agent, pa, size, kind, attrs, out value);   // C10, off by default
         value = 0;
@@ -101,9 +109,10 @@ public sealed partial class CacheMemorySystem
         {
             int dom = DomainOf(attrs);
             bool others = Snoop(a.Snoop[dom], line, invalidate: false, agent);
-            int i = FillPath(a.DataPath, ram, line, attrs, agent, out var top);
+            int i = FillPath(a.DataPath, ram, line, attrs, agent, out int k, missed);
             if (i >= 0)
             {
+                var top = a.DataPath[k];
                 if ((uint)agent < (uint)_cpuCount)
                 {
                     HintOf(agent).Remember(top, i);
@@ -146,7 +155,8 @@ public sealed partial class CacheMemorySystem
         return true;
     }
 
-    private bool WriteSlow(int agent, ulong pa, int size, MemoryAttributes attrs, ulong value)
+    /// <summary>A write the hit path did not serve; <paramref name="missed"/> as for <see cref="ReadSlow"/>.</summary>
+    private bool WriteSlow(int agent, ulong pa, int size, MemoryAttributes attrs, ulong value, Cache? missed = null)
     {
         var ram = RamAt(pa);
         if (ram == null || !ram.Contains(pa, (ulong)size))
@@ -167,9 +177,10 @@ public sealed partial class CacheMemorySystem
         ulong line = pa >> CacheConfig.LineShift;
         if (attrs.IsCacheable && !a.NonCoherent && a.DataPath.Length != 0)
         {
-            int i = MakeUnique(a, ram, line, attrs, agent, out var top);
+            int i = MakeUnique(a, ram, line, attrs, agent, out int k, missed);
             if (i >= 0)
             {
+                var top = a.DataPath[k];
                 if ((uint)agent < (uint)_cpuCount)
                 {
                     HintOf(agent).Remember(top, i);
@@ -215,12 +226,12 @@ public sealed partial class CacheMemorySystem
     /// Read-for-ownership: the line ends up in the top used cache of the agent's path, every other copy of the domain
     /// removed (dirty ones merged first). Returns its index there, or -1 if no cache of the path may hold it.
     /// </summary>
-    private int MakeUnique(AgentView a, Ram ram, ulong line, MemoryAttributes attrs, int agent, out Cache top)
+    private int MakeUnique(AgentView a, Ram ram, ulong line, MemoryAttributes attrs, int agent, out int top, Cache? missed = null)
     {
         int dom = DomainOf(attrs);
-        Snoop(a.Snoop[dom], line, invalidate: true, agent);
-        int i = FillPath(a.DataPath, ram, line, attrs, agent, out top);
-        if (i >= 0) top.Lines[i].Unique = true;
+        Snoop(a.Snoop[dom], line, invalidate: true, agent);     // only caches off the path: the missed one stays as it was
+        int i = FillPath(a.DataPath, ram, line, attrs, agent, out top, missed);
+        if (i >= 0) a.DataPath[top].Lines[i].Unique = true;
         return i;
     }
 

@@ -13,12 +13,21 @@ public sealed partial class CacheMemorySystem
     private static unsafe void ReadMemoryLine(Ram ram, ulong line, Span<byte> dest) =>
         new ReadOnlySpan<byte>(ram.PointerTo(line << CacheConfig.LineShift), L).CopyTo(dest);
 
-    private unsafe void WriteMemoryLine(ulong line, ReadOnlySpan<byte> src)
+    /// <summary>Copies line index <paramref name="i"/> of <paramref name="c"/> from RAM (the caller checked it is RAM).</summary>
+    private static unsafe void ReadMemoryLine(Ram ram, ulong line, Cache c, int i) =>
+        Unsafe.CopyBlockUnaligned(ref c.DataRef(i), ref *ram.PointerTo(line << CacheConfig.LineShift), L);
+
+    /// <summary>Copies line index <paramref name="si"/> of <paramref name="src"/> into index <paramref name="di"/> of <paramref name="dst"/> (a fixed 64-byte copy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyLine(Cache src, int si, Cache dst, int di) =>
+        Unsafe.CopyBlockUnaligned(ref dst.DataRef(di), ref src.DataRef(si), L);
+
+    private unsafe void WriteMemoryLine(ulong line, Cache c, int i)
     {
         ulong pa = line << CacheConfig.LineShift;
         var ram = RamAt(pa);
         if (ram == null) return;     // lines are only ever filled from RAM
-        src.CopyTo(new Span<byte>(ram.PointerTo(pa), L));
+        Unsafe.CopyBlockUnaligned(ref *ram.PointerTo(pa), ref c.DataRef(i), L);
         ram.NoteWrite(pa, L);
         NoteDataChanged(line);
     }
@@ -50,7 +59,6 @@ public sealed partial class CacheMemorySystem
         ref var m = ref c.Lines[i];
         if (m.State != LineState.Dirty) return 0;
         ulong line = c.Tags[i];
-        var src = c.Data.AsSpan(i * L, L);
         m.State = LineState.Clean;
         c.LineChanged(i);
         c.Stats.WriteBacks++;
@@ -61,14 +69,14 @@ public sealed partial class CacheMemorySystem
         {
             int j = p == parent && hint >= 0 && p.Tags[hint] == line ? hint : p.Find(line);
             if (j < 0) continue;
-            src.CopyTo(p.Data.AsSpan(j * L, L));
+            CopyLine(c, i, p, j);
             p.Lines[j].State = LineState.Dirty;
             p.LineChanged(j);
             NoteDataChanged(line);
             if (EventSink != null) Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
             return L;
         }
-        WriteMemoryLine(line, src);
+        WriteMemoryLine(line, c, i);
         if (EventSink != null) Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
         return L;
     }
@@ -150,10 +158,13 @@ public sealed partial class CacheMemorySystem
     /// <summary>
     /// Brings a line into the top used cache of a path for a cacheable access (after the domain snoop) and returns
     /// its index there. The data comes from the first used cache of the path that holds it, else memory; the caches
-    /// above that one are filled Clean. -1 when the path has no cache these attributes may use.
+    /// above that one are filled Clean (<paramref name="top"/>: its index in the path). -1 when the path has no cache these attributes may use. <paramref name="missed"/>
+    /// is a cache the caller already looked the line up in without finding it (the L1D of a CPU's hit path), or null:
+    /// its lookup is not repeated.
     /// </summary>
-    private int FillPath(Cache[] path, Ram ram, ulong line, MemoryAttributes attrs, int agent, out Cache top)
+    private int FillPath(Cache[] path, Ram ram, ulong line, MemoryAttributes attrs, int agent, out int top, Cache? missed = null)
     {
+        // top is the index in path (an int out, so no GC write barrier on this path).
         int holder = -1, holderIndex = -1;
         int first = -1;
         for (int k = 0; k < path.Length; k++)
@@ -161,13 +172,13 @@ public sealed partial class CacheMemorySystem
             var c = path[k];
             if (!Uses(c, attrs)) continue;
             if (first < 0) first = k;
-            int i = c.Find(line);
+            int i = c == missed ? -1 : _shortcuts ? c.FindPredicted(line) : c.Find(line);
             if (i >= 0) { holder = k; holderIndex = i; c.Stats.Hits++; c.Touch(i); break; }
             c.Stats.Misses++;
         }
-        top = null!;
+        top = first;
         if (first < 0) return -1;
-        if (holder == first) { top = path[first]; return holderIndex; }
+        if (holder == first) return holderIndex;
         // No bounce buffer: each level is filled from the one below it (or memory). Allocating a level can only evict
         // and write back other lines, so the source line stays where it is and keeps its data.
         Cache? below = holder >= 0 ? path[holder] : null;
@@ -177,17 +188,15 @@ public sealed partial class CacheMemorySystem
             var c = path[k];
             if (!Uses(c, attrs)) continue;
             int idx = Allocate(c, line, agent);
-            var dest = c.Data.AsSpan(idx * L, L);
             if (below != null)
             {
-                below.Data.AsSpan(belowIndex * L, L).CopyTo(dest);
+                CopyLine(below, belowIndex, c, idx);
                 if (below == c.Parent) c.Lines[idx].ParentIndex = belowIndex;
             }
-            else ReadMemoryLine(ram, line, dest);
+            else ReadMemoryLine(ram, line, c, idx);
             below = c;
             belowIndex = idx;
         }
-        top = path[first];
         return belowIndex;
     }
 }

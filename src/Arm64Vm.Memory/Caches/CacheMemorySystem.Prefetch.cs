@@ -23,7 +23,7 @@ public sealed partial class CacheMemorySystem
         if (l2 == null) return;
         l2.PrefetchTagSet(line + 2);
         ulong next = line + 1;
-        int j = l2.Find(next);
+        int j = _shortcuts ? l2.FindPredicted(next) : l2.Find(next);     // predicts the way FillPath looks at next
         if (j >= 0) l2.PrefetchLine(j);
         int v = l1.PeekLruVictim(next);
         if (v < 0) return;
@@ -63,12 +63,8 @@ public sealed partial class Cache
     {
         if (Geometry.Replacement != ReplacementPolicy.Lru) return -1;
         int b = ((int)line & SetMask) * Ways;
-        int victim = b;
         for (int w = 0; w < Ways; w++)
-        {
             if (Tags[b + w] == InvalidTag) return -1;
-            if (Lines[b + w].Stamp < Lines[victim].Stamp) victim = b + w;
-        }
-        return victim;
+        return LruWay(b);
     }
 }
