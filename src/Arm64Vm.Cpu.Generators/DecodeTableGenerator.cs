@@ -204,7 +204,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine();
         sb.AppendLine("    /// <summary>Executes slot <paramref name=\"d\"/> as op <paramref name=\"op\"/> (its <c>Op</c>, already loaded by the caller).</summary>");
         sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        sb.AppendLine("    public static void Execute(ref nint handlers, global::Arm64Vm.Cpu.CpuCore cpu, int op, ref DecodedInst d) =>");
+        sb.AppendLine("    public static void Execute(ref nint handlers, global::Arm64Vm.Cpu.CpuCore cpu, nint op, ref DecodedInst d) =>");
         sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)System.Runtime.CompilerServices.Unsafe.Add(ref handlers, op))(cpu, ref d);");
         sb.AppendLine();
         sb.AppendLine("    /// <summary>");

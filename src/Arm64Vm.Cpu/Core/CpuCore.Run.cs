@@ -193,7 +193,7 @@ public sealed unsafe partial class CpuCore
             while (true)
             {
                 Pc = pc;
-                int op = (int)d.Op;
+                nint op = (nint)d.Op;
                 uint leave = Unsafe.Add(ref leaves, op);
                 if (leave != 0)
                 {
@@ -205,22 +205,25 @@ public sealed unsafe partial class CpuCore
                     // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault
                     // in it would), and it is the block's last. No instruction before it in the block took an
                     // exception without throwing (that ends the block), so the block still starts at _blockStartPc.
-                    ulong branchPc = pc;
+                    // Each kind has its own call, so nothing but pc is live across it.
                     pc += 4;
                     Retired += (pc - _blockStartPc) >> 2;
                     _blockStartPc = pc;
                     NextPc = pc;
-                    A64Dispatch.Execute(ref handlers, this, ref d);
                     if (leave == BlockEnds.Chain)
                     {
-                        // CPU-RUN-2: a direct branch cannot fault or change the fetch context; go on at its target.
-                        pc = NextPc;
-                        if (((pc ^ branchPc) & ~0xFFFUL) == 0 && !_eventPending && Retired != _retiredLimit)
+                        A64Dispatch.Execute(ref handlers, this, op, ref d);
+                        // CPU-RUN-2: a direct branch cannot fault or change the fetch context; go on at its target
+                        // when it is in the page of the branch (at pc - 4).
+                        ulong target = NextPc;
+                        if (((target ^ (pc - 4)) & ~0xFFFUL) == 0 && !_eventPending && Retired != _retiredLimit)
                         {
+                            pc = target;
                             _blockStartPc = pc;
                             goto Chained;
                         }
                     }
+                    else A64Dispatch.Execute(ref handlers, this, op, ref d);
                     goto Executed;
                 }
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
