@@ -111,7 +111,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
               .Append("u, 0x").Append(r.Value.ToString("X8")).Append("u, ").Append(r.Group).Append(", \"")
               .Append(string.Join(",", r.Fields.Select(f => f.Name + ":" + f.Lsb + ":" + f.Width))).Append("\", ")
               .Append(r.Validator != null ? "true" : "false").Append(", ").Append(r.Fp ? "true" : "false").Append(", ")
-              .Append(r.EndsBlock ? "true" : "false").AppendLine("),");
+              .Append(r.EndsBlock ? "true" : "false").Append(r.Chains ? ", chains: true" : "").AppendLine("),");
         }
         sb.AppendLine("    };");
         sb.AppendLine();
@@ -120,6 +120,15 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         foreach (var r in named) sb.Append(r.EndsBlock ? ", 1" : ", 0");
         foreach (var v in variants) sb.Append(v.Row.EndsBlock ? ", 1" : ", 0");
         sb.AppendLine(" };");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>Per op: 1 when it is a direct branch the run loop may chain through (specs/a64/README.md, \"Block ends\", CPU-RUN-2).</summary>");
+        sb.Append("    private static System.ReadOnlySpan<byte> ChainFlags => new byte[] { 0, 0");
+        foreach (var r in named) sb.Append(r.Chains ? ", 1" : ", 0");
+        foreach (var v in variants) sb.Append(v.Row.Chains ? ", 1" : ", 0");
+        sb.AppendLine(" };");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>Whether an op is a direct branch (row attribute <c>chain</c>): it ends a block, yet the run loop may go on at its target in the same page.</summary>");
+        sb.AppendLine("    public static bool Chains(A64Op op) => (uint)op < (uint)OpCount && ChainFlags[(int)op] != 0;");
         sb.AppendLine();
         sb.AppendLine("    /// <summary>The row op of a decode-time specialisation (the op itself for a row op).</summary>");
         sb.AppendLine("    public static A64Op BaseOf(A64Op op) => op switch");
@@ -192,6 +201,11 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         sb.AppendLine("    public static void Execute(ref nint handlers, global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d) =>");
         sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)System.Runtime.CompilerServices.Unsafe.Add(ref handlers, (int)d.Op))(cpu, ref d);");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>Executes slot <paramref name=\"d\"/> as op <paramref name=\"op\"/> (its <c>Op</c>, already loaded by the caller).</summary>");
+        sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        sb.AppendLine("    public static void Execute(ref nint handlers, global::Arm64Vm.Cpu.CpuCore cpu, nint op, ref DecodedInst d) =>");
+        sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)System.Runtime.CompilerServices.Unsafe.Add(ref handlers, op))(cpu, ref d);");
         sb.AppendLine();
         sb.AppendLine("    /// <summary>");
         sb.AppendLine("    /// Executes one pre-decoded instruction. <c>d.Op</c> is a member of <see cref=\"A64Op\"/> (only the decoder writes it), so the");

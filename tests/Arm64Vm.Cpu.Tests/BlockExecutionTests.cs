@@ -196,6 +196,77 @@ public class BlockExecutionTests
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(60).WithQuietOnSuccess(true));
     }
 
+    /// <summary>
+    /// CPU-RUN-2: direct branches chain to their target inside the block loop when it is in the same page. Two loops —
+    /// one inside a page (B.NE and CBNZ back edges, a TBZ forward branch, all chained) and one whose back edge sits in
+    /// the next page (not chained) — run under any split of the budget into runs: each run executes exactly its budget
+    /// (a budget that ends between a branch and its target included) and the machine ends in the state it reaches one
+    /// instruction at a time, with the same flags.
+    /// </summary>
+    [Fact]
+    public void ChainedBranchesKeepTheBudgetAndTheStateExact()
+    {
+        const ulong Loop2 = CodeBase + 0x1FF4;   // the second loop's back edge is in the page after it
+        uint[] loop1 =
+        {
+            0x91000421, // loop1: add  x1, x1, #1
+            0x36000042, //        tbz  w2, #0, +8       (x2 even: skips the add)
+            0x91000463, //        add  x3, x3, #1
+            0x91000442, //        add  x2, x2, #1
+            0xF1000400, //        subs x0, x0, #1
+            0x54FFFF61, //        b.ne loop1            (-20)
+            0xD2800060, //        mov  x0, #3
+            0xD1000484, //        sub  x4, x4, #1
+            0xB5FFFF04, //        cbnz x4, loop1        (-32)
+            0x14000000 + (uint)((Loop2 - (CodeBase + 36)) / 4), // b loop2
+        };
+        uint[] loop2 =
+        {
+            0x910004A5, // loop2: add  x5, x5, #1
+            0xF10004C6, //        subs x6, x6, #1
+            0x54000041, //        b.ne .+8  (at Loop2 + 8, the last slot of the page: its target is in the next page)
+            0xD4200000 | (0x7FF << 5), // brk (not reached while x6 != 0)
+            0x17FFFFFC, //        b loop2 (-16, from the next page)
+        };
+        Machine Make()
+        {
+            var m = new Machine();
+            m.Load(CodeBase, loop1);
+            m.Load(Loop2, loop2);
+            m.Cpu.SetX(0, 7);
+            m.Cpu.SetX(4, 30);
+            m.Cpu.SetX(6, 1_000_000);
+            return m;
+        }
+        const ulong total = 2500;
+        string reference;
+        using (var one = Make())
+        {
+            for (ulong i = 0; i < total; i++) one.Cpu.Run(1);
+            Assert.True(one.Cpu.X(5) > 0 && one.Cpu.X(4) == 0, "the run reached the second loop");
+            reference = one.State();
+        }
+        using (var blocks = Make())
+        {
+            blocks.Cpu.Run(total);
+            Assert.Equal(total, blocks.Cpu.Retired);
+            Assert.Equal(reference, blocks.State());
+        }
+        Prop.ForAll(Arb.From(Gen.ListOf(Gen.Choose(1, 40))), sizes =>
+        {
+            using var m = Make();
+            ulong done = 0;
+            foreach (int size in sizes.Concat(Enumerable.Repeat(97, (int)total)))
+            {
+                ulong n = Math.Min((ulong)size, total - done);
+                if (n == 0) break;
+                if (m.Cpu.Run(n).Reason != ExitReason.InstructionLimit || m.Cpu.Retired != done + n) return false;
+                done += n;
+            }
+            return m.State() == reference;
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40).WithQuietOnSuccess(true));
+    }
+
     [Fact]
     public void StoreRewritingALaterInstructionOfItsBlockRunsTheNewInstruction()
     {

@@ -38,6 +38,52 @@ public class DispatchTableTests
     }
 
     /// <summary>
+    /// CPU-RUN-2: the rows the run loop chains through are exactly the direct branches (B, BL, B.cond, CBZ/CBNZ,
+    /// TBZ/TBNZ) and their variants. Run on sampled words from every PSTATE they can see, each one ends at PC + 4 or at
+    /// PC + its predecoded offset, takes no exception and changes nothing but X30 (BL), PC and NextPc.
+    /// </summary>
+    [Fact]
+    public void ChainRowsAreTheDirectBranchesAndOnlyBranch()
+    {
+        var names = A64Table.Rows.Where(r => r.Chains).Select(r => r.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "B", "BL", "B_cond", "CBNZ", "CBZ", "TBNZ", "TBZ" }, names);
+        for (int op = 0; op < A64Table.OpCount; op++)
+        {
+            var o = (A64Op)op;
+            Assert.Equal(A64Table.Chains(A64Table.BaseOf(o)), A64Table.Chains(o));
+            if (A64Table.Chains(o)) Assert.True(A64Table.EndsBlock(o), $"{o} chains but does not end a block");
+            Assert.Equal(A64Table.Chains(o) ? BlockEnds.Chain : A64Table.EndsBlock(o) ? (o == A64Op.NotDecoded ? BlockEnds.NotDecoded : BlockEnds.Ends) : 0,
+                BlockEnds.LeavesFastPath[op]);
+        }
+        var rng = new Random(2026);
+        using var h = new CpuHarness();
+        int ran = 0;
+        foreach (var row in A64Table.Rows.Where(r => r.Chains))
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                if (SampleWord(row, rng) is not uint word) continue;
+                ulong pc = CpuHarness.CodeBase + 0x4000;
+                for (int r = 0; r < 31; r++) h.Cpu.SetX(r, (ulong)rng.NextInt64() ^ (ulong)rng.Next() << 40);
+                h.Cpu.Nzcv = (uint)rng.Next(16) << 28;
+                var before = Enumerable.Range(0, 31).Select(h.Cpu.X).ToArray();
+                ulong taken = h.Cpu.ExceptionsTaken;
+                h.Load(pc, word);
+                h.Cpu.Pc = pc;
+                h.Cpu.Run(1);
+                ran++;
+                ulong target = pc + A64Decoder.Decode(word).Imm;
+                Assert.Equal(taken, h.Cpu.ExceptionsTaken);
+                Assert.True(h.Cpu.Pc == pc + 4 || h.Cpu.Pc == target, $"{row} 0x{word:X8}: PC 0x{h.Cpu.Pc:X}");
+                for (int r = 0; r < 31; r++)
+                    Assert.Equal(row.Name == "BL" && r == 30 ? pc + 4 : before[r], h.Cpu.X(r));
+                Assert.True(h.Cpu.El == 1 && h.Cpu.Daif == 0x3C0 && h.Cpu.SpSel == 1);
+            }
+        }
+        Assert.True(ran > 300, $"only {ran} words ran");
+    }
+
+    /// <summary>
     /// Every row that does not end a block, run on sampled words: it either takes an exception (the vector's BRK
     /// stops the run, ELR = the instruction) or falls through to PC + 4 with PSTATE.EL, DAIF and SP selection
     /// unchanged — what lets the run loop execute such rows back to back.
@@ -139,14 +185,14 @@ public class DispatchTableTests
                     uint mask = (uint)(((1UL << f.Width) - 1) << f.Lsb);
                     if (((word & mask) >> f.Lsb) == s.Value) word ^= 1u << f.Lsb;   // away from the value
                 }
-                int expected = -1;
                 if (forced > 0)
                 {
                     var s = spec.Specs[forced - 1];
                     var f = spec.Fields.Single(x => x.Name == s.Key);
                     word = (word & ~(uint)(((1UL << f.Width) - 1) << f.Lsb)) | (s.Value << f.Lsb);
-                    expected = forced - 1;
                 }
+                // The first spec whose field has its value (several specs may name one field: shift:0..3, cond:0/1).
+                int expected = spec.Specs.FindIndex(s => spec.Fields.Single(x => x.Name == s.Key).Extract(word) == s.Value);
                 if (A64Decoder.FindRow(word) != row) continue;
                 var op = A64Decoder.Decode(word).Op;
                 string expectedName = expected < 0 ? row.Name : row.Name + "__" + spec.Specs[expected].Key + "_" + spec.Specs[expected].Value;

@@ -11,19 +11,27 @@ namespace Arm64Vm.Cpu;
 /// </summary>
 internal static class BlockEnds
 {
+    /// <summary>A <see cref="LeavesFastPath"/> value: the op ends the block.</summary>
+    internal const byte Ends = 1;
+    /// <summary>A <see cref="LeavesFastPath"/> value: a direct branch, which ends the block but may chain to its target (CPU-RUN-2).</summary>
+    internal const byte Chain = 2;
+    /// <summary>A <see cref="LeavesFastPath"/> value: <see cref="A64Op.NotDecoded"/>, decode the slot first.</summary>
+    internal const byte NotDecoded = 3;
+
     /// <summary>
     /// One byte per op: nonzero when the block loop must leave its fast path at the slot — <see cref="A64Op.NotDecoded"/>
-    /// (decode it first: a slot reset by self-modifying code inside the block is caught here) or an op that
-    /// <see cref="EndsBlock"/>. One table load tests both.
+    /// (decode it first: a slot reset by self-modifying code inside the block is caught here: <see cref="NotDecoded"/>)
+    /// or an op that <see cref="EndsBlock"/> (<see cref="Chain"/> for a direct branch, else <see cref="Ends"/>). One
+    /// table load tests all.
     /// </summary>
     internal static readonly byte[] LeavesFastPath = Build();
 
     private static byte[] Build()
     {
         var table = new byte[A64Table.OpCount];
-        table[(int)A64Op.NotDecoded] = 1;
+        table[(int)A64Op.NotDecoded] = NotDecoded;
         for (int op = 1; op < table.Length; op++)
-            if (EndsBlock((A64Op)op)) table[op] = 1;
+            if (EndsBlock((A64Op)op)) table[op] = A64Table.Chains((A64Op)op) ? Chain : Ends;
         return table;
     }
 

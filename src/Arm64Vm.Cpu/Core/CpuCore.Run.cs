@@ -158,7 +158,7 @@ public sealed unsafe partial class CpuCore
     }
 
     /// <summary>
-    /// Runs straight-line blocks until the budget (<see cref="_retiredLimit"/>) ends or an event is pending. A block
+    /// CPU-RUN-1: runs straight-line blocks until the budget (<see cref="_retiredLimit"/>) ends or an event is pending. A block
     /// runs from PC to the first block-ending instruction (<see cref="BlockEnds"/>), the end of the page or the end of
     /// the budget, whichever comes first; it also ends after an instruction that sets <see cref="_eventPending"/> (a
     /// device, a stop request, a fetch-context change — which covers every exception a handler takes without
@@ -167,6 +167,12 @@ public sealed unsafe partial class CpuCore
     /// of this block reset (self-modifying code) decodes anew before it runs. <see cref="Retired"/> is accounted once
     /// per block, and before a block-ending instruction, which may read the count (MRS CNTVCT_EL0, through the system
     /// counter): no other instruction can observe it (a device access leaves the run through an exit first).
+    /// <para>
+    /// CPU-RUN-2: a direct branch (<see cref="BlockEnds.Chain"/>: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ) ends its block
+    /// like any block end — the count settled through it — but when its target lies in the same page, the budget is
+    /// not spent and no event is pending, the next block starts there without leaving the loop: the page is the one
+    /// the branch was fetched from, so the fetch check the outer loop would make is known to pass.
+    /// </para>
     /// </summary>
     private void RunBlocks()
     {
@@ -177,30 +183,47 @@ public sealed unsafe partial class CpuCore
         ulong pc = Pc;
         do
         {
-            ulong start = pc;
             _blockStartPc = pc;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
+        Chained:
             int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
             ulong end = pc + 4 * Math.Min(_retiredLimit - Retired, (ulong)(CodeCache.SlotsPerPage - first));
             ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
             while (true)
             {
                 Pc = pc;
-                if (Unsafe.Add(ref leaves, (int)d.Op) != 0)
+                nint op = (nint)d.Op;
+                uint leave = Unsafe.Add(ref leaves, op);
+                if (leave != 0)
                 {
-                    if (d.Op == A64Op.NotDecoded)
+                    if (leave == BlockEnds.NotDecoded)
                     {
                         DecodeSlot(ref d, pc);
                         continue;
                     }
                     // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault
-                    // in it would), and it is the block's last.
+                    // in it would), and it is the block's last. No instruction before it in the block took an
+                    // exception without throwing (that ends the block), so the block still starts at _blockStartPc.
+                    // Each kind has its own call, so nothing but pc is live across it.
                     pc += 4;
-                    Retired += (pc - start) >> 2;
+                    Retired += (pc - _blockStartPc) >> 2;
                     _blockStartPc = pc;
                     NextPc = pc;
-                    A64Dispatch.Execute(ref handlers, this, ref d);
+                    if (leave == BlockEnds.Chain)
+                    {
+                        A64Dispatch.Execute(ref handlers, this, op, ref d);
+                        // CPU-RUN-2: a direct branch cannot fault or change the fetch context; go on at its target
+                        // when it is in the page of the branch (at pc - 4).
+                        ulong target = NextPc;
+                        if (((target ^ (pc - 4)) & ~0xFFFUL) == 0 && !_eventPending && Retired != _retiredLimit)
+                        {
+                            pc = target;
+                            _blockStartPc = pc;
+                            goto Chained;
+                        }
+                    }
+                    else A64Dispatch.Execute(ref handlers, this, op, ref d);
                     goto Executed;
                 }
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
@@ -209,13 +232,13 @@ public sealed unsafe partial class CpuCore
                 // before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
                 // B2.2.5).
                 NextPc = pc + 4;
-                A64Dispatch.Execute(ref handlers, this, ref d);
+                A64Dispatch.Execute(ref handlers, this, op, ref d);
                 pc += 4;
                 if (pc == end || _eventPending) break;
                 d = ref Unsafe.Add(ref d, 1);
             }
-            // From _blockStartPc, not start: an instruction that took an exception without throwing moved it past
-            // itself (CPU-RET-1).
+            // From _blockStartPc: an instruction that took an exception without throwing moved it past itself
+            // (CPU-RET-1).
             Retired += (pc - _blockStartPc) >> 2;
         Executed:
             pc = NextPc;

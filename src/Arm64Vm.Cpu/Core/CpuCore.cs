@@ -45,8 +45,56 @@ public sealed partial class CpuCore
     public ulong Pc;
     /// <summary>Address of the next instruction; handlers that branch or take exceptions overwrite it.</summary>
     public ulong NextPc;
-    /// <summary>NZCV in bits [31:28], as in the NZCV register.</summary>
-    public uint Nzcv;
+    /// <summary>
+    /// NZCV in bits [31:28], as in the NZCV register. CPU-FLAGS-1: the integer flag-setting instructions record their
+    /// operation lazily (<see cref="SetFlagsLazy"/>); reading this property computes the flags exactly as the
+    /// instruction would have (<see cref="LazyFlags.Compute"/>), so every reader — B.cond, CSEL, CCMP, ADC/SBC, MRS
+    /// NZCV, the SPSR on exception entry, traces, gdb, state save — sees the architectural value.
+    /// </summary>
+    public uint Nzcv
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _flagsKind == LazyFlags.Eager ? _nzcv : MaterializeFlags();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        set
+        {
+            _nzcv = value;
+            _flagsKind = LazyFlags.Eager;
+        }
+    }
+
+    /// <summary>The flags when <see cref="_flagsKind"/> is <see cref="LazyFlags.Eager"/>.</summary>
+    private uint _nzcv;
+    /// <summary>CPU-FLAGS-1: which operation set the flags last (<see cref="LazyFlags"/>), or Eager.</summary>
+    private int _flagsKind;
+    /// <summary>The operands and the result (zero-extended from 32 bits for the W forms) of that operation.</summary>
+    private ulong _flagsX, _flagsY, _flagsR;
+
+    /// <summary>CPU-FLAGS-1: records a flag-setting operation; NZCV is computed from it when read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetFlagsLazy(int kind, ulong x, ulong y, ulong result)
+    {
+        _flagsKind = kind;
+        _flagsX = x;
+        _flagsY = y;
+        _flagsR = result;
+    }
+
+    /// <summary>PSTATE.Z, without computing the other flags (B.EQ/B.NE, CPU-FLAGS-1).</summary>
+    internal bool ZeroFlag
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _flagsKind == LazyFlags.Eager ? (_nzcv & 0x4000_0000u) != 0 : _flagsR == 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint MaterializeFlags()
+    {
+        uint nzcv = LazyFlags.Compute(_flagsKind, _flagsX, _flagsY, _flagsR);
+        _nzcv = nzcv;
+        _flagsKind = LazyFlags.Eager;
+        return nzcv;
+    }
     /// <summary>D, A, I, F in bits [9:6], as in the DAIF register.</summary>
     public uint Daif;
     /// <summary>Current exception level: 0 or 1.</summary>

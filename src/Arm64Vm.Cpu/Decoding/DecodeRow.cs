@@ -9,9 +9,9 @@ public readonly record struct DecodeField(string Name, int Lsb, int Width)
 /// <summary>One row of the A64 decode table as compiled into the binary by the generator.</summary>
 public sealed class DecodeRow
 {
-    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator, bool fp = false, bool endsBlock = false)
+    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator, bool fp = false, bool endsBlock = false, bool chains = false)
     {
-        Fp = fp; EndsBlock = endsBlock;
+        Fp = fp; EndsBlock = endsBlock; Chains = chains;
         Op = op; Name = name; Class = @class; File = file; Line = line; Mask = mask; Value = value; Group = group;
         HasValidator = hasValidator;
         Fields = fields.Length == 0
@@ -35,6 +35,8 @@ public sealed class DecodeRow
     public bool Fp { get; }
     /// <summary>The row ends a straight-line block (<see cref="A64Table.EndsBlock"/>).</summary>
     public bool EndsBlock { get; }
+    /// <summary>The row is a direct branch the run loop may chain through (<see cref="A64Table.Chains"/>).</summary>
+    public bool Chains { get; }
 
     public bool Matches(uint word) => (word & Mask) == Value;
 

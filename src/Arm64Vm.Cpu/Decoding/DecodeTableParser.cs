@@ -8,7 +8,7 @@
 //   }                              closes the group
 //   @class PREFIX ATTR...          sets the attributes (fp, ends) on every row of this file whose class is
 //                                  PREFIX or starts with "PREFIX."
-//   NAME  CLASS  PATTERN...  [exec=Handler[(name=value, ...)]] [valid=Validator] [imm=Predecode] [fp] [ends]
+//   NAME  CLASS  PATTERN...  [exec=Handler[(name=value, ...)]] [valid=Validator] [imm=Predecode] [fp] [ends] [chain]
 //                            [spec=field:value]...
 // PATTERN tokens concatenate, most significant bit first, to exactly 32 bits:
 //   0 / 1      fixed bits
@@ -50,6 +50,11 @@ public sealed class DecodeRowSpec
     public List<KeyValuePair<string, uint>> Specs = new List<KeyValuePair<string, uint>>();
     /// <summary>The row ends a straight-line block (attribute <c>ends</c>, or its class is a branch/exception/system class).</summary>
     public bool EndsBlock;
+    /// <summary>
+    /// The row is a direct branch (attribute <c>chain</c>): its only effects are NextPc (PC-relative) and possibly a
+    /// register; it cannot fault, read the count or change PSTATE, so the run loop may continue its block at the target.
+    /// </summary>
+    public bool Chains;
 
     public bool Matches(uint word) => (word & Mask) == Value;
 
@@ -137,6 +142,7 @@ public static class DecodeTableParser
                 string tok = tokens[t];
                 if (tok == "fp") { row.Fp = true; continue; }
                 if (tok == "ends") { row.EndsBlock = true; continue; }
+                if (tok == "chain") { row.Chains = true; continue; }
                 int paren = tok.IndexOf('(');
                 if (tok.StartsWith("exec=", StringComparison.Ordinal) && paren > 0)
                 {

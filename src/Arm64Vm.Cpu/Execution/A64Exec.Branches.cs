@@ -18,11 +18,15 @@ public static partial class A64Exec
         cpu.NextPc = cpu.Pc + d.Imm;
     }
 
-    /// <summary>B.cond (C6.2.27): the offset predecoded, the condition through the truth table.</summary>
+    /// <summary>
+    /// B.cond (C6.2.27): the offset predecoded, the condition through the truth table. B.EQ and B.NE (cond 0 and 1,
+    /// decode-time variants) test Z alone, which needs no computation of the other flags (CPU-FLAGS-1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void BranchCond(CpuCore cpu, ref DecodedInst d, uint cond)
+    internal static void BranchCond(CpuCore cpu, ref DecodedInst d, uint cond, bool condIs0, bool condIs1)
     {
-        if (ConditionHolds(cpu.Nzcv, cond)) cpu.NextPc = cpu.Pc + d.Imm;
+        bool holds = condIs0 ? cpu.ZeroFlag : condIs1 ? !cpu.ZeroFlag : ConditionHolds(cpu.Nzcv, cond);
+        if (holds) cpu.NextPc = cpu.Pc + d.Imm;
     }
 
     /// <summary>CBZ, CBNZ (C6.2.57, C6.2.56): Rt (W or X, ZR-capable) compared with zero.</summary>

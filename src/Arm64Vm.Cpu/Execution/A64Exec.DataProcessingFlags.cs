@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Arm64Vm.Cpu.Execution;
 
 /// <summary>
-/// Branch-free NZCV computation for the integer data-processing handlers. Each helper returns NZCV in bits
-/// [31:28] as AddWithCarry() (Arm ARM shared/functions/integer/AddWithCarry) would for the same operation.
+/// Branch-free NZCV computation for the handlers that write the flags eagerly (CCMP, CCMN). Each helper returns NZCV
+/// in bits [31:28] as AddWithCarry() (Arm ARM shared/functions/integer/AddWithCarry) would for the same operation;
+/// the other flag-setting instructions record the operation instead (CPU-FLAGS-1, Core/LazyFlags.cs).
 /// </summary>
 public static partial class A64Exec
 {
@@ -30,13 +31,6 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint SubFlags32(uint x, uint y, uint r) =>
         (r >> 31) << 31 | Flag(r == 0) << 30 | Flag(x >= y) << 29 | (((x ^ y) & (x ^ r)) >> 31) << 28;
-
-    /// <summary>NZCV of a flag-setting logical operation: N and Z from the result, C = V = 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint LogicFlags64(ulong r) => (uint)(r >> 63) << 31 | Flag(r == 0) << 30;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint LogicFlags32(uint r) => (r >> 31) << 31 | Flag(r == 0) << 30;
 
     /// <summary>
     /// Predecoder for rows with a cond field in bits [15:12]: a 16-bit truth table, bit i set when

@@ -16,7 +16,8 @@ public static partial class A64Exec
         if (invert) y = sf ? ~y : ~(uint)y;
         ulong x = cpu.X(rn);
         ulong r = op switch { LogicOp.Orr => x | y, LogicOp.Eor => x ^ y, _ => x & y };
-        if (op == LogicOp.Ands) cpu.Nzcv = sf ? LogicFlags64(r) : LogicFlags32((uint)r);
-        SetReg(cpu, rd, rdIs31, sf ? r : (uint)r);
+        if (!sf) r = (uint)r;
+        if (op == LogicOp.Ands) cpu.SetFlagsLazy(sf ? LazyFlags.Logic64 : LazyFlags.Logic32, 0, 0, r);   // CPU-FLAGS-1
+        SetReg(cpu, rd, rdIs31, r);
     }
 }

@@ -33,18 +33,21 @@ public static partial class A64Exec
         };
     }
 
-    /// <summary>Rd = Rn + y or Rn - y, truncated to the datasize; NZCV from AddWithCarry() when setFlags.</summary>
+    /// <summary>
+    /// Rd = Rn + y or Rn - y, truncated to the datasize; when setFlags, NZCV as AddWithCarry() gives it, recorded
+    /// lazily (CPU-FLAGS-1: computed when read).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong AddSub(CpuCore cpu, ulong x, ulong y, bool sf, bool sub, bool setFlags)
     {
         if (sf)
         {
             ulong r = sub ? x - y : x + y;
-            if (setFlags) cpu.Nzcv = sub ? SubFlags64(x, y, r) : AddFlags64(x, y, r);
+            if (setFlags) cpu.SetFlagsLazy(sub ? LazyFlags.Sub64 : LazyFlags.Add64, x, y, r);
             return r;
         }
         uint xw = (uint)x, yw = (uint)y, rw = sub ? xw - yw : xw + yw;
-        if (setFlags) cpu.Nzcv = sub ? SubFlags32(xw, yw, rw) : AddFlags32(xw, yw, rw);
+        if (setFlags) cpu.SetFlagsLazy(sub ? LazyFlags.Sub32 : LazyFlags.Add32, xw, yw, rw);
         return rw;
     }
 
