@@ -115,18 +115,10 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         }
         sb.AppendLine("    };");
         sb.AppendLine();
-        sb.AppendLine("    /// <summary>Per op: 1 when it ends a straight-line block (specs/a64/README.md, \"Block ends\").</summary>");
-        sb.Append("    private static System.ReadOnlySpan<byte> EndsBlockFlags => new byte[] { 1, 1");
-        foreach (var r in named) sb.Append(r.EndsBlock ? ", 1" : ", 0");
-        foreach (var v in variants) sb.Append(v.Row.EndsBlock ? ", 1" : ", 0");
-        sb.AppendLine(" };");
-        sb.AppendLine();
-        sb.AppendLine("    /// <summary>Per op: 1 when it is a direct branch the run loop may chain through (specs/a64/README.md, \"Block ends\", CPU-RUN-2).</summary>");
-        sb.Append("    private static System.ReadOnlySpan<byte> ChainFlags => new byte[] { 0, 0");
-        foreach (var r in named) sb.Append(r.Chains ? ", 1" : ", 0");
-        foreach (var v in variants) sb.Append(v.Row.Chains ? ", 1" : ", 0");
-        sb.AppendLine(" };");
-        sb.AppendLine();
+        AppendOpFlags(sb, "EndsBlockFlags", "1 when it ends a straight-line block (specs/a64/README.md, \"Block ends\")", "1, 1",
+            named, variants, r => r.EndsBlock);
+        AppendOpFlags(sb, "ChainFlags", "1 when it is a direct branch the run loop may chain through (specs/a64/README.md, \"Block ends\", CPU-RUN-2)", "0, 0",
+            named, variants, r => r.Chains);
         sb.AppendLine("    /// <summary>Whether an op is a direct branch (row attribute <c>chain</c>): it ends a block, yet the run loop may go on at its target in the same page.</summary>");
         sb.AppendLine("    public static bool Chains(A64Op op) => (uint)op < (uint)OpCount && ChainFlags[(int)op] != 0;");
         sb.AppendLine();
@@ -395,6 +387,21 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     }
 
     /// <summary>A hook the decoder calls per row: a switch from the row to the A64Exec function the row names.</summary>
+    /// <summary>
+    /// A per-op byte table: the two leading ops (NotDecoded, Unallocated) take <paramref name="leading"/>, then one byte
+    /// per row op and per specialisation (which inherits its row's value).
+    /// </summary>
+    private static void AppendOpFlags(StringBuilder sb, string name, string summary, string leading, List<DecodeRowSpec> named,
+        List<(DecodeRowSpec Row, int Spec, string Name)> variants, Func<DecodeRowSpec, bool> flag)
+    {
+        sb.AppendLine("    /// <summary>Per op: " + summary + ".</summary>");
+        sb.Append("    private static System.ReadOnlySpan<byte> ").Append(name).Append(" => new byte[] { ").Append(leading);
+        foreach (var r in named) sb.Append(flag(r) ? ", 1" : ", 0");
+        foreach (var v in variants) sb.Append(flag(v.Row) ? ", 1" : ", 0");
+        sb.AppendLine(" };");
+        sb.AppendLine();
+    }
+
     private static void EmitHook(StringBuilder sb, string signature, IEnumerable<DecodeRowSpec> rows, Func<DecodeRowSpec, string?> function, string fallback)
     {
         sb.AppendLine("    public static " + signature + "(A64Op op, uint raw)");

@@ -14,23 +14,6 @@ namespace Arm64Vm.Memory.Tests;
 /// </summary>
 public class CoherenceInvariantTests
 {
-    private static readonly CacheMaintenanceOp[] AllByAddress =
-    {
-        CacheMaintenanceOp.DcCivac, CacheMaintenanceOp.DcCvac, CacheMaintenanceOp.DcIvac, CacheMaintenanceOp.DcCvau,
-        CacheMaintenanceOp.DcCvap, CacheMaintenanceOp.DcZva, CacheMaintenanceOp.IcIvau,
-    };
-
-    /// <summary>Every kind of op, every agent, every attribute alias.</summary>
-    private static Arbitrary<Program> Anything() => OpGen.Programs(
-        (4, OpGen.Read(OpGen.AnyAgent, OpGen.AnyAttr)),
-        (4, OpGen.Write(OpGen.AnyAgent, OpGen.AnyAttr)),
-        (2, OpGen.Cmo(OpGen.CachedAgent, OpGen.AnyAttr, AllByAddress)),
-        (1, OpGen.SetWay),
-        (2, OpGen.Fetch),
-        (1, from a in OpGen.Cpu from b in Gen.Elements(false, true) select new Op(OpKind.IcIallu, a, 0, Broadcast: b)),
-        (2, OpGen.Fill),
-        (2, OpGen.Evict));
-
     /// <summary>All-cacheable (Normal WB ISH) traffic of the inner domain and the I/O-coherent master, with fills and evictions.</summary>
     private static (int, Gen<Op>)[] CoherentTraffic() => new[]
     {
@@ -47,7 +30,7 @@ public class CoherenceInvariantTests
     public void C1_NoValueOutOfThinAir()
     {
         foreach (var (idc, dic) in CtrBits)
-            MustHoldEverywhere(ModelFixture.Configs(idc, dic, anyNcHitPolicy: true), Anything(), (f, p) =>
+            MustHoldEverywhere(ModelFixture.Configs(idc, dic, anyNcHitPolicy: true), OpGen.Anything(), (f, p) =>
             {
                 var written = Enumerable.Range(0, ModelFixture.Words).Select(_ => new HashSet<ulong> { 0 }).ToArray();
                 for (int i = 0; i < p.Ops.Length; i++)
@@ -208,7 +191,7 @@ public class CoherenceInvariantTests
     public void C7_NonCacheableReadsReturnMemory_NonCacheableWritesNeverAllocate()
     {
         var returnMemory = ModelFixture.Configs(false, false).Select(c => c with { NonCacheableHit = NonCacheableHitPolicy.ReturnMemory });
-        MustHoldEverywhere(returnMemory, Anything(), (f, p) =>
+        MustHoldEverywhere(returnMemory, OpGen.Anything(), (f, p) =>
         {
             for (int i = 0; i < p.Ops.Length; i++)
             {
@@ -230,7 +213,7 @@ public class CoherenceInvariantTests
         });
         // "Unexpected hit" policy: the value is memory's or that of a copy in the reader's caches.
         var returnCached = ModelFixture.Configs(false, false).Select(c => c with { NonCacheableHit = NonCacheableHitPolicy.ReturnCached });
-        MustHoldEverywhere(returnCached, Anything(), (f, p) =>
+        MustHoldEverywhere(returnCached, OpGen.Anything(), (f, p) =>
         {
             for (int i = 0; i < p.Ops.Length; i++)
             {
@@ -312,7 +295,7 @@ public class CoherenceInvariantTests
     [Fact]
     public void C9_SetWayOperationsAffectOnlyTheExecutingCpuAtTheNamedLevel()
     {
-        MustHoldEverywhere(ModelFixture.Configs(false, false), Anything(), (f, p) =>
+        MustHoldEverywhere(ModelFixture.Configs(false, false), OpGen.Anything(), (f, p) =>
         {
             for (int i = 0; i < p.Ops.Length; i++)
             {

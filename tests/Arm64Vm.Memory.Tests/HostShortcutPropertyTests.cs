@@ -15,27 +15,11 @@ namespace Arm64Vm.Memory.Tests;
 /// </summary>
 public class HostShortcutPropertyTests
 {
-    private static readonly CacheMaintenanceOp[] AllByAddress =
-    {
-        CacheMaintenanceOp.DcCivac, CacheMaintenanceOp.DcCvac, CacheMaintenanceOp.DcIvac, CacheMaintenanceOp.DcCvau,
-        CacheMaintenanceOp.DcCvap, CacheMaintenanceOp.DcZva, CacheMaintenanceOp.IcIvau,
-    };
-
-    private static Arbitrary<Program> Anything() => OpGen.Programs(
-        (4, OpGen.Read(OpGen.AnyAgent, OpGen.AnyAttr)),
-        (4, OpGen.Write(OpGen.AnyAgent, OpGen.AnyAttr)),
-        (2, OpGen.Cmo(OpGen.CachedAgent, OpGen.AnyAttr, AllByAddress)),
-        (1, OpGen.SetWay),
-        (2, OpGen.Fetch),
-        (1, from a in OpGen.Cpu from b in Gen.Elements(false, true) select new Op(OpKind.IcIallu, a, 0, Broadcast: b)),
-        (2, OpGen.Fill),
-        (2, OpGen.Evict));
-
     [Fact]
     public void ShortcutsOnAndOffGiveTheSameResultsAndState()
     {
         foreach (var (idc, dic) in new[] { (false, false), (true, false), (false, true), (true, true) })
-            MustHoldEverywhere(ModelFixture.Configs(idc, dic, anyNcHitPolicy: true), Anything(), (on, p) =>
+            MustHoldEverywhere(ModelFixture.Configs(idc, dic, anyNcHitPolicy: true), OpGen.Anything(), (on, p) =>
             {
                 using var off = new ModelFixture(on.Model.Caches);
                 off.Model.HostShortcuts = false;

@@ -40,6 +40,13 @@ public sealed record Program(Op[] Ops)
 /// <summary>Generators and the shrinker of op lists.</summary>
 public static class OpGen
 {
+    /// <summary>Every cache maintenance by address.</summary>
+    public static readonly CacheMaintenanceOp[] AllByAddress =
+    {
+        CacheMaintenanceOp.DcCivac, CacheMaintenanceOp.DcCvac, CacheMaintenanceOp.DcIvac, CacheMaintenanceOp.DcCvau,
+        CacheMaintenanceOp.DcCvap, CacheMaintenanceOp.DcZva, CacheMaintenanceOp.IcIvau,
+    };
+
     public static readonly Gen<int> Word = Gen.Choose(0, ModelFixture.Words - 1);
     public static readonly Gen<int> CachedAgent = Gen.Elements(ModelFixture.CachedAgents);
     public static readonly Gen<int> Cpu = Gen.Elements(ModelFixture.Cpus);
@@ -69,6 +76,17 @@ public static class OpGen
         Arb.From(Gen.Frequency(ops.Select(o => (o.Weight, o.Gen)).ToArray()).ArrayOf()
                 .Select(a => new Program(a.Length > 40 ? a[..40] : a)),
             Shrink);
+
+    /// <summary>Every kind of op, every agent, every attribute alias.</summary>
+    public static Arbitrary<Program> Anything() => Programs(
+        (4, Read(AnyAgent, AnyAttr)),
+        (4, Write(AnyAgent, AnyAttr)),
+        (2, Cmo(CachedAgent, AnyAttr, AllByAddress)),
+        (1, SetWay),
+        (2, Fetch),
+        (1, from a in Cpu from b in Gen.Elements(false, true) select new Op(OpKind.IcIallu, a, 0, Broadcast: b)),
+        (2, Fill),
+        (2, Evict));
 
     /// <summary>Shrinks by dropping halves, then single ops: minimal counterexamples keep only the ops that matter.</summary>
     /// <remarks>Ops marked <see cref="Op.Core"/> (the program under test in a hazard family) are never dropped.</remarks>
