@@ -23,9 +23,6 @@ public static partial class A64Exec
         else cpu.SetH(reg, (ushort)value);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int FpSize(ref DecodedInst d) => d.Bit(22) ? 64 : 32;
-
     /// <summary>FMOV (register), C7.2.130: bit copy, no exceptions.</summary>
     public static void FmovReg(CpuCore cpu, int rn, int rd, bool t)
     {

@@ -35,7 +35,7 @@ public sealed partial class CacheMemorySystem
                     value = ReadData(c.Data, i * L + off, size);
                     return true;
                 }
-                if (_shortcuts) missed = c;
+                if (HostShortcuts) missed = c;
             }
         }
         return ReadSlow(agent, pa, size, kind, attributes, out value, missed);
@@ -69,7 +69,7 @@ public sealed partial class CacheMemorySystem
                         return true;
                     }
                 }
-                else if (_shortcuts) missed = c;
+                else if (HostShortcuts) missed = c;
             }
         }
         return WriteSlow(agent, pa, size, attributes, value, missed);

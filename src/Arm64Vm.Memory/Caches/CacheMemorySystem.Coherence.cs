@@ -172,7 +172,7 @@ public sealed partial class CacheMemorySystem
             var c = path[k];
             if (!Uses(c, attrs)) continue;
             if (first < 0) first = k;
-            int i = c == missed ? -1 : _shortcuts ? c.FindPredicted(line) : c.Find(line);
+            int i = c == missed ? -1 : HostShortcuts ? c.FindPredicted(line) : c.Find(line);
             if (i >= 0) { holder = k; holderIndex = i; c.Stats.Hits++; c.Touch(i); break; }
             c.Stats.Misses++;
         }

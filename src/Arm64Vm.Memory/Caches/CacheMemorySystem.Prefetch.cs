@@ -23,7 +23,7 @@ public sealed partial class CacheMemorySystem
         if (l2 == null) return;
         l2.PrefetchTagSet(line + 2);
         ulong next = line + 1;
-        int j = _shortcuts ? l2.FindPredicted(next) : l2.Find(next);     // predicts the way FillPath looks at next
+        int j = HostShortcuts ? l2.FindPredicted(next) : l2.Find(next);     // predicts the way FillPath looks at next
         if (j >= 0) l2.PrefetchLine(j);
         int v = l1.PeekLruVictim(next);
         if (v < 0) return;

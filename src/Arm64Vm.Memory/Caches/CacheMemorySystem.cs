@@ -93,19 +93,13 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         }
     }
 
-    private bool _shortcuts = true;
-
     /// <summary>
     /// On (the default): the model skips work whose result it already knows: the L1D lookup a CPU's hit path made
     /// before a miss is not repeated, and set lookups on the miss path try the way found last in the set first
     /// (<see cref="Cache.FindPredicted"/>). Off: every lookup scans its set (the reference the shortcuts are tested
     /// against: every result, state, LRU order and statistic must be the same).
     /// </summary>
-    public bool HostShortcuts
-    {
-        get => _shortcuts;
-        set => _shortcuts = value;
-    }
+    public bool HostShortcuts { get; set; } = true;
 
     /// <summary>Attaches (or detaches) every CPU's line TLB to its L1D; a detached one is forgotten and never offered to.</summary>
     private void SetLineTlbs(bool on)
