@@ -8,6 +8,9 @@ seconds are the wall time around the qemu-system-aarch64 process with nothing su
 both (a trivial guest, hello.elf, measured the same way) are printed under the table for the reader to judge.
 Each run's UART output and exit status must equal the QEMU-recorded expected output (tests/guests/expected).
 Exit status 1 if any output differs.
+
+With --baseline-cli PATH (run.sh --baseline REV builds it), a second Arm64Vm build runs too, alternating run by run
+with this one so that a change of the machine's load hits both alike, and a before/after table follows the main one.
 """
 import argparse
 import json
@@ -40,11 +43,11 @@ def elf(name):
     return os.path.join(GUESTS, "bin", name + ".elf")
 
 
-def run_arm64vm(name, mode, tmp):
+def run_arm64vm(name, mode, tmp, cli=CLI):
     """One run under Arm64Vm: (stats dict, wall seconds, output bytes, exit status)."""
     stats = os.path.join(tmp, f"{name}.{mode}.json")
     start = time.perf_counter()
-    p = subprocess.run([CLI, "run", elf(name), "--cache-model", mode, "--stats-json", stats],
+    p = subprocess.run([cli, "run", elf(name), "--cache-model", mode, "--stats-json", stats],
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
     with open(stats) as f:
@@ -70,14 +73,20 @@ def check(what, name, output, status, expected, expected_status, problems):
                         f"{'matches' if output == expected else 'differs from tests/guests/expected/' + name + '.txt'}")
 
 
-def best_arm64vm(name, mode, runs, expected, expected_status, tmp, problems):
-    best = None
+def best_arm64vm(name, mode, runs, expected, expected_status, tmp, problems, baseline=None):
+    """The best run of this build and, with a baseline CLI, of that one, alternating: (best, best of baseline)."""
+    best = best_base = None
     for _ in range(runs):
+        if baseline:
+            stats, wall, output, status = run_arm64vm(name, mode, tmp, baseline)
+            check(f"baseline arm64vm --cache-model {mode}", name, output, status, expected, expected_status, problems)
+            if best_base is None or stats["seconds"] < best_base["seconds"]:
+                best_base = stats
         stats, wall, output, status = run_arm64vm(name, mode, tmp)
         check(f"arm64vm --cache-model {mode}", name, output, status, expected, expected_status, problems)
         if best is None or stats["seconds"] < best["seconds"]:
             best = stats
-    return best
+    return best, best_base
 
 
 def best_qemu(name, cpu, runs, expected, expected_status, tmp, problems):
@@ -89,6 +98,26 @@ def best_qemu(name, cpu, runs, expected, expected_status, tmp, problems):
     return best
 
 
+def before_after(rows, base):
+    """The baseline build next to this one, from the same alternating runs: MIPS and speed relative to QEMU."""
+    print()
+    print(f"Before ({base}) and after (this tree), the same runs, alternating:")
+    print()
+    print("| guest | off MIPS before → after | off / QEMU before → after | state MIPS before → after "
+          "| state / QEMU before → after | state / off before → after |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, off, state, qemu, off_b, state_b in rows:
+        if off['instructions'] != off_b['instructions'] or state['instructions'] != state_b['instructions']:
+            print(f"| {name} | instruction counts differ: {off_b['instructions']} → {off['instructions']} (off), "
+                  f"{state_b['instructions']} → {state['instructions']} (state) | | | | |")
+            continue
+        print(f"| {name} | {off_b['mips']:.1f} → {off['mips']:.1f} "
+              f"| {qemu / off_b['seconds']:.2f}x → {qemu / off['seconds']:.2f}x "
+              f"| {state_b['mips']:.1f} → {state['mips']:.1f} "
+              f"| {qemu / state_b['seconds']:.2f}x → {qemu / state['seconds']:.2f}x "
+              f"| {off_b['seconds'] / state_b['seconds']:.2f}x → {off['seconds'] / state['seconds']:.2f}x |")
+
+
 def millions(n):
     return f"{n / 1e9:.2f} G" if n >= 1e9 else f"{n / 1e6:.1f} M"
 
@@ -97,9 +126,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", nargs="*", help="bench guests to run (default: all)")
+    ap.add_argument("--baseline-cli", help="a second Arm64Vm CLI (an older build) to run alternately with this one")
+    ap.add_argument("--baseline-name", default="baseline", help="what to call the baseline in the table")
     args = ap.parse_args()
     if args.runs < 1:
         print("compare.py: --runs must be at least 1", file=sys.stderr)
+        return 2
+    if args.baseline_cli and not os.access(args.baseline_cli, os.X_OK):
+        print(f"compare.py: --baseline-cli {args.baseline_cli}: not an executable file", file=sys.stderr)
         return 2
     problems = []
     rows = []
@@ -118,10 +152,10 @@ def main():
                 continue
             exp = expected_output(name)
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
-            off = best_arm64vm(name, "off", args.runs, exp, status, tmp, problems)
-            state = best_arm64vm(name, "state", args.runs, exp, status, tmp, problems)
+            off, off_base = best_arm64vm(name, "off", args.runs, exp, status, tmp, problems, args.baseline_cli)
+            state, state_base = best_arm64vm(name, "state", args.runs, exp, status, tmp, problems, args.baseline_cli)
             qemu = best_qemu(name, cpu, args.runs, exp, status, tmp, problems)
-            rows.append((name, off, state, qemu))
+            rows.append((name, off, state, qemu, off_base, state_base))
 
     print(f"Best of {args.runs} run(s) each; Arm64Vm seconds = guest execution from --stats-json, "
           "QEMU seconds = wall time of the whole process.")
@@ -129,11 +163,13 @@ def main():
     print("| guest | instructions | off s | off MIPS | state s | state MIPS | QEMU s | off / QEMU | state / QEMU "
           "| state / off |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, off, state, qemu in rows:
+    for name, off, state, qemu, _, _ in rows:
         print(f"| {name} | {millions(off['instructions'])} | {off['seconds']:.3f} | {off['mips']:.1f} "
               f"| {state['seconds']:.3f} | {state['mips']:.1f} | {qemu:.3f} "
               f"| {qemu / off['seconds']:.2f}x | {qemu / state['seconds']:.2f}x "
               f"| {off['seconds'] / state['seconds']:.2f}x |")
+    if args.baseline_cli:
+        before_after(rows, args.baseline_name)
     print()
     print(f"Start-up (hello.elf, wall time of the process): QEMU {startup_qemu:.3f} s, "
           f"Arm64Vm {startup_vm:.3f} s (included in QEMU's column, not in Arm64Vm's).")

@@ -4,8 +4,11 @@
 # TCG, side by side in one table (tools/bench/compare.py: best of N, outputs checked against the QEMU-recorded
 # ones), then the cache model alone (tools/bench/model.sh, BenchmarkDotNet) next to the speed targets.
 # Not part of the test run.
-#   tools/bench/run.sh [--runs N] [--quick] [--no-model] [GUEST...]
+#   tools/bench/run.sh [--runs N] [--quick] [--no-model] [--baseline REV] [GUEST...]
 #     --runs N    best of N runs per guest and configuration (default 3)
+#     --baseline REV
+#                 also build git revision REV (a clean checkout of it, cached in ~/.cache/arm64vm/bench-baseline)
+#                 and run it alternately with this tree: a before/after table follows the main one
 #     --quick     one run each, and ModelBench's quick mode (no BenchmarkDotNet)
 #     --no-model  skip ModelBench
 #     GUEST...    only these bench guests
@@ -13,7 +16,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-runs=3 quick=0 model=1 only=()
+runs=3 quick=0 model=1 only=() baseline=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runs)
@@ -21,7 +24,13 @@ while [[ $# -gt 0 ]]; do
             runs="$2"; shift 2 ;;
         --quick) quick=1 runs=1; shift ;;
         --no-model) model=0; shift ;;
-        -*) echo "run.sh: unknown option $1 (usage: $0 [--runs N] [--quick] [--no-model] [GUEST...])" >&2; exit 2 ;;
+        --baseline)
+            if [[ $# -lt 2 ]]; then echo "run.sh: --baseline needs a git revision" >&2; exit 2; fi
+            if ! git rev-parse --verify -q "$2^{commit}" >/dev/null; then
+                echo "run.sh: --baseline $2: not a git revision of this repository" >&2; exit 2
+            fi
+            baseline="$(git rev-parse "$2^{commit}")"; shift 2 ;;
+        -*) echo "run.sh: unknown option $1 (usage: $0 [--runs N] [--quick] [--no-model] [--baseline REV] [GUEST...])" >&2; exit 2 ;;
         *)
             if ! grep -q "^$1 .* bench$" tests/guests/manifest.txt; then
                 echo "run.sh: $1 is not a bench guest in tests/guests/manifest.txt" >&2; exit 2
@@ -41,8 +50,21 @@ fi
 
 echo "bench: building the CLI (Release)" >&2
 dotnet build src/Arm64Vm.Cli -c Release -v quiet -nologo >/dev/null
+base_args=()
+if [[ -n "$baseline" ]]; then
+    # A clean checkout of the revision, built once and kept: its Release CLI runs next to this tree's.
+    cache="${XDG_CACHE_HOME:-$HOME/.cache}/arm64vm/bench-baseline/$baseline"
+    base_cli="$cache/src/Arm64Vm.Cli/bin/Release/net10.0/arm64vm"
+    if [[ ! -x "$base_cli" ]]; then
+        echo "bench: building baseline ${baseline:0:12} in $cache" >&2
+        rm -rf "$cache"; mkdir -p "$cache"
+        git archive "$baseline" | tar -x -C "$cache"
+        dotnet build "$cache/src/Arm64Vm.Cli" -c Release -v quiet -nologo >/dev/null
+    fi
+    base_args=(--baseline-cli "$base_cli" --baseline-name "$(git rev-parse --short "$baseline")")
+fi
 status=0
-python3 tools/bench/compare.py --runs "$runs" ${only[@]+--only "${only[@]}"} || status=$?
+python3 tools/bench/compare.py --runs "$runs" ${base_args[@]+"${base_args[@]}"} ${only[@]+--only "${only[@]}"} || status=$?
 
 if [[ $model -eq 1 ]]; then
     echo >&2; echo "bench: ModelBench (tools/bench/model.sh$([[ $quick -eq 1 ]] && echo ' --quick'))" >&2
