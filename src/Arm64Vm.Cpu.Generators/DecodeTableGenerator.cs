@@ -143,6 +143,24 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         EmitHook(sb, "bool Validate", named, r => r.Validator, "true");
         EmitHook(sb, "ulong Predecode", named, r => r.Predecode, "0");
         sb.AppendLine();
+        sb.AppendLine("    /// <summary>CPU-SPEC-2: stores the row's small fields in the slot's operand bytes (<c>F0</c> … <c>F7</c>), where its wrapper reads them.</summary>");
+        sb.AppendLine("    public static void Operands(A64Op op, uint raw, ref DecodedInst d)");
+        sb.AppendLine("    {");
+        sb.AppendLine("        switch (op)");
+        sb.AppendLine("        {");
+        foreach (var r in named)
+        {
+            var slots = OperandSlots(r);
+            if (slots.Count == 0) continue;
+            sb.Append("            case A64Op.").Append(r.Name).Append(":");
+            foreach (var kv in slots)
+                sb.Append(" d.F").Append(kv.Value).Append(" = (byte)").Append(FieldValue(r.Fields.First(f => f.Name == kv.Key), "raw")).Append(";");
+            sb.AppendLine(" return;");
+        }
+        sb.AppendLine("            default: return;");
+        sb.AppendLine("        }");
+        sb.AppendLine("    }");
+        sb.AppendLine();
         sb.AppendLine("    /// <summary>The op a word of row <paramref name=\"op\"/> executes as: its first matching spec's variant, else the row op.</summary>");
         sb.AppendLine("    public static A64Op Specialise(A64Op op, uint raw)");
         sb.AppendLine("    {");
@@ -186,18 +204,13 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("        return t;");
         sb.AppendLine("    }");
         sb.AppendLine();
-        sb.AppendLine("    /// <summary>The first entry of the table, for a run loop that keeps it in a local (one class-initialisation check per loop, not per instruction).</summary>");
-        sb.AppendLine("    public static ref nint Handlers => ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Table);");
+        sb.AppendLine("    /// <summary>CPU-RUN-3: the handler entry point of an op, which the decoder stores in the slot (<c>DecodedInst.Handler</c>).</summary>");
+        sb.AppendLine("    public static nint HandlerOf(A64Op op) => Table[(int)op];");
         sb.AppendLine();
-        sb.AppendLine("    /// <summary>Executes the instruction in slot <paramref name=\"d\"/> through the handler table <paramref name=\"handlers\"/> (<see cref=\"Handlers\"/>).</summary>");
+        sb.AppendLine("    /// <summary>Executes slot <paramref name=\"d\"/> through the handler it carries (<c>DecodedInst.Handler</c>, set with its op).</summary>");
         sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        sb.AppendLine("    public static void Execute(ref nint handlers, global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d) =>");
-        sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)System.Runtime.CompilerServices.Unsafe.Add(ref handlers, (int)d.Op))(cpu, ref d);");
-        sb.AppendLine();
-        sb.AppendLine("    /// <summary>Executes slot <paramref name=\"d\"/> as op <paramref name=\"op\"/> (its <c>Op</c>, already loaded by the caller).</summary>");
-        sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        sb.AppendLine("    public static void Execute(ref nint handlers, global::Arm64Vm.Cpu.CpuCore cpu, nint op, ref DecodedInst d) =>");
-        sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)System.Runtime.CompilerServices.Unsafe.Add(ref handlers, op))(cpu, ref d);");
+        sb.AppendLine("    public static void ExecuteSlot(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d) =>");
+        sb.AppendLine("        ((delegate*<global::Arm64Vm.Cpu.CpuCore, ref DecodedInst, void>)d.Handler)(cpu, ref d);");
         sb.AppendLine();
         sb.AppendLine("    /// <summary>");
         sb.AppendLine("    /// Executes one pre-decoded instruction. <c>d.Op</c> is a member of <see cref=\"A64Op\"/> (only the decoder writes it), so the");
@@ -285,7 +298,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
                 arg = Constant(p, r.Specs[variant].Value.ToString(System.Globalization.CultureInfo.InvariantCulture), errors);
             if (arg == null)
                 foreach (var f in r.Fields)
-                    if (string.Equals(f.Name, p.Name, StringComparison.OrdinalIgnoreCase)) arg = Field(p, f, errors);
+                    if (string.Equals(f.Name, p.Name, StringComparison.OrdinalIgnoreCase)) arg = Field(p, SlotFieldValue(r, f), f.Width, f.Name, errors);
             if (arg == null) arg = FieldTest(r, variant, p);
             if (arg == null)
             {
@@ -335,8 +348,30 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
             if (variant < 0 || k < variant) return "false";
             if (k == variant) return "true";
         }
-        return FieldValue(f, "d.Raw") + " == " + value + "u";
+        return SlotFieldValue(r, f) + " == " + value + "u";
     }
+
+    /// <summary>Operand bytes of a slot (<c>DecodedInst.F0</c> … <c>F7</c>).</summary>
+    private const int OperandBytes = 8;
+
+    /// <summary>
+    /// CPU-SPEC-2: the fields of row <paramref name="r"/> that the decoder stores in the slot's operand bytes: its fields of
+    /// at most 8 bits, in the row's order, the first <see cref="OperandBytes"/> of them — the index of each is its byte.
+    /// </summary>
+    private static Dictionary<string, int> OperandSlots(DecodeRowSpec r)
+    {
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var f in r.Fields)
+            if (f.Width <= 8 && slots.Count < OperandBytes && !slots.ContainsKey(f.Name)) slots[f.Name] = slots.Count;
+        return slots;
+    }
+
+    /// <summary>
+    /// The unsigned value of field <paramref name="f"/> of the slot <c>d</c>: its operand byte, else from <c>d.Raw</c>. The
+    /// byte holds only the field's bits; the mask tells the JIT its range, so a register index needs no bounds check.
+    /// </summary>
+    private static string SlotFieldValue(DecodeRowSpec r, DecodeFieldSpec f) =>
+        OperandSlots(r).TryGetValue(f.Name, out int k) ? "(d.F" + k + " & 0x" + ((1U << f.Width) - 1).ToString("X") + "u)" : FieldValue(f, "d.Raw");
 
     /// <summary>The unsigned value of field <paramref name="f"/> of the word in <paramref name="word"/>.</summary>
     private static string FieldValue(DecodeFieldSpec f, string word)
@@ -345,16 +380,14 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         return f.Lsb + f.Width == 32 ? bits : "(" + bits + " & 0x" + ((1UL << f.Width) - 1).ToString("X") + "u)";
     }
 
-    /// <summary>The expression extracting field <paramref name="f"/> from <c>d.Raw</c> as the parameter's type.</summary>
-    private static string? Field(IParameterSymbol p, DecodeFieldSpec f, List<string> errors)
+    /// <summary>The field's unsigned <paramref name="value"/> (an operand byte or bits of <c>d.Raw</c>) as the parameter's type.</summary>
+    private static string? Field(IParameterSymbol p, string value, int width, string name, List<string> errors)
     {
-        string bits = f.Lsb == 0 ? "d.Raw" : "(d.Raw >> " + f.Lsb + ")";
-        string value = f.Lsb + f.Width == 32 ? bits : "(" + bits + " & 0x" + ((1UL << f.Width) - 1).ToString("X") + "u)";
         string type = p.Type.ToDisplayString();
         switch (p.Type.SpecialType)
         {
             case SpecialType.System_Boolean:
-                if (f.Width != 1) break;
+                if (width != 1) break;
                 return value + " != 0";
             case SpecialType.System_UInt32: return value;
             case SpecialType.System_Int32: return "(int)" + value;
@@ -362,7 +395,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
             case SpecialType.System_Int64: return "(long)" + value;
         }
         if (p.Type.TypeKind == TypeKind.Enum) return "(global::" + type + ")" + value;
-        errors.Add("field '" + f.Name + "' cannot bind parameter '" + p.Name + "' of type " + type);
+        errors.Add("field '" + name + "' cannot bind parameter '" + p.Name + "' of type " + type);
         return null;
     }
 

@@ -176,10 +176,9 @@ public sealed unsafe partial class CpuCore
     /// </summary>
     private void RunBlocks()
     {
-        // The tables and the PC live in locals across blocks: the next block of the same page (a loop's back edge, a
-        // fall-through) starts with one compare, and no instruction pays a static-field or class-initialisation check.
-        ref nint handlers = ref A64Dispatch.Handlers;
-        ref byte leaves = ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath);
+        // The PC lives in a local across blocks: the next block of the same page (a loop's back edge, a fall-through)
+        // starts with one compare. CPU-RUN-3: each slot carries its handler and block-end kind, so a straight-line
+        // instruction costs no table load and nothing but this, pc, end and the slot is live across its call.
         ulong pc = Pc;
         do
         {
@@ -193,11 +192,10 @@ public sealed unsafe partial class CpuCore
             while (true)
             {
                 Pc = pc;
-                nint op = (nint)d.Op;
-                uint leave = Unsafe.Add(ref leaves, op);
-                if (leave != 0)
+                uint kind = d.Kind;
+                if (kind != BlockEnds.Straight)
                 {
-                    if (leave == BlockEnds.NotDecoded)
+                    if (kind == BlockEnds.NotDecoded)
                     {
                         DecodeSlot(ref d, pc);
                         continue;
@@ -210,9 +208,9 @@ public sealed unsafe partial class CpuCore
                     Retired += (pc - _blockStartPc) >> 2;
                     _blockStartPc = pc;
                     NextPc = pc;
-                    if (leave == BlockEnds.Chain)
+                    if (kind == BlockEnds.Chain)
                     {
-                        A64Dispatch.Execute(ref handlers, this, op, ref d);
+                        A64Dispatch.ExecuteSlot(this, ref d);
                         // CPU-RUN-2: a direct branch cannot fault or change the fetch context; go on at its target
                         // when it is in the page of the branch (at pc - 4).
                         ulong target = NextPc;
@@ -223,16 +221,16 @@ public sealed unsafe partial class CpuCore
                             goto Chained;
                         }
                     }
-                    else A64Dispatch.Execute(ref handlers, this, op, ref d);
+                    else A64Dispatch.ExecuteSlot(this, ref d);
                     goto Executed;
                 }
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
                 // own line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its
-                // line from the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on
-                // before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
-                // B2.2.5).
+                // line from the L1I): invalidation only resets Kind, Op and Handler (CodeCache.InvalidateRange), which
+                // were dispatched on before the access, so the operands stay those it was fetched with (Arm ARM
+                // (DDI 0487K.a) section B2.2.5).
                 NextPc = pc + 4;
-                A64Dispatch.Execute(ref handlers, this, op, ref d);
+                A64Dispatch.ExecuteSlot(this, ref d);
                 pc += 4;
                 if (pc == end || _eventPending) break;
                 d = ref Unsafe.Add(ref d, 1);
