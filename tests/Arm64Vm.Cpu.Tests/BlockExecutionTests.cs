@@ -426,6 +426,40 @@ public class BlockExecutionTests
         Assert.Equal(1UL, m2.Cpu.X(5));
     }
 
+    /// <summary>
+    /// CPU-RUN-3: a slot carries its op's handler and block-end kind from decode; a write over it resets Kind, Op and
+    /// Handler (so the run loop decodes it anew: the new instruction runs) and keeps the operands it was fetched with.
+    /// </summary>
+    [Fact]
+    public void ASlotCarriesItsHandlerAndAWriteOverItDecodesItAnew()
+    {
+        using var m = new Machine();
+        const uint addX0Two = 0x91000800;   // add x0, x0, #2
+        m.Load(CodeBase, AddX0One, BrkStop);
+        m.Cpu.Run(2);
+        Assert.Equal(1UL, m.Cpu.X(0));
+        var page = m.Cpu.CodeCache.GetPage(m.Ram, CodeBase & ~0xFFFUL);
+        ref var slot = ref page[(int)(CodeBase >> 2) & (CodeCache.SlotsPerPage - 1)];
+        Assert.Equal(Decoding.A64Op.ADD_imm_x, Decoding.A64Table.BaseOf(slot.Op));
+        Assert.Equal(Decoding.A64Dispatch.HandlerOf(slot.Op), slot.Handler);
+        Assert.NotEqual(0, slot.Handler);
+        Assert.Equal(BlockEnds.Straight, slot.Kind);
+        var operands = (slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2);
+
+        m.Load(CodeBase, addX0Two);
+        Assert.Equal(Decoding.A64Op.NotDecoded, slot.Op);
+        Assert.Equal(BlockEnds.NotDecoded, slot.Kind);
+        Assert.Equal(0, slot.Handler);
+        Assert.Equal(operands, (slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2));
+
+        m.Cpu.Pc = CodeBase;
+        m.Cpu.Run(2);
+        Assert.Equal(3UL, m.Cpu.X(0));
+        Assert.Equal(addX0Two, slot.Raw);
+        Assert.Equal(Decoding.A64Dispatch.HandlerOf(slot.Op), slot.Handler);
+        Assert.Equal(BlockEnds.Straight, slot.Kind);
+    }
+
     [Fact]
     public void EveryBranchExceptionAndSystemRowEndsABlockAndNoOtherRowDoes()
     {
@@ -434,6 +468,7 @@ public class BlockExecutionTests
             bool ends = BlockEnds.EndsBlock(row.Op);
             Assert.True(ends == (row.Op == Decoding.A64Op.Unallocated || row.Class.StartsWith("br.", StringComparison.Ordinal)), row.ToString());
         }
-        Assert.NotEqual(0, BlockEnds.LeavesFastPath[(int)Decoding.A64Op.NotDecoded]);
+        Assert.Equal(BlockEnds.NotDecoded, BlockEnds.KindOf(Decoding.A64Op.NotDecoded));
+        Assert.Equal(BlockEnds.NotDecoded, default(Decoding.DecodedInst).Kind);   // a fresh page's slots are undecoded
     }
 }

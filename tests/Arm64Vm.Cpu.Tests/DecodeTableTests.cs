@@ -65,17 +65,30 @@ public class DecodeTableTests
 
     /// <summary>
     /// Each validated row's validator, found by the name its .decode row gives (<c>valid=V</c> names
-    /// <c>bool A64Exec.V(uint)</c>, specs/a64/README.md) — not through the generated hooks, so a row wired to the
-    /// wrong validator shows up.
+    /// <c>bool A64Exec.V(...)</c>, specs/a64/README.md) and called with the word (<c>uint raw</c>) or with the row's
+    /// fields bound by name, extracted here from the parsed .decode row — not through the generated hooks, so a row
+    /// wired to the wrong validator, or a field bound to the wrong parameter, shows up.
     /// </summary>
     private static Dictionary<string, Func<uint, bool>> Validators()
     {
         var result = new Dictionary<string, Func<uint, bool>>();
         foreach (var spec in ParseSpecFiles().Where(r => r.Validator != null))
         {
-            var method = typeof(A64Exec).GetMethod(spec.Validator!, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, new[] { typeof(uint) });
-            Assert.True(method != null && method.ReturnType == typeof(bool), $"{spec.File}:{spec.Line}: valid={spec.Validator} is not a bool A64Exec.{spec.Validator}(uint)");
-            result[spec.Name] = method!.CreateDelegate<Func<uint, bool>>();
+            var method = typeof(A64Exec).GetMethod(spec.Validator!, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
+            Assert.True(method != null && method.ReturnType == typeof(bool), $"{spec.File}:{spec.Line}: valid={spec.Validator} is not a bool A64Exec.{spec.Validator}(...)");
+            var ps = method!.GetParameters();
+            if (ps.Length == 1 && ps[0].Name == "raw" && ps[0].ParameterType == typeof(uint))
+            {
+                result[spec.Name] = method.CreateDelegate<Func<uint, bool>>();
+                continue;
+            }
+            var fields = ps.Select(p => spec.Fields.Find(f => string.Equals(f.Name, p.Name, StringComparison.OrdinalIgnoreCase))).ToArray();
+            Assert.True(fields.All(f => f != null), $"{spec.File}:{spec.Line}: a parameter of A64Exec.{spec.Validator} names no field of row {spec.Name}");
+            result[spec.Name] = word => (bool)method.Invoke(null, ps.Select((p, i) =>
+            {
+                uint v = fields[i]!.Extract(word);
+                return p.ParameterType == typeof(bool) ? (object)(v != 0) : p.ParameterType == typeof(int) ? (int)v : (object)v;
+            }).ToArray())!;
         }
         Assert.Equal(A64Table.Rows.Count(r => r.HasValidator), result.Count);
         return result;

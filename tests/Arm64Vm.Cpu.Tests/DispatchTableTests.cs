@@ -20,6 +20,41 @@ public class DispatchTableTests
         return null;
     }
 
+    /// <summary>
+    /// CPU-RUN-3, CPU-SPEC-2: a decoded slot of any row carries the handler and block-end kind of its op, and its operand
+    /// bytes hold the row's fields of at most 8 bits, in the row's order (the first eight), as the word has them.
+    /// </summary>
+    [Fact]
+    public void DecodedSlotsCarryTheirHandlerKindAndOperandBytes()
+    {
+        var rng = new Random(12);
+        int checkedFields = 0;
+        foreach (var row in A64Table.Rows.Where(r => r.Op != A64Op.Unallocated))
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                if (SampleWord(row, rng) is not uint word) continue;
+                var d = A64Decoder.Decode(word);
+                Assert.Equal(row.Op, A64Table.BaseOf(d.Op));
+                Assert.Equal(A64Dispatch.HandlerOf(d.Op), d.Handler);
+                Assert.NotEqual(0, d.Handler);
+                Assert.Equal(BlockEnds.KindOf(d.Op), d.Kind);
+                int k = 0;
+                foreach (var f in row.Fields.Where(f => f.Width <= 8).Take(8))
+                {
+                    Assert.True(f.Extract(word) == System.Runtime.CompilerServices.Unsafe.Add(ref d.F0, k), $"{row}: field {f.Name} in byte {k} of {word:X8}");
+                    k++;
+                    checkedFields++;
+                }
+            }
+        }
+        Assert.True(checkedFields > 1000, $"only {checkedFields} fields checked");
+        var unallocated = A64Decoder.Decode(0);
+        Assert.Equal(A64Op.Unallocated, unallocated.Op);
+        Assert.Equal(A64Dispatch.HandlerOf(A64Op.Unallocated), unallocated.Handler);
+        Assert.Equal(BlockEnds.Ends, unallocated.Kind);
+    }
+
     [Fact]
     public void BranchExceptionAndSystemRowsEndBlocksAndNoOthers()
     {
@@ -52,8 +87,8 @@ public class DispatchTableTests
             var o = (A64Op)op;
             Assert.Equal(A64Table.Chains(A64Table.BaseOf(o)), A64Table.Chains(o));
             if (A64Table.Chains(o)) Assert.True(A64Table.EndsBlock(o), $"{o} chains but does not end a block");
-            Assert.Equal(A64Table.Chains(o) ? BlockEnds.Chain : A64Table.EndsBlock(o) ? (o == A64Op.NotDecoded ? BlockEnds.NotDecoded : BlockEnds.Ends) : 0,
-                BlockEnds.LeavesFastPath[op]);
+            Assert.Equal(o == A64Op.NotDecoded ? BlockEnds.NotDecoded : A64Table.Chains(o) ? BlockEnds.Chain : A64Table.EndsBlock(o) ? BlockEnds.Ends : BlockEnds.Straight,
+                BlockEnds.KindOf(o));
         }
         var rng = new Random(2026);
         using var h = new CpuHarness();

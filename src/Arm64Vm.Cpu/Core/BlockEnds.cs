@@ -11,29 +11,33 @@ namespace Arm64Vm.Cpu;
 /// </summary>
 internal static class BlockEnds
 {
-    /// <summary>A <see cref="LeavesFastPath"/> value: the op ends the block.</summary>
-    internal const byte Ends = 1;
-    /// <summary>A <see cref="LeavesFastPath"/> value: a direct branch, which ends the block but may chain to its target (CPU-RUN-2).</summary>
-    internal const byte Chain = 2;
-    /// <summary>A <see cref="LeavesFastPath"/> value: <see cref="A64Op.NotDecoded"/>, decode the slot first.</summary>
-    internal const byte NotDecoded = 3;
+    /// <summary>A <see cref="DecodedInst.Kind"/>: <see cref="A64Op.NotDecoded"/>, decode the slot first. It is 0, so a fresh (zeroed) slot has it.</summary>
+    internal const byte NotDecoded = 0;
+    /// <summary>A <see cref="DecodedInst.Kind"/>: the op does not end the block (the run loop's fast path).</summary>
+    internal const byte Straight = 1;
+    /// <summary>A <see cref="DecodedInst.Kind"/>: the op ends the block.</summary>
+    internal const byte Ends = 2;
+    /// <summary>A <see cref="DecodedInst.Kind"/>: a direct branch, which ends the block but may chain to its target (CPU-RUN-2).</summary>
+    internal const byte Chain = 3;
 
     /// <summary>
-    /// One byte per op: nonzero when the block loop must leave its fast path at the slot — <see cref="A64Op.NotDecoded"/>
-    /// (decode it first: a slot reset by self-modifying code inside the block is caught here: <see cref="NotDecoded"/>)
-    /// or an op that <see cref="EndsBlock"/> (<see cref="Chain"/> for a direct branch, else <see cref="Ends"/>). One
-    /// table load tests all.
+    /// CPU-RUN-3: one byte per op, the <see cref="DecodedInst.Kind"/> the decoder stores in a slot with the op —
+    /// <see cref="NotDecoded"/> (a slot reset by self-modifying code inside the block is caught here), <see cref="Chain"/>
+    /// for a direct branch, <see cref="Ends"/> for another op that <see cref="EndsBlock"/>, else <see cref="Straight"/>.
     /// </summary>
-    internal static readonly byte[] LeavesFastPath = Build();
+    private static readonly byte[] Kinds = Build();
 
     private static byte[] Build()
     {
         var table = new byte[A64Table.OpCount];
         table[(int)A64Op.NotDecoded] = NotDecoded;
         for (int op = 1; op < table.Length; op++)
-            if (EndsBlock((A64Op)op)) table[op] = A64Table.Chains((A64Op)op) ? Chain : Ends;
+            table[op] = !EndsBlock((A64Op)op) ? Straight : A64Table.Chains((A64Op)op) ? Chain : Ends;
         return table;
     }
+
+    /// <summary>The <see cref="DecodedInst.Kind"/> of an op.</summary>
+    internal static byte KindOf(A64Op op) => Kinds[(int)op];
 
     /// <summary>True for an op that ends a block: the decode table's flag (specs/a64/README.md, "Block ends").</summary>
     internal static bool EndsBlock(A64Op op) => A64Table.EndsBlock(op);

@@ -8,11 +8,13 @@ namespace Arm64Vm.Cpu;
 /// on first execution and stay decoded; a write to a code page resets only the slots it overlaps, so data that
 /// shares a page with code costs little. Steady-state execution never re-decodes.
 /// <para>
-/// Resetting a slot clears only its <see cref="DecodedInst.Op"/> (to <see cref="A64Op.NotDecoded"/>): the run loop
-/// executes through the slot, and the instruction whose own access resets it (a store over itself or into its own
-/// line with DIC=1, an eviction of its line from the L1I) was dispatched on Op before that access and must complete
-/// with the operands it was fetched with. The next fetch of the slot decodes it anew. Execution handlers never read
-/// Op (the dispatch switch is the only reader), which keeps this sound.
+/// Resetting a slot clears only what the run loop dispatches on — <see cref="DecodedInst.Op"/> (to
+/// <see cref="A64Op.NotDecoded"/>), <see cref="DecodedInst.Kind"/> (to <see cref="BlockEnds.NotDecoded"/>) and
+/// <see cref="DecodedInst.Handler"/> (CPU-RUN-3) — never the operands: the run loop executes through the slot, and the
+/// instruction whose own access resets it (a store over itself or into its own line with DIC=1, an eviction of its
+/// line from the L1I) was dispatched on Kind and Handler before that access and must complete with the operands it was
+/// fetched with. The next fetch of the slot decodes it anew. Execution handlers never read Op, Kind or Handler (the
+/// run loop and the dispatch are the only readers), which keeps this sound.
 /// </para>
 /// </summary>
 public sealed class CodeCache
@@ -52,7 +54,7 @@ public sealed class CodeCache
         {
             if (_pages.TryGetValue(a & ~(ulong)(Ram.PageSize - 1), out var page))
             {
-                page[(a >> 2) & (SlotsPerPage - 1)].Op = A64Op.NotDecoded;
+                Reset(ref page[(a >> 2) & (SlotsPerPage - 1)]);
                 InvalidatedSlots++;
             }
         }
@@ -62,6 +64,14 @@ public sealed class CodeCache
     public void Clear()
     {
         foreach (var page in _pages.Values)
-            for (int i = 0; i < page.Length; i++) page[i].Op = A64Op.NotDecoded;
+            for (int i = 0; i < page.Length; i++) Reset(ref page[i]);
+    }
+
+    /// <summary>Returns a slot to undecoded: the fields the run loop dispatches on, not the operands (see the class summary).</summary>
+    private static void Reset(ref DecodedInst slot)
+    {
+        slot.Kind = BlockEnds.NotDecoded;
+        slot.Op = A64Op.NotDecoded;
+        slot.Handler = 0;
     }
 }

@@ -169,70 +169,82 @@ public sealed unsafe partial class CpuCore
     /// counter): no other instruction can observe it (a device access leaves the run through an exit first).
     /// <para>
     /// CPU-RUN-2: a direct branch (<see cref="BlockEnds.Chain"/>: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ) ends its block
-    /// like any block end — the count settled through it — but when its target lies in the same page, the budget is
-    /// not spent and no event is pending, the next block starts there without leaving the loop: the page is the one
-    /// the branch was fetched from, so the fetch check the outer loop would make is known to pass.
+    /// like any block end — the count settled through it, after it executes, since it cannot read it — but when its
+    /// target lies in the same page, the budget is not spent and no event is pending, the next block starts there
+    /// without leaving the loop: the page is the one the branch was fetched from, so the fetch check the outer loop
+    /// would make is known to pass, the target's slot is the branch's moved by the distance, and the block's end stays
+    /// the page end unless the budget ends first.
     /// </para>
     /// </summary>
     private void RunBlocks()
     {
-        // The tables and the PC live in locals across blocks: the next block of the same page (a loop's back edge, a
-        // fall-through) starts with one compare, and no instruction pays a static-field or class-initialisation check.
-        ref nint handlers = ref A64Dispatch.Handlers;
-        ref byte leaves = ref MemoryMarshal.GetArrayDataReference(BlockEnds.LeavesFastPath);
+        // The PC lives in a local across blocks: the next block of the same page (a loop's back edge, a fall-through)
+        // starts with one compare. CPU-RUN-3: each slot carries its handler and block-end kind, so a straight-line
+        // instruction costs no table load and nothing but this, pc, end and the slot is live across its call.
         ulong pc = Pc;
         do
         {
             _blockStartPc = pc;
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
-        Chained:
             int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
             ulong end = pc + 4 * Math.Min(_retiredLimit - Retired, (ulong)(CodeCache.SlotsPerPage - first));
             ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
             while (true)
             {
                 Pc = pc;
-                nint op = (nint)d.Op;
-                uint leave = Unsafe.Add(ref leaves, op);
-                if (leave != 0)
+                uint kind = d.Kind;
+                if (kind != BlockEnds.Straight)
                 {
-                    if (leave == BlockEnds.NotDecoded)
+                    if (kind == BlockEnds.NotDecoded)
                     {
                         DecodeSlot(ref d, pc);
                         continue;
                     }
+                    // No instruction before it in the block took an exception without throwing (that ends the
+                    // block), so the block still starts at _blockStartPc.
+                    if (kind == BlockEnds.Chain)
+                    {
+                        // CPU-RUN-2: a direct branch cannot fault, read the count or change the fetch context, so it
+                        // is counted after it executes; go on at its target when that is in the page of the branch.
+                        NextPc = pc + 4;
+                        A64Dispatch.ExecuteSlot(this, ref d);
+                        ulong target = NextPc;
+                        Retired += (pc + 4 - _blockStartPc) >> 2;
+                        if (((target ^ pc) & ~0xFFFUL) == 0 && !_eventPending)
+                        {
+                            ulong left = _retiredLimit - Retired;
+                            if (left != 0)
+                            {
+                                // The next block starts at the target, in this page: its slot is the branch's moved by
+                                // the distance. While the budget covers a page, end is the page end already (it only
+                                // shrinks with the budget).
+                                _blockStartPc = target;
+                                d = ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4));
+                                pc = target;
+                                if (left < CodeCache.SlotsPerPage)
+                                    end = pc + 4 * Math.Min(left, (ulong)(CodeCache.SlotsPerPage - ((int)(pc >> 2) & (CodeCache.SlotsPerPage - 1))));
+                                continue;
+                            }
+                        }
+                        goto Executed;
+                    }
                     // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault
-                    // in it would), and it is the block's last. No instruction before it in the block took an
-                    // exception without throwing (that ends the block), so the block still starts at _blockStartPc.
-                    // Each kind has its own call, so nothing but pc is live across it.
+                    // in it would), and it is the block's last. Nothing but pc is live across its call.
                     pc += 4;
                     Retired += (pc - _blockStartPc) >> 2;
                     _blockStartPc = pc;
                     NextPc = pc;
-                    if (leave == BlockEnds.Chain)
-                    {
-                        A64Dispatch.Execute(ref handlers, this, op, ref d);
-                        // CPU-RUN-2: a direct branch cannot fault or change the fetch context; go on at its target
-                        // when it is in the page of the branch (at pc - 4).
-                        ulong target = NextPc;
-                        if (((target ^ (pc - 4)) & ~0xFFFUL) == 0 && !_eventPending && Retired != _retiredLimit)
-                        {
-                            pc = target;
-                            _blockStartPc = pc;
-                            goto Chained;
-                        }
-                    }
-                    else A64Dispatch.Execute(ref handlers, this, op, ref d);
+                    A64Dispatch.ExecuteSlot(this, ref d);
                     goto Executed;
                 }
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
                 // own line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its
-                // line from the L1I): invalidation only clears Op (CodeCache.InvalidateRange), which was dispatched on
-                // before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
-                // B2.2.5).
+                // line from the L1I): invalidation only resets Kind, Op and Handler (CodeCache.InvalidateRange), which
+                // were dispatched on before the access, so the operands stay those it was fetched with (Arm ARM
+                // (DDI 0487K.a) section B2.2.5).
                 NextPc = pc + 4;
-                A64Dispatch.Execute(ref handlers, this, op, ref d);
+                A64Dispatch.ExecuteSlot(this, ref d);
                 pc += 4;
                 if (pc == end || _eventPending) break;
                 d = ref Unsafe.Add(ref d, 1);

@@ -47,13 +47,23 @@ public static class A64Decoder
 
     /// <summary>
     /// The pre-decoded slot of a word: its row's op, or the variant op of the row's first matching decode-time
-    /// specialisation (<c>spec=field:value</c>), with the row's predecoded immediate.
+    /// specialisation (<c>spec=field:value</c>), with the row's predecoded immediate and operand bytes (CPU-SPEC-2), and
+    /// (CPU-RUN-3) the op's handler entry point and block-end kind.
     /// </summary>
     public static DecodedInst Decode(uint word)
     {
         var op = DecodeOp(word);
-        if (op == A64Op.Unallocated) return new DecodedInst { Op = op, Raw = word };
-        return new DecodedInst { Op = A64Hooks.Specialise(op, word), Raw = word, Imm = A64Hooks.Predecode(op, word) };
+        var d = new DecodedInst { Raw = word };
+        if (op != A64Op.Unallocated)
+        {
+            d.Imm = A64Hooks.Predecode(op, word);
+            A64Hooks.Operands(op, word, ref d);
+            op = A64Hooks.Specialise(op, word);
+        }
+        d.Op = op;
+        d.Handler = A64Dispatch.HandlerOf(op);
+        d.Kind = BlockEnds.KindOf(op);
+        return d;
     }
 
     /// <summary>The row of an op, or of the row a decode-time specialisation belongs to.</summary>

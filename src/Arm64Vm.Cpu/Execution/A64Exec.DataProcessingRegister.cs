@@ -54,7 +54,7 @@ public static partial class A64Exec
     // ---- Add/subtract (shifted register): every register is ZR-capable ----
 
     /// <summary>Validator: shift = 11 (ROR) is reserved for add/subtract (shifted register).</summary>
-    public static bool AddSubShiftValid(uint raw) => ((raw >> 22) & 3) != 3;
+    public static bool AddSubShiftValid(uint shift) => shift != 3;
 
     /// <summary>ADD, ADDS, SUB, SUBS (shifted register), C6.2 (CMN, CMP, NEG, NEGS aliases).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -64,7 +64,7 @@ public static partial class A64Exec
     // ---- Add/subtract (extended register): Rn is SP-capable, Rd too except for ADDS/SUBS; Rm is ZR-capable ----
 
     /// <summary>Validator: the left shift imm3 of an extended register is at most 4.</summary>
-    public static bool ExtendShiftValid(uint raw) => ((raw >> 10) & 7) <= 4;
+    public static bool ExtendShiftValid(uint imm3) => imm3 <= 4;
 
     /// <summary>ExtendReg() (Arm ARM J1): Rm extended by option (UXTB..SXTX), then shifted left by imm3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,10 +11,10 @@ namespace Arm64Vm.Cpu.Execution;
 public static partial class A64Exec
 {
     /// <summary>sz = 1 (double lanes) requires Q = 1.</summary>
-    public static bool FpVecValid(uint raw) => ((raw >> 22) & 1) == 0 || ((raw >> 30) & 1) != 0;
+    public static bool FpVecValid(bool sz, bool q) => !sz || q;
 
     /// <summary>By element, vector: sz = 1 requires L = 0 and Q = 1.</summary>
-    public static bool FpElemVecValid(uint raw) => ((raw >> 22) & 1) == 0 || (((raw >> 21) & 1) == 0 && ((raw >> 30) & 1) != 0);
+    public static bool FpElemVecValid(bool sz, bool l, bool q) => !sz || (!l && q);
 
     /// <summary>By element, scalar: sz = 1 requires L = 0.</summary>
     public static bool FpElemScalarValid(uint raw) => ((raw >> 22) & 1) == 0 || ((raw >> 21) & 1) == 0;

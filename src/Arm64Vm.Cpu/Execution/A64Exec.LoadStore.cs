@@ -50,7 +50,7 @@ public static partial class A64Exec
     public static ulong LdstImmLiteral(uint raw) => (ulong)(SignExtend((raw >> 5) & 0x7FFFF, 19) << 2);
 
     /// <summary>Register offset: option&lt;1&gt; = 0 (a sub-word base index) is UNDEFINED.</summary>
-    public static bool LdstRegOffsetValid(uint raw) => ((raw >> 14) & 1) != 0;
+    public static bool LdstRegOffsetValid(uint option) => (option & 2) != 0;
 
     /// <summary>Register offset: shift amount, S ? log2(size) : 0.</summary>
     public static ulong LdstRegOffsetShift(uint raw) => ((raw >> 12) & 1) != 0 ? raw >> 30 : 0;

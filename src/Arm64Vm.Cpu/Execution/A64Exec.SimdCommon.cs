@@ -49,13 +49,13 @@ public static partial class A64Exec
 
     // ---- Decode-time size checks ----
     /// <summary>size = 11 with Q = 0 is reserved (would be a single 64-bit lane in a 64-bit vector).</summary>
-    public static bool V3NotD1(uint raw) => ((raw >> 22) & 3) != 3 || ((raw >> 30) & 1) != 0;
+    public static bool V3NotD1(uint size, bool q) => size != 3 || q;
     /// <summary>size = 11 is reserved.</summary>
-    public static bool V3No64(uint raw) => ((raw >> 22) & 3) != 3;
+    public static bool V3No64(uint size) => size != 3;
     /// <summary>Only halfword and word elements (size = 01 or 10).</summary>
-    public static bool V3HS(uint raw) { uint s = (raw >> 22) & 3; return s == 1 || s == 2; }
+    public static bool V3HS(uint size) => size == 1 || size == 2;
     /// <summary>Across-lanes: size = 10 needs Q = 1; size = 11 reserved.</summary>
-    public static bool VAcross(uint raw) { uint s = (raw >> 22) & 3; return s < 2 || (s == 2 && ((raw >> 30) & 1) != 0); }
+    public static bool VAcross(uint size, bool q) => size < 2 || (size == 2 && q);
 
     /// <summary>
     /// Elements in the operation: 1 for the scalar forms (the row passes <c>scalar</c>), else datasize (64 or 128 by

@@ -10,16 +10,14 @@ namespace Arm64Vm.Cpu.Execution;
 /// </summary>
 public static partial class A64Exec
 {
-    private static uint Immh(uint raw) => (raw >> 19) & 0xF;
-
-    public static bool VShiftQ(uint raw) { uint h = Immh(raw); return h != 0 && ((h & 8) == 0 || ((raw >> 30) & 1) != 0); }
-    public static bool VShiftNarrow(uint raw) { uint h = Immh(raw); return h != 0 && (h & 8) == 0; }
-    public static bool SShiftAny(uint raw) => Immh(raw) != 0;
-    public static bool SShiftNarrow(uint raw) => Immh(raw) != 0;
+    public static bool VShiftQ(uint immh, bool q) => immh != 0 && ((immh & 8) == 0 || q);
+    public static bool VShiftNarrow(uint immh) => immh != 0 && (immh & 8) == 0;
+    public static bool SShiftAny(uint immh) => immh != 0;
+    public static bool SShiftNarrow(uint immh) => immh != 0;
     /// <summary>The scalar shifts that exist only for 64-bit elements: immh = 1xxx.</summary>
-    public static bool SShiftD(uint raw) => (Immh(raw) & 8) != 0;
-    public static bool FmovVecImmValid(uint raw) => ((raw >> 29) & 1) == 0 || ((raw >> 30) & 1) != 0;
-    public static bool ModImmValid(uint raw) => ((raw >> 12) & 0xF) != 0xF;
+    public static bool SShiftD(uint immh) => (immh & 8) != 0;
+    public static bool FmovVecImmValid(bool op, bool q) => !op || q;
+    public static bool ModImmValid(uint cmode) => cmode != 0xF;
 
     /// <summary>log2 of the element size in bytes: the highest set bit of immh.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -11,10 +11,10 @@ namespace Arm64Vm.Cpu.Execution;
 public static partial class A64Exec
 {
     /// <summary>SQDMLAL/SQDMLSL/SQDMULL size: halfword or word sources only.</summary>
-    public static bool V3DiffHS(uint raw) => V3HS(raw);
+    public static bool V3DiffHS(uint size) => V3HS(size);
 
     /// <summary>PMULL: 8-bit (size 00) or 64-bit (size 11) sources.</summary>
-    public static bool PmullValid(uint raw) { uint s = (raw >> 22) & 3; return s == 0 || s == 3; }
+    public static bool PmullValid(uint size) => size == 0 || size == 3;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong ExtElem(ulong raw, int log2, bool unsigned) => unsigned ? raw : (ulong)Lanes.Sx(raw, log2);
