@@ -67,7 +67,7 @@ public static class ScenarioRunCommand
         if (reportPath != null)
             ScenarioReport.Write(reportPath, results, mine.Select(m => m.Index).ToList(),
                 new ScenarioReport.Header(shard, whole.Count));
-        return Summarise(console, results, ascii: !interactive);
+        return Summarise((IAnsiConsole)console, results, ascii: !interactive);
     }
 
     /// <summary>The table, the one-line verdict and every unexpected result (a run and a merge of shards print the same).</summary>

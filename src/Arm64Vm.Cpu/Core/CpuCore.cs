@@ -47,54 +47,70 @@ public sealed partial class CpuCore
     public ulong NextPc;
     /// <summary>
     /// NZCV in bits [31:28], as in the NZCV register. CPU-FLAGS-1: the integer flag-setting instructions record their
-    /// operation lazily (<see cref="SetFlagsLazy"/>); reading this property computes the flags exactly as the
+    /// operation lazily (<see cref="SetFlagsAdd64"/> and the others); reading this property computes the flags exactly as the
     /// instruction would have (<see cref="LazyFlags.Compute"/>), so every reader — B.cond, CSEL, CCMP, ADC/SBC, MRS
     /// NZCV, the SPSR on exception entry, traces, gdb, state save — sees the architectural value.
     /// </summary>
     public uint Nzcv
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _flagsKind == LazyFlags.Eager ? _nzcv : MaterializeFlags();
+        get => _flagsLazy ? LazyFlags.Compute(_flagsX, _flagsY, _flagsC, _flagsR) : _nzcv;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         set
         {
             _nzcv = value;
-            _flagsKind = LazyFlags.Eager;
+            _flagsLazy = false;
         }
     }
 
-    /// <summary>The flags when <see cref="_flagsKind"/> is <see cref="LazyFlags.Eager"/>.</summary>
+    /// <summary>The flags when <see cref="_flagsLazy"/> is false.</summary>
     private uint _nzcv;
-    /// <summary>CPU-FLAGS-1: which operation set the flags last (<see cref="LazyFlags"/>), or Eager.</summary>
-    private int _flagsKind;
-    /// <summary>The operands and the result (zero-extended from 32 bits for the W forms) of that operation.</summary>
-    private ulong _flagsX, _flagsY, _flagsR;
+    /// <summary>CPU-FLAGS-1: the flags are those of the addition recorded last (<see cref="LazyFlags"/>).</summary>
+    private bool _flagsLazy;
+    /// <summary>That addition, r = x + y + c (the 32-bit forms in the top half).</summary>
+    private ulong _flagsX, _flagsY, _flagsC, _flagsR;
 
-    /// <summary>CPU-FLAGS-1: records a flag-setting operation; NZCV is computed from it when read.</summary>
+    /// <summary>CPU-FLAGS-1: ADDS, CMN (64-bit): NZCV of r = x + y, computed when read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void SetFlagsLazy(int kind, ulong x, ulong y, ulong result)
+    internal void SetFlagsAdd64(ulong x, ulong y, ulong r) => RecordFlags(x, y, 0, r);
+
+    /// <summary>CPU-FLAGS-1: SUBS, CMP, NEGS (64-bit): NZCV of r = x - y = x + NOT(y) + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetFlagsSub64(ulong x, ulong y, ulong r) => RecordFlags(x, ~y, 1, r);
+
+    /// <summary>CPU-FLAGS-1: ADDS, CMN (32-bit), recorded in the top half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetFlagsAdd32(uint x, uint y, uint r) => RecordFlags((ulong)x << 32, (ulong)y << 32, 0, (ulong)r << 32);
+
+    /// <summary>CPU-FLAGS-1: SUBS, CMP, NEGS (32-bit), recorded in the top half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetFlagsSub32(uint x, uint y, uint r) => RecordFlags((ulong)x << 32, (ulong)~y << 32, 1UL << 32, (ulong)r << 32);
+
+    /// <summary>CPU-FLAGS-1: ANDS, BICS, TST: N and Z of the result, C = V = 0 (the 32-bit forms in the top half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetFlagsLogic(ulong r, bool sf)
     {
-        _flagsKind = kind;
+        if (!sf) r <<= 32;
+        RecordFlags(r, 0, 0, r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RecordFlags(ulong x, ulong y, ulong c, ulong r)
+    {
+        _flagsLazy = true;
         _flagsX = x;
         _flagsY = y;
-        _flagsR = result;
+        _flagsC = c;
+        _flagsR = r;
     }
 
     /// <summary>PSTATE.Z, without computing the other flags (B.EQ/B.NE, CPU-FLAGS-1).</summary>
     internal bool ZeroFlag
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _flagsKind == LazyFlags.Eager ? (_nzcv & 0x4000_0000u) != 0 : _flagsR == 0;
+        get => _flagsLazy ? _flagsR == 0 : (_nzcv & 0x4000_0000u) != 0;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private uint MaterializeFlags()
-    {
-        uint nzcv = LazyFlags.Compute(_flagsKind, _flagsX, _flagsY, _flagsR);
-        _nzcv = nzcv;
-        _flagsKind = LazyFlags.Eager;
-        return nzcv;
-    }
     /// <summary>D, A, I, F in bits [9:6], as in the DAIF register.</summary>
     public uint Daif;
     /// <summary>Current exception level: 0 or 1.</summary>

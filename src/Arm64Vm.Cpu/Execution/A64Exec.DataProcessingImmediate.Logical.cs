@@ -53,7 +53,7 @@ public static partial class A64Exec
         ulong x = sf ? cpu.X(rn) : cpu.W(rn);
         ulong r = op switch { LogicOp.Orr => x | d.Imm, LogicOp.Eor => x ^ d.Imm, _ => x & d.Imm };
         if (op != LogicOp.Ands) { SetRegOrSp(cpu, rd, rdIs31, r); return; }
-        cpu.SetFlagsLazy(sf ? LazyFlags.Logic64 : LazyFlags.Logic32, 0, 0, r);   // CPU-FLAGS-1 (r is zero-extended for sf = 0)
+        cpu.SetFlagsLogic(r, sf);   // CPU-FLAGS-1
         SetReg(cpu, rd, rdIs31, r);
     }
 }

@@ -17,7 +17,7 @@ public static partial class A64Exec
         ulong x = cpu.X(rn);
         ulong r = op switch { LogicOp.Orr => x | y, LogicOp.Eor => x ^ y, _ => x & y };
         if (!sf) r = (uint)r;
-        if (op == LogicOp.Ands) cpu.SetFlagsLazy(sf ? LazyFlags.Logic64 : LazyFlags.Logic32, 0, 0, r);   // CPU-FLAGS-1
+        if (op == LogicOp.Ands) cpu.SetFlagsLogic(r, sf);   // CPU-FLAGS-1
         SetReg(cpu, rd, rdIs31, r);
     }
 }

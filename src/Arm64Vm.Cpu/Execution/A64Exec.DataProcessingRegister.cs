@@ -43,11 +43,11 @@ public static partial class A64Exec
         if (sf)
         {
             ulong r = sub ? x - y : x + y;
-            if (setFlags) cpu.SetFlagsLazy(sub ? LazyFlags.Sub64 : LazyFlags.Add64, x, y, r);
+            if (setFlags) { if (sub) cpu.SetFlagsSub64(x, y, r); else cpu.SetFlagsAdd64(x, y, r); }
             return r;
         }
         uint xw = (uint)x, yw = (uint)y, rw = sub ? xw - yw : xw + yw;
-        if (setFlags) cpu.SetFlagsLazy(sub ? LazyFlags.Sub32 : LazyFlags.Add32, xw, yw, rw);
+        if (setFlags) { if (sub) cpu.SetFlagsSub32(xw, yw, rw); else cpu.SetFlagsAdd32(xw, yw, rw); }
         return rw;
     }
 
