@@ -203,7 +203,8 @@ public unsafe class TlbTests
         Assert.False(fast.TryHostPointer(0x8010, TlbEntry.ReadEl1, 7, out _));   // another page
         Assert.True(fast.TryHostPointer(0x7FF4, TlbEntry.ReadEl1, bytes: 8, elem: 4, out _));   // vector: in the page
         Assert.False(fast.TryHostPointer(0x7FFC, TlbEntry.ReadEl1, bytes: 8, elem: 4, out _));  // crosses the page
-        Assert.False(Unsafe.IsNullRef(ref fast.HitWithPermission(0x7010, TlbEntry.WriteEl1, 7)));  // permitted, not fast
+        Assert.True(tlb.Find(0x7010).Grants(0x7010, TlbEntry.WriteEl1, 7));      // permitted, not fast
+        Assert.False(tlb.Find(0x7010).Grants(0x7014, TlbEntry.WriteEl1, 7));     // unaligned
         tlb.SwitchContext(asid: 2, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
         Assert.False(fast.TryHostPointer(0x7010, TlbEntry.ReadEl1, 7, out _));   // parked
     }

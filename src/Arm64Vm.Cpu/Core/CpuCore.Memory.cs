@@ -279,9 +279,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         // Memory-system path (cache model, MMIO): a TLB hit with the permission TranslateData would require
         // (RequiredPermission(Read, El, None) is the _fastRead bit) on a naturally aligned access, which can neither
         // cross a page nor fault on alignment, goes straight to the memory system (TLB-6).
-        ref TlbEntry h = ref options == AccessOptions.None
-            ? ref _tlbFast.HitWithPermission(va, _fastRead, (ulong)(size - 1)) : ref Unsafe.NullRef<TlbEntry>();
-        if (!Unsafe.IsNullRef(ref h))
+        ref TlbEntry h = ref _tlbFast.Way0Of(va);
+        if (options == AccessOptions.None && h.Grants(va, _fastRead, (ulong)(size - 1)))
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
             ulong hv;
@@ -322,9 +321,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     private void WriteSlowPath(ulong va, int size, ulong value, AccessOptions options)
     {
         // Memory-system path: as in ReadSlow, with the write permission (RequiredPermission(Write, El, None) = _fastWrite).
-        ref TlbEntry h = ref options == AccessOptions.None
-            ? ref _tlbFast.HitWithPermission(va, _fastWrite, (ulong)(size - 1)) : ref Unsafe.NullRef<TlbEntry>();
-        if (!Unsafe.IsNullRef(ref h))
+        ref TlbEntry h = ref _tlbFast.Way0Of(va);
+        if (options == AccessOptions.None && h.Grants(va, _fastWrite, (ulong)(size - 1)))
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
             var lt = _lineTlb;

@@ -69,6 +69,7 @@ public sealed class Tlb
     /// The usable entry for <paramref name="va"/>: way 0 of its set, else way 1 (swapped into way 0, TLB-2), else a null
     /// reference (<see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>): a miss, for the caller to walk and <see cref="Fill"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref TlbEntry Find(ulong va)
     {
         ulong vaPage = va & PageMask;
@@ -324,21 +325,8 @@ public static unsafe class TlbProbes
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice);
     }
 
-    /// <summary>
-    /// The same hit test on permissions instead of fast bits, for the slow paths' memory-system shortcut: way 0 of the set
-    /// of <paramref name="va"/> maps its page and grants <paramref name="perm"/>, and va is aligned to
-    /// <paramref name="alignMask"/> + 1. Then the result is that entry (a null reference otherwise).
-    /// This is <see cref="Tlb.Find"/>'s way-0 test: if that grows more conditions, this must too.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref TlbEntry HitWithPermission(this TlbFastPath tlb, ulong va, ushort perm, ulong alignMask)
-    {
-        ref TlbEntry e = ref tlb.Way0[Tlb.Index(va)];
-        if (e.VaPage == (va & PageMask) && (e.Perm & perm) != 0 && (va & alignMask) == 0) return ref e;
-        return ref Unsafe.NullRef<TlbEntry>();
-    }
-
-    /// <summary>Way 0's entry of the set of <paramref name="va"/>, whatever it holds (the fetch path's entry after its lookup).</summary>
+    /// <summary>Way 0's entry of the set of <paramref name="va"/>, whatever it holds: the fetch path's entry after its lookup, and the entry the slow paths' memory-system
+    /// shortcut tests with <see cref="TlbEntry.Grants"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref TlbEntry Way0Of(this TlbFastPath tlb, ulong va) => ref tlb.Way0[Tlb.Index(va)];
 }
