@@ -1,4 +1,3 @@
-using System.Reflection;
 using Arm64Vm.Memory;
 using Xunit;
 
@@ -65,8 +64,7 @@ internal static class LdstTest
     /// <summary>Puts an identity translation of one 4 KiB page with the given permissions into the PE's TLB.</summary>
     public static void InstallTranslation(CpuCore cpu, ulong page, ushort perm)
     {
-        var tlb = (TlbEntry[])typeof(CpuCore).GetField("_tlb", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(cpu)!;
-        ref TlbEntry e = ref tlb[CpuCore.TlbIndex(page)];
+        ref TlbEntry e = ref cpu.Tlb.Way0Of(page);
         e = default;
         e.VaPage = page;
         e.PaPage = page;

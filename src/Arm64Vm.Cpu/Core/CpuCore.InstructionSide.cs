@@ -36,7 +36,7 @@ public sealed unsafe partial class CpuCore
     {
         _fetchPage = CodeCache.GetPage(ram, paPage);
         _fetchPaPage = paPage;
-        _fetchAttributes = _tlb[TlbIndex(pc)].FetchAttributes;
+        _fetchAttributes = _tlbFast.Way0Of(pc).FetchAttributes;
         _fetchHost = _privateCode == null ? ram.PointerTo(paPage) : null;
     }
 

@@ -19,16 +19,16 @@ public enum AccessOptions : byte
 
 public sealed unsafe partial class CpuCore : IDirectAccessCounter
 {
-    public const int TlbBits = 10;
+    public const int TlbBits = Tlb.Bits;
     /// <summary>Sets of the TLB; each set has <see cref="TlbWays"/> ways.</summary>
-    public const int TlbSize = 1 << TlbBits;
-    public const int TlbWays = 2;
+    public const int TlbSize = Tlb.Sets;
+    public const int TlbWays = Tlb.Ways;
     private const ulong PageMask = ~(ulong)(Ram.PageSize - 1);
 
-    /// <summary>Way 0 of each set: the most recently used entry, the only one the inline fast paths probe.</summary>
-    private TlbEntry[] _tlb = null!;
-    /// <summary>Way 1: the least recently used entry of the set, probed on a way-0 miss and then swapped into way 0.</summary>
-    private TlbEntry[] _tlbWay1 = null!;
+    /// <summary>This PE's TLB (TLB-1..TLB-6, specs/tlb.md).</summary>
+    private readonly Tlb _tlb = new();
+    /// <summary>The TLB's inline hit test (TLB-6), kept here so that a probe costs one field load, as an array would.</summary>
+    private TlbFastPath _tlbFast;
     private ushort _fastRead;
     private ushort _fastWrite;
     /// <summary>
@@ -64,26 +64,26 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         FlushTlb();
     }
 
+    /// <summary>This PE's TLB.</summary>
+    public Tlb Tlb => _tlb;
+
     /// <summary>TLB misses filled since reset (a statistic).</summary>
-    public ulong TlbFills { get; private set; }
+    public ulong TlbFills => _tlb.Fills;
 
     /// <summary>Way-0 misses that hit way 1 (a statistic).</summary>
-    public ulong TlbWay1Hits { get; private set; }
+    public ulong TlbWay1Hits => _tlb.Way1Hits;
 
-    /// <summary>
-    /// The set of a VA: page-number bits [9:0] XOR [19:10] (VA[21:12] ^ VA[31:22]), so pages a multiple of 4 MiB apart
-    /// (buffers, thread stacks, tables aligned to a power of two) fall into different sets instead of thrashing one.
-    /// </summary>
+    /// <summary>The set of a VA (TLB-2, <see cref="Tlb.Index"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int TlbIndex(ulong va) => (int)((va >> 12) ^ (va >> 22)) & (TlbSize - 1);
+    internal static int TlbIndex(ulong va) => Tlb.Index(va);
 
     private void InitTlb()
     {
-        _tlb = new TlbEntry[TlbSize];
-        _tlbWay1 = new TlbEntry[TlbSize];
+        _tlbFast = _tlb.FastPath;
         FlushTlb();
         _countsDirect = Memory.Statistics != null;
         _lineTlb = Memory.LineTlbOf(Index) ?? LineTlb.None();
+        _tlb.LineTlb = _lineTlb;
         Memory.AttachDirectAccessCounter(Index, this);
         foreach (var ram in Memory.Map.RamRegions)
         {
@@ -95,70 +95,34 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     /// <summary>Invalidates every TLB entry of this PE (of every ASID and VMID).</summary>
     public void FlushTlb()
     {
-        InvalidateAllEntries();
-        _ctxAsid = CurrentAsid;
-        _ctxVmid = CurrentVmid;
-        _ctxStage1 = Stage1Enabled;
-        _ctxAttr = AttrContext();
+        _tlb.Flush(CurrentAsid, CurrentVmid, Stage1Enabled, SysRegs.SctlrEl1 & SctlrTranslationBits, SysRegs.MairEl1);
         InvalidateFetch();
-    }
-
-    private void InvalidateAllEntries()
-    {
-        _lineTlb.Forget();
-        for (int i = 0; i < _tlb.Length; i++)
-        {
-            _tlb[i].VaPage = TlbEntry.InvalidTag;
-            _tlbWay1[i].VaPage = TlbEntry.InvalidTag;
-        }
     }
 
     /// <summary>Invalidates the valid entries (usable or parked) for which <paramref name="match"/> is true.</summary>
     public void FlushTlbWhere(Func<TlbEntry, bool> match)
     {
-        for (int i = 0; i < _tlb.Length; i++)
-        {
-            if (_tlb[i].IsValid && match(_tlb[i])) _tlb[i].VaPage = TlbEntry.InvalidTag;
-            if (_tlbWay1[i].IsValid && match(_tlbWay1[i])) _tlbWay1[i].VaPage = TlbEntry.InvalidTag;
-        }
-        _lineTlb.Forget();
+        _tlb.InvalidateWhere(match);
         InvalidateFetch();
     }
 
     /// <summary>
-    /// Makes writes to a physical page take the slow path: the page now holds code (raised by
+    /// Makes writes to a physical page take the slow path (TLB-5): the page now holds code (raised by
     /// <see cref="Ram.CodePageMarked"/>, so stores reach the code tracker) or another PE's exclusive reservation.
     /// </summary>
-    public void DropFastWrites(ulong paPage)
-    {
-        const ushort Writes = unchecked((ushort)~(TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
-        _lineTlb.Forget();
-        for (int i = 0; i < _tlb.Length; i++)
-        {
-            if (_tlb[i].IsValid && _tlb[i].PaPage == paPage) _tlb[i].Fast &= Writes;
-            if (_tlbWay1[i].IsValid && _tlbWay1[i].PaPage == paPage) _tlbWay1[i].Fast &= Writes;
-        }
-    }
+    public void DropFastWrites(ulong paPage) => _tlb.DropFastWrites(paPage);
 
     /// <summary>
-    /// Makes every access to a physical page take the slow path: the page got its first cached line, so a direct
+    /// Makes every access to a physical page take the slow path (TLB-5): the page got its first cached line, so a direct
     /// Non-cacheable or Device access might now hit a cached copy (raised by <see cref="Ram.PageCached"/>).
     /// </summary>
-    public void DropFastAccess(ulong paPage)
-    {
-        _lineTlb.Forget();
-        for (int i = 0; i < _tlb.Length; i++)
-        {
-            if (_tlb[i].IsValid && _tlb[i].PaPage == paPage) _tlb[i].Fast = 0;
-            if (_tlbWay1[i].IsValid && _tlbWay1[i].PaPage == paPage) _tlbWay1[i].Fast = 0;
-        }
-    }
+    public void DropFastAccess(ulong paPage) => _tlb.DropFastAccess(paPage);
 
     /// <summary>Way 0 of every set (after a lookup, the entry used is in way 0 of its set).</summary>
-    internal IReadOnlyList<TlbEntry> TlbSnapshot => _tlb;
+    internal IReadOnlyList<TlbEntry> TlbSnapshot => _tlb.Snapshot;
 
     /// <summary>Both ways of every set, for tests and statistics.</summary>
-    internal IEnumerable<TlbEntry> TlbEntries => _tlb.Concat(_tlbWay1);
+    internal IEnumerable<TlbEntry> TlbEntries => _tlb.Entries;
 
     /// <summary>Recomputes EL-dependent fast-path masks; called whenever PSTATE.EL changes.</summary>
     private void OnElChanged()
@@ -172,33 +136,6 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     }
 
     // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
-
-    /// <summary>
-    /// The fast-path test every accessor shares: way 0 of the set of <paramref name="va"/> maps its page and grants
-    /// <paramref name="fast"/> (a fast bit of the current EL: RAM the memory system lets this PE access directly, see
-    /// <see cref="FillEntry"/>), and va is aligned to <paramref name="alignMask"/> + 1 (a naturally aligned access
-    /// neither crosses the page nor faults on alignment). Then <paramref name="host"/> is where va lives in host memory.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryHostPointer(ulong va, ushort fast, ulong alignMask, out byte* host)
-    {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        host = (byte*)(e.HostOffset + (long)va);
-        return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & alignMask) == 0;
-    }
-
-    /// <summary>
-    /// <see cref="TryHostPointer"/> for the vector accessors: any alignment, as long as the <paramref name="bytes"/>
-    /// stay in the page and an access not aligned to its element size <paramref name="elem"/> is not to Device memory.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryHostPointer(ulong va, ushort fast, int bytes, int elem, out byte* host)
-    {
-        ref TlbEntry e = ref _tlb[TlbIndex(va)];
-        host = (byte*)(e.HostOffset + (long)va);
-        return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & 0xFFF) <= (ulong)(0x1000 - bytes)
-            && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice);
-    }
 
     /// <summary>
     /// The line TLB's hit test (LTLB-2, LTLB-3): <paramref name="tag"/> (its read or write tag) is the line of
@@ -235,7 +172,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadU8(ulong va)
     {
-        if (TryHostPointer(va, _fastRead, 0, out byte* p)) { _directReads++; return *p; }
+        if (_tlbFast.TryHostPointer(va, _fastRead, 0, out byte* p)) { _directReads++; return *p; }
         if (TryLinePointer(_lineTlb.ReadVa, va, 0, out p)) return *p;
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
@@ -243,7 +180,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ushort ReadU16(ulong va)
     {
-        if (TryHostPointer(va, _fastRead, 1, out byte* p)) { _directReads++; return *(ushort*)p; }
+        if (_tlbFast.TryHostPointer(va, _fastRead, 1, out byte* p)) { _directReads++; return *(ushort*)p; }
         if (TryLinePointer(_lineTlb.ReadVa, va, 1, out p)) return *(ushort*)p;
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
@@ -251,7 +188,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadU32(ulong va)
     {
-        if (TryHostPointer(va, _fastRead, 3, out byte* p)) { _directReads++; return *(uint*)p; }
+        if (_tlbFast.TryHostPointer(va, _fastRead, 3, out byte* p)) { _directReads++; return *(uint*)p; }
         if (TryLinePointer(_lineTlb.ReadVa, va, 3, out p)) return *(uint*)p;
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
@@ -259,7 +196,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadU64(ulong va)
     {
-        if (TryHostPointer(va, _fastRead, 7, out byte* p)) { _directReads++; return *(ulong*)p; }
+        if (_tlbFast.TryHostPointer(va, _fastRead, 7, out byte* p)) { _directReads++; return *(ulong*)p; }
         if (TryLinePointer(_lineTlb.ReadVa, va, 7, out p)) return *(ulong*)p;
         return ReadSlow(va, 8, AccessOptions.None);
     }
@@ -267,7 +204,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU8(ulong va, byte value)
     {
-        if (TryHostPointer(va, _fastWrite, 0, out byte* p)) { _directWrites++; *p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 0, out byte* p)) { _directWrites++; *p = value; return; }
         if (TryLinePointer(_lineTlb.WriteVa, va, 0, out p)) { *p = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
@@ -275,7 +212,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU16(ulong va, ushort value)
     {
-        if (TryHostPointer(va, _fastWrite, 1, out byte* p)) { _directWrites++; *(ushort*)p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 1, out byte* p)) { _directWrites++; *(ushort*)p = value; return; }
         if (TryLinePointer(_lineTlb.WriteVa, va, 1, out p)) { *(ushort*)p = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
@@ -283,7 +220,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU32(ulong va, uint value)
     {
-        if (TryHostPointer(va, _fastWrite, 3, out byte* p)) { _directWrites++; *(uint*)p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 3, out byte* p)) { _directWrites++; *(uint*)p = value; return; }
         if (TryLinePointer(_lineTlb.WriteVa, va, 3, out p)) { *(uint*)p = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
@@ -291,7 +228,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU64(ulong va, ulong value)
     {
-        if (TryHostPointer(va, _fastWrite, 7, out byte* p)) { _directWrites++; *(ulong*)p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 7, out byte* p)) { _directWrites++; *(ulong*)p = value; return; }
         if (TryLinePointer(_lineTlb.WriteVa, va, 7, out p)) { *(ulong*)p = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
@@ -341,10 +278,9 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     {
         // Memory-system path (cache model, MMIO): a TLB hit with the permission TranslateData would require
         // (RequiredPermission(Read, El, None) is the _fastRead bit) on a naturally aligned access, which can neither
-        // cross a page nor fault on alignment, goes straight to the memory system. The hit test is LookupOrFill's
-        // way-0 test (VaPage equality in set TlbIndex(va)): if that grows more conditions, this shortcut must too.
-        ref TlbEntry h = ref _tlb[TlbIndex(va)];
-        if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastRead) != 0 && (va & (ulong)(size - 1)) == 0)
+        // cross a page nor fault on alignment, goes straight to the memory system (TLB-6).
+        ref TlbEntry h = ref _tlbFast.Way0Of(va);
+        if (options == AccessOptions.None && h.Grants(va, _fastRead, (ulong)(size - 1)))
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
             ulong hv;
@@ -385,8 +321,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     private void WriteSlowPath(ulong va, int size, ulong value, AccessOptions options)
     {
         // Memory-system path: as in ReadSlow, with the write permission (RequiredPermission(Write, El, None) = _fastWrite).
-        ref TlbEntry h = ref _tlb[TlbIndex(va)];
-        if (options == AccessOptions.None && h.VaPage == (va & PageMask) && (h.Perm & _fastWrite) != 0 && (va & (ulong)(size - 1)) == 0)
+        ref TlbEntry h = ref _tlbFast.Way0Of(va);
+        if (options == AccessOptions.None && h.Grants(va, _fastWrite, (ulong)(size - 1)))
         {
             ulong hpa = h.PaPage | (va & 0xFFF);
             var lt = _lineTlb;
@@ -470,67 +406,42 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     }
 
     /// <summary>
-    /// The TLB entry for <paramref name="va"/> in the current context: way 0 of its set, else way 1 (swapped into way 0),
-    /// else a new translation filled into way 0, the previous way-0 entry moving to way 1 (least recently used out).
+    /// The TLB entry for <paramref name="va"/> in the current context (TLB-2): a hit in either way, else a new
+    /// translation filled into way 0 with the direct-access bits the memory system grants (TLB-5).
     /// </summary>
     private ref TlbEntry LookupOrFill(ulong va, AccessKind kind, int el, AccessOptions options)
     {
-        ulong vaPage = va & PageMask;
-        int set = TlbIndex(va);
-        ref TlbEntry e = ref _tlb[set];
-        if (e.VaPage == vaPage) return ref e;
-        ref TlbEntry w1 = ref _tlbWay1[set];
-        if (w1.VaPage == vaPage)
-        {
-            TlbWay1Hits++;
-            (e, w1) = (w1, e);
-            return ref e;
-        }
+        ref TlbEntry e = ref _tlb.Find(va);
+        if (!Unsafe.IsNullRef(ref e)) return ref e;
         SyncTlbContext();
         if (!TranslateAddress(va, kind, el, options, out TranslationResult r))
             throw GuestException.Instance;
-        if (e.IsValid) w1 = e;
-        FillEntry(ref e, vaPage, in r);
-        return ref e;
+        ulong vaPage = va & PageMask;
+        ushort fast = DirectAccessBits(vaPage, in r, out long hostOffset);
+        return ref _tlb.Fill(vaPage, in r, fast, hostOffset);
     }
 
-    private void FillEntry(ref TlbEntry e, ulong vaPage, in TranslationResult r)
+    /// <summary>
+    /// The direct-access bits of a new TLB entry (TLB-5) and, when there are any, host address minus VA: read bits for
+    /// RAM the memory system lets this PE read directly, write bits as well when it allows direct writes and the page
+    /// neither holds code nor another PE's exclusive reservation (those stores must reach the code tracker or the monitor).
+    /// </summary>
+    private ushort DirectAccessBits(ulong vaPage, in TranslationResult r, out long hostOffset)
     {
-        TlbFills++;
-        _lineTlb.Forget();      // the entry replaced may be the one the line TLB's tags came from
+        hostOffset = 0;
         ulong paPage = r.Pa & PageMask;
-        e.VaPage = vaPage;
-        e.PaPage = paPage;
-        e.IpaPage = r.Ipa & PageMask;
-        e.DataAttributes = r.DataAttributes;
-        e.FetchAttributes = r.FetchAttributes;
-        e.Perm = r.Perm;
-        e.Stage1Perm = r.Stage1Perm;
-        e.Global = r.Global;
-        e.Stage1 = r.Stage1;
-        e.AttrContext = _ctxAttr;       // SyncTlbContext ran before the walk
-        e.Asid = r.Asid;
-        e.Vmid = r.Vmid;
-        e.BlockShift = r.BlockShift;
-        e.Level = r.Level;
-        e.S2BlockShift = r.S2BlockShift;
-        e.S2Level = r.S2Level;
-        e.Region = r.Region;
-        e.Fast = 0;
-        e.HostOffset = 0;
         var ram = Memory.Map.FindRam(paPage);
         // Device RAM (e.g. every data access with the MMU off) may use the fast path too when the memory system allows
         // direct access: the fast path only ever performs naturally aligned accesses (vector paths check the element
         // alignment for Device), and an unaligned one takes the slow path and its alignment fault.
-        if (ram != null && !_noDirectAccess && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Read))
-        {
-            e.HostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
-            e.Fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));
-            // Not on a page where another PE holds an exclusive reservation: those stores must reach the monitor.
-            if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Write)
-                && !System.Monitor.IsPageReservedByOther(Index, paPage))
-                e.Fast |= (ushort)(r.Perm & (TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
-        }
+        if (ram == null || _noDirectAccess || !Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Read))
+            return 0;
+        hostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
+        ushort fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));
+        if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Write)
+            && !System.Monitor.IsPageReservedByOther(Index, paPage))
+            fast |= (ushort)(r.Perm & (TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
+        return fast;
     }
 
     /// <summary>Translation without side effects on guest state (traces, debuggers): false on any fault.</summary>

@@ -28,7 +28,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong VecRead64(ulong va, int elem)
     {
-        if (TryHostPointer(va, _vecFastRead, 8, elem, out byte* p)) return Unsafe.ReadUnaligned<ulong>(p);
+        if (_tlbFast.TryHostPointer(va, _vecFastRead, 8, elem, out byte* p)) return Unsafe.ReadUnaligned<ulong>(p);
         // An aligned piece is one 8-byte request (VecReadSlow): the line TLB may serve it (LTLB-2).
         if (TryLinePointer(_lineTlb.ReadVa, va, 7, out p)) return *(ulong*)p;
         return VecReadSlow(va, elem);
@@ -38,7 +38,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void VecWrite64(ulong va, ulong value, int elem)
     {
-        if (TryHostPointer(va, _vecFastWrite, 8, elem, out byte* p))
+        if (_tlbFast.TryHostPointer(va, _vecFastWrite, 8, elem, out byte* p))
         {
             Unsafe.WriteUnaligned(p, value);
             return;
@@ -55,7 +55,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<byte> VecRead128(ulong va, int elem)
     {
-        if (TryHostPointer(va, _vecFastRead, 16, elem, out byte* p)) return Unsafe.ReadUnaligned<Vector128<byte>>(p);
+        if (_tlbFast.TryHostPointer(va, _vecFastRead, 16, elem, out byte* p)) return Unsafe.ReadUnaligned<Vector128<byte>>(p);
         return VecRead128Slow(va, elem);
     }
 
@@ -73,7 +73,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void VecWrite128(ulong va, Vector128<byte> value, int elem)
     {
-        if (TryHostPointer(va, _vecFastWrite, 16, elem, out byte* p))
+        if (_tlbFast.TryHostPointer(va, _vecFastWrite, 16, elem, out byte* p))
         {
             Unsafe.WriteUnaligned(p, value);
             return;

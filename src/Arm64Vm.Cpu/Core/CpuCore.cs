@@ -18,6 +18,8 @@ public sealed partial class CpuCore
         Memory = system.Memory;
         SysRegs = new SystemRegisterFile(this);
         Pmu = new Pmu(this);
+        _stage2 = new Stage2Walker(Memory, index, Features);
+        _stage1 = new Stage1Walker(Memory, index, Features, _stage2);
         InitTlb();
         InitInstructionSide();
         Reset();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
 
 namespace Arm64Vm.Cpu;
@@ -64,6 +65,16 @@ public struct TlbEntry
 
     /// <summary>The VA of the page whether the entry is usable or parked (valid entries only).</summary>
     public readonly ulong Page => VaPage & ~0xFFFUL;
+
+    /// <summary>
+    /// The hit test of the slow paths' memory-system shortcut (TLB-6), on permissions where the inline fast path tests
+    /// fast bits: the entry maps <paramref name="va"/>'s page in the current context and grants <paramref name="perm"/>,
+    /// and va is aligned to <paramref name="alignMask"/> + 1. On way 0 of va's set this is <see cref="Tlb.Find"/>'s
+    /// way-0 test: if that grows more conditions, this must too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool Grants(ulong va, ushort perm, ulong alignMask) =>
+        VaPage == (va & ~0xFFFUL) && (Perm & perm) != 0 && (va & alignMask) == 0;
 }
 
 /// <summary>The outcome of a translation, before it is split into TLB entries.</summary>

@@ -30,6 +30,9 @@ internal struct TranslationFault
 /// </summary>
 public sealed partial class CpuCore
 {
+    /// <summary>The table walkers (stage 1 reads its tables through stage 2), given the registers for each walk.</summary>
+    private readonly Stage2Walker _stage2;
+    private readonly Stage1Walker _stage1;
     private TranslationMode _mode;
     private TranslationFault _lastFault;
     /// <summary>Set when a stage-2 fault during AT S1E* exited to the host.</summary>
@@ -99,6 +102,7 @@ public sealed partial class CpuCore
         bool stage1Only = false)
     {
         result = default;
+        var regime = Regime;
         MemoryAttributes s1Data, s1Fetch;
         ushort need = RequiredPermission(kind, el, options);
         if (!Stage1Enabled)
@@ -121,7 +125,8 @@ public sealed partial class CpuCore
         else
         {
             result.Stage1 = true;
-            if (!WalkStage1(va, kind, options, ref result, out s1Data, out s1Fetch)) return false;
+            if (!_stage1.Walk(in regime, va, ref result, out s1Data, out s1Fetch, out var fault))
+                return ReportFault(va, kind, options, fault);
             if ((result.Stage1Perm & need) == 0)
                 return Stage1Fault(va, kind, FaultStatus.Permission(result.Level), options);
         }
@@ -136,7 +141,8 @@ public sealed partial class CpuCore
             result.FetchAttributes = AttributeCombiner.Finish(s1Fetch);
             return true;
         }
-        if (!WalkStage2(va, result.Ipa, kind, options, s1ptw: false, out Stage2Result s2)) return false;
+        if (!_stage2.Walk(in regime, result.Ipa, s1ptw: false, out Stage2Result s2, out var s2Fault))
+            return ReportFault(va, kind, options, s2Fault);
         if ((s2.Perm & need) == 0)
             return Stage2Fault(va, result.Ipa, kind, FaultStatus.Permission(s2.Level), options, s1ptw: false);
         result.Pa = s2.Pa;
@@ -148,6 +154,16 @@ public sealed partial class CpuCore
         result.FetchAttributes = AttributeCombiner.Finish(AttributeCombiner.WithStage2(s1Fetch, s2.MemAttr, s2.Sh, fwb, true, cd, id));
         return true;
     }
+
+    /// <summary>The registers the walkers read, as they are now.</summary>
+    private TranslationRegime Regime => new(SysRegs.SctlrEl1, SysRegs.TcrEl1, SysRegs.MairEl1, SysRegs.Ttbr0El1,
+        SysRegs.Ttbr1El1, CurrentAsid, _hcrEl2, _vtcrEl2, _vttbrEl2);
+
+    /// <summary>Takes (or records) a fault a walker returned: at stage 1 to EL1, at stage 2 as an exit to the host.</summary>
+    private bool ReportFault(ulong va, AccessKind kind, AccessOptions options, in TranslationFault fault) =>
+        fault.Stage2
+            ? Stage2Fault(va, fault.Ipa, kind, fault.Fsc, options, fault.S1ptw)
+            : Stage1Fault(va, kind, fault.Fsc, options);
 
     /// <summary>The permission bit an access needs. Cache maintenance by VA needs read permission only (DC IVAC's write check is the caller's).</summary>
     internal static ushort RequiredPermission(AccessKind kind, int el, AccessOptions options)

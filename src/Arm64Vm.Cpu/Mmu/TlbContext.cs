@@ -6,7 +6,7 @@ namespace Arm64Vm.Cpu;
 /// since the flat translations cached while SCTLR_EL1.M = 0 must not serve the MMU-on regime or the reverse. The
 /// inline fast paths compare only the VA tag; to keep that, a context switch parks the entries that do not belong
 /// to the new context (a non-global entry of another ASID, any entry of another VMID or of the other stage-1 mode)
-/// by setting <see cref="TlbEntry.ParkedBit"/> in their tag, and un-parks those that do. A parked entry is never used, stays subject to TLBI (by its own ASID/VMID), and is
+/// by setting <see cref="TlbEntry.ParkedBit"/> in their tag (TLB-3, <see cref="Tlb.SwitchContext"/>), and un-parks those that do. A parked entry is never used, stays subject to TLBI (by its own ASID/VMID), and is
 /// usable again when its context returns.
 /// Writes to TTBR0/TTBR1/TCR_EL1 never flush: the TLB keeps translations made with the old values until the guest
 /// invalidates them, as hardware may (every TCR_EL1 bit but A1, and EPDx = 1, is permitted to be cached in a TLB:
@@ -19,71 +19,21 @@ namespace Arm64Vm.Cpu;
 /// </summary>
 public sealed partial class CpuCore
 {
-    private ushort _ctxAsid, _ctxVmid;
-    private bool _ctxStage1;
-    private byte _ctxAttr;
-
-    /// <summary>The (SCTLR_EL1 C/I/WXN, MAIR_EL1) pairs that attribute-context ids stand for; reset with a full flush when full.</summary>
-    private readonly (ulong Sctlr, ulong Mair)[] _attrContexts = new (ulong, ulong)[MaxAttrContexts];
-    private int _attrContextCount;
-    private const int MaxAttrContexts = 16;
-
     /// <summary>Context switches that re-tagged the TLB (a statistic).</summary>
-    public ulong TlbContextSwitches { get; private set; }
+    public ulong TlbContextSwitches => _tlb.ContextSwitches;
 
     /// <summary>SCTLR_EL1 bits whose effect is folded into TLB entries: C (2), I (12), WXN (19). M selects the context.</summary>
     private const ulong SctlrTranslationBits = (1UL << 2) | (1UL << 12) | (1UL << 19);
 
     /// <summary>
-    /// Brings the TLB to the current context: called after every write to SCTLR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1
-    /// (A1 selects the TTBR holding the ASID, AS its width) and VTTBR_EL2, and before every fill.
+    /// Brings the TLB to the current context (TLB-3): called after every write to SCTLR_EL1, TTBR0_EL1, TTBR1_EL1,
+    /// TCR_EL1 (A1 selects the TTBR holding the ASID, AS its width) and VTTBR_EL2, and before every fill.
     /// Costs a few compares when nothing changed; otherwise one pass over the TLB.
     /// </summary>
     public void SyncTlbContext()
     {
-        ushort asid = CurrentAsid, vmid = CurrentVmid;
-        bool stage1 = Stage1Enabled;
-        byte attr = AttrContext();
-        if (asid == _ctxAsid && vmid == _ctxVmid && stage1 == _ctxStage1 && attr == _ctxAttr) return;
-        _ctxAsid = asid;
-        _ctxVmid = vmid;
-        _ctxStage1 = stage1;
-        _ctxAttr = attr;
-        TlbContextSwitches++;
-        Retag(_tlb, asid, vmid, stage1, attr);
-        Retag(_tlbWay1, asid, vmid, stage1, attr);
-        _lineTlb.Forget();    // LTLB-2: its tags are VAs of the old context
-        InvalidateFetch();    // the cached fetch page came from an entry of the old context
-    }
-
-    private static void Retag(TlbEntry[] tlb, ushort asid, ushort vmid, bool stage1, byte attr)
-    {
-        for (int i = 0; i < tlb.Length; i++)
-        {
-            ref TlbEntry e = ref tlb[i];
-            ulong tag = e.VaPage;
-            if (tag == TlbEntry.InvalidTag) continue;
-            bool usable = e.Vmid == vmid && e.Stage1 == stage1 && e.AttrContext == attr && (e.Global || e.Asid == asid);
-            e.VaPage = usable ? tag & ~TlbEntry.ParkedBit : tag | TlbEntry.ParkedBit;
-        }
-    }
-
-    /// <summary>The id of the current (SCTLR_EL1 C/I/WXN, MAIR_EL1) pair; a new pair when the table is full flushes the TLB.</summary>
-    private byte AttrContext()
-    {
-        var key = (SysRegs.SctlrEl1 & SctlrTranslationBits, SysRegs.MairEl1);
-        if (_ctxAttr < _attrContextCount && _attrContexts[_ctxAttr] == key) return _ctxAttr;
-        for (int i = 0; i < _attrContextCount; i++)
-            if (_attrContexts[i] == key) return (byte)i;
-        if (_attrContextCount == MaxAttrContexts)
-        {
-            // Every id is taken: drop all entries, so ids can be given out again.
-            _attrContextCount = 0;
-            InvalidateAllEntries();
-            InvalidateFetch();
-        }
-        _attrContexts[_attrContextCount] = key;
-        return (byte)_attrContextCount++;
+        if (_tlb.SwitchContext(CurrentAsid, CurrentVmid, Stage1Enabled, SysRegs.SctlrEl1 & SctlrTranslationBits, SysRegs.MairEl1))
+            InvalidateFetch();    // the cached fetch page came from an entry of the old context
     }
 
     /// <summary>An MSR to SCTLR_EL1 (see <see cref="SctlrTranslationBits"/>): the TLB follows the new context.</summary>

@@ -73,29 +73,7 @@ public sealed partial class CpuCore
         }
         ulong addr = scope == TlbiScope.Ipa ? (xt & 0xF_FFFF_FFFFUL) << 12 : (xt & 0xFFF_FFFF_FFFFUL) << 12;
         ushort asid = (ushort)((xt >> 48) & ((SysRegs.TcrEl1 & (1UL << 36)) != 0 ? 0xFFFFUL : 0xFFUL));
-        InvalidateWay(_tlb, scope, addr, asid, vmid, anyVmid);
-        InvalidateWay(_tlbWay1, scope, addr, asid, vmid, anyVmid);
-        _lineTlb.Forget();
+        _tlb.Invalidate(scope, addr, asid, vmid, anyVmid);     // TLB-4
         InvalidateFetch();
-    }
-
-    private static void InvalidateWay(TlbEntry[] tlb, TlbiScope scope, ulong addr, ushort asid, ushort vmid, bool anyVmid)
-    {
-        const ulong Va56 = 0x00FF_FFFF_FFFF_FFFFUL;   // TLBI by VA: VA[55:12] (the top byte is never compared)
-        for (int i = 0; i < tlb.Length; i++)
-        {
-            ref TlbEntry e = ref tlb[i];
-            if (!e.IsValid || (!anyVmid && e.Vmid != vmid)) continue;
-            ulong page = e.Page & Va56;
-            bool hit = scope switch
-            {
-                TlbiScope.All => true,
-                TlbiScope.Asid => !e.Global && e.Asid == asid,
-                TlbiScope.Va => (e.Global || e.Asid == asid) && ((page ^ addr) >> e.BlockShift) == 0,
-                TlbiScope.VaAllAsids => ((page ^ addr) >> e.BlockShift) == 0,
-                _ => e.S2BlockShift < 63 && ((e.IpaPage ^ addr) >> e.S2BlockShift) == 0,
-            };
-            if (hit) e.VaPage = TlbEntry.InvalidTag;
-        }
     }
 }

@@ -1,0 +1,222 @@
+using System.Runtime.CompilerServices;
+using Arm64Vm.Memory;
+using Xunit;
+
+namespace Arm64Vm.Cpu.Tests;
+
+/// <summary>
+/// The <see cref="Tlb"/> type on its own (specs/tlb.md): lookup and fill over two ways, context parking, TLBI
+/// selection by ASID, VMID, VA and IPA, the direct-access drops and the inline hit test, without a PE or page tables.
+/// </summary>
+public unsafe class TlbTests
+{
+    private const ushort All = TlbEntry.ReadEl0 | TlbEntry.WriteEl0 | TlbEntry.ExecEl0
+                               | TlbEntry.ReadEl1 | TlbEntry.WriteEl1 | TlbEntry.ExecEl1;
+    private const ushort Reads = TlbEntry.ReadEl0 | TlbEntry.ReadEl1, Writes = TlbEntry.WriteEl0 | TlbEntry.WriteEl1;
+
+    /// <summary>A TLB in context (ASID 1, VMID 0, stage 1 on, one attribute context).</summary>
+    private static Tlb NewTlb()
+    {
+        var tlb = new Tlb();
+        tlb.Flush(asid: 1, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        return tlb;
+    }
+
+    private static TranslationResult Page(ulong pa, ushort asid = 1, ushort vmid = 0, bool global = false,
+        byte blockShift = 12, ulong ipa = ulong.MaxValue, byte s2BlockShift = 63) => new()
+        {
+            Pa = pa,
+            Ipa = ipa == ulong.MaxValue ? pa : ipa,
+            Perm = All,
+            Stage1Perm = All,
+            Global = global,
+            Stage1 = true,
+            Asid = asid,
+            Vmid = vmid,
+            BlockShift = blockShift,
+            Level = 3,
+            S2BlockShift = s2BlockShift,
+            S2Level = 3,
+        };
+
+    private static bool Hits(Tlb tlb, ulong va) => !Unsafe.IsNullRef(ref tlb.Find(va));
+
+    [Fact]
+    public void TLB_1_AFillIsFoundByItsVaPageWithTheTranslationsPaAndNothingElseIs()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x1234_5000, Page(0x8000_0000), fast: 0, hostOffset: 0);
+        ref TlbEntry e = ref tlb.Find(0x1234_5ABC);
+        Assert.False(Unsafe.IsNullRef(ref e));
+        Assert.Equal(0x8000_0000UL, e.PaPage);
+        Assert.Equal(0x1234_5000UL, e.VaPage);
+        Assert.False(Hits(tlb, 0x1234_6000));                            // the next page
+        Assert.Equal(1UL, tlb.Fills);
+    }
+
+    [Fact]
+    public void TLB_2_TwoPagesOfOneSetLiveInBothWaysAndAThirdEvictsTheLeastRecentlyUsed()
+    {
+        var tlb = NewTlb();
+        // The set is VA[21:12] ^ VA[31:22]: these three pages share set 1.
+        const ulong A = 0x40_0000, B1 = 0x80_3000, C1 = 0xC0_2000;
+        Assert.Equal(Tlb.Index(A), Tlb.Index(B1));
+        Assert.Equal(Tlb.Index(A), Tlb.Index(C1));
+        tlb.Fill(A, Page(0x8000_0000), 0, 0);
+        tlb.Fill(B1, Page(0x8000_1000), 0, 0);
+        Assert.True(Hits(tlb, A));                                       // way 1, swapped into way 0
+        Assert.Equal(1UL, tlb.Way1Hits);
+        Assert.Equal(A, tlb.Snapshot[Tlb.Index(A)].VaPage);
+        tlb.Fill(C1, Page(0x8000_2000), 0, 0);                          // B1 was least recently used
+        Assert.True(Hits(tlb, A));
+        Assert.True(Hits(tlb, C1));
+        Assert.False(Hits(tlb, B1));
+    }
+
+    [Fact]
+    public void TLB_3_AnotherAsidParksNonGlobalEntriesWhichComeBackWithTheirAsid()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x1000, Page(0x8000_0000, asid: 1), 0, 0);
+        tlb.Fill(0x2000, Page(0x8000_1000, asid: 1, global: true), 0, 0);
+        Assert.True(tlb.SwitchContext(asid: 2, vmid: 0, stage1: true, sctlrBits: 0, mair: 0));
+        Assert.False(Hits(tlb, 0x1000));                                 // parked
+        Assert.True(Hits(tlb, 0x2000));                                  // global: usable in every ASID
+        Assert.False(tlb.SwitchContext(asid: 2, vmid: 0, stage1: true, sctlrBits: 0, mair: 0));   // no change
+        tlb.SwitchContext(asid: 1, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        Assert.True(Hits(tlb, 0x1000));
+        Assert.Equal(2UL, tlb.ContextSwitches);
+    }
+
+    [Fact]
+    public void TLB_3_AnotherVmidParksEvenGlobalEntries()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x2000, Page(0x8000_1000, global: true), 0, 0);
+        tlb.SwitchContext(asid: 1, vmid: 5, stage1: true, sctlrBits: 0, mair: 0);
+        Assert.False(Hits(tlb, 0x2000));
+        tlb.SwitchContext(asid: 1, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        Assert.True(Hits(tlb, 0x2000));
+    }
+
+    [Fact]
+    public void TLB_4_InvalidateByAsidRemovesThatAsidsNonGlobalEntriesOnly()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x1000, Page(0x8000_0000, asid: 1), 0, 0);
+        tlb.Fill(0x2000, Page(0x8000_1000, asid: 1, global: true), 0, 0);
+        tlb.SwitchContext(asid: 3, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        tlb.Fill(0x3000, Page(0x8000_2000, asid: 3), 0, 0);
+        tlb.Invalidate(TlbiScope.Asid, 0, asid: 1, vmid: 0, anyVmid: false);   // the parked ASID 1 entry goes too
+        Assert.True(Hits(tlb, 0x3000));
+        Assert.True(Hits(tlb, 0x2000));
+        tlb.SwitchContext(asid: 1, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        Assert.False(Hits(tlb, 0x1000));
+    }
+
+    [Fact]
+    public void TLB_4_InvalidateByVaMatchesAtTheStage1MappingSizeAndOnlyInTheIssuingVmid()
+    {
+        var tlb = NewTlb();
+        // Two 4 KiB pieces of one 2 MiB block, and a page of the same VA in another VMID.
+        tlb.Fill(0x20_0000, Page(0x8020_0000, blockShift: 21), 0, 0);
+        tlb.Fill(0x3F_F000, Page(0x803F_F000, blockShift: 21), 0, 0);
+        tlb.Fill(0x40_0000, Page(0x8040_0000), 0, 0);
+        tlb.SwitchContext(asid: 1, vmid: 7, stage1: true, sctlrBits: 0, mair: 0);
+        tlb.Fill(0x20_0000, Page(0x9000_0000, vmid: 7), 0, 0);
+        tlb.SwitchContext(asid: 1, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        tlb.Invalidate(TlbiScope.Va, 0x20_1000, asid: 1, vmid: 0, anyVmid: false);   // any address inside the block
+        Assert.False(Hits(tlb, 0x20_0000));
+        Assert.False(Hits(tlb, 0x3F_F000));
+        Assert.True(Hits(tlb, 0x40_0000));
+        tlb.SwitchContext(asid: 1, vmid: 7, stage1: true, sctlrBits: 0, mair: 0);
+        Assert.True(Hits(tlb, 0x20_0000));                               // VMID 7's entry was not selected
+        Assert.Equal(0x9000_0000UL, tlb.Find(0x20_0000).PaPage);
+    }
+
+    [Fact]
+    public void TLB_4_InvalidateByVaOfAnotherAsidKeepsTheEntryButAllAsidsRemovesIt()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x5000, Page(0x8000_5000, asid: 1), 0, 0);
+        tlb.Invalidate(TlbiScope.Va, 0x5000, asid: 2, vmid: 0, anyVmid: false);
+        Assert.True(Hits(tlb, 0x5000));
+        tlb.Invalidate(TlbiScope.VaAllAsids, 0x5000, asid: 2, vmid: 0, anyVmid: false);
+        Assert.False(Hits(tlb, 0x5000));
+    }
+
+    [Fact]
+    public void TLB_4_InvalidateByIpaMatchesAtTheStage2MappingSizeAndNeverWithoutStage2()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x1000, Page(0x8000_0000, ipa: 0x4000_0000, s2BlockShift: 21), 0, 0);
+        tlb.Fill(0x2000, Page(0x5000_0000, ipa: 0x5000_0000), 0, 0);     // no stage 2 (S2BlockShift 63)
+        tlb.Invalidate(TlbiScope.Ipa, 0x5000_0000, asid: 0, vmid: 0, anyVmid: false);
+        Assert.True(Hits(tlb, 0x2000));
+        Assert.True(Hits(tlb, 0x1000));
+        tlb.Invalidate(TlbiScope.Ipa, 0x401F_F000, asid: 0, vmid: 0, anyVmid: false);   // same 2 MiB stage-2 block
+        Assert.True(Hits(tlb, 0x2000));
+        Assert.False(Hits(tlb, 0x1000));
+    }
+
+    [Fact]
+    public void TLB_4_InvalidateAllOfAnyVmidRemovesParkedEntriesOfEveryVmid()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x1000, Page(0x8000_0000), 0, 0);
+        tlb.SwitchContext(asid: 1, vmid: 2, stage1: true, sctlrBits: 0, mair: 0);
+        tlb.Fill(0x1000, Page(0x8000_1000, vmid: 2), 0, 0);
+        tlb.Invalidate(TlbiScope.All, 0, asid: 0, vmid: 2, anyVmid: false);
+        Assert.Single(tlb.Entries, e => e.IsValid);                      // VMID 0's, parked
+        tlb.Invalidate(TlbiScope.All, 0, asid: 0, vmid: 2, anyVmid: true);
+        Assert.DoesNotContain(tlb.Entries, e => e.IsValid);
+    }
+
+    [Fact]
+    public void TLB_5_ACodePageLosesItsDirectWritesButKeepsReadsAndTheTranslation()
+    {
+        var tlb = NewTlb();
+        tlb.Fill(0x1000, Page(0x8000_0000), fast: Reads | Writes, hostOffset: 0x100);
+        tlb.Fill(0x2000, Page(0x8000_1000), fast: Reads | Writes, hostOffset: 0x100);
+        tlb.DropFastWrites(0x8000_0000);
+        Assert.Equal(Reads, tlb.Find(0x1000).Fast);
+        Assert.Equal(All, tlb.Find(0x1000).Perm);
+        Assert.Equal(Reads | Writes, tlb.Find(0x2000).Fast);             // another physical page
+        tlb.DropFastAccess(0x8000_1000);                                 // its first cached line
+        Assert.Equal(0, tlb.Find(0x2000).Fast);
+        Assert.True(Hits(tlb, 0x2000));
+    }
+
+    [Fact]
+    public void TLB_6_TheFastPathHitsOnlyAWay0EntryWithTheFastBitOnAnAlignedAccess()
+    {
+        var tlb = NewTlb();
+        byte* host = (byte*)0x10_0000;
+        long offset = (long)host - 0x7000;
+        tlb.Fill(0x7000, Page(0x8000_7000), fast: TlbEntry.ReadEl1, hostOffset: offset);
+        var fast = tlb.FastPath;
+        Assert.True(fast.TryHostPointer(0x7010, TlbEntry.ReadEl1, 7, out byte* p));
+        Assert.Equal((nint)(host + 0x10), (nint)p);
+        Assert.False(fast.TryHostPointer(0x7014, TlbEntry.ReadEl1, 7, out _));   // not 8-byte aligned
+        Assert.False(fast.TryHostPointer(0x7010, TlbEntry.WriteEl1, 7, out _));  // no fast write bit
+        Assert.False(fast.TryHostPointer(0x7010, TlbEntry.ReadEl0, 7, out _));   // not at EL0
+        Assert.False(fast.TryHostPointer(0x8010, TlbEntry.ReadEl1, 7, out _));   // another page
+        Assert.True(fast.TryHostPointer(0x7FF4, TlbEntry.ReadEl1, bytes: 8, elem: 4, out _));   // vector: in the page
+        Assert.False(fast.TryHostPointer(0x7FFC, TlbEntry.ReadEl1, bytes: 8, elem: 4, out _));  // crosses the page
+        Assert.True(tlb.Find(0x7010).Grants(0x7010, TlbEntry.WriteEl1, 7));      // permitted, not fast
+        Assert.False(tlb.Find(0x7010).Grants(0x7014, TlbEntry.WriteEl1, 7));     // unaligned
+        tlb.SwitchContext(asid: 2, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        Assert.False(fast.TryHostPointer(0x7010, TlbEntry.ReadEl1, 7, out _));   // parked
+    }
+
+    [Fact]
+    public void TLB_6_AnUnalignedVectorAccessToDeviceMemoryLeavesTheFastPath()
+    {
+        var tlb = NewTlb();
+        var r = Page(0x8000_7000);
+        r.DataAttributes = MemoryAttributes.DeviceNGnRnE;
+        tlb.Fill(0x7000, r, fast: TlbEntry.ReadEl1, hostOffset: 0x10_0000);
+        Assert.True(tlb.FastPath.TryHostPointer(0x7010, TlbEntry.ReadEl1, bytes: 8, elem: 8, out _));
+        Assert.False(tlb.FastPath.TryHostPointer(0x7012, TlbEntry.ReadEl1, bytes: 8, elem: 8, out _));
+    }
+}
