@@ -30,6 +30,21 @@ public class StaleReadDetectorTests
         Assert.Equal(1, page.DataReads);
     }
 
+    /// <summary>
+    /// With the detector on, the CPUs' hit path looks lines up in an empty stand-in cache, so every write misses it; on a
+    /// two-level path (no system cache, where SHORT-1 applies) the miss must still go to the real L1D.
+    /// </summary>
+    [Fact]
+    public void C10_WriteMissesOnATwoLevelPathReachTheRealL1DWithTheDetectorOn()
+    {
+        using var f = new ModelFixture(ModelFixture.Tiny(slc: false));
+        var log = f.Model.EnableStaleReadDetection();
+        for (int w = 0; w < ModelFixture.Words; w++) f.Write(0, w, Attr.WB, 0x100UL + (ulong)w);
+        for (int w = 0; w < ModelFixture.Words; w++) Assert.Equal(0x100UL + (ulong)w, f.Read(0, w, Attr.WB));
+        Assert.Equal(0, log.Total);
+        Assert.True(f.Model.DataCacheOf(0, 1)!.Stats.WriteBacks > 0);
+    }
+
     [Fact]
     public void C10_ACacheableHitOnACleanLineOlderThanMemoryIsStaleEvenOnTheL1HitPath()
     {

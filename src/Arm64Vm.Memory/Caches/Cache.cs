@@ -35,6 +35,7 @@ public sealed partial class Cache
     /// <summary>The LRU clock: the stamp of the line touched last. Starts at 1, above the 0 of never-stamped ways.</summary>
     private ulong _clock = 1;
     private ulong _random;
+    private readonly bool _lru;
 
     public Cache(int id, string name, int level, CacheKind kind, bool isOuter, CacheGeometry geometry, ulong seed)
     {
@@ -54,6 +55,7 @@ public sealed partial class Cache
         Data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize, pinned: true);
         unsafe { DataAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)); }
         Array.Fill(Tags, InvalidTag);
+        _lru = geometry.Replacement == ReplacementPolicy.Lru;
         _random = seed == 0 ? 0x2545_F491_4F6C_DD1DUL : seed;
     }
 
@@ -199,8 +201,8 @@ public sealed partial class Cache
     public int ChooseVictim(ulong line)
     {
         int b = ((int)line & SetMask) * Ways;
-        for (int w = 0; w < Ways; w++)
-            if (Tags[b + w] == InvalidTag) return b + w;
+        int free = FreeWay(b);
+        if (free >= 0) return free;
         if (Geometry.Replacement == ReplacementPolicy.PseudoRandom)
         {
             // xorshift64*: deterministic for a given seed.
@@ -208,6 +210,17 @@ public sealed partial class Cache
             return b + (int)((_random * 0x2545_F491_4F6C_DD1DUL >> 33) % (ulong)Ways);
         }
         return LruWay(b);
+    }
+
+    /// <summary>The first free way of the set starting at line index <paramref name="b"/>, or -1 (compared as <see cref="Find"/> does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int FreeWay(int b)
+    {
+        ref ulong t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), b);
+        if (Ways >= 8 && (Ways & 3) == 0 && Ways <= 64 && Vector256.IsHardwareAccelerated) return FindWide(ref t, b, InvalidTag);
+        for (int w = 0; w < Ways; w++)
+            if (Unsafe.Add(ref t, w) == InvalidTag) return b + w;
+        return -1;
     }
 
     /// <summary>
@@ -243,6 +256,29 @@ public sealed partial class Cache
         ValidCount++;
         Pages?.Add(line);
         Touch(index);
+    }
+
+    /// <summary><see cref="ChooseVictim"/>, inline for LRU replacement.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int ChooseVictimInline(ulong line)
+    {
+        if (!_lru) return ChooseVictim(line);
+        int b = ((int)line & SetMask) * Ways;
+        int free = FreeWay(b);
+        return free >= 0 ? free : LruWay(b);
+    }
+
+    /// <summary><see cref="Drop"/> of a valid line (<paramref name="line"/> is its tag), inline.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void DropValid(int index, ulong line)
+    {
+        LineChanged(index);
+        Tags[index] = InvalidTag;
+        ref var m = ref Lines[index];
+        m.State = LineState.Invalid;
+        m.Unique = false;
+        ValidCount--;
+        Pages?.Remove(line);
     }
 
     /// <summary>Marks a line invalid (no write-back: the caller handled dirty data).</summary>

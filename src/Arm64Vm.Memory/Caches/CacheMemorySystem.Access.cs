@@ -17,7 +17,6 @@ public sealed partial class CacheMemorySystem
     public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {
         // Hit path: a CPU's cacheable data read that hits its L1D.
-        Cache? missed = null;
         if ((uint)agent < (uint)_cpuCount && kind != AccessKind.Fetch && InnerCacheable(attributes))
         {
             int off = (int)pa & (L - 1);
@@ -35,17 +34,16 @@ public sealed partial class CacheMemorySystem
                     value = ReadData(c.Data, i * L + off, size);
                     return true;
                 }
-                if (HostShortcuts) missed = c;
+                if (HostShortcuts) return ReadMiss(agent, pa, size, kind, attributes, out value, c);
             }
         }
-        return ReadSlow(agent, pa, size, kind, attributes, out value, missed);
+        return ReadSlow(agent, pa, size, kind, attributes, out value);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
     {
         // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely.
-        Cache? missed = null;
         if ((uint)agent < (uint)_cpuCount && InnerWriteBack(attributes))
         {
             int off = (int)pa & (L - 1);
@@ -69,10 +67,10 @@ public sealed partial class CacheMemorySystem
                         return true;
                     }
                 }
-                else if (HostShortcuts) missed = c;
+                else if (HostShortcuts) return WriteMiss(agent, pa, size, attributes, value, c);
             }
         }
-        return WriteSlow(agent, pa, size, attributes, value, missed);
+        return WriteSlow(agent, pa, size, attributes, value);
     }
 
     /// <summary>

@@ -73,11 +73,11 @@ public sealed partial class CacheMemorySystem
             p.Lines[j].State = LineState.Dirty;
             p.LineChanged(j);
             NoteDataChanged(line);
-            if (EventSink != null) Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
+            if (EventSink != null) EmitWriteBack(c, line);
             return L;
         }
         WriteMemoryLine(line, c, i);
-        if (EventSink != null) Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
+        if (EventSink != null) EmitWriteBack(c, line);
         return L;
     }
 
@@ -100,10 +100,19 @@ public sealed partial class CacheMemorySystem
         if (keepData) moved += WriteBack(c, i);
         c.Drop(i);
         if (c.Kind == CacheKind.Instruction) NotifyInstructionRemoved(c, line);
-        if (EventSink != null)
-            Emit(new CacheEvent(kind, agent, line << CacheConfig.LineShift, c.Name, WroteBack: dirty && keepData, DataLost: dirty && !keepData));
+        if (EventSink != null) EmitRemoved(kind, agent, line, c, dirty && keepData, dirty && !keepData);
         return moved;
     }
+
+    // The events of the hot primitives are built out of line, so those keep no event struct in their frames.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EmitWriteBack(Cache c, ulong line) =>
+        Emit(new CacheEvent(CacheEventKind.WriteBack, -1, line << CacheConfig.LineShift, c.Name, WroteBack: true, DirtyBytes: L));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EmitRemoved(CacheEventKind kind, int agent, ulong line, Cache c, bool wroteBack, bool dataLost) =>
+        Emit(new CacheEvent(kind, agent, line << CacheConfig.LineShift, c.Name, WroteBack: wroteBack, DataLost: dataLost));
 
     private void NotifyInstructionRemoved(Cache c, ulong line)
     {
@@ -120,7 +129,7 @@ public sealed partial class CacheMemorySystem
             Remove(c, i, keepData: true, CacheEventKind.Eviction, agent);
         }
         c.Fill(i, line);
-        if (EventSink != null) Emit(new CacheEvent(CacheEventKind.Fill, agent, line << CacheConfig.LineShift, c.Name));
+        if (EventSink != null) EmitRemoved(CacheEventKind.Fill, agent, line, c, false, false);
         return i;
     }
 
@@ -144,7 +153,7 @@ public sealed partial class CacheMemorySystem
             if (invalidate)
             {
                 c.Drop(i);
-                if (EventSink != null) Emit(new CacheEvent(CacheEventKind.Invalidation, agent, line << CacheConfig.LineShift, c.Name));
+                if (EventSink != null) EmitRemoved(CacheEventKind.Invalidation, agent, line, c, false, false);
             }
             else
             {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Arm64Vm.Memory.Caches;
@@ -46,11 +47,13 @@ public sealed partial class Cache
     }
 
     /// <summary>Asks the host to bring line index <paramref name="index"/>'s tag, metadata and data into its caches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal unsafe void PrefetchLine(int index)
     {
-        Sse.Prefetch0(Unsafe.AsPointer(ref Tags[index]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Lines[index]));
-        byte* d = (byte*)Unsafe.AsPointer(ref Data[index * CacheConfig.LineSize]);
+        // Indices come from this cache (no bounds checks).
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), index)));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index)));
+        byte* d = (byte*)Unsafe.AsPointer(ref DataRef(index));
         Sse.Prefetch0(d);
         Sse.Prefetch0(d + CacheConfig.LineSize - 1);
     }
@@ -63,8 +66,6 @@ public sealed partial class Cache
     {
         if (Geometry.Replacement != ReplacementPolicy.Lru) return -1;
         int b = ((int)line & SetMask) * Ways;
-        for (int w = 0; w < Ways; w++)
-            if (Tags[b + w] == InvalidTag) return -1;
-        return LruWay(b);
+        return FreeWay(b) >= 0 ? -1 : LruWay(b);
     }
 }

@@ -34,6 +34,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         _topology = new CacheTopology(Caches);
         _agents = _topology.Agents;
         _cpuCount = Caches.CpuCount;
+        _idc = Caches.Idc;
+        _dic = Caches.Dic;      // before the line TLBs, which take it (LTLB-3)
         _cpuL1d = new L1Hint[_cpuCount];
         for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!);
         _lineTlbs = new LineTlb[_cpuCount];
@@ -43,9 +45,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
             _lineTlbs[i] = new LineTlb(l1d, _dic);
             l1d.Mru = _lineTlbs[i];
         }
-        _idc = Caches.Idc;
-        _dic = Caches.Dic;
         _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
+        InitMissPath();
         Statistics = new CacheStatistics(_topology.Caches);
         var pages = new CachedPages(map);
         foreach (var c in _topology.Caches) c.Pages = pages;

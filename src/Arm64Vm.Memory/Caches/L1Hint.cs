@@ -31,6 +31,9 @@ internal struct L1Hint
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FindLine(ulong line)
     {
+        // A two-way L1D is scanned as fast as the hint is checked, and the hint is mostly wrong: the CPU's line TLB
+        // serves the accesses to the line touched last, so the ones that come here are for another line.
+        if (Cache.Ways == 2) return Cache.Find(line);
         if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), _last) == line) return _last;
         int i = Cache.Find(line);
         if (i >= 0) _last = i;
