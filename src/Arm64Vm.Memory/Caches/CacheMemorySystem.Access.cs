@@ -23,9 +23,11 @@ public sealed partial class CacheMemorySystem
             if (off + size <= L)
             {
                 ref L1Hint h = ref HintOf(agent);
-                ulong line = pa >> CacheConfig.LineShift;
-                int i = h.FindLine(line);
                 var c = h.Cache;
+                if (c.Ways != 2) return ReadWide(agent, pa, size, kind, attributes, out value);
+                ulong line = pa >> CacheConfig.LineShift;
+                int set = (int)line & c.SetMask;
+                int i = h.FindLine2(line, set);
                 if (i >= 0)
                 {
                     c.TouchHit(i);
@@ -50,9 +52,11 @@ public sealed partial class CacheMemorySystem
             if (off + size <= L)
             {
                 ref L1Hint h = ref HintOf(agent);
-                ulong line = pa >> CacheConfig.LineShift;
-                int i = h.FindLine(line);
                 var c = h.Cache;
+                if (c.Ways != 2) return WriteWide(agent, pa, size, attributes, value);
+                ulong line = pa >> CacheConfig.LineShift;
+                int set = (int)line & c.SetMask;
+                int i = h.FindLine2(line, set);
                 if (i >= 0)
                 {
                     ref var m = ref c.Lines[i];
@@ -70,6 +74,55 @@ public sealed partial class CacheMemorySystem
                 else if (HostShortcuts) return WriteMiss(agent, pa, size, attributes, value, c);
             }
         }
+        return WriteSlow(agent, pa, size, attributes, value);
+    }
+
+    /// <summary>
+    /// <see cref="TryRead"/>'s hit path for an L1D of other than two ways (the caller checked agent, attributes and
+    /// that the access stays in one line): out of line, so the two-way path inlined into callers keeps its registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReadWide(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
+    {
+        ref L1Hint h = ref HintOf(agent);
+        var c = h.Cache;
+        ulong line = pa >> CacheConfig.LineShift;
+        int i = h.FindLine(line);
+        if (i >= 0)
+        {
+            c.TouchHit(i);
+            c.Stats.Hits++;
+            OfferLine(c, i, line);
+            value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
+            return true;
+        }
+        if (HostShortcuts) return ReadMiss(agent, pa, size, kind, attributes, out value, c);
+        return ReadSlow(agent, pa, size, kind, attributes, out value);
+    }
+
+    /// <summary><see cref="TryWrite"/>'s hit path for an L1D of other than two ways (as <see cref="ReadWide"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WriteWide(int agent, ulong pa, int size, MemoryAttributes attributes, ulong value)
+    {
+        ref L1Hint h = ref HintOf(agent);
+        var c = h.Cache;
+        ulong line = pa >> CacheConfig.LineShift;
+        int i = h.FindLine(line);
+        if (i >= 0)
+        {
+            ref var m = ref c.Lines[i];
+            if (m.Unique)
+            {
+                c.TouchHit(i);
+                c.Stats.Hits++;
+                m.State = LineState.Dirty;
+                WriteData(c.Data, i * L + ((int)pa & (L - 1)), size, value);
+                if (_dic) NoteDataChanged(line);
+                OfferLine(c, i, line);
+                return true;
+            }
+        }
+        else if (HostShortcuts) return WriteMiss(agent, pa, size, attributes, value, c);
         return WriteSlow(agent, pa, size, attributes, value);
     }
 
