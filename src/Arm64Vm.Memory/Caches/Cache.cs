@@ -166,15 +166,23 @@ public sealed partial class Cache
     }
 
     /// <summary>
-    /// <see cref="Touch"/> for the hit paths that offer the line to the line TLB next (the offer replaces the entry, so
-    /// it need not be forgotten first).
+    /// <see cref="Touch"/> for the hit paths, which hold the line's metadata (<see cref="LineRef"/>) and offer the line
+    /// to the line TLB next (the offer replaces the entry, so it need not be forgotten first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void TouchHit(int index)
+    internal void TouchHit(ref LineMeta m)
     {
-        ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
         if (m.Stamp != _clock) m.Stamp = ++_clock;
     }
+
+    /// <summary>The metadata of line index <paramref name="index"/> (no bounds check: indices come from this cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref LineMeta LineRef(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
+
+    /// <summary>Byte <paramref name="offset"/> of line index <paramref name="index"/>'s data, through the pinned address (no array checks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal unsafe ref byte DataAt(int index, int offset) =>
+        ref Unsafe.AsRef<byte>((byte*)DataAddress + ((nint)index * CacheConfig.LineSize + offset));
 
     /// <summary>LTLB-1: the state (Dirty, Unique) or presence of line index <paramref name="index"/> changes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -30,10 +30,10 @@ public sealed partial class CacheMemorySystem
                 int i = h.FindLine2(line, set);
                 if (i >= 0)
                 {
-                    c.TouchHit(i);
+                    c.TouchHit(ref c.LineRef(i));
                     c.Stats.Hits++;
                     OfferLine(c, i, line);
-                    value = ReadData(c.Data, i * L + off, size);
+                    value = ReadAt(ref c.DataAt(i, off), size);
                     return true;
                 }
                 if (HostShortcuts) return ReadMiss(agent, pa, size, kind, attributes, out value, c);
@@ -53,20 +53,20 @@ public sealed partial class CacheMemorySystem
             {
                 ref L1Hint h = ref HintOf(agent);
                 var c = h.Cache;
-                if (c.Ways != 2) return WriteWide(agent, pa, size, attributes, value);
+                // DIC = 1: a write tells the code observers (NoteDataChanged), out of line so this path makes no call.
+                if (c.Ways != 2 || _dic) return WriteWide(agent, pa, size, attributes, value);
                 ulong line = pa >> CacheConfig.LineShift;
                 int set = (int)line & c.SetMask;
                 int i = h.FindLine2(line, set);
                 if (i >= 0)
                 {
-                    ref var m = ref c.Lines[i];
+                    ref var m = ref c.LineRef(i);
                     if (m.Unique)
                     {
-                        c.TouchHit(i);
+                        c.TouchHit(ref m);
                         c.Stats.Hits++;
                         m.State = LineState.Dirty;
-                        WriteData(c.Data, i * L + off, size, value);
-                        if (_dic) NoteDataChanged(line);
+                        WriteAt(ref c.DataAt(i, off), size, value);
                         OfferLine(c, i, line);
                         return true;
                     }
@@ -90,7 +90,7 @@ public sealed partial class CacheMemorySystem
         int i = h.FindLine(line);
         if (i >= 0)
         {
-            c.TouchHit(i);
+            c.TouchHit(ref c.LineRef(i));
             c.Stats.Hits++;
             OfferLine(c, i, line);
             value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
@@ -100,7 +100,7 @@ public sealed partial class CacheMemorySystem
         return ReadSlow(agent, pa, size, kind, attributes, out value);
     }
 
-    /// <summary><see cref="TryWrite"/>'s hit path for an L1D of other than two ways (as <see cref="ReadWide"/>).</summary>
+    /// <summary><see cref="TryWrite"/>'s hit path for an L1D of other than two ways or with DIC = 1 (as <see cref="ReadWide"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool WriteWide(int agent, ulong pa, int size, MemoryAttributes attributes, ulong value)
     {
@@ -113,7 +113,7 @@ public sealed partial class CacheMemorySystem
             ref var m = ref c.Lines[i];
             if (m.Unique)
             {
-                c.TouchHit(i);
+                c.TouchHit(ref m);
                 c.Stats.Hits++;
                 m.State = LineState.Dirty;
                 WriteData(c.Data, i * L + ((int)pa & (L - 1)), size, value);

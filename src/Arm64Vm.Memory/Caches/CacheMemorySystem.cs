@@ -187,9 +187,12 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         (c.IsOuter ? a.Outer : a.Inner) != Cacheability.NonCacheable;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ReadData(byte[] data, int offset, int size)
+    private static ulong ReadData(byte[] data, int offset, int size) =>
+        ReadAt(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset), size);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadAt(ref byte b, int size)
     {
-        ref byte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset);
         return size switch
         {
             1 => b,
@@ -200,9 +203,12 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteData(byte[] data, int offset, int size, ulong value)
+    private static void WriteData(byte[] data, int offset, int size, ulong value) =>
+        WriteAt(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset), size, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteAt(ref byte b, int size, ulong value)
     {
-        ref byte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset);
         switch (size)
         {
             case 1: b = (byte)value; break;
