@@ -219,4 +219,52 @@ public unsafe class TlbTests
         Assert.True(tlb.FastPath.TryHostPointer(0x7010, TlbEntry.ReadEl1, bytes: 8, elem: 8, out _));
         Assert.False(tlb.FastPath.TryHostPointer(0x7012, TlbEntry.ReadEl1, bytes: 8, elem: 8, out _));
     }
+    [Fact]
+    public void TLB_6_TheFastPathProbesWay0OfTheSetTlbIndexNamesInEntriesOfAPowerOfTwoSize()
+    {
+        Assert.Equal(TlbEntry.Size, Unsafe.SizeOf<TlbEntry>());
+        Assert.Equal(1 << TlbEntry.SizeShift, TlbEntry.Size);
+        var rng = new Random(12);
+        for (int i = 0; i < 10_000; i++)
+        {
+            ulong va = (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 33);
+            Assert.Equal((nuint)(Tlb.Index(va) * TlbEntry.Size), TlbProbes.EntryOffset(va));
+        }
+        // Every set, through the probe: each page's own host offset comes back.
+        var tlb = NewTlb();
+        for (ulong page = 0; page < Tlb.Sets; page++)
+            tlb.Fill(page << 12, Page(0x8000_0000 + (page << 12)), fast: TlbEntry.ReadEl1, hostOffset: (long)(page << 20));
+        for (ulong page = 0; page < Tlb.Sets; page++)
+        {
+            ulong va = (page << 12) | 0x18;
+            Assert.True(tlb.FastPath.TryHostPointer(va, TlbEntry.ReadEl1, 7, out byte* p));
+            Assert.Equal((nint)((page << 20) + va), (nint)p);
+            Assert.Equal(page << 12, tlb.FastPath.Way0Of(va).VaPage);
+        }
+    }
+
+    [Fact]
+    public void TLB_6_AParkedOrInvalidEntryNeverHitsWhateverTheOffsetAndAlignmentTested()
+    {
+        // Page and alignment are one compare (TlbEntry.Grants): a parked tag (bit 11 set) or the invalid tag must
+        // not equal any VA of the page masked by any alignment mask the fast paths use.
+        var tlb = NewTlb();
+        tlb.Fill(0x7000, Page(0x8000_7000), fast: TlbEntry.ReadEl1, hostOffset: 0x10_0000);
+        tlb.SwitchContext(asid: 2, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);
+        var fresh = NewTlb();
+        foreach (ulong mask in new ulong[] { 0, 1, 3, 7, 15 })
+        {
+            for (ulong off = 0; off < 0x1000; off++)
+            {
+                Assert.False(tlb.FastPath.TryHostPointer(0x7000 + off, TlbEntry.ReadEl1, mask, out _));
+                Assert.False(tlb.FastPath.Way0Of(0x7000 + off).Grants(0x7000 + off, TlbEntry.ReadEl1, mask));
+            }
+            Assert.False(fresh.FastPath.TryHostPointer(ulong.MaxValue & ~mask, TlbEntry.ReadEl1, mask, out _));
+            Assert.False(fresh.FastPath.Way0Of(ulong.MaxValue).Grants(ulong.MaxValue & ~mask, All, mask));
+        }
+        tlb.SwitchContext(asid: 1, vmid: 0, stage1: true, sctlrBits: 0, mair: 0);     // un-parked: hits again
+        Assert.True(tlb.FastPath.TryHostPointer(0x7FF8, TlbEntry.ReadEl1, 7, out _));
+        Assert.False(tlb.FastPath.TryHostPointer(0x7FF9, TlbEntry.ReadEl1, 7, out _));
+        Assert.True(tlb.FastPath.TryHostPointer(0x7FF9, TlbEntry.ReadEl1, 0, out _));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
 
@@ -132,33 +133,45 @@ public sealed partial class CpuCore
 
     public bool IsHalted { get; set; }
 
+    /// <summary>
+    /// Register r's slot in <see cref="Xr"/>, without the bounds check or the byref copies the InlineArray indexer costs
+    /// in handlers (the load or store addresses the PE directly). r must be 0..31: the generated wrappers mask register
+    /// numbers to 5 bits, every other caller passes a constant or a loop index below 32.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong X(int r) => Xr[r];      // Xr[31] is kept zero: ZR
+    internal ref ulong XRef(int r)
+    {
+        Debug.Assert((uint)r < 32, "register number out of range");
+        return ref Unsafe.Add(ref Unsafe.As<GeneralRegisterFile, ulong>(ref Xr), (nint)(uint)r);   // zero-extension: free after the mask
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint W(int r) => (uint)Xr[r];
+    public ulong X(int r) => XRef(r);      // Xr[31] is kept zero: ZR
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint W(int r) => (uint)XRef(r);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetX(int r, ulong value)
     {
-        if (r != 31) Xr[r] = value;
+        if (r != 31) XRef(r) = value;
     }
 
     /// <summary>Writes a W register: the upper 32 bits of X become zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetW(int r, uint value)
     {
-        if (r != 31) Xr[r] = value;
+        if (r != 31) XRef(r) = value;
     }
 
     /// <summary>Register 31 as the current stack pointer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong XOrSp(int r) => r == 31 ? Sp : Xr[r];
+    public ulong XOrSp(int r) => r == 31 ? Sp : XRef(r);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetXOrSp(int r, ulong value)
     {
-        if (r == 31) Sp = value; else Xr[r] = value;
+        if (r == 31) Sp = value; else XRef(r) = value;
     }
 
     /// <summary>The stack pointer selected by PSTATE.EL and PSTATE.SP.</summary>

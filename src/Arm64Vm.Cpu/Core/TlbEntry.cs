@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Arm64Vm.Memory;
 
 namespace Arm64Vm.Cpu;
@@ -8,15 +9,26 @@ namespace Arm64Vm.Cpu;
 /// attributes and permissions, tagged by the ASID and VMID it was made under. <see cref="Fast"/> holds one bit per
 /// (access, EL) for which the access may go straight to host memory at <c>VA + HostOffset</c>; everything else
 /// (MMIO, cache-model pages, code pages for writes, faults) takes the slow path.
+/// The entry is padded to <see cref="Size"/> bytes, a power of two, so the inline probe finds way 0 of a set with a
+/// shift folded into the set hash instead of a multiplication (TLB-6, <see cref="TlbProbes"/>).
 /// </summary>
+[StructLayout(LayoutKind.Sequential, Size = Size)]
 public struct TlbEntry
 {
+    /// <summary>The size of an entry in bytes (a power of two: <see cref="TlbProbes"/> relies on it).</summary>
+    public const int Size = 64;
+    /// <summary>log2 of <see cref="Size"/>.</summary>
+    public const int SizeShift = 6;
+
     public const ulong InvalidTag = ulong.MaxValue;
     /// <summary>
     /// Set in <see cref="VaPage"/> while the entry belongs to another context (a non-global entry of another ASID, or
-    /// any entry of another VMID): no lookup matches it, and it comes back when its context does.
+    /// any entry of another VMID): no lookup matches it, and it comes back when its context does. Bit 11, above every
+    /// alignment mask, so that the inline probe tests page and alignment in one compare (TLB-6, <see cref="Grants"/>).
     /// </summary>
-    public const ulong ParkedBit = 1;
+    public const ulong ParkedBit = 1UL << 11;
+    /// <summary>The largest alignment mask the one-compare hit test supports (below <see cref="ParkedBit"/>).</summary>
+    public const ulong MaxAlignMask = ParkedBit - 1;
 
     // Permission bits (Perm) and fast-path bits (Fast).
     public const ushort ReadEl0 = 1 << 0, WriteEl0 = 1 << 1, ExecEl0 = 1 << 2;
@@ -71,10 +83,13 @@ public struct TlbEntry
     /// fast bits: the entry maps <paramref name="va"/>'s page in the current context and grants <paramref name="perm"/>,
     /// and va is aligned to <paramref name="alignMask"/> + 1. On way 0 of va's set this is <see cref="Tlb.Find"/>'s
     /// way-0 test: if that grows more conditions, this must too.
+    /// Page and alignment are one compare: a usable tag has bits [11:0] clear, so it equals va with those bits masked
+    /// by <paramref name="alignMask"/> exactly when the page matches and va is aligned; a parked tag has bit 11 set and
+    /// the invalid tag all bits, which va masked so (alignMask ≤ <see cref="MaxAlignMask"/>) never has.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool Grants(ulong va, ushort perm, ulong alignMask) =>
-        VaPage == (va & ~0xFFFUL) && (Perm & perm) != 0 && (va & alignMask) == 0;
+        VaPage == (va & (~0xFFFUL | alignMask)) && (Perm & perm) != 0;
 }
 
 /// <summary>The outcome of a translation, before it is split into TLB entries.</summary>

@@ -62,19 +62,19 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void SetReg(CpuCore cpu, int r, bool is31, ulong value)
     {
-        if (!is31) cpu.Xr[r] = value;
+        if (!is31) cpu.XRef(r) = value;
     }
 
     /// <summary>Writes register r, SP-capable, when the row's wrapper knows whether r is 31.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void SetRegOrSp(CpuCore cpu, int r, bool is31, ulong value)
     {
-        if (is31) cpu.Sp = value; else cpu.Xr[r] = value;
+        if (is31) cpu.Sp = value; else cpu.XRef(r) = value;
     }
 
     /// <summary>Reads register r, SP-capable, when the row's wrapper knows whether r is 31.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong RegOrSp(CpuCore cpu, int r, bool is31) => is31 ? cpu.Sp : cpu.Xr[r];
+    internal static ulong RegOrSp(CpuCore cpu, int r, bool is31) => is31 ? cpu.Sp : cpu.XRef(r);
 
     /// <summary>Sign-extends the low <paramref name="bits"/> bits of <paramref name="value"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

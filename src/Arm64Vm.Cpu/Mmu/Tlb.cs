@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Arm64Vm.Memory;
 
 namespace Arm64Vm.Cpu;
@@ -21,8 +22,11 @@ public sealed class Tlb
     public const int Ways = 2;
     private const ulong PageMask = ~0xFFFUL;
 
-    /// <summary>Way 0 of each set: the most recently used entry, the only one the inline fast paths probe.</summary>
-    private readonly TlbEntry[] _way0 = new TlbEntry[Sets];
+    /// <summary>
+    /// Way 0 of each set: the most recently used entry, the only one the inline fast paths probe. Allocated pinned, once,
+    /// so that the fast path can hold its address (<see cref="TlbFastPath"/>).
+    /// </summary>
+    private readonly TlbEntry[] _way0 = GC.AllocateArray<TlbEntry>(Sets, pinned: true);
     /// <summary>Way 1: the least recently used entry of the set, probed on a way-0 miss and then swapped into way 0.</summary>
     private readonly TlbEntry[] _way1 = new TlbEntry[Sets];
 
@@ -58,7 +62,7 @@ public sealed class Tlb
     public static int Index(ulong va) => (int)((va >> 12) ^ (va >> 22)) & (Sets - 1);
 
     /// <summary>The inline hit test over way 0 (the view the owning PE keeps in a field of its own).</summary>
-    public TlbFastPath FastPath => new(_way0);
+    public unsafe TlbFastPath FastPath => new((TlbEntry*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_way0)));
 
     /// <summary>The attribute-context id entries filled now are tagged with.</summary>
     internal byte AttrContext => _ctxAttr;
@@ -278,14 +282,15 @@ public sealed class Tlb
 }
 
 /// <summary>
-/// A view of a <see cref="Tlb"/>'s way 0 for the inline fast path (TLB-6), which the PE keeps in a field of its own. The
-/// TLB never replaces its arrays, so the view stays valid. Its probes are in <see cref="TlbProbes"/>.
+/// A view of a <see cref="Tlb"/>'s way 0 for the inline fast path (TLB-6), which the PE keeps in a field of its own: the
+/// address of its first entry. The TLB never replaces its arrays and allocates them pinned, so the view stays valid, and
+/// a probe needs neither a null check nor a bounds check. Its probes are in <see cref="TlbProbes"/>.
 /// </summary>
-public readonly struct TlbFastPath
+public readonly unsafe struct TlbFastPath
 {
-    internal readonly TlbEntry[] Way0;
+    internal readonly TlbEntry* Way0;
 
-    internal TlbFastPath(TlbEntry[] way0) => Way0 = way0;
+    internal TlbFastPath(TlbEntry* way0) => Way0 = way0;
 }
 
 /// <summary>
@@ -303,12 +308,16 @@ public static unsafe class TlbProbes
     /// <paramref name="alignMask"/> + 1 (a naturally aligned access neither crosses the page nor faults on alignment).
     /// Then <paramref name="host"/> is where va lives in host memory.
     /// </summary>
+    /// <remarks>
+    /// Page and alignment are one compare, as in <see cref="TlbEntry.Grants"/> (alignMask ≤ <see cref="TlbEntry.MaxAlignMask"/>;
+    /// every caller passes a constant below 16).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryHostPointer(this TlbFastPath tlb, ulong va, ushort fast, ulong alignMask, out byte* host)
     {
-        ref TlbEntry e = ref tlb.Way0[Tlb.Index(va)];
+        ref TlbEntry e = ref Way0Entry(tlb.Way0, va);
         host = (byte*)(e.HostOffset + (long)va);
-        return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & alignMask) == 0;
+        return e.VaPage == (va & (PageMask | alignMask)) && (e.Fast & fast) != 0;
     }
 
     /// <summary>
@@ -319,7 +328,7 @@ public static unsafe class TlbProbes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryHostPointer(this TlbFastPath tlb, ulong va, ushort fast, int bytes, int elem, out byte* host)
     {
-        ref TlbEntry e = ref tlb.Way0[Tlb.Index(va)];
+        ref TlbEntry e = ref Way0Entry(tlb.Way0, va);
         host = (byte*)(e.HostOffset + (long)va);
         return e.VaPage == (va & PageMask) && (e.Fast & fast) != 0 && (va & 0xFFF) <= (ulong)(0x1000 - bytes)
             && ((va & (ulong)(elem - 1)) == 0 || !e.DataAttributes.IsDevice);
@@ -328,5 +337,22 @@ public static unsafe class TlbProbes
     /// <summary>Way 0's entry of the set of <paramref name="va"/>, whatever it holds: the fetch path's entry after its lookup, and the entry the slow paths' memory-system
     /// shortcut tests with <see cref="TlbEntry.Grants"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref TlbEntry Way0Of(this TlbFastPath tlb, ulong va) => ref tlb.Way0[Tlb.Index(va)];
+    public static ref TlbEntry Way0Of(this TlbFastPath tlb, ulong va) => ref Way0Entry(tlb.Way0, va);
+
+    /// <summary>
+    /// The byte offset of the entry of <paramref name="va"/>'s set in a way array: <see cref="Tlb.Index"/> times
+    /// <see cref="TlbEntry.Size"/>, computed as the index with the multiplication folded into the shifts
+    /// ((va &gt;&gt; 12) &lt;&lt; 6 is va &gt;&gt; 6 with bits [5:0] cleared, which the mask clears), and the two shifts of the
+    /// hash shared: (va &gt;&gt; 6) ^ (va &gt;&gt; 16) = (va ^ (va &gt;&gt; 10)) &gt;&gt; 6.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint EntryOffset(ulong va) =>
+        (nuint)(((va ^ (va >> (22 - 12))) >> (12 - TlbEntry.SizeShift)) & ((Tlb.Sets - 1) << TlbEntry.SizeShift));
+
+    /// <summary>
+    /// Way 0's entry of <paramref name="va"/>'s set: the offset is masked to the <see cref="Tlb.Sets"/> entries the
+    /// pinned way array has (the TLB allocates it once, that long).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref TlbEntry Way0Entry(TlbEntry* way0, ulong va) => ref *(TlbEntry*)((byte*)way0 + EntryOffset(va));
 }
