@@ -145,6 +145,27 @@ public class BootProtocolTests
         Assert.True(placed > 100 && refused > 20, $"{placed} placed, {refused} refused");
     }
 
+    /// <summary>The PE's register accessors do not range-check (its handlers pass 5-bit fields); the host's do, so a
+    /// caller's bad number is an ArgumentOutOfRangeException, never a write outside the register file.</summary>
+    [Fact]
+    public void VcpuRegisterAccessorsRejectNumbersOutsideX0ToX31()
+    {
+        var kernel = ImageLoader.Parse("Image", LinuxImage(0, 0x10_0000));
+        using var vmm = new Vmm(new VmmOptions { Cpus = 1, CacheModel = CacheModelKind.Off }, new[] { kernel });
+        var vcpu = vmm.Vcpus[0];
+        ulong sp = vcpu.Cpu.Sp;
+        foreach (int r in new[] { -1, 32, 33, int.MaxValue, int.MinValue })
+        {
+            Assert.Equal("r", Assert.Throws<ArgumentOutOfRangeException>(() => vcpu.SetX(r, 0xDEAD)).ParamName);
+            Assert.Equal("r", Assert.Throws<ArgumentOutOfRangeException>(() => vcpu.GetX(r)).ParamName);
+        }
+        Assert.Equal(sp, vcpu.Cpu.Sp);
+        vcpu.SetX(30, 0x1234);
+        vcpu.SetX(31, 0x5678);   // the zero register: ignored
+        Assert.Equal(0x1234UL, vcpu.GetX(30));
+        Assert.Equal(0UL, vcpu.GetX(31));
+    }
+
     [Fact]
     public void EntryStateIsX0TheTreeAndSecondariesOff()
     {

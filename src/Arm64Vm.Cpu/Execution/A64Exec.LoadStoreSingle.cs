@@ -14,7 +14,7 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void LoadImm(CpuCore cpu, ref DecodedInst d, int rn, int rt, bool rnIs31, bool rtIs31, int size, LoadExtend ext, IndexMode mode)
     {
-        ulong b = rnIs31 ? BaseAddress(cpu, 31) : cpu.Xr[rn];
+        ulong b = rnIs31 ? BaseAddress(cpu, 31) : cpu.XRef(rn);
         ulong address = mode == IndexMode.Post ? b : b + d.Imm;
         ulong value = ExtendLoaded(LoadSized(cpu, address, size), size, ext);
         SetReg(cpu, rt, rtIs31, value);
@@ -25,7 +25,7 @@ public static partial class A64Exec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void StoreImm(CpuCore cpu, ref DecodedInst d, int rn, int rt, bool rnIs31, int size, IndexMode mode)
     {
-        ulong b = rnIs31 ? BaseAddress(cpu, 31) : cpu.Xr[rn];
+        ulong b = rnIs31 ? BaseAddress(cpu, 31) : cpu.XRef(rn);
         ulong address = mode == IndexMode.Post ? b : b + d.Imm;
         StoreSized(cpu, address, size, cpu.X(rt));   // Rt = 31 stores zero
         if (mode != IndexMode.Offset) SetRegOrSp(cpu, rn, rnIs31, b + d.Imm);

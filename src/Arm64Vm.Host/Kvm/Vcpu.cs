@@ -39,8 +39,14 @@ public sealed partial class Vcpu
     public ulong Hcr => Cpu.HcrEl2;
 
     public ulong Pc { get => Cpu.Pc; set { Cpu.Pc = value; Cpu.NextPc = value; Cpu.InvalidateFetch(); } }
-    public ulong GetX(int r) => Cpu.X(r);
-    public void SetX(int r, ulong value) => Cpu.SetX(r, value);
+    /// <summary>X0..X30 (31 reads as zero). The PE's own accessors do not range-check (its handlers pass 5-bit fields):
+    /// a host caller's number is checked here.</summary>
+    public ulong GetX(int r) => Cpu.X(CheckX(r));
+    /// <summary>Writes X0..X30 (31 is the zero register: ignored).</summary>
+    public void SetX(int r, ulong value) => Cpu.SetX(CheckX(r), value);
+
+    private static int CheckX(int r) =>
+        (uint)r < 32 ? r : throw new ArgumentOutOfRangeException(nameof(r), r, "an X register number is 0..31");
 
     /// <summary>Ends a running <see cref="Run"/> after the instruction in flight (thread-safe).</summary>
     public void RequestStop()
