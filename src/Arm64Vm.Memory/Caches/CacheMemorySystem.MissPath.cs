@@ -40,14 +40,8 @@ public sealed partial class CacheMemorySystem
     private bool ReadMiss(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attrs, out ulong value, Cache l1)
     {
         ulong line = pa >> CacheConfig.LineShift;
-        var ram = _lastRam;
-        if (ram != null && ram.Contains(pa, (ulong)size) && _twoLevelPath[agent] && EventSink == null && _staleReads == null
-            && NoOtherHolder(_cpuSnoop[agent * 3 + DomainOf(attrs)], line))
+        if (TwoLevelFill(agent, pa, size, attrs, l1, line) is int i and >= 0)
         {
-            int i = FillFromL2(l1, ram, line, agent);
-            HintOf(agent).Remember(l1, i);
-            PrefetchNextMiss(l1, line);
-            l1.Lines[i].Unique = true;      // no other cache of the domain holds it
             value = ReadData(l1.Data, i * L + ((int)pa & (L - 1)), size);
             OfferLine(l1, i, line);
             return true;
@@ -59,23 +53,35 @@ public sealed partial class CacheMemorySystem
     private bool WriteMiss(int agent, ulong pa, int size, MemoryAttributes attrs, ulong value, Cache l1)
     {
         ulong line = pa >> CacheConfig.LineShift;
-        var ram = _lastRam;
-        // With the stale-read detector on, l1 is the hit path's empty stand-in, not the CPU's L1D.
-        if (ram != null && ram.Contains(pa, (ulong)size) && _twoLevelPath[agent] && EventSink == null && _staleReads == null
-            && NoOtherHolder(_cpuSnoop[agent * 3 + DomainOf(attrs)], line))
+        if (TwoLevelFill(agent, pa, size, attrs, l1, line) is int i and >= 0)
         {
-            int i = FillFromL2(l1, ram, line, agent);
-            HintOf(agent).Remember(l1, i);
-            PrefetchNextMiss(l1, line);
-            ref var m = ref l1.Lines[i];
-            m.Unique = true;
-            m.State = LineState.Dirty;
+            l1.Lines[i].State = LineState.Dirty;
             WriteData(l1.Data, i * L + ((int)pa & (L - 1)), size, value);
             NoteDataChanged(line);
             OfferLine(l1, i, line);
             return true;
         }
         return WriteSlow(agent, pa, size, attrs, value, l1);
+    }
+
+    /// <summary>
+    /// SHORT-1's common part: when the miss qualifies (RAM inside one line, a two-level path, no event sink, no stale-read
+    /// detector — with it on, l1 is the hit path's empty stand-in, not the CPU's L1D — and no other holder in the
+    /// domain), fills the line into <paramref name="l1"/> from the L2, Unique (no other cache of the domain holds it),
+    /// and returns its index; else -1 with nothing changed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TwoLevelFill(int agent, ulong pa, int size, MemoryAttributes attrs, Cache l1, ulong line)
+    {
+        var ram = _lastRam;
+        if (ram == null || !ram.Contains(pa, (ulong)size) || !_twoLevelPath[agent] || EventSink != null || _staleReads != null
+            || !NoOtherHolder(_cpuSnoop[agent * 3 + DomainOf(attrs)], line))
+            return -1;
+        int i = FillFromL2(l1, ram, line, agent);
+        HintOf(agent).Remember(l1, i);
+        PrefetchNextMiss(l1, line);
+        l1.Lines[i].Unique = true;
+        return i;
     }
 
     /// <summary>
