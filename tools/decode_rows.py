@@ -2,11 +2,11 @@
 
 parse_rows(paths) -> [(name, class, mask, value, fields)] where mask/value are the fixed bits of the 32-bit pattern
 and fields maps a field name to (lowest bit, width). Priority braces, @class lines and attributes (key=value,
-exec=H(name=value, ...), the flags fp, ends and chain) are skipped.
+exec=H(name=value, ...), the flags fp, ends, chain and fuse) are skipped.
 """
 import re
 
-FLAGS = {"fp", "ends", "chain"}
+FLAGS = {"fp", "ends", "chain", "fuse"}
 
 
 def parse_rows(paths):

@@ -19,6 +19,12 @@ internal static class BlockEnds
     internal const byte Ends = 2;
     /// <summary>A <see cref="DecodedInst.Kind"/>: a direct branch, which ends the block but may chain to its target (CPU-RUN-2).</summary>
     internal const byte Chain = 3;
+    /// <summary>
+    /// A <see cref="DecodedInst.Kind"/>: CPU-FUSE-1, a flag-setting op (<see cref="A64Table.Fuses"/>) whose next slot, in
+    /// the same page, holds a B.cond or is not decoded. Never produced by the decoder: the run loop's
+    /// <c>CpuCore.LinkPair</c> sets it on the first slot of a pair when it decodes either slot.
+    /// </summary>
+    internal const byte Fused = 4;
 
     /// <summary>
     /// CPU-RUN-3: one byte per op, the <see cref="DecodedInst.Kind"/> the decoder stores in a slot with the op —
@@ -35,6 +41,23 @@ internal static class BlockEnds
             table[op] = !EndsBlock((A64Op)op) ? Straight : A64Table.Chains((A64Op)op) ? Chain : Ends;
         return table;
     }
+
+    /// <summary>CPU-FUSE-1: per op, 1 for the first op of a fusable pair (<see cref="A64Table.Fuses"/>), 2 for a B.cond (row B_cond or a variant).</summary>
+    private static readonly byte[] PairRoles = BuildPairRoles();
+
+    private static byte[] BuildPairRoles()
+    {
+        var table = new byte[A64Table.OpCount];
+        for (int op = 1; op < table.Length; op++)
+            table[op] = A64Table.Fuses((A64Op)op) ? (byte)1 : A64Table.BaseOf((A64Op)op) == A64Op.B_cond ? (byte)2 : (byte)0;
+        return table;
+    }
+
+    /// <summary>CPU-FUSE-1: the op sets NZCV and cannot fault or read the PC, so it may execute together with a B.cond after it.</summary>
+    internal static bool FusesFirst(A64Op op) => PairRoles[(int)op] == 1;
+
+    /// <summary>CPU-FUSE-1: the op is a B.cond (the second op of a fused pair).</summary>
+    internal static bool IsCondBranch(A64Op op) => PairRoles[(int)op] == 2;
 
     /// <summary>The <see cref="DecodedInst.Kind"/> of an op.</summary>
     internal static byte KindOf(A64Op op) => Kinds[(int)op];

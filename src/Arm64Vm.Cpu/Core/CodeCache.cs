@@ -67,7 +67,10 @@ public sealed class CodeCache
             for (int i = 0; i < page.Length; i++) Reset(ref page[i]);
     }
 
-    /// <summary>Returns a slot to undecoded: the fields the run loop dispatches on, not the operands (see the class summary).</summary>
+    /// <summary>
+    /// Returns a slot to undecoded: the fields the run loop dispatches on, not the operands (see the class summary). The
+    /// slot before it keeps its kind: a fused one (CPU-FUSE-1) finds this slot reset and runs alone.
+    /// </summary>
     private static void Reset(ref DecodedInst slot)
     {
         slot.Kind = BlockEnds.NotDecoded;

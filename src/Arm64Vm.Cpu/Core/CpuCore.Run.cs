@@ -175,6 +175,11 @@ public sealed unsafe partial class CpuCore
     /// would make is known to pass, the target's slot is the branch's moved by the distance, and the block's end stays
     /// the page end unless the budget ends first.
     /// </para>
+    /// <para>
+    /// CPU-FUSE-1: a <see cref="BlockEnds.Fused"/> slot (a flag-setting op before a B.cond, <see cref="LinkPair"/>) runs
+    /// with the B.cond as one step when the B.cond's slot is decoded and the budget covers both, and ends the step
+    /// like the branch it ends with.
+    /// </para>
     /// </summary>
     private void RunBlocks()
     {
@@ -194,43 +199,42 @@ public sealed unsafe partial class CpuCore
             {
                 Pc = pc;
                 uint kind = d.Kind;
-                if (kind != BlockEnds.Straight)
+                ulong target;
+                if (kind == BlockEnds.Straight) goto Straight;
+                if (kind == BlockEnds.Fused)
                 {
-                    if (kind == BlockEnds.NotDecoded)
-                    {
-                        DecodeSlot(ref d, pc);
-                        continue;
-                    }
-                    // No instruction before it in the block took an exception without throwing (that ends the
-                    // block), so the block still starts at _blockStartPc.
-                    if (kind == BlockEnds.Chain)
-                    {
-                        // CPU-RUN-2: a direct branch cannot fault, read the count or change the fetch context, so it
-                        // is counted after it executes; go on at its target when that is in the page of the branch.
-                        NextPc = pc + 4;
-                        A64Dispatch.ExecuteSlot(this, ref d);
-                        ulong target = NextPc;
-                        Retired += (pc + 4 - _blockStartPc) >> 2;
-                        if (((target ^ pc) & ~0xFFFUL) == 0 && !_eventPending)
-                        {
-                            ulong left = _retiredLimit - Retired;
-                            if (left != 0)
-                            {
-                                // The next block starts at the target, in this page: its slot is the branch's moved by
-                                // the distance. While the budget covers a page, end is the page end already (it only
-                                // shrinks with the budget).
-                                _blockStartPc = target;
-                                d = ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4));
-                                pc = target;
-                                if (left < CodeCache.SlotsPerPage)
-                                    end = pc + 4 * Math.Min(left, (ulong)(CodeCache.SlotsPerPage - ((int)(pc >> 2) & (CodeCache.SlotsPerPage - 1))));
-                                continue;
-                            }
-                        }
-                        goto Executed;
-                    }
+                    // CPU-FUSE-1: a flag-setting op and the B.cond after it, as one step that counts two. The first
+                    // cannot fault, set an event or read PC and NextPc, so nothing can happen between the two; the
+                    // B.cond's slot is read as it is now: decoded, it is the B.cond (CpuCore.LinkPair keeps this
+                    // slot Fused only while the next one is a B.cond or reset), reset, the pair runs one at a time.
+                    // The budget must cover both.
+                    ref DecodedInst b = ref Unsafe.Add(ref d, 1);
+                    if (b.Kind != BlockEnds.Chain || pc + 4 == end) goto Straight;
+                    A64Dispatch.ExecuteSlot(this, ref d);
+                    pc += 4;
+                    d = ref b;
+                    target = CondBranchTaken(b.Raw & 15) ? pc + b.Imm : pc + 4;
+                    NextPc = target;
+                }
+                else if (kind == BlockEnds.Chain)
+                {
+                    // CPU-RUN-2: a direct branch cannot fault, read the count or change the fetch context, so it
+                    // is counted after it executes; go on at its target when that is in the page of the branch.
+                    NextPc = pc + 4;
+                    A64Dispatch.ExecuteSlot(this, ref d);
+                    target = NextPc;
+                }
+                else if (kind == BlockEnds.NotDecoded)
+                {
+                    DecodeSlot(ref d, pc);
+                    continue;
+                }
+                else
+                {
                     // A block-ending instruction: the count is exact when it executes (it counts itself, as a fault
-                    // in it would), and it is the block's last. Nothing but pc is live across its call.
+                    // in it would), and it is the block's last. Nothing but pc is live across its call. No
+                    // instruction before it in the block took an exception without throwing (that ends the block),
+                    // so the block still starts at _blockStartPc.
                     pc += 4;
                     Retired += (pc - _blockStartPc) >> 2;
                     _blockStartPc = pc;
@@ -238,6 +242,26 @@ public sealed unsafe partial class CpuCore
                     A64Dispatch.ExecuteSlot(this, ref d);
                     goto Executed;
                 }
+                // The branch at pc (chained or fused) executed: count the block through it.
+                Retired += (pc + 4 - _blockStartPc) >> 2;
+                if (((target ^ pc) & ~0xFFFUL) == 0 && !_eventPending)
+                {
+                    ulong left = _retiredLimit - Retired;
+                    if (left != 0)
+                    {
+                        // The next block starts at the target, in this page: its slot is the branch's moved by
+                        // the distance. While the budget covers a page, end is the page end already (it only
+                        // shrinks with the budget).
+                        _blockStartPc = target;
+                        d = ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4));
+                        pc = target;
+                        if (left < CodeCache.SlotsPerPage)
+                            end = pc + 4 * Math.Min(left, (ulong)(CodeCache.SlotsPerPage - ((int)(pc >> 2) & (CodeCache.SlotsPerPage - 1))));
+                        continue;
+                    }
+                }
+                goto Executed;
+            Straight:
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
                 // own line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its
                 // line from the L1I): invalidation only resets Kind, Op and Handler (CodeCache.InvalidateRange), which
@@ -260,9 +284,38 @@ public sealed unsafe partial class CpuCore
         _blockStartPc = pc + 4;
     }
 
-    /// <summary>Decodes the slot at <paramref name="pc"/> from RAM or (cache model) through this PE's instruction side.</summary>
+    /// <summary>
+    /// Decodes the slot at <paramref name="pc"/> (of the current fetch page) from RAM or (cache model) through this PE's
+    /// instruction side, and links the pairs it belongs to (<see cref="LinkPair"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void DecodeSlot(ref DecodedInst d, ulong pc) => d = A64Decoder.Decode(FetchWord(pc));
+    private void DecodeSlot(ref DecodedInst d, ulong pc)
+    {
+        d = A64Decoder.Decode(FetchWord(pc));
+        var page = _fetchPage!;
+        int i = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
+        if (i != 0) LinkPair(ref page[i - 1], in d);
+        if (i != CodeCache.SlotsPerPage - 1) LinkPair(ref d, in page[i + 1]);
+    }
+
+    /// <summary>
+    /// CPU-FUSE-1: makes <paramref name="first"/> (decoded, a flag-setting op, <see cref="BlockEnds.FusesFirst"/>) a
+    /// <see cref="BlockEnds.Fused"/> slot when <paramref name="next"/>, the slot after it in the same page, is a decoded
+    /// B.cond, and a <see cref="BlockEnds.Straight"/> one otherwise. Called whenever either slot is decoded, so a Fused
+    /// slot's next slot is always a B.cond or reset (<see cref="CodeCache.InvalidateRange"/> resets a slot alone): the
+    /// run loop reads the B.cond from its own slot and runs the pair one at a time when that slot is reset. Only the
+    /// kind changes: nothing is fetched, so the instruction side sees the fetches it would see without fusion.
+    /// </summary>
+    private static void LinkPair(ref DecodedInst first, in DecodedInst next)
+    {
+        if (!BlockEnds.FusesFirst(first.Op)) return;   // a reset slot has Op NotDecoded
+        first.Kind = BlockEnds.IsCondBranch(next.Op) ? BlockEnds.Fused : BlockEnds.Straight;
+    }
+
+    /// <summary>CPU-FUSE-1: whether a B.cond with condition <paramref name="cond"/> branches (as A64Exec.BranchCond: EQ and NE from Z alone).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool CondBranchTaken(uint cond) =>
+        (cond >> 1) == 0 ? ZeroFlag == (cond == 0) : Execution.A64Exec.ConditionHolds(Nzcv, cond);
 
     /// <summary>The instruction word at <paramref name="pc"/> in the current fetch page.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,9 +9,9 @@ public readonly record struct DecodeField(string Name, int Lsb, int Width)
 /// <summary>One row of the A64 decode table as compiled into the binary by the generator.</summary>
 public sealed class DecodeRow
 {
-    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator, bool fp = false, bool endsBlock = false, bool chains = false)
+    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator, bool fp = false, bool endsBlock = false, bool chains = false, bool fuses = false)
     {
-        Fp = fp; EndsBlock = endsBlock; Chains = chains;
+        Fp = fp; EndsBlock = endsBlock; Chains = chains; Fuses = fuses;
         Op = op; Name = name; Class = @class; File = file; Line = line; Mask = mask; Value = value; Group = group;
         HasValidator = hasValidator;
         Fields = fields.Length == 0
@@ -37,6 +37,8 @@ public sealed class DecodeRow
     public bool EndsBlock { get; }
     /// <summary>The row is a direct branch the run loop may chain through (<see cref="A64Table.Chains"/>).</summary>
     public bool Chains { get; }
+    /// <summary>CPU-FUSE-1: the row is a flag-setting op the run loop may execute together with a B.cond after it (<see cref="A64Table.Fuses"/>).</summary>
+    public bool Fuses { get; }
 
     public bool Matches(uint word) => (word & Mask) == Value;
 

@@ -9,7 +9,7 @@
 //   @class PREFIX ATTR...          sets the attributes (fp, ends) on every row of this file whose class is
 //                                  PREFIX or starts with "PREFIX."
 //   NAME  CLASS  PATTERN...  [exec=Handler[(name=value, ...)]] [valid=Validator] [imm=Predecode] [fp] [ends] [chain]
-//                            [spec=field:value]...
+//                            [fuse] [spec=field:value]...
 // PATTERN tokens concatenate, most significant bit first, to exactly 32 bits:
 //   0 / 1      fixed bits
 //   - or .     don't-care bits
@@ -55,6 +55,11 @@ public sealed class DecodeRowSpec
     /// register; it cannot fault, read the count or change PSTATE, so the run loop may continue its block at the target.
     /// </summary>
     public bool Chains;
+    /// <summary>
+    /// CPU-FUSE-1: the row sets NZCV and nothing else of PSTATE, cannot fault, trap or read the PC (attribute <c>fuse</c>):
+    /// directly followed by a B.cond in the same page, the run loop executes the pair as one step.
+    /// </summary>
+    public bool Fuses;
 
     public bool Matches(uint word) => (word & Mask) == Value;
 
@@ -143,6 +148,7 @@ public static class DecodeTableParser
                 if (tok == "fp") { row.Fp = true; continue; }
                 if (tok == "ends") { row.EndsBlock = true; continue; }
                 if (tok == "chain") { row.Chains = true; continue; }
+                if (tok == "fuse") { row.Fuses = true; continue; }
                 int paren = tok.IndexOf('(');
                 if (tok.StartsWith("exec=", StringComparison.Ordinal) && paren > 0)
                 {
