@@ -108,7 +108,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
               .Append("u, 0x").Append(r.Value.ToString("X8")).Append("u, ").Append(r.Group).Append(", \"")
               .Append(string.Join(",", r.Fields.Select(f => f.Name + ":" + f.Lsb + ":" + f.Width))).Append("\", ")
               .Append(r.Validator != null ? "true" : "false").Append(", ").Append(r.Fp ? "true" : "false").Append(", ")
-              .Append(r.EndsBlock ? "true" : "false").Append(r.Chains ? ", chains: true" : "").Append(r.Fuses ? ", fuses: true" : "").AppendLine("),");
+              .Append(r.EndsBlock ? "true" : "false").Append(r.Chains ? ", chains: true" : "").Append(r.Fuses ? ", fuses: true" : "").Append(r.Pure ? ", pure: true" : "").AppendLine("),");
         }
         sb.AppendLine("    };");
         sb.AppendLine();
@@ -123,6 +123,11 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
             named, variants, r => r.Fuses);
         sb.AppendLine("    /// <summary>CPU-FUSE-1: whether an op (row attribute <c>fuse</c>) sets NZCV without faulting or reading the PC, so that the run loop may execute it and a B.cond after it as one step.</summary>");
         sb.AppendLine("    public static bool Fuses(A64Op op) => (uint)op < (uint)OpCount && FuseFlags[(int)op] != 0;");
+        sb.AppendLine();
+        AppendOpFlags(sb, "PureFlags", "1 when it touches only general-purpose registers and NZCV (specs/a64/README.md, CPU-RUN-4)", "0, 0",
+            named, variants, r => r.Pure);
+        sb.AppendLine("    /// <summary>CPU-RUN-4: whether an op (row or class attribute <c>pure</c>) touches only general-purpose registers and NZCV: no fault, trap, PC or NextPc read, or event.</summary>");
+        sb.AppendLine("    public static bool IsPure(A64Op op) => (uint)op < (uint)OpCount && PureFlags[(int)op] != 0;");
         sb.AppendLine();
         sb.AppendLine("    /// <summary>The row op of a decode-time specialisation (the op itself for a row op).</summary>");
         sb.AppendLine("    public static A64Op BaseOf(A64Op op) => op switch");

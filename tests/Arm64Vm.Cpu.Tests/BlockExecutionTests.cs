@@ -443,7 +443,7 @@ public class BlockExecutionTests
         Assert.Equal(Decoding.A64Op.ADD_imm_x, Decoding.A64Table.BaseOf(slot.Op));
         Assert.Equal(Decoding.A64Dispatch.HandlerOf(slot.Op), slot.Handler);
         Assert.NotEqual(0, slot.Handler);
-        Assert.Equal(BlockEnds.Straight, slot.Kind);
+        Assert.Equal(BlockEnds.Pure, slot.Kind);                      // CPU-RUN-4: ADD (immediate) touches only registers
         var operands = (slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2);
 
         m.Load(CodeBase, addX0Two);
@@ -457,7 +457,55 @@ public class BlockExecutionTests
         Assert.Equal(3UL, m.Cpu.X(0));
         Assert.Equal(addX0Two, slot.Raw);
         Assert.Equal(Decoding.A64Dispatch.HandlerOf(slot.Op), slot.Handler);
-        Assert.Equal(BlockEnds.Straight, slot.Kind);
+        Assert.Equal(BlockEnds.Pure, slot.Kind);
+    }
+
+    /// <summary>
+    /// CPU-RUN-4: the rows marked <c>pure</c> are the data-processing rows but ADR/ADRP (which read the PC) and CRC32
+    /// (UNDEFINED without FEAT_CRC32), their slots have the kind Pure, and executing any word of them, on any registers
+    /// and flags, takes no exception, leaves PC and NextPc alone and gives a result that does not depend on them.
+    /// </summary>
+    [Fact]
+    public void CPU_RUN_4_PureRowsTouchOnlyRegistersAndFlags()
+    {
+        var rng = new Random(4);
+        int words = 0;
+        foreach (var row in Decoding.A64Table.Rows.Where(r => r.Op != Decoding.A64Op.Unallocated))
+        {
+            bool expected = (row.Class.StartsWith("dp_imm.", StringComparison.Ordinal) && row.Class != "dp_imm.pcrel") ||
+                (row.Class.StartsWith("dp_reg.", StringComparison.Ordinal) && row.Class != "dp_reg.crc");
+            Assert.True(expected == row.Pure, row.ToString());
+            Assert.Equal(row.Pure, Decoding.A64Table.IsPure(row.Op));
+            if (!row.Pure) continue;
+            Assert.False(row.EndsBlock || row.Fp, row.ToString());
+            for (int i = 0; i < 16; i++)
+            {
+                uint word = row.Value | ((uint)rng.NextInt64(0, 1L << 32) & ~row.Mask);
+                if (Decoding.A64Decoder.FindRow(word) != row) continue;
+                var d = Decoding.A64Decoder.Decode(word);
+                Assert.Equal(BlockEnds.Pure, d.Kind);
+                ulong[] regs = Enumerable.Range(0, 33).Select(_ => (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 40)).ToArray();
+                uint nzcv = (uint)rng.Next(16) << 28;
+                string Execute(ulong pc)
+                {
+                    using var m = new Machine();
+                    for (int r = 0; r < 31; r++) m.Cpu.SetX(r, regs[r]);
+                    m.Cpu.Sp = regs[31];
+                    m.Cpu.Nzcv = nzcv;
+                    m.Cpu.Pc = pc;
+                    m.Cpu.NextPc = regs[32];
+                    var slot = d;
+                    Decoding.A64Dispatch.Execute(m.Cpu, ref slot);
+                    Assert.True(m.Cpu.Pc == pc && m.Cpu.NextPc == regs[32] && m.Cpu.ExceptionsTaken == 0, $"{row}: {word:X8}");
+                    var s = new StringBuilder();
+                    for (int r = 0; r < 31; r++) s.Append($"{m.Cpu.X(r):X} ");
+                    return s.Append($"sp={m.Cpu.Sp:X} nzcv={m.Cpu.Nzcv:X}").ToString();
+                }
+                Assert.Equal(Execute(CodeBase), Execute(0xFFFF_8000_1234_5678));
+                words++;
+            }
+        }
+        Assert.True(words > 1000, $"only {words} words checked");
     }
 
     [Fact]

@@ -87,8 +87,9 @@ public class DispatchTableTests
             var o = (A64Op)op;
             Assert.Equal(A64Table.Chains(A64Table.BaseOf(o)), A64Table.Chains(o));
             if (A64Table.Chains(o)) Assert.True(A64Table.EndsBlock(o), $"{o} chains but does not end a block");
-            Assert.Equal(o == A64Op.NotDecoded ? BlockEnds.NotDecoded : A64Table.Chains(o) ? BlockEnds.Chain : A64Table.EndsBlock(o) ? BlockEnds.Ends : BlockEnds.Straight,
-                BlockEnds.KindOf(o));
+            Assert.Equal(A64Table.IsPure(A64Table.BaseOf(o)), A64Table.IsPure(o));
+            Assert.Equal(o == A64Op.NotDecoded ? BlockEnds.NotDecoded : A64Table.Chains(o) ? BlockEnds.Chain : A64Table.EndsBlock(o) ? BlockEnds.Ends :
+                A64Table.IsPure(o) ? BlockEnds.Pure : BlockEnds.Straight, BlockEnds.KindOf(o));
         }
         var rng = new Random(2026);
         using var h = new CpuHarness();

@@ -104,7 +104,7 @@ public class FusedPairTests
         Assert.True(BlockEnds.IsCondBranch(A64Decoder.Decode(BCond(1, -4)).Op));
         Assert.True(BlockEnds.FusesFirst(A64Decoder.Decode(CmpX1Five).Op));
         // The decoder never produces a Fused slot: only the run loop links pairs.
-        Assert.Equal(BlockEnds.Straight, A64Decoder.Decode(SubsX0One).Kind);
+        Assert.Equal(BlockEnds.Pure, A64Decoder.Decode(SubsX0One).Kind);
     }
 
     /// <summary>A loop closed by SUBS + B.NE runs fused (the slot says so) and ends exactly where it does one instruction at a time.</summary>

@@ -25,11 +25,17 @@ internal static class BlockEnds
     /// <c>CpuCore.LinkPair</c> sets it on the first slot of a pair when it decodes either slot.
     /// </summary>
     internal const byte Fused = 4;
+    /// <summary>
+    /// A <see cref="DecodedInst.Kind"/>: CPU-RUN-4, a straight op that touches only general-purpose registers and NZCV
+    /// (<see cref="A64Table.IsPure"/>): the run loop stores neither PC nor NextPc for it and tests no event after it.
+    /// </summary>
+    internal const byte Pure = 5;
 
     /// <summary>
     /// CPU-RUN-3: one byte per op, the <see cref="DecodedInst.Kind"/> the decoder stores in a slot with the op —
     /// <see cref="NotDecoded"/> (a slot reset by self-modifying code inside the block is caught here), <see cref="Chain"/>
-    /// for a direct branch, <see cref="Ends"/> for another op that <see cref="EndsBlock"/>, else <see cref="Straight"/>.
+    /// for a direct branch, <see cref="Ends"/> for another op that <see cref="EndsBlock"/>, else <see cref="Pure"/>
+    /// (CPU-RUN-4) or <see cref="Straight"/>.
     /// </summary>
     private static readonly byte[] Kinds = Build();
 
@@ -38,7 +44,7 @@ internal static class BlockEnds
         var table = new byte[A64Table.OpCount];
         table[(int)A64Op.NotDecoded] = NotDecoded;
         for (int op = 1; op < table.Length; op++)
-            table[op] = !EndsBlock((A64Op)op) ? Straight : A64Table.Chains((A64Op)op) ? Chain : Ends;
+            table[op] = !EndsBlock((A64Op)op) ? (A64Table.IsPure((A64Op)op) ? Pure : Straight) : A64Table.Chains((A64Op)op) ? Chain : Ends;
         return table;
     }
 

@@ -176,6 +176,10 @@ public sealed unsafe partial class CpuCore
     /// the page end unless the budget ends first.
     /// </para>
     /// <para>
+    /// CPU-RUN-4: a run of <see cref="BlockEnds.Pure"/> slots (ops that touch only registers and NZCV) executes without
+    /// the PC and NextPc stores and the event test the other instructions get.
+    /// </para>
+    /// <para>
     /// CPU-FUSE-1: a <see cref="BlockEnds.Fused"/> slot (a flag-setting op before a B.cond, <see cref="LinkPair"/>) runs
     /// with the B.cond as one step when the B.cond's slot is decoded and the budget covers both, and ends the step
     /// like the branch it ends with.
@@ -197,8 +201,26 @@ public sealed unsafe partial class CpuCore
             ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
             while (true)
             {
-                Pc = pc;
                 uint kind = d.Kind;
+                if (kind == BlockEnds.Pure)
+                {
+                    // CPU-RUN-4: a run of ops that touch only registers and NZCV: no PC or NextPc for them, no event
+                    // after them. At the block's end the code after this loop reads NextPc.
+                    while (true)
+                    {
+                        A64Dispatch.ExecuteSlot(this, ref d);
+                        pc += 4;
+                        if (pc == end)
+                        {
+                            NextPc = pc;
+                            goto BlockDone;
+                        }
+                        d = ref Unsafe.Add(ref d, 1);
+                        kind = d.Kind;
+                        if (kind != BlockEnds.Pure) break;
+                    }
+                }
+                Pc = pc;
                 ulong target;
                 if (kind == BlockEnds.Straight) goto Straight;
                 if (kind == BlockEnds.Fused)
@@ -273,6 +295,7 @@ public sealed unsafe partial class CpuCore
                 if (pc == end || _eventPending) break;
                 d = ref Unsafe.Add(ref d, 1);
             }
+        BlockDone:
             // From _blockStartPc: an instruction that took an exception without throwing moved it past itself
             // (CPU-RET-1).
             Retired += (pc - _blockStartPc) >> 2;
@@ -301,7 +324,7 @@ public sealed unsafe partial class CpuCore
     /// <summary>
     /// CPU-FUSE-1: makes <paramref name="first"/> (decoded, a flag-setting op, <see cref="BlockEnds.FusesFirst"/>) a
     /// <see cref="BlockEnds.Fused"/> slot when <paramref name="next"/>, the slot after it in the same page, is a decoded
-    /// B.cond, and a <see cref="BlockEnds.Straight"/> one otherwise. Called whenever either slot is decoded, so a Fused
+    /// B.cond, and one of its op's kind (<see cref="BlockEnds.Pure"/>) otherwise. Called whenever either slot is decoded, so a Fused
     /// slot's next slot is always a B.cond or reset (<see cref="CodeCache.InvalidateRange"/> resets a slot alone): the
     /// run loop reads the B.cond from its own slot and runs the pair one at a time when that slot is reset. Only the
     /// kind changes: nothing is fetched, so the instruction side sees the fetches it would see without fusion.
@@ -309,7 +332,7 @@ public sealed unsafe partial class CpuCore
     private static void LinkPair(ref DecodedInst first, in DecodedInst next)
     {
         if (!BlockEnds.FusesFirst(first.Op)) return;   // a reset slot has Op NotDecoded
-        first.Kind = BlockEnds.IsCondBranch(next.Op) ? BlockEnds.Fused : BlockEnds.Straight;
+        first.Kind = BlockEnds.IsCondBranch(next.Op) ? BlockEnds.Fused : BlockEnds.KindOf(first.Op);
     }
 
     /// <summary>CPU-FUSE-1: whether a B.cond with condition <paramref name="cond"/> branches (as A64Exec.BranchCond: EQ and NE from Z alone).</summary>

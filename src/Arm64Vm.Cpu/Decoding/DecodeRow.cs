@@ -9,9 +9,9 @@ public readonly record struct DecodeField(string Name, int Lsb, int Width)
 /// <summary>One row of the A64 decode table as compiled into the binary by the generator.</summary>
 public sealed class DecodeRow
 {
-    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator, bool fp = false, bool endsBlock = false, bool chains = false, bool fuses = false)
+    public DecodeRow(A64Op op, string name, string @class, string file, int line, uint mask, uint value, int group, string fields, bool hasValidator, bool fp = false, bool endsBlock = false, bool chains = false, bool fuses = false, bool pure = false)
     {
-        Fp = fp; EndsBlock = endsBlock; Chains = chains; Fuses = fuses;
+        Fp = fp; EndsBlock = endsBlock; Chains = chains; Fuses = fuses; Pure = pure;
         Op = op; Name = name; Class = @class; File = file; Line = line; Mask = mask; Value = value; Group = group;
         HasValidator = hasValidator;
         Fields = fields.Length == 0
@@ -39,6 +39,8 @@ public sealed class DecodeRow
     public bool Chains { get; }
     /// <summary>CPU-FUSE-1: the row is a flag-setting op the run loop may execute together with a B.cond after it (<see cref="A64Table.Fuses"/>).</summary>
     public bool Fuses { get; }
+    /// <summary>CPU-RUN-4: the row touches only general-purpose registers and NZCV (<see cref="A64Table.IsPure"/>).</summary>
+    public bool Pure { get; }
 
     public bool Matches(uint word) => (word & Mask) == Value;
 

@@ -6,10 +6,10 @@
 //   # comment                      (anywhere; runs to end of line)
 //   {                              opens a priority group: overlapping rows inside it are tried in order
 //   }                              closes the group
-//   @class PREFIX ATTR...          sets the attributes (fp, ends) on every row of this file whose class is
+//   @class PREFIX ATTR...          sets the attributes (fp, ends, pure) on every row of this file whose class is
 //                                  PREFIX or starts with "PREFIX."
 //   NAME  CLASS  PATTERN...  [exec=Handler[(name=value, ...)]] [valid=Validator] [imm=Predecode] [fp] [ends] [chain]
-//                            [fuse] [spec=field:value]...
+//                            [fuse] [pure] [spec=field:value]...
 // PATTERN tokens concatenate, most significant bit first, to exactly 32 bits:
 //   0 / 1      fixed bits
 //   - or .     don't-care bits
@@ -60,6 +60,12 @@ public sealed class DecodeRowSpec
     /// directly followed by a B.cond in the same page, the run loop executes the pair as one step.
     /// </summary>
     public bool Fuses;
+    /// <summary>
+    /// CPU-RUN-4: the row only reads and writes general-purpose registers and NZCV: it cannot fault, trap, read the PC or
+    /// NextPc, or raise an event (attribute <c>pure</c>, usually per class), so the run loop stores neither PC nor NextPc
+    /// for it and tests no event after it.
+    /// </summary>
+    public bool Pure;
 
     public bool Matches(uint word) => (word & Mask) == Value;
 
@@ -127,7 +133,7 @@ public static class DecodeTableParser
                 if (tokens.Length < 3) errors.Add(new DecodeTableError(fileName, lineNo, "@class needs a class prefix and at least one attribute"));
                 for (int t = 2; t < tokens.Length; t++)
                 {
-                    if (tokens[t] != "fp" && tokens[t] != "ends") errors.Add(new DecodeTableError(fileName, lineNo, "unknown class attribute '" + tokens[t] + "'"));
+                    if (tokens[t] != "fp" && tokens[t] != "ends" && tokens[t] != "pure") errors.Add(new DecodeTableError(fileName, lineNo, "unknown class attribute '" + tokens[t] + "'"));
                     else classAttributes.Add(new KeyValuePair<string, string>(tokens[1], tokens[t]));
                 }
                 continue;
@@ -149,6 +155,7 @@ public static class DecodeTableParser
                 if (tok == "ends") { row.EndsBlock = true; continue; }
                 if (tok == "chain") { row.Chains = true; continue; }
                 if (tok == "fuse") { row.Fuses = true; continue; }
+                if (tok == "pure") { row.Pure = true; continue; }
                 int paren = tok.IndexOf('(');
                 if (tok.StartsWith("exec=", StringComparison.Ordinal) && paren > 0)
                 {
@@ -233,7 +240,9 @@ public static class DecodeTableParser
             foreach (var row in rows)
             {
                 if (!(row.Class == attribute.Key || row.Class.StartsWith(attribute.Key + ".", StringComparison.Ordinal))) continue;
-                if (attribute.Value == "fp") row.Fp = true; else row.EndsBlock = true;
+                if (attribute.Value == "fp") row.Fp = true;
+                else if (attribute.Value == "pure") row.Pure = true;
+                else row.EndsBlock = true;
             }
         return rows;
     }
