@@ -315,10 +315,10 @@ public sealed unsafe partial class CpuCore
     private void DecodeSlot(ref DecodedInst d, ulong pc)
     {
         d = A64Decoder.Decode(FetchWord(pc));
-        var page = _fetchPage!;
+        // d is slot i of its page (both callers pass the slot of pc in the fetch page): its neighbours are the slots beside it.
         int i = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
-        if (i != 0) LinkPair(ref page[i - 1], in d);
-        if (i != CodeCache.SlotsPerPage - 1) LinkPair(ref d, in page[i + 1]);
+        if (i != 0) LinkPair(ref Unsafe.Subtract(ref d, 1), in d);
+        if (i != CodeCache.SlotsPerPage - 1) LinkPair(ref d, in Unsafe.Add(ref d, 1));
     }
 
     /// <summary>
