@@ -289,11 +289,16 @@ public sealed unsafe partial class CpuCore
                 // line from the L1I): invalidation only resets Kind, Op and Handler (CodeCache.InvalidateRange), which
                 // were dispatched on before the access, so the operands stay those it was fetched with (Arm ARM
                 // (DDI 0487K.a) section B2.2.5).
-                NextPc = pc + 4;
-                A64Dispatch.ExecuteSlot(this, ref d);
-                pc += 4;
-                if (pc == end || _eventPending) break;
-                d = ref Unsafe.Add(ref d, 1);
+                while (true)
+                {
+                    NextPc = pc + 4;
+                    A64Dispatch.ExecuteSlot(this, ref d);
+                    pc += 4;
+                    if (pc == end || _eventPending) goto BlockDone;
+                    d = ref Unsafe.Add(ref d, 1);
+                    if (d.Kind != BlockEnds.Straight) break;
+                    Pc = pc;
+                }
             }
         BlockDone:
             // From _blockStartPc: an instruction that took an exception without throwing moved it past itself
