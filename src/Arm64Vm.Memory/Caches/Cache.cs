@@ -12,7 +12,10 @@ namespace Arm64Vm.Memory.Caches;
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct LineMeta
 {
-    /// <summary>Replacement stamp (LRU): the owning cache's clock when the line was last used.</summary>
+    /// <summary>
+    /// Replacement stamp (LRU-1): the clock of the line's set when the line was last used. Stamps order the lines of
+    /// one set only (each set has its own clock), which is all replacement compares.
+    /// </summary>
     public ulong Stamp;
     /// <summary>
     /// Where the line was filled in the parent cache (<see cref="Cache.Parent"/>), or -1: a back-pointer so a
@@ -32,8 +35,14 @@ public sealed partial class Cache
 {
     public const ulong InvalidTag = ulong.MaxValue;
 
-    /// <summary>The LRU clock: the stamp of the line touched last. Starts at 1, above the 0 of never-stamped ways.</summary>
-    private ulong _clock = 1;
+    /// <summary>
+    /// The LRU clocks, one per set (LRU-1): the stamp of the set's line touched last. Each starts at 1, above the 0 of
+    /// never-stamped ways. Per set rather than one per cache, so hits in different sets do not wait on one another's
+    /// clock update (the replacement order within a set is the same either way: it only compares stamps of one set).
+    /// </summary>
+    private readonly ulong[] _setClock;
+    /// <summary>log2(Ways) when Ways is a power of two, else -1 (<see cref="SetOfIndex"/>).</summary>
+    private readonly int _wayShift;
     private ulong _random;
     private readonly bool _lru;
 
@@ -48,9 +57,19 @@ public sealed partial class Cache
         Ways = geometry.Ways;
         Sets = geometry.Sets(CacheConfig.LineSize);
         SetMask = Sets - 1;
-        Lines = new LineMeta[Sets * Ways];
-        Tags = new ulong[Lines.Length];
+        // Pinned: the CPUs' L1D hit paths keep their addresses (L1Hint).
+        Lines = GC.AllocateArray<LineMeta>(Sets * Ways, pinned: true);
+        Tags = GC.AllocateArray<ulong>(Lines.Length, pinned: true);
         _wayHint = new int[Sets];
+        _setClock = GC.AllocateArray<ulong>(Sets, pinned: true);
+        Array.Fill(_setClock, 1UL);
+        unsafe
+        {
+            TagsAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Tags));
+            LinesAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Lines));
+            ClocksAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_setClock));
+        }
+        _wayShift = BitOperations.IsPow2(Ways) ? BitOperations.Log2((uint)Ways) : -1;
         // Pinned: a CPU's line TLB keeps the address of a line's data (LTLB-2).
         Data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize, pinned: true);
         unsafe { DataAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)); }
@@ -76,6 +95,8 @@ public sealed partial class Cache
     public readonly byte[] Data;
     /// <summary>Host address of <see cref="Data"/> (pinned, so it never moves).</summary>
     internal readonly nint DataAddress;
+    /// <summary>Host addresses of <see cref="Tags"/>, <see cref="Lines"/> and the per-set LRU clocks (pinned).</summary>
+    internal readonly nint TagsAddress, LinesAddress, ClocksAddress;
     /// <summary>Number of valid lines: a cache with none is skipped by snoops (an exact snoop filter).</summary>
     public int ValidCount { get; private set; }
     /// <summary>The next cache towards memory, or null when the next stop is memory.</summary>
@@ -118,13 +139,17 @@ public sealed partial class Cache
         return -1;
     }
 
-    /// <summary>Per set, the way <see cref="FindPredicted"/> found last (host-side only: no part of the model's state).</summary>
+    /// <summary>
+    /// Per set, the two ways <see cref="FindPredicted"/> found last, most recent in bits [15:0], the one before in bits
+    /// [31:16] (host-side only: no part of the model's state).
+    /// </summary>
     private readonly int[] _wayHint;
 
     /// <summary>
-    /// <see cref="Find"/> that first compares the way it found last in the line's set (checked by tag, so the result is
-    /// always Find's: a line is in at most one way). A miss that streams through the L2 looks up the line a prefetch
-    /// for it looked up just before, so the set scan is made once.
+    /// <see cref="Find"/> that first compares the two ways it found last in the line's set (checked by tag, so the
+    /// result is always Find's: a line is in at most one way). A miss that streams through the L2 looks up the line a
+    /// prefetch for it looked up just before, so the set scan is made once; two ways, because a copy streams two
+    /// buffers whose lines share L2 sets (a source and a destination 1 MiB apart), which alternate in each set.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int FindPredicted(ulong line)
@@ -132,10 +157,18 @@ public sealed partial class Cache
         int set = (int)line & SetMask;
         int b = set * Ways;
         ref int hint = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wayHint), set);
-        int p = b + hint;
-        if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), p) == line) return p;
+        int h = hint;
+        ref ulong tags = ref MemoryMarshal.GetArrayDataReference(Tags);
+        int p = b + (h & 0xFFFF);
+        if (Unsafe.Add(ref tags, p) == line) return p;
+        int q = b + (h >> 16);
+        if (Unsafe.Add(ref tags, q) == line)
+        {
+            hint = (h >> 16) | (h << 16);
+            return q;
+        }
         int i = Find(line);
-        if (i >= 0) hint = i - b;
+        if (i >= 0) hint = (i - b) | ((h & 0xFFFF) << 16);
         return i;
     }
 
@@ -149,30 +182,37 @@ public sealed partial class Cache
         return m == 0 ? -1 : b + BitOperations.TrailingZeroCount(m);
     }
 
+    /// <summary>The set of line index <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int SetOfIndex(int index) => _wayShift >= 0 ? index >> _wayShift : index / Ways;
+
     /// <summary>
-    /// Makes the line at <paramref name="index"/> the most recently used of its set. The line touched last (its stamp
-    /// is the clock) already is, so it keeps its stamp and the LRU order stays the same: repeated hits on one line
-    /// write nothing. Another line becoming the most recently used one ends the line TLB's entry (LTLB-1).
+    /// Makes the line at <paramref name="index"/> the most recently used of its set (LRU-1). The set's line touched
+    /// last (its stamp is the set's clock) already is, so it keeps its stamp and the LRU order stays the same: repeated
+    /// hits on one line write nothing. A stamp that changes ends the line TLB's entry (LTLB-1; it may name a line of
+    /// another set, whose order did not change: forgetting it then is only a lost hit).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Touch(int index)
     {
         ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
-        if (m.Stamp != _clock)
+        ref ulong clock = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_setClock), SetOfIndex(index));
+        if (m.Stamp != clock)
         {
-            m.Stamp = ++_clock;
+            m.Stamp = ++clock;
             Mru?.Forget();
         }
     }
 
     /// <summary>
-    /// <see cref="Touch"/> for the hit paths, which hold the line's metadata (<see cref="LineRef"/>) and offer the line
-    /// to the line TLB next (the offer replaces the entry, so it need not be forgotten first).
+    /// <see cref="Touch"/> for the hit paths, which hold the line's metadata (<see cref="LineRef"/>) and its set, and
+    /// offer the line to the line TLB next (the offer replaces the entry, so it need not be forgotten first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void TouchHit(ref LineMeta m)
+    internal void TouchHit(ref LineMeta m, int set)
     {
-        if (m.Stamp != _clock) m.Stamp = ++_clock;
+        ref ulong clock = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_setClock), set);
+        if (m.Stamp != clock) m.Stamp = ++clock;
     }
 
     /// <summary>The metadata of line index <paramref name="index"/> (no bounds check: indices come from this cache).</summary>

@@ -23,20 +23,16 @@ public sealed partial class CacheMemorySystem
             if (off + size <= L)
             {
                 ref L1Hint h = ref HintOf(agent);
-                var c = h.Cache;
-                if (c.Ways != 2) return ReadWide(agent, pa, size, kind, attributes, out value);
+                if (!h.TwoWay) return ReadWide(agent, pa, size, kind, attributes, out value);
                 ulong line = pa >> CacheConfig.LineShift;
-                int set = (int)line & c.SetMask;
-                int i = h.FindLine2(line, set);
-                if (i >= 0)
-                {
-                    c.TouchHit(ref c.LineRef(i));
-                    c.Stats.Hits++;
-                    OfferLine(c, i, line);
-                    value = ReadAt(ref c.DataAt(i, off), size);
-                    return true;
-                }
-                if (HostShortcuts) return ReadMiss(agent, pa, size, kind, attributes, out value, c);
+                int set = (int)line & h.SetMask;
+                int i = h.FindLine2Fast(line, set);
+                if (i < 0) return ReadMissed(agent, pa, size, kind, attributes, out value, h.Cache);
+                h.TouchHit(ref h.LineRef(i), set);
+                h.Stats.Hits++;
+                OfferLine(h.Mru, i, line);
+                value = ReadAt(ref h.DataAt(i, off), size);
+                return true;
             }
         }
         return ReadSlow(agent, pa, size, kind, attributes, out value);
@@ -52,30 +48,39 @@ public sealed partial class CacheMemorySystem
             if (off + size <= L)
             {
                 ref L1Hint h = ref HintOf(agent);
-                var c = h.Cache;
                 // DIC = 1: a write tells the code observers (NoteDataChanged), out of line so this path makes no call.
-                if (c.Ways != 2 || _dic) return WriteWide(agent, pa, size, attributes, value);
+                if (!h.TwoWay || _dic) return WriteWide(agent, pa, size, attributes, value);
                 ulong line = pa >> CacheConfig.LineShift;
-                int set = (int)line & c.SetMask;
-                int i = h.FindLine2(line, set);
-                if (i >= 0)
+                int set = (int)line & h.SetMask;
+                int i = h.FindLine2Fast(line, set);
+                if (i < 0) return WriteMissed(agent, pa, size, attributes, value, h.Cache);
+                ref var m = ref h.LineRef(i);
+                if (m.Unique)
                 {
-                    ref var m = ref c.LineRef(i);
-                    if (m.Unique)
-                    {
-                        c.TouchHit(ref m);
-                        c.Stats.Hits++;
-                        m.State = LineState.Dirty;
-                        WriteAt(ref c.DataAt(i, off), size, value);
-                        OfferLine(c, i, line);
-                        return true;
-                    }
+                    h.TouchHit(ref m, set);
+                    h.Stats.Hits++;
+                    m.State = LineState.Dirty;
+                    WriteAt(ref h.DataAt(i, off), size, value);
+                    OfferLine(h.Mru, i, line);
+                    return true;
                 }
-                else if (HostShortcuts) return WriteMiss(agent, pa, size, attributes, value, c);
             }
         }
         return WriteSlow(agent, pa, size, attributes, value);
     }
+
+    /// <summary>
+    /// An L1D miss of <see cref="TryRead"/>'s two-way hit path (<paramref name="l1"/>: the L1D it missed in): out of line,
+    /// so the hit path inlined into callers stays small and keeps its registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReadMissed(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value, Cache l1) =>
+        HostShortcuts ? ReadMiss(agent, pa, size, kind, attributes, out value, l1) : ReadSlow(agent, pa, size, kind, attributes, out value);
+
+    /// <summary>An L1D miss of <see cref="TryWrite"/>'s two-way hit path, out of line (as <see cref="ReadMissed"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WriteMissed(int agent, ulong pa, int size, MemoryAttributes attributes, ulong value, Cache l1) =>
+        HostShortcuts ? WriteMiss(agent, pa, size, attributes, value, l1) : WriteSlow(agent, pa, size, attributes, value);
 
     /// <summary>
     /// <see cref="TryRead"/>'s hit path for an L1D of other than two ways (the caller checked agent, attributes and
@@ -90,7 +95,7 @@ public sealed partial class CacheMemorySystem
         int i = h.FindLine(line);
         if (i >= 0)
         {
-            c.TouchHit(ref c.LineRef(i));
+            c.TouchHit(ref c.LineRef(i), c.SetOfIndex(i));
             c.Stats.Hits++;
             OfferLine(c, i, line);
             value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
@@ -113,7 +118,7 @@ public sealed partial class CacheMemorySystem
             ref var m = ref c.Lines[i];
             if (m.Unique)
             {
-                c.TouchHit(ref m);
+                c.TouchHit(ref m, c.SetOfIndex(i));
                 c.Stats.Hits++;
                 m.State = LineState.Dirty;
                 WriteData(c.Data, i * L + ((int)pa & (L - 1)), size, value);

@@ -17,13 +17,15 @@ public sealed partial class CacheMemorySystem
     /// After a miss of <paramref name="l1"/> on <paramref name="line"/>: the L2 tag set of line + 2 (for the lookup
     /// the next miss makes here), and for line + 1 its L2 data and metadata when the L2 holds it and the L2 slot of the L1 line that would be evicted for it when that line is dirty.
     /// </summary>
+    private const ulong PrefetchDistance = 1;
+
     private void PrefetchNextMiss(Cache l1, ulong line)
     {
         if (!Sse.IsSupported) return;
         var l2 = l1.Parent;
         if (l2 == null) return;
-        l2.PrefetchTagSet(line + 2);
-        ulong next = line + 1;
+        l2.PrefetchTagSet(line + PrefetchDistance + 1);
+        ulong next = line + PrefetchDistance;
         int j = HostShortcuts ? l2.FindPredicted(next) : l2.Find(next);     // predicts the way FillPath looks at next
         if (j >= 0) l2.PrefetchLine(j);
         int v = l1.PeekLruVictim(next);

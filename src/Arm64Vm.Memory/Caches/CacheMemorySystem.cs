@@ -36,8 +36,6 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         _cpuCount = Caches.CpuCount;
         _idc = Caches.Idc;
         _dic = Caches.Dic;      // before the line TLBs, which take it (LTLB-3)
-        _cpuL1d = new L1Hint[_cpuCount];
-        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!);
         _lineTlbs = new LineTlb[_cpuCount];
         for (int i = 0; i < _cpuCount; i++)
         {
@@ -45,6 +43,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
             _lineTlbs[i] = new LineTlb(l1d, _dic);
             l1d.Mru = _lineTlbs[i];
         }
+        _cpuL1d = new L1Hint[_cpuCount];
+        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!);
         _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
         InitMissPath();
         Statistics = new CacheStatistics(_topology.Caches);
@@ -109,6 +109,7 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         {
             _lineTlbs[i].Forget();
             _agents[i].L1D!.Mru = on ? _lineTlbs[i] : null;
+            _cpuL1d[i].Mru = _cpuL1d[i].Cache.Mru;      // the hit path's copy (null for the stale-read detector's stand-in)
         }
     }
 
@@ -118,9 +119,12 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     /// out the rest when it takes the offer (<see cref="LineTlb.Take"/>), so an offer nobody takes costs four stores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OfferLine(Cache c, int i, ulong line)
+    private static void OfferLine(Cache c, int i, ulong line) => OfferLine(c.Mru, i, line);
+
+    /// <summary><see cref="OfferLine(Cache, int, ulong)"/> to the L1D's line TLB <paramref name="lt"/> (its Mru).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OfferLine(LineTlb? lt, int i, ulong line)
     {
-        var lt = c.Mru;
         if (lt == null) return;
         lt.ReadVa = LineTlb.NoLine;
         lt.WriteVa = LineTlb.NoLine;
