@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Arm64Vm.Memory.Caches;
 
@@ -16,21 +17,21 @@ public sealed partial class CacheMemorySystem
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {
-        // Hit path: a CPU's cacheable data read that hits its L1D.
-        if ((uint)agent < (uint)_cpuCount && kind != AccessKind.Fetch && InnerCacheable(attributes))
+        // Hit path: a CPU's cacheable data read that hits its L1D (one L1Hint per CPU agent, so the length is the CPU count).
+        var hints = _cpuL1d;
+        if ((uint)agent < (uint)hints.Length && kind != AccessKind.Fetch && InnerCacheable(attributes))
         {
-            int off = (int)pa & (L - 1);
-            if (off + size <= L)
+            nuint off = (nuint)pa & (L - 1);
+            if (off + (nuint)size <= L)
             {
-                ref L1Hint h = ref HintOf(agent);
+                ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
                 if (!h.TwoWay) return ReadWide(agent, pa, size, kind, attributes, out value);
                 ulong line = pa >> CacheConfig.LineShift;
-                int set = (int)line & h.SetMask;
-                int i = h.FindLine2Fast(line, set);
-                if (i < 0) return ReadMissed(agent, pa, size, kind, attributes, out value, h.Cache);
+                nuint set = (nuint)(line & (ulong)h.SetMask);
+                if (!h.TryFindLine2(line, set, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value, h.Cache);
                 h.TouchHit(ref h.LineRef(i), set);
                 h.Stats.Hits++;
-                OfferLine(h.Mru, i, line);
+                OfferLine(h.Mru, line);
                 value = ReadAt(ref h.DataAt(i, off), size);
                 return true;
             }
@@ -41,19 +42,19 @@ public sealed partial class CacheMemorySystem
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
     {
-        // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely.
-        if ((uint)agent < (uint)_cpuCount && InnerWriteBack(attributes))
+        // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely (hints as in TryRead).
+        var hints = _cpuL1d;
+        if ((uint)agent < (uint)hints.Length && InnerWriteBack(attributes))
         {
-            int off = (int)pa & (L - 1);
-            if (off + size <= L)
+            nuint off = (nuint)pa & (L - 1);
+            if (off + (nuint)size <= L)
             {
-                ref L1Hint h = ref HintOf(agent);
+                ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
                 // DIC = 1: a write tells the code observers (NoteDataChanged), out of line so this path makes no call.
-                if (!h.TwoWay || _dic) return WriteWide(agent, pa, size, attributes, value);
+                if (!h.TwoWayWrites) return WriteWide(agent, pa, size, attributes, value);
                 ulong line = pa >> CacheConfig.LineShift;
-                int set = (int)line & h.SetMask;
-                int i = h.FindLine2Fast(line, set);
-                if (i < 0) return WriteMissed(agent, pa, size, attributes, value, h.Cache);
+                nuint set = (nuint)(line & (ulong)h.SetMask);
+                if (!h.TryFindLine2(line, set, out nuint i)) return WriteMissed(agent, pa, size, attributes, value, h.Cache);
                 ref var m = ref h.LineRef(i);
                 if (m.Unique)
                 {
@@ -61,7 +62,7 @@ public sealed partial class CacheMemorySystem
                     h.Stats.Hits++;
                     m.State = LineState.Dirty;
                     WriteAt(ref h.DataAt(i, off), size, value);
-                    OfferLine(h.Mru, i, line);
+                    OfferLine(h.Mru, line);
                     return true;
                 }
             }
@@ -97,7 +98,7 @@ public sealed partial class CacheMemorySystem
         {
             c.TouchHit(ref c.LineRef(i), c.SetOfIndex(i));
             c.Stats.Hits++;
-            OfferLine(c, i, line);
+            OfferLine(c, line);
             value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
             return true;
         }
@@ -123,7 +124,7 @@ public sealed partial class CacheMemorySystem
                 m.State = LineState.Dirty;
                 WriteData(c.Data, i * L + ((int)pa & (L - 1)), size, value);
                 if (_dic) NoteDataChanged(line);
-                OfferLine(c, i, line);
+                OfferLine(c, line);
                 return true;
             }
         }
@@ -177,7 +178,7 @@ public sealed partial class CacheMemorySystem
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
                 value = ReadData(top.Data, i * L + off, size);
-                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, line);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, line);
                 return true;
             }
         }
@@ -248,7 +249,7 @@ public sealed partial class CacheMemorySystem
                 NoteDataChanged(line);
                 bool writeThrough = (top.IsOuter ? attrs.Outer : attrs.Inner) == Cacheability.WriteThrough;
                 if (writeThrough) CleanPath(a.DataPath, line);
-                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, line);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, line);
                 return true;
             }
         }

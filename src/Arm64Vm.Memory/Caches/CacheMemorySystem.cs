@@ -44,7 +44,7 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
             l1d.Mru = _lineTlbs[i];
         }
         _cpuL1d = new L1Hint[_cpuCount];
-        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!);
+        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!, _offerSink, _dic);
         _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
         InitMissPath();
         Statistics = new CacheStatistics(_topology.Caches);
@@ -109,28 +109,36 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         {
             _lineTlbs[i].Forget();
             _agents[i].L1D!.Mru = on ? _lineTlbs[i] : null;
-            _cpuL1d[i].Mru = _cpuL1d[i].Cache.Mru;      // the hit path's copy (null for the stale-read detector's stand-in)
+            _cpuL1d[i].Mru = _cpuL1d[i].Cache.Mru ?? _offerSink;      // the hit path's copy
         }
     }
 
     /// <summary>
-    /// LTLB-1: after an access of a CPU that leaves line index <paramref name="i"/> of its L1D <paramref name="c"/> the
-    /// most recently used line, offers it to the CPU's line TLB (whose entry for the previous line goes). The CPU works
-    /// out the rest when it takes the offer (<see cref="LineTlb.Take"/>), so an offer nobody takes costs four stores.
+    /// LTLB-1: after an access of a CPU that leaves <paramref name="line"/> the most recently used line of its set in the
+    /// CPU's L1D <paramref name="c"/>, offers it to the CPU's line TLB (whose entry for the previous line goes). The CPU
+    /// works out the rest when it takes the offer (<see cref="LineTlb.Take"/> finds the line's index), so an offer
+    /// nobody takes costs two stores.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OfferLine(Cache c, int i, ulong line) => OfferLine(c.Mru, i, line);
-
-    /// <summary><see cref="OfferLine(Cache, int, ulong)"/> to the L1D's line TLB <paramref name="lt"/> (its Mru).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OfferLine(LineTlb? lt, int i, ulong line)
+    private static void OfferLine(Cache c, ulong line)
     {
-        if (lt == null) return;
-        lt.ReadVa = LineTlb.NoLine;
-        lt.WriteVa = LineTlb.NoLine;
-        lt.Index = i;
+        var lt = c.Mru;
+        if (lt != null) OfferLine(lt, line);
+    }
+
+    /// <summary>
+    /// <see cref="OfferLine(Cache, ulong)"/> to line TLB <paramref name="lt"/>: the L1D's (its Mru) or, while that is
+    /// detached, <see cref="_offerSink"/>, which nobody takes offers from (the hit path then needs no null test).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OfferLine(LineTlb lt, ulong line)
+    {
+        lt.ClearTags();
         lt.Offered = line;
     }
+
+    /// <summary>Receives the hit path's offers while a CPU's line TLB is detached (never read).</summary>
+    private readonly LineTlb _offerSink = LineTlb.None();
 
     public void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged) =>
         AgentOf(agent).InstructionObserver += bytesMayHaveChanged;

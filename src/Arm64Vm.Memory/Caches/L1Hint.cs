@@ -18,6 +18,8 @@ internal unsafe struct L1Hint
     // all in this one struct, so a hit makes no loads through the Cache object.
     /// <summary>Cache.Ways == 2.</summary>
     public readonly bool TwoWay;
+    /// <summary>TwoWay and DIC = 0: write hits need not tell code observers (TryWrite's inline path).</summary>
+    public readonly bool TwoWayWrites;
     public readonly int SetMask;
     private readonly ulong* _tagsAt;
     private readonly LineMeta* _linesAt;
@@ -25,39 +27,48 @@ internal unsafe struct L1Hint
     private readonly byte* _dataAt;
     /// <summary>The L1D's statistics.</summary>
     public readonly CacheLevelStatistics Stats;
-    /// <summary>The L1D's line TLB while it is attached (Cache.Mru), kept equal to it by the owner (LTLB-1).</summary>
-    public LineTlb? Mru;
+    /// <summary>
+    /// The L1D's line TLB while it is attached (Cache.Mru), else the owner's sink that nobody takes offers from; kept so
+    /// by the owner (LTLB-1).
+    /// </summary>
+    public LineTlb Mru;
 
-    public L1Hint(Cache l1d)
+    public L1Hint(Cache l1d, LineTlb offerSink, bool dic = false)
     {
         Cache = l1d;
         _tags = l1d.Tags;
         TwoWay = l1d.Ways == 2;
+        TwoWayWrites = TwoWay && !dic;
         SetMask = l1d.SetMask;
         _tagsAt = (ulong*)l1d.TagsAddress;
         _linesAt = (LineMeta*)l1d.LinesAddress;
         _clocksAt = (ulong*)l1d.ClocksAddress;
         _dataAt = (byte*)l1d.DataAddress;
         Stats = l1d.Stats;
-        Mru = l1d.Mru;
+        Mru = l1d.Mru ?? offerSink;
     }
 
-    /// <summary>Index of the line (of set <paramref name="set"/>) in a two-way L1D, or -1 (as <see cref="FindLine2"/>).</summary>
+    /// <summary>
+    /// Whether a two-way L1D holds the line (of set <paramref name="set"/>), and its index (as <see cref="FindLine2"/>).
+    /// Shaped so that a caller's miss branch is the compare's own.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly int FindLine2Fast(ulong line, int set)
+    public readonly bool TryFindLine2(ulong line, nuint set, out nuint index)
     {
         ulong* t = _tagsAt + set * 2;
-        if (t[0] == line) return set * 2;
-        return t[1] == line ? set * 2 + 1 : -1;
+        index = set * 2;
+        if (t[0] == line) return true;
+        index++;
+        return t[1] == line;
     }
 
     /// <summary>The metadata of line index <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ref LineMeta LineRef(int index) => ref _linesAt[index];
+    public readonly ref LineMeta LineRef(nuint index) => ref _linesAt[index];
 
     /// <summary><see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void TouchHit(ref LineMeta m, int set)
+    public readonly void TouchHit(ref LineMeta m, nuint set)
     {
         ulong* clock = _clocksAt + set;
         if (m.Stamp != *clock) m.Stamp = ++*clock;
@@ -65,8 +76,7 @@ internal unsafe struct L1Hint
 
     /// <summary>Byte <paramref name="offset"/> of line index <paramref name="index"/>'s data.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ref byte DataAt(int index, int offset) =>
-        ref *(_dataAt + ((nint)index * CacheConfig.LineSize + offset));
+    public readonly ref byte DataAt(nuint index, nuint offset) => ref *(_dataAt + index * CacheConfig.LineSize + offset);
 
     /// <summary>Predicts the next hit at line index <paramref name="index"/> of <paramref name="cache"/> (ignored unless it is this L1D).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
