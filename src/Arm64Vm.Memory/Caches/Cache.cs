@@ -71,8 +71,14 @@ public sealed partial class Cache
         }
         _wayShift = BitOperations.IsPow2(Ways) ? BitOperations.Log2((uint)Ways) : -1;
         // Pinned: a CPU's line TLB keeps the address of a line's data (LTLB-2).
-        Data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize, pinned: true);
-        unsafe { DataAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)); }
+        // 64 bytes more than the lines need, so that line 0 (and so every line) starts on a host cache line: a line's
+        // 64-byte copies (fills, write-backs) are then one aligned vector access each, not two split ones.
+        _data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize + HostLine, pinned: true);
+        unsafe
+        {
+            nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data));
+            DataAddress = (start + HostLine - 1) & ~(nint)(HostLine - 1);
+        }
         Array.Fill(Tags, InvalidTag);
         _lru = geometry.Replacement == ReplacementPolicy.Lru;
         _random = seed == 0 ? 0x2545_F491_4F6C_DD1DUL : seed;
@@ -92,8 +98,12 @@ public sealed partial class Cache
     /// <summary>Line address (PA >> 6) held by each way, or <see cref="InvalidTag"/>; indexed like <see cref="Lines"/>.</summary>
     public readonly ulong[] Tags;
     public readonly LineMeta[] Lines;
-    public readonly byte[] Data;
-    /// <summary>Host address of <see cref="Data"/> (pinned, so it never moves).</summary>
+    /// <summary>The lines' data, line index i at i * 64 (a view of the pinned buffer, from its first 64-byte aligned byte).</summary>
+    public unsafe ReadOnlySpan<byte> Data => new((void*)DataAddress, Lines.Length * CacheConfig.LineSize);
+    /// <summary>The pinned buffer <see cref="Data"/> lies in.</summary>
+    private readonly byte[] _data;
+    private const int HostLine = 64;
+    /// <summary>Host address of <see cref="Data"/> (pinned, so it never moves; a multiple of 64).</summary>
     internal readonly nint DataAddress;
     /// <summary>Host addresses of <see cref="Tags"/>, <see cref="Lines"/> and the per-set LRU clocks (pinned).</summary>
     internal readonly nint TagsAddress, LinesAddress, ClocksAddress;
@@ -215,6 +225,10 @@ public sealed partial class Cache
         if (m.Stamp != clock) m.Stamp = ++clock;
     }
 
+    /// <summary>The tag of line index <paramref name="index"/> (no bounds check: indices come from this cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref ulong TagRef(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), index);
+
     /// <summary>The metadata of line index <paramref name="index"/> (no bounds check: indices come from this cache).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ref LineMeta LineRef(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
@@ -240,10 +254,15 @@ public sealed partial class Cache
 
     /// <summary>The first byte of line index <paramref name="index"/>'s data (no bounds check: indices come from this cache).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ref byte DataRef(int index) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Data), (nint)index * CacheConfig.LineSize);
+    internal unsafe ref byte DataRef(int index) =>
+        ref Unsafe.AsRef<byte>((byte*)DataAddress + (nint)index * CacheConfig.LineSize);
 
-    public Span<byte> LineData(int index) => Data.AsSpan(index * CacheConfig.LineSize, CacheConfig.LineSize);
+    /// <summary>The 64 bytes of line index <paramref name="index"/> (checked against the number of lines).</summary>
+    public unsafe Span<byte> LineData(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Lines.Length, nameof(index));
+        return new Span<byte>((byte*)DataAddress + (nint)index * CacheConfig.LineSize, CacheConfig.LineSize);
+    }
 
     /// <summary>The way to fill for a line: a free way of its set, else the replacement victim (still valid).</summary>
     public int ChooseVictim(ulong line)
@@ -296,8 +315,8 @@ public sealed partial class Cache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Fill(int index, ulong line)
     {
-        Tags[index] = line;
-        ref var m = ref Lines[index];
+        TagRef(index) = line;
+        ref var m = ref LineRef(index);
         m.State = LineState.Clean;
         m.Unique = false;
         m.ParentIndex = -1;
@@ -321,8 +340,8 @@ public sealed partial class Cache
     internal void DropValid(int index, ulong line)
     {
         LineChanged(index);
-        Tags[index] = InvalidTag;
-        ref var m = ref Lines[index];
+        TagRef(index) = InvalidTag;
+        ref var m = ref LineRef(index);
         m.State = LineState.Invalid;
         m.Unique = false;
         ValidCount--;

@@ -99,7 +99,7 @@ public sealed partial class CacheMemorySystem
             c.TouchHit(ref c.LineRef(i), c.SetOfIndex(i));
             c.Stats.Hits++;
             OfferLine(c, line);
-            value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
+            value = ReadData(c, i * L + ((int)pa & (L - 1)), size);
             return true;
         }
         if (HostShortcuts) return ReadMiss(agent, pa, size, kind, attributes, out value, c);
@@ -122,7 +122,7 @@ public sealed partial class CacheMemorySystem
                 c.TouchHit(ref m, c.SetOfIndex(i));
                 c.Stats.Hits++;
                 m.State = LineState.Dirty;
-                WriteData(c.Data, i * L + ((int)pa & (L - 1)), size, value);
+                WriteData(c, i * L + ((int)pa & (L - 1)), size, value);
                 if (_dic) NoteDataChanged(line);
                 OfferLine(c, line);
                 return true;
@@ -177,7 +177,7 @@ public sealed partial class CacheMemorySystem
                 }
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
-                value = ReadData(top.Data, i * L + off, size);
+                value = ReadData(top, i * L + off, size);
                 if ((uint)agent < (uint)_cpuCount) OfferLine(top, line);
                 return true;
             }
@@ -203,7 +203,7 @@ public sealed partial class CacheMemorySystem
             if (EventSink != null) Emit(new CacheEvent(CacheEventKind.NonCacheableHit, a.Id, pa, c.Name));
             if (_ncReturnsCached)
             {
-                value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
+                value = ReadData(c, i * L + ((int)pa & (L - 1)), size);
                 return true;
             }
             break;
@@ -245,7 +245,7 @@ public sealed partial class CacheMemorySystem
                 }
                 ref var m = ref top.Lines[i];
                 m.State = LineState.Dirty;
-                WriteData(top.Data, i * L + off, size, value);
+                WriteData(top, i * L + off, size, value);
                 NoteDataChanged(line);
                 bool writeThrough = (top.IsOuter ? attrs.Outer : attrs.Inner) == Cacheability.WriteThrough;
                 if (writeThrough) CleanPath(a.DataPath, line);

@@ -30,7 +30,7 @@ public sealed partial class CacheMemorySystem
         if (j >= 0) l2.PrefetchLine(j);
         int v = l1.PeekLruVictim(next);
         if (v < 0) return;
-        ref var m = ref l1.Lines[v];
+        ref var m = ref l1.LineRef(v);
         if (m.State == LineState.Dirty && m.ParentIndex >= 0) l2.PrefetchLine(m.ParentIndex);
     }
 }
@@ -64,9 +64,10 @@ public sealed partial class Cache
     /// The way <see cref="ChooseVictim"/> would pick for <paramref name="line"/> under LRU replacement, without
     /// changing anything; -1 for pseudo-random replacement (its draw must not be consumed) or when a way is free.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int PeekLruVictim(ulong line)
     {
-        if (Geometry.Replacement != ReplacementPolicy.Lru) return -1;
+        if (!_lru) return -1;
         int b = ((int)line & SetMask) * Ways;
         return FreeWay(b) >= 0 ? -1 : LruWay(b);
     }

@@ -63,7 +63,7 @@ public sealed partial class CacheMemorySystem
             if (i >= 0 && c.Lines[i].State == LineState.Dirty)
             {
                 dirty = true;
-                return ReadData(c.Data, i * L + off, size);
+                return ReadData(c, i * L + off, size);
             }
         }
         return ram.ReadRaw(pa, size);

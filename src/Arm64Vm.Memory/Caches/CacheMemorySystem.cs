@@ -199,8 +199,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         (c.IsOuter ? a.Outer : a.Inner) != Cacheability.NonCacheable;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ReadData(byte[] data, int offset, int size) =>
-        ReadAt(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset), size);
+    private static unsafe ulong ReadData(Cache c, int offset, int size) =>
+        ReadAt(ref Unsafe.AsRef<byte>((byte*)c.DataAddress + offset), size);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong ReadAt(ref byte b, int size)
@@ -215,8 +215,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteData(byte[] data, int offset, int size, ulong value) =>
-        WriteAt(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset), size, value);
+    private static unsafe void WriteData(Cache c, int offset, int size, ulong value) =>
+        WriteAt(ref Unsafe.AsRef<byte>((byte*)c.DataAddress + offset), size, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteAt(ref byte b, int size, ulong value)
