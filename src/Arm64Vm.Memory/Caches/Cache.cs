@@ -60,7 +60,8 @@ public sealed partial class Cache
         // Pinned: the CPUs' L1D hit paths keep their addresses (L1Hint).
         Lines = GC.AllocateArray<LineMeta>(Sets * Ways, pinned: true);
         Tags = GC.AllocateArray<ulong>(Lines.Length, pinned: true);
-        _wayHint = new int[Sets];
+        _wayOfMask = Sets * (int)BitOperations.RoundUpToPowerOf2((uint)Ways) - 1;
+        _wayOf = new byte[_wayOfMask + 1];
         _setClock = GC.AllocateArray<ulong>(Sets, pinned: true);
         Array.Fill(_setClock, 1UL);
         unsafe
@@ -150,35 +151,29 @@ public sealed partial class Cache
     }
 
     /// <summary>
-    /// Per set, the two ways <see cref="FindPredicted"/> found last, most recent in bits [15:0], the one before in bits
-    /// [31:16] (host-side only: no part of the model's state).
+    /// The way <see cref="FindPredicted"/> found a line in last, per line address modulo the table's size (a power of
+    /// two at least the number of lines, so the lines of one set that the cache can hold at once mostly have entries of
+    /// their own; a byte: with more than 256 ways the way is kept modulo 256, a worse prediction, still checked by tag).
+    /// Host-side only: no part of the model's state.
     /// </summary>
-    private readonly int[] _wayHint;
+    private readonly byte[] _wayOf;
+    private readonly int _wayOfMask;
 
     /// <summary>
-    /// <see cref="Find"/> that first compares the two ways it found last in the line's set (checked by tag, so the
-    /// result is always Find's: a line is in at most one way). A miss that streams through the L2 looks up the line a
-    /// prefetch for it looked up just before, so the set scan is made once; two ways, because a copy streams two
-    /// buffers whose lines share L2 sets (a source and a destination 1 MiB apart), which alternate in each set.
+    /// <see cref="Find"/> that first compares the way the line was found in last (checked by tag, so the result is
+    /// always Find's: a line is in at most one way). A line stays in its way while the cache holds it, so a miss that
+    /// streams through the L2 finds its line with one compare, also when several streams share the L2's sets (a copy's
+    /// source and destination) and the line a prefetch for it looked up just before.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int FindPredicted(ulong line)
     {
-        int set = (int)line & SetMask;
-        int b = set * Ways;
-        ref int hint = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wayHint), set);
-        int h = hint;
-        ref ulong tags = ref MemoryMarshal.GetArrayDataReference(Tags);
-        int p = b + (h & 0xFFFF);
-        if (Unsafe.Add(ref tags, p) == line) return p;
-        int q = b + (h >> 16);
-        if (Unsafe.Add(ref tags, q) == line)
-        {
-            hint = (h >> 16) | (h << 16);
-            return q;
-        }
+        int b = ((int)line & SetMask) * Ways;
+        ref byte way = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wayOf), (int)line & _wayOfMask);
+        int p = b + way;
+        if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), p) == line) return p;
         int i = Find(line);
-        if (i >= 0) hint = (i - b) | ((h & 0xFFFF) << 16);
+        if (i >= 0) way = (byte)(i - b);
         return i;
     }
 

@@ -96,7 +96,7 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
 
     /// <summary>
     /// On (the default): the model skips work whose result it already knows: the L1D lookup a CPU's hit path made
-    /// before a miss is not repeated, and set lookups on the miss path try the way found last in the set first
+    /// before a miss is not repeated, and set lookups on the miss path try the way the line was found in last first
     /// (<see cref="Cache.FindPredicted"/>). Off: every lookup scans its set (the reference the shortcuts are tested
     /// against: every result, state, LRU order and statistic must be the same).
     /// </summary>
