@@ -91,7 +91,10 @@ public sealed unsafe class LineTlb
     public bool Take(MemoryAttributes attributes)
     {
         var c = _l1d!;
-        Index = c.Find(Offered);
+        // The index the offer left, when it names the offered line (checked by tag: the hit path leaves an older one).
+        int i = Index;
+        if ((uint)i >= (uint)c.Tags.Length || c.Tags[i] != Offered) i = c.Find(Offered);
+        Index = i;
         Offered = NoLine;
         Data = (byte*)c.DataAddress + Index * CacheConfig.LineSize;
         ref var m = ref c.Lines[Index];

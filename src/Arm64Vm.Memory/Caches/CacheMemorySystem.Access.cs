@@ -98,7 +98,7 @@ public sealed partial class CacheMemorySystem
         {
             c.TouchHit(ref c.LineRef(i), c.SetOfIndex(i));
             c.Stats.Hits++;
-            OfferLine(c, line);
+            OfferLine(c, i, line);
             value = ReadData(c, i * L + ((int)pa & (L - 1)), size);
             return true;
         }
@@ -124,7 +124,7 @@ public sealed partial class CacheMemorySystem
                 m.State = LineState.Dirty;
                 WriteData(c, i * L + ((int)pa & (L - 1)), size, value);
                 if (_dic) NoteDataChanged(line);
-                OfferLine(c, line);
+                OfferLine(c, i, line);
                 return true;
             }
         }
@@ -178,7 +178,7 @@ public sealed partial class CacheMemorySystem
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
                 value = ReadData(top, i * L + off, size);
-                if ((uint)agent < (uint)_cpuCount) OfferLine(top, line);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, line);
                 return true;
             }
         }
@@ -249,7 +249,7 @@ public sealed partial class CacheMemorySystem
                 NoteDataChanged(line);
                 bool writeThrough = (top.IsOuter ? attrs.Outer : attrs.Inner) == Cacheability.WriteThrough;
                 if (writeThrough) CleanPath(a.DataPath, line);
-                if ((uint)agent < (uint)_cpuCount) OfferLine(top, line);
+                if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, line);
                 return true;
             }
         }

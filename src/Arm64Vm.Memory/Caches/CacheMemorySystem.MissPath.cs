@@ -43,7 +43,7 @@ public sealed partial class CacheMemorySystem
         if (TwoLevelFill(agent, pa, size, attrs, l1, line) is int i and >= 0)
         {
             value = ReadData(l1, i * L + ((int)pa & (L - 1)), size);
-            OfferLine(l1, line);
+            OfferLine(l1, i, line);
             return true;
         }
         return ReadSlow(agent, pa, size, kind, attrs, out value, l1);
@@ -58,7 +58,7 @@ public sealed partial class CacheMemorySystem
             l1.Lines[i].State = LineState.Dirty;
             WriteData(l1, i * L + ((int)pa & (L - 1)), size, value);
             NoteDataChanged(line);
-            OfferLine(l1, line);
+            OfferLine(l1, i, line);
             return true;
         }
         return WriteSlow(agent, pa, size, attrs, value, l1);
