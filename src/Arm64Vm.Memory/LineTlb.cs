@@ -35,10 +35,36 @@ public sealed unsafe class LineTlb
     /// LTLB-2: the VA of the line (VA with bits [5:0] clear) a naturally aligned read by the CPU may perform at
     /// <see cref="Data"/>, or <see cref="NoLine"/>. Written by the CPU when it takes an offer; cleared by either side.
     /// </summary>
-    public ulong ReadVa = NoLine;
+    public ulong ReadVa
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Tags.Read;
+        set => Tags.Read = value;
+    }
 
     /// <summary>As <see cref="ReadVa"/> for writes: only for a line the L1D holds Unique and Dirty (LTLB-3).</summary>
-    public ulong WriteVa = NoLine;
+    public ulong WriteVa
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Tags.Write;
+        set => Tags.Write = value;
+    }
+
+    /// <summary><see cref="ReadVa"/> and <see cref="WriteVa"/> side by side, so both are cleared by one 16-byte store.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    internal struct VaTags
+    {
+        public ulong Read;
+        public ulong Write;
+    }
+
+    internal VaTags Tags = new() { Read = NoLine, Write = NoLine };
+
+    /// <summary>Clears both tags (LTLB-1) with one store (both <see cref="NoLine"/>: all ones).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal void ClearTags() =>
+        System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
+            ref System.Runtime.CompilerServices.Unsafe.As<VaTags, byte>(ref Tags), System.Runtime.Intrinsics.Vector128<byte>.AllBitsSet);
 
     /// <summary>Host address of the line's 64 bytes in the L1D's data array (pinned, so the address stays valid).</summary>
     public byte* Data;
@@ -64,8 +90,12 @@ public sealed unsafe class LineTlb
     /// </summary>
     public bool Take(MemoryAttributes attributes)
     {
-        Offered = NoLine;
         var c = _l1d!;
+        // The index the offer left, when it names the offered line (checked by tag: the hit path leaves an older one).
+        int i = Index;
+        if ((uint)i >= (uint)c.Tags.Length || c.Tags[i] != Offered) i = c.Find(Offered);
+        Index = i;
+        Offered = NoLine;
         Data = (byte*)c.DataAddress + Index * CacheConfig.LineSize;
         ref var m = ref c.Lines[Index];
         return m.Unique && m.State == LineState.Dirty && !_dic && CacheMemorySystem.InnerWriteBack(attributes);
@@ -78,8 +108,7 @@ public sealed unsafe class LineTlb
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Forget()
     {
-        ReadVa = NoLine;
-        WriteVa = NoLine;
+        ClearTags();
         Index = -1;
     }
 }

@@ -221,7 +221,7 @@ public class CoherenceInvariantTests
                 ulong pa = ModelFixture.Pa(op.Word);
                 ulong mem = f.Model.PeekMemory(pa, 8);
                 var cached = f.Model.Holders(pa).Where(c => c.Kind != CacheKind.Instruction)
-                    .Select(c => BitConverter.ToUInt64(c.Data, c.Find(pa >> 6) * 64 + (int)(pa & 63))).ToHashSet();
+                    .Select(c => BitConverter.ToUInt64(c.Data[(c.Find(pa >> 6) * 64 + (int)(pa & 63))..])).ToHashSet();
                 ulong? v = OpRunner.Execute(f, op, i);
                 if (op.Kind == OpKind.Read && op.Attr is Attr.NC or Attr.Dev && v != mem && !cached.Contains(v!.Value)) return false;
             }

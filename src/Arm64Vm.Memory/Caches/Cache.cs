@@ -12,7 +12,10 @@ namespace Arm64Vm.Memory.Caches;
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct LineMeta
 {
-    /// <summary>Replacement stamp (LRU): the owning cache's clock when the line was last used.</summary>
+    /// <summary>
+    /// Replacement stamp (LRU-1): the clock of the line's set when the line was last used. Stamps order the lines of
+    /// one set only (each set has its own clock), which is all replacement compares.
+    /// </summary>
     public ulong Stamp;
     /// <summary>
     /// Where the line was filled in the parent cache (<see cref="Cache.Parent"/>), or -1: a back-pointer so a
@@ -32,8 +35,14 @@ public sealed partial class Cache
 {
     public const ulong InvalidTag = ulong.MaxValue;
 
-    /// <summary>The LRU clock: the stamp of the line touched last. Starts at 1, above the 0 of never-stamped ways.</summary>
-    private ulong _clock = 1;
+    /// <summary>
+    /// The LRU clocks, one per set (LRU-1): the stamp of the set's line touched last. Each starts at 1, above the 0 of
+    /// never-stamped ways. Per set rather than one per cache, so hits in different sets do not wait on one another's
+    /// clock update (the replacement order within a set is the same either way: it only compares stamps of one set).
+    /// </summary>
+    private readonly ulong[] _setClock;
+    /// <summary>log2(Ways) when Ways is a power of two, else -1 (<see cref="SetOfIndex"/>).</summary>
+    private readonly int _wayShift;
     private ulong _random;
     private readonly bool _lru;
 
@@ -48,12 +57,29 @@ public sealed partial class Cache
         Ways = geometry.Ways;
         Sets = geometry.Sets(CacheConfig.LineSize);
         SetMask = Sets - 1;
-        Lines = new LineMeta[Sets * Ways];
-        Tags = new ulong[Lines.Length];
-        _wayHint = new int[Sets];
+        // Pinned: the CPUs' L1D hit paths keep their addresses (L1Hint).
+        Lines = GC.AllocateArray<LineMeta>(Sets * Ways, pinned: true);
+        Tags = GC.AllocateArray<ulong>(Lines.Length, pinned: true);
+        _wayOfMask = Sets * (int)BitOperations.RoundUpToPowerOf2((uint)Ways) - 1;
+        _wayOf = new byte[_wayOfMask + 1];
+        _setClock = GC.AllocateArray<ulong>(Sets, pinned: true);
+        Array.Fill(_setClock, 1UL);
+        unsafe
+        {
+            TagsAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Tags));
+            LinesAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Lines));
+            ClocksAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_setClock));
+        }
+        _wayShift = BitOperations.IsPow2(Ways) ? BitOperations.Log2((uint)Ways) : -1;
         // Pinned: a CPU's line TLB keeps the address of a line's data (LTLB-2).
-        Data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize, pinned: true);
-        unsafe { DataAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)); }
+        // 64 bytes more than the lines need, so that line 0 (and so every line) starts on a host cache line: a line's
+        // 64-byte copies (fills, write-backs) are then one aligned vector access each, not two split ones.
+        _data = GC.AllocateArray<byte>(Lines.Length * CacheConfig.LineSize + HostLine, pinned: true);
+        unsafe
+        {
+            nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data));
+            DataAddress = (start + HostLine - 1) & ~(nint)(HostLine - 1);
+        }
         Array.Fill(Tags, InvalidTag);
         _lru = geometry.Replacement == ReplacementPolicy.Lru;
         _random = seed == 0 ? 0x2545_F491_4F6C_DD1DUL : seed;
@@ -73,9 +99,15 @@ public sealed partial class Cache
     /// <summary>Line address (PA >> 6) held by each way, or <see cref="InvalidTag"/>; indexed like <see cref="Lines"/>.</summary>
     public readonly ulong[] Tags;
     public readonly LineMeta[] Lines;
-    public readonly byte[] Data;
-    /// <summary>Host address of <see cref="Data"/> (pinned, so it never moves).</summary>
+    /// <summary>The lines' data, line index i at i * 64 (a view of the pinned buffer, from its first 64-byte aligned byte).</summary>
+    public unsafe ReadOnlySpan<byte> Data => new((void*)DataAddress, Lines.Length * CacheConfig.LineSize);
+    /// <summary>The pinned buffer <see cref="Data"/> lies in.</summary>
+    private readonly byte[] _data;
+    private const int HostLine = 64;
+    /// <summary>Host address of <see cref="Data"/> (pinned, so it never moves; a multiple of 64).</summary>
     internal readonly nint DataAddress;
+    /// <summary>Host addresses of <see cref="Tags"/>, <see cref="Lines"/> and the per-set LRU clocks (pinned).</summary>
+    internal readonly nint TagsAddress, LinesAddress, ClocksAddress;
     /// <summary>Number of valid lines: a cache with none is skipped by snoops (an exact snoop filter).</summary>
     public int ValidCount { get; private set; }
     /// <summary>The next cache towards memory, or null when the next stop is memory.</summary>
@@ -118,24 +150,30 @@ public sealed partial class Cache
         return -1;
     }
 
-    /// <summary>Per set, the way <see cref="FindPredicted"/> found last (host-side only: no part of the model's state).</summary>
-    private readonly int[] _wayHint;
+    /// <summary>
+    /// The way <see cref="FindPredicted"/> found a line in last, per line address modulo the table's size (a power of
+    /// two at least the number of lines, so the lines of one set that the cache can hold at once mostly have entries of
+    /// their own; a byte: with more than 256 ways the way is kept modulo 256, a worse prediction, still checked by tag).
+    /// Host-side only: no part of the model's state.
+    /// </summary>
+    private readonly byte[] _wayOf;
+    private readonly int _wayOfMask;
 
     /// <summary>
-    /// <see cref="Find"/> that first compares the way it found last in the line's set (checked by tag, so the result is
-    /// always Find's: a line is in at most one way). A miss that streams through the L2 looks up the line a prefetch
-    /// for it looked up just before, so the set scan is made once.
+    /// <see cref="Find"/> that first compares the way the line was found in last (checked by tag, so the result is
+    /// always Find's: a line is in at most one way). A line stays in its way while the cache holds it, so a miss that
+    /// streams through the L2 finds its line with one compare, also when several streams share the L2's sets (a copy's
+    /// source and destination) and the line a prefetch for it looked up just before.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int FindPredicted(ulong line)
     {
-        int set = (int)line & SetMask;
-        int b = set * Ways;
-        ref int hint = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wayHint), set);
-        int p = b + hint;
+        int b = ((int)line & SetMask) * Ways;
+        ref byte way = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_wayOf), (int)line & _wayOfMask);
+        int p = b + way;
         if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), p) == line) return p;
         int i = Find(line);
-        if (i >= 0) hint = i - b;
+        if (i >= 0) way = (byte)(i - b);
         return i;
     }
 
@@ -149,31 +187,42 @@ public sealed partial class Cache
         return m == 0 ? -1 : b + BitOperations.TrailingZeroCount(m);
     }
 
+    /// <summary>The set of line index <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int SetOfIndex(int index) => _wayShift >= 0 ? index >> _wayShift : index / Ways;
+
     /// <summary>
-    /// Makes the line at <paramref name="index"/> the most recently used of its set. The line touched last (its stamp
-    /// is the clock) already is, so it keeps its stamp and the LRU order stays the same: repeated hits on one line
-    /// write nothing. Another line becoming the most recently used one ends the line TLB's entry (LTLB-1).
+    /// Makes the line at <paramref name="index"/> the most recently used of its set (LRU-1). The set's line touched
+    /// last (its stamp is the set's clock) already is, so it keeps its stamp and the LRU order stays the same: repeated
+    /// hits on one line write nothing. A stamp that changes ends the line TLB's entry (LTLB-1; it may name a line of
+    /// another set, whose order did not change: forgetting it then is only a lost hit).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Touch(int index)
     {
         ref LineMeta m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Lines), index);
-        if (m.Stamp != _clock)
+        ref ulong clock = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_setClock), SetOfIndex(index));
+        if (m.Stamp != clock)
         {
-            m.Stamp = ++_clock;
+            m.Stamp = ++clock;
             Mru?.Forget();
         }
     }
 
     /// <summary>
-    /// <see cref="Touch"/> for the hit paths, which hold the line's metadata (<see cref="LineRef"/>) and offer the line
-    /// to the line TLB next (the offer replaces the entry, so it need not be forgotten first).
+    /// <see cref="Touch"/> for the hit paths, which hold the line's metadata (<see cref="LineRef"/>) and its set, and
+    /// offer the line to the line TLB next (the offer replaces the entry, so it need not be forgotten first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void TouchHit(ref LineMeta m)
+    internal void TouchHit(ref LineMeta m, int set)
     {
-        if (m.Stamp != _clock) m.Stamp = ++_clock;
+        ref ulong clock = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_setClock), set);
+        if (m.Stamp != clock) m.Stamp = ++clock;
     }
+
+    /// <summary>The tag of line index <paramref name="index"/> (no bounds check: indices come from this cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref ulong TagRef(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Tags), index);
 
     /// <summary>The metadata of line index <paramref name="index"/> (no bounds check: indices come from this cache).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -200,10 +249,15 @@ public sealed partial class Cache
 
     /// <summary>The first byte of line index <paramref name="index"/>'s data (no bounds check: indices come from this cache).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ref byte DataRef(int index) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Data), (nint)index * CacheConfig.LineSize);
+    internal unsafe ref byte DataRef(int index) =>
+        ref Unsafe.AsRef<byte>((byte*)DataAddress + (nint)index * CacheConfig.LineSize);
 
-    public Span<byte> LineData(int index) => Data.AsSpan(index * CacheConfig.LineSize, CacheConfig.LineSize);
+    /// <summary>The 64 bytes of line index <paramref name="index"/> (checked against the number of lines).</summary>
+    public unsafe Span<byte> LineData(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Lines.Length, nameof(index));
+        return new Span<byte>((byte*)DataAddress + (nint)index * CacheConfig.LineSize, CacheConfig.LineSize);
+    }
 
     /// <summary>The way to fill for a line: a free way of its set, else the replacement victim (still valid).</summary>
     public int ChooseVictim(ulong line)
@@ -256,8 +310,8 @@ public sealed partial class Cache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Fill(int index, ulong line)
     {
-        Tags[index] = line;
-        ref var m = ref Lines[index];
+        TagRef(index) = line;
+        ref var m = ref LineRef(index);
         m.State = LineState.Clean;
         m.Unique = false;
         m.ParentIndex = -1;
@@ -281,8 +335,8 @@ public sealed partial class Cache
     internal void DropValid(int index, ulong line)
     {
         LineChanged(index);
-        Tags[index] = InvalidTag;
-        ref var m = ref Lines[index];
+        TagRef(index) = InvalidTag;
+        ref var m = ref LineRef(index);
         m.State = LineState.Invalid;
         m.Unique = false;
         ValidCount--;

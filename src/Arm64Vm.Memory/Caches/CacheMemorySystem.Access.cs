@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Arm64Vm.Memory.Caches;
 
@@ -16,27 +17,23 @@ public sealed partial class CacheMemorySystem
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {
-        // Hit path: a CPU's cacheable data read that hits its L1D.
-        if ((uint)agent < (uint)_cpuCount && kind != AccessKind.Fetch && InnerCacheable(attributes))
+        // Hit path: a CPU's cacheable data read that hits its L1D (one L1Hint per CPU agent, so the length is the CPU count).
+        var hints = _cpuL1d;
+        if ((uint)agent < (uint)hints.Length && kind != AccessKind.Fetch && InnerCacheable(attributes))
         {
-            int off = (int)pa & (L - 1);
-            if (off + size <= L)
+            nuint off = (nuint)pa & (L - 1);
+            if (off + (nuint)size <= L)
             {
-                ref L1Hint h = ref HintOf(agent);
-                var c = h.Cache;
-                if (c.Ways != 2) return ReadWide(agent, pa, size, kind, attributes, out value);
+                ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
+                if (!h.TwoWay) return ReadWide(agent, pa, size, kind, attributes, out value);
                 ulong line = pa >> CacheConfig.LineShift;
-                int set = (int)line & c.SetMask;
-                int i = h.FindLine2(line, set);
-                if (i >= 0)
-                {
-                    c.TouchHit(ref c.LineRef(i));
-                    c.Stats.Hits++;
-                    OfferLine(c, i, line);
-                    value = ReadAt(ref c.DataAt(i, off), size);
-                    return true;
-                }
-                if (HostShortcuts) return ReadMiss(agent, pa, size, kind, attributes, out value, c);
+                nuint set = (nuint)(line & (ulong)h.SetMask);
+                if (!h.TryFindLine2(line, set, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value, h.Cache);
+                h.TouchHit(ref h.LineRef(i), set);
+                h.Stats.Hits++;
+                OfferLine(h.Mru, line);
+                value = ReadAt(ref h.DataAt(i, off), size);
+                return true;
             }
         }
         return ReadSlow(agent, pa, size, kind, attributes, out value);
@@ -45,37 +42,46 @@ public sealed partial class CacheMemorySystem
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
     {
-        // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely.
-        if ((uint)agent < (uint)_cpuCount && InnerWriteBack(attributes))
+        // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely (hints as in TryRead).
+        var hints = _cpuL1d;
+        if ((uint)agent < (uint)hints.Length && InnerWriteBack(attributes))
         {
-            int off = (int)pa & (L - 1);
-            if (off + size <= L)
+            nuint off = (nuint)pa & (L - 1);
+            if (off + (nuint)size <= L)
             {
-                ref L1Hint h = ref HintOf(agent);
-                var c = h.Cache;
+                ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
                 // DIC = 1: a write tells the code observers (NoteDataChanged), out of line so this path makes no call.
-                if (c.Ways != 2 || _dic) return WriteWide(agent, pa, size, attributes, value);
+                if (!h.TwoWayWrites) return WriteWide(agent, pa, size, attributes, value);
                 ulong line = pa >> CacheConfig.LineShift;
-                int set = (int)line & c.SetMask;
-                int i = h.FindLine2(line, set);
-                if (i >= 0)
+                nuint set = (nuint)(line & (ulong)h.SetMask);
+                if (!h.TryFindLine2(line, set, out nuint i)) return WriteMissed(agent, pa, size, attributes, value, h.Cache);
+                ref var m = ref h.LineRef(i);
+                if (m.Unique)
                 {
-                    ref var m = ref c.LineRef(i);
-                    if (m.Unique)
-                    {
-                        c.TouchHit(ref m);
-                        c.Stats.Hits++;
-                        m.State = LineState.Dirty;
-                        WriteAt(ref c.DataAt(i, off), size, value);
-                        OfferLine(c, i, line);
-                        return true;
-                    }
+                    h.TouchHit(ref m, set);
+                    h.Stats.Hits++;
+                    m.State = LineState.Dirty;
+                    WriteAt(ref h.DataAt(i, off), size, value);
+                    OfferLine(h.Mru, line);
+                    return true;
                 }
-                else if (HostShortcuts) return WriteMiss(agent, pa, size, attributes, value, c);
             }
         }
         return WriteSlow(agent, pa, size, attributes, value);
     }
+
+    /// <summary>
+    /// An L1D miss of <see cref="TryRead"/>'s two-way hit path (<paramref name="l1"/>: the L1D it missed in): out of line,
+    /// so the hit path inlined into callers stays small and keeps its registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReadMissed(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value, Cache l1) =>
+        HostShortcuts ? ReadMiss(agent, pa, size, kind, attributes, out value, l1) : ReadSlow(agent, pa, size, kind, attributes, out value);
+
+    /// <summary>An L1D miss of <see cref="TryWrite"/>'s two-way hit path, out of line (as <see cref="ReadMissed"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WriteMissed(int agent, ulong pa, int size, MemoryAttributes attributes, ulong value, Cache l1) =>
+        HostShortcuts ? WriteMiss(agent, pa, size, attributes, value, l1) : WriteSlow(agent, pa, size, attributes, value);
 
     /// <summary>
     /// <see cref="TryRead"/>'s hit path for an L1D of other than two ways (the caller checked agent, attributes and
@@ -90,10 +96,10 @@ public sealed partial class CacheMemorySystem
         int i = h.FindLine(line);
         if (i >= 0)
         {
-            c.TouchHit(ref c.LineRef(i));
+            c.TouchHit(ref c.LineRef(i), c.SetOfIndex(i));
             c.Stats.Hits++;
             OfferLine(c, i, line);
-            value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
+            value = ReadData(c, i * L + ((int)pa & (L - 1)), size);
             return true;
         }
         if (HostShortcuts) return ReadMiss(agent, pa, size, kind, attributes, out value, c);
@@ -113,10 +119,10 @@ public sealed partial class CacheMemorySystem
             ref var m = ref c.Lines[i];
             if (m.Unique)
             {
-                c.TouchHit(ref m);
+                c.TouchHit(ref m, c.SetOfIndex(i));
                 c.Stats.Hits++;
                 m.State = LineState.Dirty;
-                WriteData(c.Data, i * L + ((int)pa & (L - 1)), size, value);
+                WriteData(c, i * L + ((int)pa & (L - 1)), size, value);
                 if (_dic) NoteDataChanged(line);
                 OfferLine(c, i, line);
                 return true;
@@ -171,7 +177,7 @@ public sealed partial class CacheMemorySystem
                 }
                 // No other cache of the domain holds it: a later write needs no snoop (MESI "exclusive").
                 if (!others) top.Lines[i].Unique = true;
-                value = ReadData(top.Data, i * L + off, size);
+                value = ReadData(top, i * L + off, size);
                 if ((uint)agent < (uint)_cpuCount) OfferLine(top, i, line);
                 return true;
             }
@@ -197,7 +203,7 @@ public sealed partial class CacheMemorySystem
             if (EventSink != null) Emit(new CacheEvent(CacheEventKind.NonCacheableHit, a.Id, pa, c.Name));
             if (_ncReturnsCached)
             {
-                value = ReadData(c.Data, i * L + ((int)pa & (L - 1)), size);
+                value = ReadData(c, i * L + ((int)pa & (L - 1)), size);
                 return true;
             }
             break;
@@ -239,7 +245,7 @@ public sealed partial class CacheMemorySystem
                 }
                 ref var m = ref top.Lines[i];
                 m.State = LineState.Dirty;
-                WriteData(top.Data, i * L + off, size, value);
+                WriteData(top, i * L + off, size, value);
                 NoteDataChanged(line);
                 bool writeThrough = (top.IsOuter ? attrs.Outer : attrs.Inner) == Cacheability.WriteThrough;
                 if (writeThrough) CleanPath(a.DataPath, line);

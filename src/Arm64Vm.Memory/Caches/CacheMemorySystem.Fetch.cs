@@ -27,14 +27,14 @@ public sealed partial class CacheMemorySystem
         {
             l1i.Touch(i);
             l1i.Stats.Hits++;
-            value = ReadData(l1i.Data, i * L + off, size);
+            value = ReadData(l1i, i * L + off, size);
             return true;
         }
         l1i.Stats.Misses++;
         ReadAtPoU(a, ram, line, attrs, buf);
         i = Allocate(l1i, line, agent);
-        buf.CopyTo(l1i.Data.AsSpan(i * L, L));
-        value = ReadData(l1i.Data, i * L + off, size);
+        buf.CopyTo(l1i.LineData(i));
+        value = ReadData(l1i, i * L + off, size);
         return true;
     }
 
@@ -53,7 +53,7 @@ public sealed partial class CacheMemorySystem
             if (!Uses(c, attrs)) continue;
             int i = c.Find(line);
             if (i < 0) continue;
-            c.Data.AsSpan(i * L, L).CopyTo(dest);
+            c.LineData(i).CopyTo(dest);
             return;
         }
         ReadMemoryLine(ram, line, dest);

@@ -56,14 +56,14 @@ public sealed partial class CacheMemorySystem
         foreach (var c in snoop)
         {
             int i = c.Find(line);
-            if (i >= 0 && c.Lines[i].State == LineState.Dirty) return ReadData(c.Data, i * L + off, size);
+            if (i >= 0 && c.Lines[i].State == LineState.Dirty) return ReadData(c, i * L + off, size);
         }
         for (int k = a.PouIndex; k < a.FetchPath.Length; k++)
         {
             var c = a.FetchPath[k];
             if (!Uses(c, attrs)) continue;
             int i = c.Find(line);
-            if (i >= 0) return ReadData(c.Data, i * L + off, size);
+            if (i >= 0) return ReadData(c, i * L + off, size);
         }
         return PeekMemory(pa, size);
     }

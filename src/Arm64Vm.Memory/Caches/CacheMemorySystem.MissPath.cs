@@ -42,7 +42,7 @@ public sealed partial class CacheMemorySystem
         ulong line = pa >> CacheConfig.LineShift;
         if (TwoLevelFill(agent, pa, size, attrs, l1, line) is int i and >= 0)
         {
-            value = ReadData(l1.Data, i * L + ((int)pa & (L - 1)), size);
+            value = ReadData(l1, i * L + ((int)pa & (L - 1)), size);
             OfferLine(l1, i, line);
             return true;
         }
@@ -56,7 +56,7 @@ public sealed partial class CacheMemorySystem
         if (TwoLevelFill(agent, pa, size, attrs, l1, line) is int i and >= 0)
         {
             l1.Lines[i].State = LineState.Dirty;
-            WriteData(l1.Data, i * L + ((int)pa & (L - 1)), size, value);
+            WriteData(l1, i * L + ((int)pa & (L - 1)), size, value);
             NoteDataChanged(line);
             OfferLine(l1, i, line);
             return true;
@@ -80,7 +80,7 @@ public sealed partial class CacheMemorySystem
         int i = FillFromL2(l1, ram, line, agent);
         HintOf(agent).Remember(l1, i);
         PrefetchNextMiss(l1, line);
-        l1.Lines[i].Unique = true;
+        l1.LineRef(i).Unique = true;
         return i;
     }
 
@@ -118,22 +118,22 @@ public sealed partial class CacheMemorySystem
             ReadMemoryLine(ram, line, l2, j);
         }
         int i = l1.ChooseVictimInline(line);
-        ulong victim = l1.Tags[i];
+        ulong victim = l1.TagRef(i);
         if (victim != Cache.InvalidTag)
         {
             l1.Stats.Evictions++;
-            ref var vm = ref l1.Lines[i];
+            ref var vm = ref l1.LineRef(i);
             if (vm.State == LineState.Dirty)
             {
                 // WriteBack(l1, i) when the back-pointer names the victim's L2 way (the L2 has no parent on this path).
                 int p = vm.ParentIndex;
-                if (p >= 0 && l2.Tags[p] == victim)
+                if (p >= 0 && l2.TagRef(p) == victim)
                 {
                     vm.State = LineState.Clean;
                     l1.LineChanged(i);
                     l1.Stats.WriteBacks++;
                     CopyLine(l1, i, l2, p);
-                    l2.Lines[p].State = LineState.Dirty;
+                    l2.LineRef(p).State = LineState.Dirty;
                     l2.LineChanged(p);
                     NoteDataChanged(victim);
                 }
@@ -143,7 +143,7 @@ public sealed partial class CacheMemorySystem
         }
         l1.Fill(i, line);
         CopyLine(l2, j, l1, i);
-        l1.Lines[i].ParentIndex = j;
+        l1.LineRef(i).ParentIndex = j;
         return i;
     }
 }

@@ -22,7 +22,7 @@ public sealed partial class CacheMemorySystem
         if (_staleReads != null) return _staleReads;
         _dataCachesByLevel = _topology.Caches.Where(c => c.Kind != CacheKind.Instruction).OrderBy(c => c.Level).ToArray();
         var empty = new Cache(-1, "stale-read-detector", 1, CacheKind.Data, false, new CacheGeometry(CacheConfig.LineSize, 1), 1);
-        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(empty);
+        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(empty, _offerSink);
         SetLineTlbs(false);     // every read must reach the detector
         return _staleReads = new StaleReadLog();
     }
@@ -63,7 +63,7 @@ public sealed partial class CacheMemorySystem
             if (i >= 0 && c.Lines[i].State == LineState.Dirty)
             {
                 dirty = true;
-                return ReadData(c.Data, i * L + off, size);
+                return ReadData(c, i * L + off, size);
             }
         }
         return ram.ReadRaw(pa, size);

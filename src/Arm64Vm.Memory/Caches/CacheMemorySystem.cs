@@ -36,8 +36,6 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         _cpuCount = Caches.CpuCount;
         _idc = Caches.Idc;
         _dic = Caches.Dic;      // before the line TLBs, which take it (LTLB-3)
-        _cpuL1d = new L1Hint[_cpuCount];
-        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!);
         _lineTlbs = new LineTlb[_cpuCount];
         for (int i = 0; i < _cpuCount; i++)
         {
@@ -45,6 +43,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
             _lineTlbs[i] = new LineTlb(l1d, _dic);
             l1d.Mru = _lineTlbs[i];
         }
+        _cpuL1d = new L1Hint[_cpuCount];
+        for (int i = 0; i < _cpuCount; i++) _cpuL1d[i] = new L1Hint(_agents[i].L1D!, _offerSink, _dic);
         _ncReturnsCached = Caches.NonCacheableHit == NonCacheableHitPolicy.ReturnCached;
         InitMissPath();
         Statistics = new CacheStatistics(_topology.Caches);
@@ -96,7 +96,7 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
 
     /// <summary>
     /// On (the default): the model skips work whose result it already knows: the L1D lookup a CPU's hit path made
-    /// before a miss is not repeated, and set lookups on the miss path try the way found last in the set first
+    /// before a miss is not repeated, and set lookups on the miss path try the way the line was found in last first
     /// (<see cref="Cache.FindPredicted"/>). Off: every lookup scans its set (the reference the shortcuts are tested
     /// against: every result, state, LRU order and statistic must be the same).
     /// </summary>
@@ -109,24 +109,38 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         {
             _lineTlbs[i].Forget();
             _agents[i].L1D!.Mru = on ? _lineTlbs[i] : null;
+            _cpuL1d[i].Mru = _cpuL1d[i].Cache.Mru ?? _offerSink;      // the hit path's copy
         }
     }
 
     /// <summary>
-    /// LTLB-1: after an access of a CPU that leaves line index <paramref name="i"/> of its L1D <paramref name="c"/> the
-    /// most recently used line, offers it to the CPU's line TLB (whose entry for the previous line goes). The CPU works
-    /// out the rest when it takes the offer (<see cref="LineTlb.Take"/>), so an offer nobody takes costs four stores.
+    /// LTLB-1: after an access of a CPU that leaves <paramref name="line"/> (index <paramref name="i"/>) the most
+    /// recently used line of its set in the CPU's L1D <paramref name="c"/>, offers it to the CPU's line TLB (whose entry
+    /// for the previous line goes). The CPU works out the rest when it takes the offer (<see cref="LineTlb.Take"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OfferLine(Cache c, int i, ulong line)
     {
         var lt = c.Mru;
         if (lt == null) return;
-        lt.ReadVa = LineTlb.NoLine;
-        lt.WriteVa = LineTlb.NoLine;
-        lt.Index = i;
+        OfferLine(lt, line);
+        lt.Index = i;       // the line's index, so Take need not look it up (the hit path leaves it to Take)
+    }
+
+    /// <summary>
+    /// <see cref="OfferLine(Cache, int, ulong)"/> from the hit path, to line TLB <paramref name="lt"/>: the L1D's (its
+    /// Mru) or, while that is detached, <see cref="_offerSink"/>, which nobody takes offers from (so no null test). Two
+    /// stores: the index is left for <see cref="LineTlb.Take"/> to find.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OfferLine(LineTlb lt, ulong line)
+    {
+        lt.ClearTags();
         lt.Offered = line;
     }
+
+    /// <summary>Receives the hit path's offers while a CPU's line TLB is detached (never read).</summary>
+    private readonly LineTlb _offerSink = LineTlb.None();
 
     public void AttachInstructionObserver(int agent, Action<ulong, int> bytesMayHaveChanged) =>
         AgentOf(agent).InstructionObserver += bytesMayHaveChanged;
@@ -187,8 +201,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         (c.IsOuter ? a.Outer : a.Inner) != Cacheability.NonCacheable;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ReadData(byte[] data, int offset, int size) =>
-        ReadAt(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset), size);
+    private static unsafe ulong ReadData(Cache c, int offset, int size) =>
+        ReadAt(ref Unsafe.AsRef<byte>((byte*)c.DataAddress + offset), size);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong ReadAt(ref byte b, int size)
@@ -203,8 +217,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteData(byte[] data, int offset, int size, ulong value) =>
-        WriteAt(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset), size, value);
+    private static unsafe void WriteData(Cache c, int offset, int size, ulong value) =>
+        WriteAt(ref Unsafe.AsRef<byte>((byte*)c.DataAddress + offset), size, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteAt(ref byte b, int size, ulong value)

@@ -8,17 +8,75 @@ namespace Arm64Vm.Memory.Caches;
 /// line, so the hit path compares one tag instead of scanning the set. Only a hint: it is checked against the line's tag
 /// every time, so nothing has to update it when the line is evicted, invalidated or replaced.
 /// </summary>
-internal struct L1Hint
+internal unsafe struct L1Hint
 {
     public readonly Cache Cache;
     private readonly ulong[] _tags;
     private int _last;
 
-    public L1Hint(Cache l1d)
+    // The two-way hit path's view of the L1D (TryRead/TryWrite): the pinned arrays' addresses and the values it needs,
+    // all in this one struct, so a hit makes no loads through the Cache object.
+    /// <summary>Cache.Ways == 2.</summary>
+    public readonly bool TwoWay;
+    /// <summary>TwoWay and DIC = 0: write hits need not tell code observers (TryWrite's inline path).</summary>
+    public readonly bool TwoWayWrites;
+    public readonly int SetMask;
+    private readonly ulong* _tagsAt;
+    private readonly LineMeta* _linesAt;
+    private readonly ulong* _clocksAt;
+    private readonly byte* _dataAt;
+    /// <summary>The L1D's statistics.</summary>
+    public readonly CacheLevelStatistics Stats;
+    /// <summary>
+    /// The L1D's line TLB while it is attached (Cache.Mru), else the owner's sink that nobody takes offers from; kept so
+    /// by the owner (LTLB-1).
+    /// </summary>
+    public LineTlb Mru;
+
+    public L1Hint(Cache l1d, LineTlb offerSink, bool dic = false)
     {
         Cache = l1d;
         _tags = l1d.Tags;
+        TwoWay = l1d.Ways == 2;
+        TwoWayWrites = TwoWay && !dic;
+        SetMask = l1d.SetMask;
+        _tagsAt = (ulong*)l1d.TagsAddress;
+        _linesAt = (LineMeta*)l1d.LinesAddress;
+        _clocksAt = (ulong*)l1d.ClocksAddress;
+        _dataAt = (byte*)l1d.DataAddress;
+        Stats = l1d.Stats;
+        Mru = l1d.Mru ?? offerSink;
     }
+
+    /// <summary>
+    /// Whether a two-way L1D holds the line (of set <paramref name="set"/>), and its index (as <see cref="FindLine2"/>).
+    /// Shaped so that a caller's miss branch is the compare's own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool TryFindLine2(ulong line, nuint set, out nuint index)
+    {
+        ulong* t = _tagsAt + set * 2;
+        index = set * 2;
+        if (t[0] == line) return true;
+        index++;
+        return t[1] == line;
+    }
+
+    /// <summary>The metadata of line index <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref LineMeta LineRef(nuint index) => ref _linesAt[index];
+
+    /// <summary><see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void TouchHit(ref LineMeta m, nuint set)
+    {
+        ulong* clock = _clocksAt + set;
+        if (m.Stamp != *clock) m.Stamp = ++*clock;
+    }
+
+    /// <summary>Byte <paramref name="offset"/> of line index <paramref name="index"/>'s data.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref byte DataAt(nuint index, nuint offset) => ref *(_dataAt + index * CacheConfig.LineSize + offset);
 
     /// <summary>Predicts the next hit at line index <paramref name="index"/> of <paramref name="cache"/> (ignored unless it is this L1D).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
