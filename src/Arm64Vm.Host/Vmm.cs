@@ -234,7 +234,9 @@ public sealed partial class Vmm : IDisposable
             if (_interrupt) continue;
             if (!anyRan) return Outcome(StopReason.Idle, 4, "every CPU is powered off", start, sw);
             // DEV-1: with an interactive terminal attached, the next keystroke can still wake the guest.
-            if (allIdle && !AnyInterruptSignalled() && !AdvanceToNextDeadline() && !Input.WaitForInput())
+            // A Ctrl-A X (or Ctrl-C) sets _interrupt before it closes the input, so an input that closed while this
+            // check ran was closed by the interrupt the next round reports, not because the guest is stuck.
+            if (allIdle && !AnyInterruptSignalled() && !AdvanceToNextDeadline() && !Input.WaitForInput() && !_interrupt)
                 return Outcome(StopReason.Idle, 4, "every CPU waits for an interrupt that nothing can raise (WFI/WFE)", start, sw);
         }
     }
