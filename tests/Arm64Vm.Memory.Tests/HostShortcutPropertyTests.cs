@@ -97,8 +97,7 @@ public class HostShortcutPropertyTests
         {
             parts.Add(c.Name);
             parts.Add(string.Join(",", c.Tags));
-            parts.Add(string.Join(",", c.Lines.Select(l => $"{l.Stamp}/{l.State}/{l.Unique}/{l.ParentIndex}/{l.Present}")));
-            parts.Add($"orphans {c.OrphanLines}");
+            parts.Add(string.Join(",", c.Lines.Select(l => $"{l.Stamp}/{l.State}/{l.Unique}/{l.ParentIndex}")));
             parts.Add(Convert.ToHexString(c.Data));
             parts.Add($"{c.ValidCount} {c.Stats.Hits} {c.Stats.Misses} {c.Stats.Evictions} {c.Stats.WriteBacks}");
         }

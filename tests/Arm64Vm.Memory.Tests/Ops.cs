@@ -112,18 +112,8 @@ public static class OpRunner
 {
     public static ulong ValueOf(int index) => 0x1000UL + (ulong)index;
 
-    /// <summary>
-    /// Executes one op; returns the value for reads and fetches. Then checks the presence bits of the inclusive caches
-    /// (SNOOP-1..3, <see cref="PropertyHelpers.CheckPresence"/>), so every property checks them after every op.
-    /// </summary>
+    /// <summary>Executes one op; returns the value for reads and fetches.</summary>
     public static ulong? Execute(ModelFixture f, Op op, int index)
-    {
-        ulong? v = Perform(f, op, index);
-        PropertyHelpers.CheckPresence(f.Model);
-        return v;
-    }
-
-    private static ulong? Perform(ModelFixture f, Op op, int index)
     {
         var m = f.Model;
         switch (op.Kind)

@@ -99,56 +99,6 @@ public static class PropertyHelpers
         return ex.Message;
     }
 
-    /// <summary>
-    /// SNOOP-1..3, worked out from the tags alone: which caches keep presence bits (inclusive, 1 to 16 children) and
-    /// which children they keep them for; in each of their valid lines bit k set iff child k holds the line (whose
-    /// back-pointer then names that line), no other bit, and no bit in an invalid line or a cache without bits; each
-    /// child's orphan-line count the number of its lines its parent does not hold. Null when all holds, else what not.
-    /// </summary>
-    public static string? PresenceError(CacheMemorySystem m)
-    {
-        foreach (var p in m.AllCaches)
-        {
-            bool keeps = p.Inclusion == InclusionPolicy.Inclusive && p.Children.Count is > 0 and <= Cache.MaxPresenceChildren;
-            if (p.KeepsPresence != keeps) return $"{p}: keeps presence bits {p.KeepsPresence}, expected {keeps}";
-            for (int j = 0; j < p.Lines.Length; j++)
-            {
-                ushort present = p.Lines[j].Present;
-                ulong line = p.Tags[j];
-                if (!keeps || line == Cache.InvalidTag)
-                {
-                    if (present != 0) return $"{p} index {j} (line 0x{line:X}): bits {present:X} where none may be";
-                    continue;
-                }
-                if (present >> p.Children.Count != 0) return $"{p} index {j}: bits {present:X} beyond its {p.Children.Count} children";
-                for (int k = 0; k < p.Children.Count; k++)
-                {
-                    var c = p.Children[k];
-                    int i = c.Find(line);
-                    bool bit = ((present >> k) & 1) != 0;
-                    if (bit != i >= 0) return $"{p} index {j} (line 0x{line:X}): bit of {c} is {bit}, {c} {(i >= 0 ? "holds" : "does not hold")} it";
-                    if (i >= 0 && c.Lines[i].ParentIndex != j) return $"{c} index {i}: back-pointer {c.Lines[i].ParentIndex}, {p} holds the line at {j}";
-                }
-            }
-        }
-        foreach (var c in m.AllCaches)
-        {
-            var parent = c.Parent is { KeepsPresence: true } q && q.Children.Contains(c) ? q : null;
-            if (c.PresenceParent != parent) return $"{c}: presence parent {c.PresenceParent}, expected {parent}";
-            ushort bit = parent == null ? (ushort)0 : (ushort)(1 << parent.Children.IndexOf(c));
-            if (c.PresenceBit != bit) return $"{c}: presence bit {c.PresenceBit:X}, expected {bit:X}";
-            int orphans = parent == null ? 0 : c.Tags.Count(t => t != Cache.InvalidTag && parent.Find(t) < 0);
-            if (c.OrphanLines != orphans) return $"{c}: {c.OrphanLines} orphan lines counted, {orphans} held";
-        }
-        return null;
-    }
-
-    /// <summary>Throws when <see cref="PresenceError"/> finds an error (after every op of every property, <see cref="OpRunner"/>).</summary>
-    public static void CheckPresence(CacheMemorySystem m)
-    {
-        if (PresenceError(m) is { } e) throw new InvalidOperationException("SNOOP-1..3: " + e);
-    }
-
     /// <summary>Every cache's tags, states and data, plus the target words in memory.</summary>
     public sealed record Snapshot(ulong[][] Tags, LineState[][] States, byte[][] Data, ulong[] Memory);
 

@@ -25,12 +25,6 @@ public struct LineMeta
     public LineState State;
     /// <summary>No other cache of the coherence domain holds the line (MESI "exclusive"): a write hit needs no snoop.</summary>
     public bool Unique;
-    /// <summary>
-    /// SNOOP-1: in a cache that keeps presence bits (<see cref="Cache.KeepsPresence"/>), bit k is set iff
-    /// <see cref="Cache.Children"/>[k] holds the line; 0 in every other cache and in invalid lines. Fills the padding
-    /// of the struct, which stays 16 bytes.
-    /// </summary>
-    public ushort Present;
 }
 
 /// <summary>
@@ -121,57 +115,6 @@ public sealed partial class Cache
     /// <summary>Caches whose parent this is.</summary>
     public List<Cache> Children { get; } = new();
     public InclusionPolicy Inclusion { get; internal set; } = InclusionPolicy.NonInclusive;
-    /// <summary>
-    /// SNOOP-1: the cache keeps presence bits (<see cref="LineMeta.Present"/>): it is inclusive and has 1 to
-    /// <see cref="MaxPresenceChildren"/> children. Set once by the topology.
-    /// </summary>
-    public bool KeepsPresence { get; private set; }
-    /// <summary>The most children a cache keeps presence bits for (the bits of <see cref="LineMeta.Present"/>).</summary>
-    public const int MaxPresenceChildren = 16;
-    /// <summary>SNOOP-1: the parent when it keeps presence bits (then this cache's bit in it is <see cref="PresenceBit"/>), else null.</summary>
-    public Cache? PresenceParent => _presenceParent;
-    private Cache? _presenceParent;
-    /// <summary>This cache's bit in its <see cref="PresenceParent"/>'s <see cref="LineMeta.Present"/> (0 without one).</summary>
-    public ushort PresenceBit { get; private set; }
-    /// <summary>
-    /// SNOOP-2: the number of valid lines of this cache that its <see cref="PresenceParent"/> does not hold (instruction
-    /// fills do not allocate in the L2; set/way, non-shareable maintenance and snoops drop an inclusive line without
-    /// back-invalidation). While it is not 0 a snoop cannot skip this cache on the parent's word alone.
-    /// </summary>
-    public int OrphanLines { get; private set; }
-    /// <summary>The sum of the children's <see cref="OrphanLines"/> (a parent's fill adopts them only when it is not 0).</summary>
-    private int _childOrphans;
-
-    /// <summary>SNOOP-1: turns presence bits on when this cache is inclusive with 1 to 16 children (called once, before any fill).</summary>
-    internal void SetUpPresence()
-    {
-        if (Inclusion != InclusionPolicy.Inclusive || Children.Count == 0 || Children.Count > MaxPresenceChildren) return;
-        KeepsPresence = true;
-        for (int k = 0; k < Children.Count; k++)
-        {
-            Children[k]._presenceParent = this;
-            Children[k].PresenceBit = (ushort)(1 << k);
-        }
-    }
-
-    /// <summary>
-    /// SNOOP-1: the presence bits of <paramref name="line"/> in this cache (which keeps them): 0 when it does not hold
-    /// the line, so then no child holds it but as an orphan line (<see cref="OrphanLines"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ushort PresenceOf(ulong line)
-    {
-        int j = FindPredicted(line);
-        return j < 0 ? (ushort)0 : LineRef(j).Present;
-    }
-
-    /// <summary>
-    /// SNOOP-1: whether this cache may hold <paramref name="line"/>, given <paramref name="present"/>, the line's
-    /// presence bits in the <see cref="PresenceParent"/>: false means it does not; true that it must be looked up.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool MayHold(ushort present) => (present & PresenceBit) != 0 || OrphanLines != 0;
-
     /// <summary>Agent indices (internal) whose path includes this cache.</summary>
     internal List<int> Users { get; } = new();
     /// <summary>The per-page count of cached lines this cache keeps up to date (set by the owning model).</summary>
@@ -365,89 +308,16 @@ public sealed partial class Cache
 
     /// <summary>Puts a line into a free way (the caller removed the previous one): Clean, not unique, most recently used.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Fill(int index, ulong line) => Fill(index, line, _presenceParent is { } p ? p.Find(line) : -1);
-
-    /// <summary>
-    /// <see cref="Fill(int, ulong)"/> of a line that the parent holds at <paramref name="parentIndex"/> (or -1: the
-    /// parent does not hold it), which becomes the back-pointer.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Fill(int index, ulong line, int parentIndex)
+    internal void Fill(int index, ulong line)
     {
         TagRef(index) = line;
         ref var m = ref LineRef(index);
         m.State = LineState.Clean;
         m.Unique = false;
-        m.ParentIndex = parentIndex;
+        m.ParentIndex = -1;
         ValidCount++;
         Pages?.Add(line);
         Touch(index);
-        if (_presenceParent != null) JoinParent(parentIndex);
-        if (_childOrphans != 0) AdoptOrphans(index, line);
-    }
-
-    /// <summary>SNOOP-2: a line filled here sets its bit in the parent's line, or counts as an orphan when the parent lacks it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void JoinParent(int parentIndex)
-    {
-        var p = _presenceParent!;
-        if (parentIndex >= 0) p.LineRef(parentIndex).Present |= PresenceBit;
-        else
-        {
-            OrphanLines++;
-            p._childOrphans++;
-        }
-    }
-
-    /// <summary>
-    /// SNOOP-2: a line leaving this cache clears its bit in the parent's line (the back-pointer names it: it is exact
-    /// while the parent holds the line, SNOOP-3), or ends an orphan line.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void LeaveParent(int parentIndex, ulong line)
-    {
-        var p = _presenceParent!;
-        if (parentIndex >= 0 && p.TagRef(parentIndex) == line) p.LineRef(parentIndex).Present &= (ushort)~PresenceBit;
-        else
-        {
-            OrphanLines--;
-            p._childOrphans--;
-        }
-    }
-
-    /// <summary>
-    /// SNOOP-2: a line this cache fills that children hold as orphan lines gets their bits (and their back-pointers
-    /// name it). Only when some child has orphan lines.
-    /// </summary>
-    private void AdoptOrphans(int index, ulong line)
-    {
-        ref var m = ref LineRef(index);
-        for (int k = 0; k < Children.Count; k++)
-        {
-            var c = Children[k];
-            if (c.OrphanLines == 0) continue;
-            int j = c.Find(line);
-            if (j < 0) continue;
-            c.LineRef(j).ParentIndex = index;
-            m.Present |= c.PresenceBit;
-            c.OrphanLines--;
-            _childOrphans--;
-        }
-    }
-
-    /// <summary>
-    /// SNOOP-2: this cache drops a line children still hold (a drop without back-invalidation: set/way, a snoop,
-    /// maintenance of a narrower domain): their copies become orphan lines.
-    /// </summary>
-    private void OrphanChildren(ref LineMeta m)
-    {
-        for (uint bits = m.Present; bits != 0; bits &= bits - 1)
-        {
-            var c = Children[BitOperations.TrailingZeroCount(bits)];
-            c.OrphanLines++;
-            _childOrphans++;
-        }
-        m.Present = 0;
     }
 
     /// <summary><see cref="ChooseVictim"/>, inline for LRU replacement.</summary>
@@ -471,8 +341,6 @@ public sealed partial class Cache
         m.Unique = false;
         ValidCount--;
         Pages?.Remove(line);
-        if (_presenceParent != null) LeaveParent(m.ParentIndex, line);
-        if (m.Present != 0) OrphanChildren(ref m);
     }
 
     /// <summary>Marks a line invalid (no write-back: the caller handled dirty data).</summary>
@@ -482,13 +350,10 @@ public sealed partial class Cache
         if (line == InvalidTag) return;
         LineChanged(index);
         Tags[index] = InvalidTag;
-        ref var m = ref Lines[index];
-        m.State = LineState.Invalid;
-        m.Unique = false;
+        Lines[index].State = LineState.Invalid;
+        Lines[index].Unique = false;
         ValidCount--;
         Pages?.Remove(line);
-        if (_presenceParent != null) LeaveParent(m.ParentIndex, line);
-        if (m.Present != 0) OrphanChildren(ref m);
     }
 
     /// <summary>Set index and way of a line index (for set/way operations and events).</summary>

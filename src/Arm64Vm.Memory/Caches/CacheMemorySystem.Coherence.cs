@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Arm64Vm.Memory.Caches;
@@ -90,17 +89,7 @@ public sealed partial class CacheMemorySystem
     {
         ulong line = c.Tags[i];
         int moved = 0;
-        if (c.KeepsPresence && HostShortcuts)
-        {
-            // SNOOP-4: the children holding the line are the ones whose bits are set (visited in the order of the loop below).
-            for (uint bits = c.Lines[i].Present; bits != 0; bits &= bits - 1)
-            {
-                var child = c.Children[BitOperations.TrailingZeroCount(bits)];
-                int j = child.Find(line);
-                if (j >= 0) moved += Remove(child, j, keepData: true, CacheEventKind.Invalidation, agent);
-            }
-        }
-        else if (c.Inclusion == InclusionPolicy.Inclusive)
+        if (c.Inclusion == InclusionPolicy.Inclusive)
             foreach (var child in c.Children)
             {
                 if (child.ValidCount == 0) continue;
@@ -133,30 +122,14 @@ public sealed partial class CacheMemorySystem
     /// <summary>Allocates a way for a line (evicting the victim), Clean, not unique, data not yet written.</summary>
     private int Allocate(Cache c, ulong line, int agent)
     {
-        int i = Evict(c, line, agent);
-        c.Fill(i, line);
-        if (EventSink != null) EmitRemoved(CacheEventKind.Fill, agent, line, c, false, false);
-        return i;
-    }
-
-    /// <summary><see cref="Allocate(Cache, ulong, int)"/> of a line the parent of <paramref name="c"/> holds at <paramref name="parentIndex"/> (its back-pointer).</summary>
-    private int Allocate(Cache c, ulong line, int agent, int parentIndex)
-    {
-        int i = Evict(c, line, agent);
-        c.Fill(i, line, parentIndex);
-        if (EventSink != null) EmitRemoved(CacheEventKind.Fill, agent, line, c, false, false);
-        return i;
-    }
-
-    /// <summary>Chooses the way to fill for a line and evicts its line, if any: the way is then free.</summary>
-    private int Evict(Cache c, ulong line, int agent)
-    {
         int i = c.ChooseVictim(line);
         if (c.Tags[i] != Cache.InvalidTag)
         {
             c.Stats.Evictions++;
             Remove(c, i, keepData: true, CacheEventKind.Eviction, agent);
         }
+        c.Fill(i, line);
+        if (EventSink != null) EmitRemoved(CacheEventKind.Fill, agent, line, c, false, false);
         return i;
     }
 
@@ -170,23 +143,9 @@ public sealed partial class CacheMemorySystem
     private bool Snoop(Cache[] caches, ulong line, bool invalidate, int agent)
     {
         bool found = false;
-        bool filter = HostShortcuts;
-        Cache? parent = null;
-        ushort present = 0;
         foreach (var c in caches)
         {
             if (c.ValidCount == 0) continue;     // an empty cache holds nothing to snoop
-            if (filter && c.PresenceParent is { } p)
-            {
-                // SNOOP-4: the parent's presence bits, looked up once per parent. Dropping a line below clears
-                // its bit only; dropping the parent's line first makes the children's copies orphan lines.
-                if (p != parent)
-                {
-                    parent = p;
-                    present = p.PresenceOf(line);
-                }
-                if (!c.MayHold(present)) continue;
-            }
             int i = c.Find(line);
             if (i < 0) continue;
             found = true;
@@ -237,8 +196,12 @@ public sealed partial class CacheMemorySystem
         {
             var c = path[k];
             if (!Uses(c, attrs)) continue;
-            int idx = below != null && below == c.Parent ? Allocate(c, line, agent, belowIndex) : Allocate(c, line, agent);
-            if (below != null) CopyLine(below, belowIndex, c, idx);
+            int idx = Allocate(c, line, agent);
+            if (below != null)
+            {
+                CopyLine(below, belowIndex, c, idx);
+                if (below == c.Parent) c.Lines[idx].ParentIndex = belowIndex;
+            }
             else ReadMemoryLine(ram, line, c, idx);
             below = c;
             belowIndex = idx;

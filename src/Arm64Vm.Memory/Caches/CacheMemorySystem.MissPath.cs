@@ -86,28 +86,13 @@ public sealed partial class CacheMemorySystem
 
     /// <summary>
     /// Whether no cache of a snoop list holds the line: then <see cref="Snoop"/> of it, read or invalidating, changes
-    /// nothing and finds nothing (it skips the empty caches the same way, and the children of an inclusive cache whose
-    /// presence bits rule them out, SNOOP-4).
+    /// nothing and finds nothing (it skips the empty caches the same way).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool NoOtherHolder(Cache[] caches, ulong line)
     {
-        Cache? parent = null;
-        ushort present = 0;
         foreach (var c in caches)
-        {
-            if (c.ValidCount == 0) continue;
-            if (c.PresenceParent is { } p)
-            {
-                if (p != parent)
-                {
-                    parent = p;
-                    present = p.PresenceOf(line);
-                }
-                if (!c.MayHold(present)) continue;
-            }
-            if (c.Find(line) >= 0) return false;
-        }
+            if (c.ValidCount != 0 && c.Find(line) >= 0) return false;
         return true;
     }
 
@@ -156,8 +141,9 @@ public sealed partial class CacheMemorySystem
             }
             l1.DropValid(i, victim);
         }
-        l1.Fill(i, line, j);
+        l1.Fill(i, line);
         CopyLine(l2, j, l1, i);
+        l1.LineRef(i).ParentIndex = j;
         return i;
     }
 }

@@ -86,7 +86,6 @@ internal sealed class CacheTopology
         }
         for (int i = 0; i < agents.Count; i++)
             foreach (var c in agents[i].DataPath.Concat(agents[i].FetchPath).Distinct()) c.Users.Add(i);
-        foreach (var c in caches) c.SetUpPresence();     // SNOOP-1: the children are final
 
         // Inner shareable domains: sets of clusters.
         var innerOf = new int[config.Clusters];
