@@ -8,7 +8,8 @@ namespace Arm64Vm.Cpu;
 /// One AArch64 processing element running EL0 and EL1 (AArch64 state only). EL2 is played by C# host code: every
 /// exception the architecture routes to EL2 ends <see cref="Run"/> with a <see cref="CpuExit"/>.
 /// The class is split by concern: registers and PSTATE here, the run loop, exceptions, memory access and
-/// system registers in their own files.
+/// system registers in their own files. The MMU (TLB, table walkers, translation, AT, TLB maintenance) is a type of
+/// its own that the PE owns (<see cref="Mmu"/>).
 /// </summary>
 public sealed partial class CpuCore
 {
