@@ -312,7 +312,7 @@ public static class RunCommand
             ["resets"] = outcome.Resets,
             ["tlbFills"] = machine.Cpus.Sum(c => (long)c.TlbFills),
             ["tlbWay1Hits"] = machine.Cpus.Sum(c => (long)c.TlbWay1Hits),
-            ["tlbContextSwitches"] = machine.Cpus.Sum(c => (long)c.TlbContextSwitches),
+            ["tlbContextSwitches"] = machine.Cpus.Sum(c => (long)c.Tlb.ContextSwitches),
             ["exceptions"] = machine.Cpus.Sum(c => (long)c.ExceptionsTaken),
             ["codePages"] = machine.CpuSystem.CodeCache.PageCount,
             ["uartBytes"] = vmm.Uart.BytesTransmitted,

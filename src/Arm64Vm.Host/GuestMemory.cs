@@ -21,7 +21,7 @@ public sealed class GuestMemory
             ulong a = va + (ulong)i;
             if (_readIpa != null)
             {
-                if (!cpu.TryTranslateStage1NoFault(a, AccessKind.Read, cpu.El, out ulong ipa)) return false;
+                if (!cpu.Mmu.TryTranslateStage1NoFault(a, AccessKind.Read, cpu.El, out ulong ipa)) return false;
                 if (!_readIpa(ipa, destination.Slice(i, 1))) return false;
                 continue;
             }

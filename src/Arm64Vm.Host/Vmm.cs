@@ -368,7 +368,7 @@ public sealed partial class Vmm : IDisposable
     public uint? PeekInstruction(Arm64Vm.Cpu.CpuCore cpu, ulong pc)
     {
         Span<byte> b = stackalloc byte[4];
-        if (!cpu.TryTranslateStage1NoFault(pc, AccessKind.Fetch, cpu.El, out ulong ipa) || !ReadGuestIpa(ipa, b)) return null;
+        if (!cpu.Mmu.TryTranslateStage1NoFault(pc, AccessKind.Fetch, cpu.El, out ulong ipa) || !ReadGuestIpa(ipa, b)) return null;
         return BitConverter.ToUInt32(b);
     }
 

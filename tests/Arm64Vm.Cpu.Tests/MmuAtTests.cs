@@ -67,16 +67,16 @@ public class MmuAtTests
         s2.MapPage(0x4050_0000, 0x4058_0000, Desc.S2Normal);            // IPA 0x4050_0000 lives at PA 0x4058_0000
         rig.Cpu.FlushTlb();
         Assert.Equal(0x4050_0000UL, RunAt(rig, AtS1e1r, 0x1_0000_0000) & 0xFFFF_FFFF_F000UL);
-        Assert.Equal(0x4058_0000UL, rig.Cpu.AtS12(0x1_0000_0000, write: false, el: 1) & 0xFFFF_FFFF_F000UL);
+        Assert.Equal(0x4058_0000UL, rig.Cpu.Mmu.AtS12(0x1_0000_0000, write: false, el: 1) & 0xFFFF_FFFF_F000UL);
         // Host AT S12E1R: a stage-2 fault on the final IPA is reported with S = 1.
         s2.SetEntry(0x4050_0000, 3, 0);
         rig.Cpu.FlushTlb();
-        Assert.Equal(1UL | (FaultStatus.Translation(3) << 1) | (1UL << 9) | Res1, rig.Cpu.AtS12(0x1_0000_0000, false, 1));
+        Assert.Equal(1UL | (FaultStatus.Translation(3) << 1) | (1UL << 9) | Res1, rig.Cpu.Mmu.AtS12(0x1_0000_0000, false, 1));
         // A stage-2 fault on the stage-1 walk: S = 1 and PTW = 1 for S12; an exit to EL2 for the guest's S1E1R.
         ulong l3 = t.EntryAddress(0x1_0000_0000, 3) & ~0xFFFUL;
         s2.SetEntry(l3, 3, 0);
         rig.Cpu.FlushTlb();
-        Assert.Equal(1UL | (FaultStatus.Translation(3) << 1) | (1UL << 8) | (1UL << 9) | Res1, rig.Cpu.AtS12(0x1_0000_0000, false, 1));
+        Assert.Equal(1UL | (FaultStatus.Translation(3) << 1) | (1UL << 8) | (1UL << 9) | Res1, rig.Cpu.Mmu.AtS12(0x1_0000_0000, false, 1));
         ulong parBefore = rig.Cpu.SysRegs.ParEl1;
         rig.Cpu.SetX(0, 0x1_0000_0000);
         rig.H.Load(CpuHarness.CodeBase, AtS1e1r, CpuHarness.Stop);

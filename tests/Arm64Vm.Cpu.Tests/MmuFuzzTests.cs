@@ -73,9 +73,9 @@ public class MmuFuzzTests
                     {
                         case 0: cpu.Read(va, size, (AccessOptions)r.Next(8)); break;
                         case 1: cpu.Write(va, size, (ulong)r.NextInt64(), (AccessOptions)r.Next(8)); break;
-                        case 2: cpu.ExecuteAtStage1(va, r.Next(2) == 0, el); break;
-                        case 3: cpu.AtS12(va, r.Next(2) == 0, el); break;
-                        case 4: cpu.ExecuteTlbi((TlbiScope)r.Next(5), (ulong)r.NextInt64(), r.Next(2) == 0); break;
+                        case 2: cpu.Mmu.ExecuteAtStage1(va, r.Next(2) == 0, el); break;
+                        case 3: cpu.Mmu.AtS12(va, r.Next(2) == 0, el); break;
+                        case 4: cpu.Mmu.ExecuteTlbi((TlbiScope)r.Next(5), (ulong)r.NextInt64(), r.Next(2) == 0); break;
                         default:
                             cpu.Pc = r.Next(2) == 0 ? va : va & ~3UL;
                             cpu.Run(2);

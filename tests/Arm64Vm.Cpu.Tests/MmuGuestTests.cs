@@ -26,7 +26,7 @@ public class MmuGuestTests
         Assert.True(rig.H.StoppedCleanly);
         Assert.Equal(0x0123_4567_89AB_CDEFUL, c.X(1));
         Assert.Equal(0x0123_4567_89AB_CDEFUL, rig.Ram.ReadRaw(0x4050_0008, 8));
-        Assert.True(c.Stage1Enabled);
+        Assert.True(c.Mmu.Stage1Enabled);
     }
 
     [Fact]

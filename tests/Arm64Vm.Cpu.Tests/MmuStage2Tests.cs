@@ -96,7 +96,7 @@ public class MmuStage2Tests
         Assert.Equal(11UL, rig.TryRead(page + 0x2000));
         s2.SetEntry(page + 0x2000, 3, 0);
         Assert.Equal(11UL, rig.TryRead(page + 0x2000));
-        rig.Cpu.TlbiIpas2e1(page + 0x2000, innerShareable: true);
+        rig.Cpu.Mmu.TlbiIpas2e1(page + 0x2000, innerShareable: true);
         Assert.Null(rig.TryRead(page + 0x2000));
         Assert.Equal(FaultStatus.Translation(3), rig.Cpu.PendingExit.Iss & 0x3F);
     }
@@ -150,7 +150,7 @@ public class MmuStage2Tests
         AssertStage2Exit(exit, ExceptionClass.InstructionAbortLowerEl, FaultStatus.Permission(3), CpuHarness.CodeBase, CpuHarness.CodeBase);
         // The host grants execute (as KVM does on an exec fault) and invalidates by IPA: the guest runs.
         s2.MapPage(CpuHarness.CodeBase, CpuHarness.CodeBase, Desc.S2Normal);
-        rig.Cpu.TlbiIpas2e1(CpuHarness.CodeBase, innerShareable: false);
+        rig.Cpu.Mmu.TlbiIpas2e1(CpuHarness.CodeBase, innerShareable: false);
         rig.Cpu.Pc = CpuHarness.CodeBase;
         rig.Cpu.Run(1);
         Assert.Equal(CpuHarness.CodeBase + 4, rig.Cpu.Pc);
@@ -244,10 +244,10 @@ public class MmuStage2Tests
         Assert.Equal(1UL, rig.TryRead(page));
         rig.Cpu.VttbrEl2 = s2.Root | (2UL << 48);                       // another VMID, same tables
         Assert.Equal(2UL, rig.TryRead(page));
-        Assert.Equal((ushort)2, rig.Cpu.CurrentVmid);
+        Assert.Equal((ushort)2, rig.Cpu.Mmu.CurrentVmid);
         rig.Cpu.VttbrEl2 = s2.Root | (1UL << 48);                       // back to VMID 1: its entry was parked, not dropped
         Assert.Equal(1UL, rig.TryRead(page));
-        rig.Cpu.TlbiVmalls12e1(innerShareable: false);
+        rig.Cpu.Mmu.TlbiVmalls12e1(innerShareable: false);
         Assert.Equal(2UL, rig.TryRead(page));
     }
 }

@@ -52,7 +52,7 @@ public class MmuTlbContextTests
         Msr(cpu, Ttbr0, b.Root | (2UL << 48));
         Msr(cpu, Ttbr0, a.Root | (1UL << 48));
         Assert.Equal(1UL, rig.TryRead(Va));                              // still the cached translation
-        Assert.True(cpu.TlbContextSwitches >= 4);
+        Assert.True(cpu.Tlb.ContextSwitches >= 4);
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public class MmuTlbContextTests
         Msr(cpu, Ttbr0, b.Root | (2UL << 48));
         Assert.Equal(2UL, rig.TryRead(Va));
         a.MapPage(Va, Pa3, Desc.Kernel | Desc.NG);
-        cpu.ExecuteTlbi(scope, scope == TlbiScope.Asid ? 1UL << 48 : VaArg(Va, 1), innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(scope, scope == TlbiScope.Asid ? 1UL << 48 : VaArg(Va, 1), innerShareable: false);
         Msr(cpu, Ttbr0, a.Root | (1UL << 48));
         Assert.Equal(3UL, rig.TryRead(Va));
     }
@@ -82,8 +82,8 @@ public class MmuTlbContextTests
         var cpu = rig.Cpu;
         Assert.Equal(1UL, rig.TryRead(Va));
         Msr(cpu, Ttbr0, b.Root | (2UL << 48));
-        cpu.ExecuteTlbi(TlbiScope.Asid, 2UL << 48, innerShareable: false);
-        cpu.ExecuteTlbi(TlbiScope.Va, VaArg(Va, 2), innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.Asid, 2UL << 48, innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.Va, VaArg(Va, 2), innerShareable: false);
         ulong fills = cpu.TlbFills;
         Msr(cpu, Ttbr0, a.Root | (1UL << 48));
         Assert.Equal(1UL, rig.TryRead(Va));
@@ -97,12 +97,12 @@ public class MmuTlbContextTests
         var (_, b) = TwoSpaces(rig);
         var cpu = rig.Cpu;
         Assert.Equal(1UL, rig.TryRead(Va));
-        ulong fills = cpu.TlbFills, switches = cpu.TlbContextSwitches;
+        ulong fills = cpu.TlbFills, switches = cpu.Tlb.ContextSwitches;
         Msr(cpu, Ttbr0, b.Root | (1UL << 48));                         // new tables, same ASID, no TLBI
         Assert.Equal(1UL, rig.TryRead(Va));                              // the TLB may (and here does) keep the old entry
         Assert.Equal(fills, cpu.TlbFills);
-        Assert.Equal(switches, cpu.TlbContextSwitches);
-        cpu.ExecuteTlbi(TlbiScope.All, 0, innerShareable: false);        // TLBI VMALLE1
+        Assert.Equal(switches, cpu.Tlb.ContextSwitches);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.All, 0, innerShareable: false);        // TLBI VMALLE1
         Assert.Equal(2UL, rig.TryRead(Va));
     }
 
@@ -120,7 +120,7 @@ public class MmuTlbContextTests
         Assert.Equal(fills, cpu.TlbFills);
         Msr(cpu, Ttbr1, 5UL << 48);
         Msr(cpu, TcrDef, tcr | (1UL << 22));                             // A1: the ASID is TTBR1's (5) at once
-        Assert.Equal((ushort)5, cpu.CurrentAsid);
+        Assert.Equal((ushort)5, cpu.Mmu.CurrentAsid);
         a.MapPage(Va, Pa3, Desc.Kernel | Desc.NG);
         Assert.Equal(3UL, rig.TryRead(Va));                              // ASID 5 walks A's tables afresh
         Msr(cpu, TcrDef, tcr);
@@ -140,7 +140,7 @@ public class MmuTlbContextTests
         Msr(cpu, Ttbr0, a.Root | (9UL << 48));
         Assert.Equal(3UL, rig.TryRead(g));
         Assert.Equal(fills, cpu.TlbFills);
-        cpu.ExecuteTlbi(TlbiScope.Asid, 9UL << 48, innerShareable: false); // ASIDE1 spares global entries
+        cpu.Mmu.ExecuteTlbi(TlbiScope.Asid, 9UL << 48, innerShareable: false); // ASIDE1 spares global entries
         Assert.Equal(3UL, rig.TryRead(g));
         Assert.Equal(fills, cpu.TlbFills);
     }
@@ -161,16 +161,16 @@ public class MmuTlbContextTests
         cpu1.VttbrEl2 = 7UL << 48;                                       // cpu1 now runs VMID 7; VMID 0's entry is parked
         Assert.Equal(1UL, cpu1.Read(Va, 8));                             // (VMID 7 walks the same stage-1 tables)
         a.MapPage(Va, Pa2, Desc.Kernel | Desc.NG);
-        cpu1.TlbiVmalls12e1(innerShareable: false);                      // VMID 7's entries only
+        cpu1.Mmu.TlbiVmalls12e1(innerShareable: false);                      // VMID 7's entries only
         cpu1.VttbrEl2 = 0;
         Assert.Equal(1UL, cpu1.Read(Va, 8));                             // VMID 0's parked entry survived
         cpu1.VttbrEl2 = 7UL << 48;
-        cpu0.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(Va), innerShareable: true); // VMID 0 broadcast from cpu0
+        cpu0.Mmu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(Va), innerShareable: true); // VMID 0 broadcast from cpu0
         cpu1.VttbrEl2 = 0;
         Assert.Equal(2UL, cpu1.Read(Va, 8));
         a.MapPage(Va, Pa3, Desc.Kernel | Desc.NG);
         cpu1.VttbrEl2 = 7UL << 48;
-        cpu1.TlbiAlle1(innerShareable: false);                           // every VMID
+        cpu1.Mmu.TlbiAlle1(innerShareable: false);                           // every VMID
         cpu1.VttbrEl2 = 0;
         Assert.Equal(3UL, cpu1.Read(Va, 8));
     }
@@ -302,19 +302,19 @@ public class MmuTlbContextTests
                         for (int v = 0; v < 2; v++) allowed[v, a, p].Add(current[a, p]);
                         break;
                     case 1:
-                        issuer.ExecuteTlbi(TlbiScope.Asid, (ulong)(a + 1) << 48, broadcast);
+                        issuer.Mmu.ExecuteTlbi(TlbiScope.Asid, (ulong)(a + 1) << 48, broadcast);
                         for (int q = 0; q < Pages; q++) Reset(vmid, a, q);
                         break;
                     case 2:
-                        issuer.ExecuteTlbi(TlbiScope.Va, VaArg(va, (ulong)(a + 1)), broadcast);
+                        issuer.Mmu.ExecuteTlbi(TlbiScope.Va, VaArg(va, (ulong)(a + 1)), broadcast);
                         Reset(vmid, a, p);
                         break;
                     case 3:
-                        issuer.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(va), broadcast);
+                        issuer.Mmu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(va), broadcast);
                         for (int b = 0; b < Asids; b++) Reset(vmid, b, p);
                         break;
                     case 4:
-                        issuer.ExecuteTlbi(TlbiScope.All, 0, broadcast);
+                        issuer.Mmu.ExecuteTlbi(TlbiScope.All, 0, broadcast);
                         for (int b = 0; b < Asids; b++) for (int q = 0; q < Pages; q++) Reset(vmid, b, q);
                         break;
                     case 5: // ASID switch

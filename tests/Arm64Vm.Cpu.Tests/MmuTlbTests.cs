@@ -28,23 +28,23 @@ public class MmuTlbTests
         t.MapPage(g, Pa1, Desc.Kernel);
         rig.EnableStage1(MmuRig.Tcr(12, 16), t.Root | (1UL << 48));
         var cpu = rig.Cpu;
-        Assert.Equal((ushort)1, cpu.CurrentAsid);
+        Assert.Equal((ushort)1, cpu.Mmu.CurrentAsid);
         Assert.Equal(1UL, rig.TryRead(ng));
         Assert.Equal(1UL, rig.TryRead(g));
         t.MapPage(ng, Pa2, Desc.Kernel | Desc.NG);                       // changed without maintenance
         t.MapPage(g, Pa2, Desc.Kernel);
         Assert.Equal(1UL, rig.TryRead(ng));                               // the TLB still holds the old entries
-        cpu.ExecuteTlbi(TlbiScope.Asid, 2UL << 48, innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.Asid, 2UL << 48, innerShareable: false);
         Assert.Equal(1UL, rig.TryRead(ng));                               // another ASID: untouched
-        cpu.ExecuteTlbi(TlbiScope.Va, VaArg(ng, 2), innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.Va, VaArg(ng, 2), innerShareable: false);
         Assert.Equal(1UL, rig.TryRead(ng));                               // VA of another ASID: untouched (entry is nG)
-        cpu.ExecuteTlbi(TlbiScope.Asid, 1UL << 48, innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.Asid, 1UL << 48, innerShareable: false);
         Assert.Equal(2UL, rig.TryRead(ng));
         Assert.Equal(1UL, rig.TryRead(g));                                // global entries survive TLBI ASIDE1
-        cpu.ExecuteTlbi(TlbiScope.Va, VaArg(g, 7), innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.Va, VaArg(g, 7), innerShareable: false);
         Assert.Equal(2UL, rig.TryRead(g));                                // ... but match TLBI VAE1 of any ASID
         t.MapPage(ng, Pa3, Desc.Kernel | Desc.NG);
-        cpu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(ng), innerShareable: false);
+        cpu.Mmu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(ng), innerShareable: false);
         Assert.Equal(3UL, rig.TryRead(ng));
     }
 
@@ -60,7 +60,7 @@ public class MmuTlbTests
         b.MapPage(va, Pa2, Desc.Kernel | Desc.NG);
         ulong tcr = MmuRig.Tcr(12, 16, as16: false);
         rig.EnableStage1(tcr, a.Root | (0x0101UL << 48));
-        Assert.Equal((ushort)1, rig.Cpu.CurrentAsid);                     // 8-bit ASIDs: TTBR0[55:48]
+        Assert.Equal((ushort)1, rig.Cpu.Mmu.CurrentAsid);                     // 8-bit ASIDs: TTBR0[55:48]
         Assert.Equal(1UL, rig.TryRead(va));
         var def = SystemRegisterTable.ByName("TTBR0_EL1");
         rig.Cpu.SysRegs.Write(def, b.Root | (2UL << 48));
@@ -68,7 +68,7 @@ public class MmuTlbTests
         rig.Cpu.SysRegs.Write(def, a.Root | (1UL << 48));
         Assert.Equal(1UL, rig.TryRead(va));
         a.MapPage(va, Pa3, Desc.Kernel | Desc.NG);
-        rig.Cpu.ExecuteTlbi(TlbiScope.Asid, 0xFF01UL << 48, innerShareable: false);   // upper ASID bits ignored
+        rig.Cpu.Mmu.ExecuteTlbi(TlbiScope.Asid, 0xFF01UL << 48, innerShareable: false);   // upper ASID bits ignored
         Assert.Equal(3UL, rig.TryRead(va));
     }
 
@@ -87,9 +87,9 @@ public class MmuTlbTests
         Assert.Equal(10UL, rig.TryRead(va + 0x1000));
         Assert.Equal(50UL, rig.TryRead(va + 0x5000));
         t.Map(va, 0x4020_0000, 2, Desc.Kernel);
-        rig.Cpu.ExecuteTlbi(TlbiScope.Va, VaArg(va + 0x20_0000), innerShareable: false);   // next block: no effect
+        rig.Cpu.Mmu.ExecuteTlbi(TlbiScope.Va, VaArg(va + 0x20_0000), innerShareable: false);   // next block: no effect
         Assert.Equal(10UL, rig.TryRead(va + 0x1000));
-        rig.Cpu.ExecuteTlbi(TlbiScope.Va, VaArg(va + 0x1F_F000), innerShareable: false);   // last page of the block
+        rig.Cpu.Mmu.ExecuteTlbi(TlbiScope.Va, VaArg(va + 0x1F_F000), innerShareable: false);   // last page of the block
         Assert.Equal(11UL, rig.TryRead(va + 0x1000));
         Assert.Equal(51UL, rig.TryRead(va + 0x5000));
     }
@@ -166,22 +166,22 @@ public class MmuTlbTests
         Assert.Equal(1UL, ReadOn(cpu0, va));
         Assert.Equal(1UL, ReadOn(cpu1, va));
         t.MapPage(va, Pa2, Desc.Kernel);
-        cpu0.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(va), innerShareable: false);
+        cpu0.Mmu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(va), innerShareable: false);
         Assert.Equal(2UL, ReadOn(cpu0, va));
         Assert.Equal(1UL, ReadOn(cpu1, va));                                // local TLBI: cpu1 keeps its entry
-        cpu0.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(va), innerShareable: true);
+        cpu0.Mmu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(va), innerShareable: true);
         Assert.Equal(2UL, ReadOn(cpu1, va));
         t.MapPage(va, Pa3, Desc.Kernel);
         cpu0.HcrEl2 = Hcr.FB;
-        cpu0.ExecuteTlbi(TlbiScope.All, 0, innerShareable: false);          // upgraded to VMALLE1IS
+        cpu0.Mmu.ExecuteTlbi(TlbiScope.All, 0, innerShareable: false);          // upgraded to VMALLE1IS
         Assert.Equal(3UL, ReadOn(cpu1, va));
         // A CPU of another VMID is not affected by the guest's broadcast, but is by the host's ALLE1IS.
         cpu1.VttbrEl2 = 5UL << 48;
         Assert.Equal(3UL, ReadOn(cpu1, va));
         t.MapPage(va, Pa1, Desc.Kernel);
-        cpu0.ExecuteTlbi(TlbiScope.All, 0, innerShareable: true);
+        cpu0.Mmu.ExecuteTlbi(TlbiScope.All, 0, innerShareable: true);
         Assert.Equal(3UL, ReadOn(cpu1, va));
-        cpu0.TlbiAlle1(innerShareable: true);
+        cpu0.Mmu.TlbiAlle1(innerShareable: true);
         Assert.Equal(1UL, ReadOn(cpu1, va));
     }
 
@@ -197,7 +197,7 @@ public class MmuTlbTests
         Assert.Equal(1UL, rig.TryRead(ipa));
         s2.MapPage(ipa, Pa2, Desc.S2Normal);
         Assert.Equal(1UL, rig.TryRead(ipa));
-        rig.Cpu.TlbiVmalls12e1(innerShareable: false);
+        rig.Cpu.Mmu.TlbiVmalls12e1(innerShareable: false);
         Assert.Equal(2UL, rig.TryRead(ipa));
         // IPAS2E1 by an IPA inside a stage-2 block removes every 4 KiB piece of it.
         ulong block = 0x4200_0000;
@@ -209,9 +209,9 @@ public class MmuTlbTests
         Assert.Equal(10UL, rig.TryRead(block + 0x1000));
         Assert.Equal(50UL, rig.TryRead(block + 0x5000));
         s2.Map(block, 0x4020_0000, 2, Desc.S2Normal);
-        rig.Cpu.TlbiIpas2e1(block + 0x20_0000, innerShareable: false);     // the next 2 MiB: no effect
+        rig.Cpu.Mmu.TlbiIpas2e1(block + 0x20_0000, innerShareable: false);     // the next 2 MiB: no effect
         Assert.Equal(10UL, rig.TryRead(block + 0x1000));
-        rig.Cpu.TlbiIpas2e1(block + 0x1F_F000, innerShareable: false);
+        rig.Cpu.Mmu.TlbiIpas2e1(block + 0x1F_F000, innerShareable: false);
         Assert.Equal(11UL, rig.TryRead(block + 0x1000));
         Assert.Equal(51UL, rig.TryRead(block + 0x5000));
     }
@@ -234,7 +234,7 @@ public class MmuTlbTests
         rig.Cpu.Pc = x;
         rig.Cpu.Run(1);
         Assert.Equal(x + 4, rig.Cpu.Pc);                                  // stale translation still in use
-        rig.Cpu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(x), innerShareable: false);
+        rig.Cpu.Mmu.ExecuteTlbi(TlbiScope.VaAllAsids, VaArg(x), innerShareable: false);
         rig.Cpu.Pc = x;
         rig.Cpu.Run(1);
         Assert.Equal(x + 8, rig.Cpu.Pc);                                  // the new code page's branch

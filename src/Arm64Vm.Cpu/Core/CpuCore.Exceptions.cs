@@ -94,6 +94,28 @@ public sealed partial class CpuCore
     /// <summary>ELR_EL2 of the last exit: where the guest resumes unless the host changes PC.</summary>
     public ulong ExitReturnPc { get; private set; }
 
+    /// <summary>The exit recorded by the last stage-2 fault or trap (also valid after a host-side access outside Run).</summary>
+    internal CpuExit PendingExit => _exit;
+
+    /// <summary>
+    /// ISV syndrome of the instruction being executed (for a stage-2 Data Abort, <see cref="Mmu.Stage2Fault"/>): inside
+    /// <see cref="Run"/> its slot's encoding (kept even when its own access invalidated the slot: only Op is cleared),
+    /// or the in-flight copy when the run loop bypasses the code cache; outside (a host-side access at PC, as tests
+    /// make) the instruction at PC, from its pre-decoded slot or fetched again through a side-effect-free translation
+    /// (only on this rare path).
+    /// </summary>
+    internal uint CurrentLoadStoreSyndrome()
+    {
+        if (_running && _decodeEveryInstruction) return LoadStoreSyndrome.Iss(_inFlight.Raw);
+        var page = _fetchPage;
+        if (page != null && ((Pc ^ _fetchVaPage) & ~0xFFFUL) == 0)
+        {
+            ref var d = ref page[(int)(Pc >> 2) & (CodeCache.SlotsPerPage - 1)];
+            if (d.Op != Decoding.A64Op.NotDecoded || _running) return LoadStoreSyndrome.Iss(d.Raw);
+        }
+        return TryPeekInstruction(Pc, out uint word) ? LoadStoreSyndrome.Iss(word) : 0;
+    }
+
     /// <summary>ERET from EL1 (AArch64.ExceptionReturn), including the illegal-return checks.</summary>
     public void ExceptionReturn()
     {

@@ -25,8 +25,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public const int TlbWays = Tlb.Ways;
     private const ulong PageMask = ~(ulong)(Ram.PageSize - 1);
 
-    /// <summary>This PE's TLB (TLB-1..TLB-6, specs/tlb.md).</summary>
-    private readonly Tlb _tlb = new();
+    /// <summary>This PE's TLB (TLB-1..TLB-6, specs/tlb.md): the MMU's (<see cref="Mmu.Tlb"/>), held here for the inline and slow paths.</summary>
+    private readonly Tlb _tlb;
     /// <summary>The TLB's inline hit test (TLB-6), kept here so that a probe costs one field load, as an array would.</summary>
     private TlbFastPath _tlbFast;
     private ushort _fastRead;
@@ -93,11 +93,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     }
 
     /// <summary>Invalidates every TLB entry of this PE (of every ASID and VMID).</summary>
-    public void FlushTlb()
-    {
-        _tlb.Flush(CurrentAsid, CurrentVmid, Stage1Enabled, SysRegs.SctlrEl1 & SctlrTranslationBits, SysRegs.MairEl1);
-        InvalidateFetch();
-    }
+    public void FlushTlb() => _mmu.FlushTlb();
 
     /// <summary>Invalidates the valid entries (usable or parked) for which <paramref name="match"/> is true.</summary>
     public void FlushTlbWhere(Func<TlbEntry, bool> match)
@@ -367,7 +363,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         int el = (options & AccessOptions.Unprivileged) != 0 ? 0 : El;
         var kind = write ? AccessKind.Write : AccessKind.Read;
         ref TlbEntry e = ref LookupOrFill(va, kind, el, options);
-        ushort need = RequiredPermission(kind, el, options);
+        ushort need = Mmu.RequiredPermission(kind, el, options);
         if ((e.Perm & need) == 0) PermissionFault(ref e, va, kind, options, need);
         return ref e;
     }
@@ -376,8 +372,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal void PermissionFault(ref TlbEntry e, ulong va, AccessKind kind, AccessOptions options, ushort need)
     {
-        if ((e.Stage1Perm & need) == 0) Stage1Fault(va, kind, FaultStatus.Permission(e.Level), options);
-        else Stage2Fault(va, e.IpaPage | (va & 0xFFF), kind, FaultStatus.Permission(e.S2Level), options, s1ptw: false);
+        if ((e.Stage1Perm & need) == 0) _mmu.Stage1Fault(va, kind, FaultStatus.Permission(e.Level), options);
+        else _mmu.Stage2Fault(va, e.IpaPage | (va & 0xFFF), kind, FaultStatus.Permission(e.S2Level), options, s1ptw: false);
         throw GuestException.Instance;
     }
 
@@ -397,8 +393,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         ushort need = El == 0 ? TlbEntry.ExecEl0 : TlbEntry.ExecEl1;
         if ((e.Perm & need) == 0)
         {
-            if ((e.Stage1Perm & need) == 0) Stage1Fault(va, AccessKind.Fetch, FaultStatus.Permission(e.Level), AccessOptions.None);
-            else Stage2Fault(va, e.IpaPage | (va & 0xFFF), AccessKind.Fetch, FaultStatus.Permission(e.S2Level), AccessOptions.None, s1ptw: false);
+            if ((e.Stage1Perm & need) == 0) _mmu.Stage1Fault(va, AccessKind.Fetch, FaultStatus.Permission(e.Level), AccessOptions.None);
+            else _mmu.Stage2Fault(va, e.IpaPage | (va & 0xFFF), AccessKind.Fetch, FaultStatus.Permission(e.S2Level), AccessOptions.None, s1ptw: false);
             return false;
         }
         pa = e.PaPage | (va & 0xFFF);
@@ -413,8 +409,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     {
         ref TlbEntry e = ref _tlb.Find(va);
         if (!Unsafe.IsNullRef(ref e)) return ref e;
-        SyncTlbContext();
-        if (!TranslateAddress(va, kind, el, options, out TranslationResult r))
+        _mmu.SyncTlbContext();
+        if (!_mmu.TranslateAddress(va, kind, el, options, out TranslationResult r))
             throw GuestException.Instance;
         ulong vaPage = va & PageMask;
         ushort fast = DirectAccessBits(vaPage, in r, out long hostOffset);
@@ -447,7 +443,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     /// <summary>Translation without side effects on guest state (traces, debuggers): false on any fault.</summary>
     public bool TryTranslateNoFault(ulong va, AccessKind kind, int el, out ulong pa, out MemoryAttributes attributes)
     {
-        bool ok = Probe(va, kind, el, stage1Only: false, out var r);
+        bool ok = _mmu.Probe(va, kind, el, stage1Only: false, out var r);
         pa = ok ? r.Pa : 0;
         attributes = ok ? (kind == AccessKind.Fetch ? r.FetchAttributes : r.DataAttributes) : default;
         return ok;
@@ -457,7 +453,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal void RaiseDataAbort(ulong va, uint dfsc, bool write, AccessOptions options)
     {
-        if (_mode != TranslationMode.Normal) throw GuestException.Instance;
+        if (_mmu.Mode != TranslationMode.Normal) throw GuestException.Instance;
         NextPc = Pc;
         TakeDataAbort(va, dfsc, write, cacheMaintenance: (options & AccessOptions.CacheMaintenance) != 0);
         throw GuestException.Instance;

@@ -8,7 +8,8 @@ namespace Arm64Vm.Cpu;
 /// One AArch64 processing element running EL0 and EL1 (AArch64 state only). EL2 is played by C# host code: every
 /// exception the architecture routes to EL2 ends <see cref="Run"/> with a <see cref="CpuExit"/>.
 /// The class is split by concern: registers and PSTATE here, the run loop, exceptions, memory access and
-/// system registers in their own files.
+/// system registers in their own files. The MMU (TLB, table walkers, translation, AT, TLB maintenance) is a type of
+/// its own that the PE owns (<see cref="Mmu"/>).
 /// </summary>
 public sealed partial class CpuCore
 {
@@ -19,8 +20,8 @@ public sealed partial class CpuCore
         Memory = system.Memory;
         SysRegs = new SystemRegisterFile(this);
         Pmu = new Pmu(this);
-        _stage2 = new Stage2Walker(Memory, index, Features);
-        _stage1 = new Stage1Walker(Memory, index, Features, _stage2);
+        _mmu = new Mmu(this);
+        _tlb = _mmu.Tlb;
         InitTlb();
         InitInstructionSide();
         Reset();
@@ -33,6 +34,11 @@ public sealed partial class CpuCore
     public IMemorySystem Memory { get; }
     public SystemRegisterFile SysRegs { get; }
     public CpuFeatures Features => System.Features;
+
+    /// <summary>This PE's MMU: its TLB, the table walkers, translation, AT, TLB maintenance and the TLB's context.</summary>
+    private readonly Mmu _mmu;
+    /// <summary>This PE's MMU (Mmu/Mmu.cs).</summary>
+    public Mmu Mmu => _mmu;
 
     // ---- General-purpose registers (Arm ARM B1.2.1) ----
     public GeneralRegisterFile Xr;
@@ -123,9 +129,45 @@ public sealed partial class CpuCore
     /// <summary>PSTATE.IL (illegal execution state).</summary>
     public bool IllegalState;
 
-    // ---- EL2 state owned by the host layer (HCR_EL2, VTCR_EL2, VTTBR_EL2: properties in Mmu/AddressTranslation.cs) ----
+    // ---- EL2 state owned by the host layer ----
     public ulong VpidrEl2;
     public ulong VmpidrEl2;
+    private ulong _hcrEl2, _vtcrEl2, _vttbrEl2;
+
+    /// <summary>
+    /// HCR_EL2 (owned by the host layer). FWB is honoured whether or not <see cref="CpuFeatures.Fwb"/> advertises
+    /// FEAT_FWB in ID_AA64MMFR2_EL1 (see specs/deviations.md): only the host writes this register. A write that
+    /// changes a translation bit flushes the TLB (<see cref="Mmu.OnHcrWritten"/>).
+    /// </summary>
+    public ulong HcrEl2
+    {
+        get => _hcrEl2;
+        set
+        {
+            ulong old = _hcrEl2;
+            _hcrEl2 = value;
+            _mmu.OnHcrWritten(old);
+            InvalidateFpEnable();
+        }
+    }
+
+    /// <summary>VTCR_EL2: stage-2 translation control (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS, VS). A change flushes the TLB.</summary>
+    public ulong VtcrEl2
+    {
+        get => _vtcrEl2;
+        set { if (value != _vtcrEl2) { _vtcrEl2 = value; _mmu.OnVtcrWritten(); } }
+    }
+
+    /// <summary>
+    /// VTTBR_EL2: stage-2 table base and VMID. Entries are tagged by VMID, so a VMID change parks the other VM's
+    /// entries instead of dropping them; a new table base under the same VMID keeps the entries until the host
+    /// invalidates them (TLBI VMALLS12E1/IPAS2E1), as hardware may (TLB-3, <see cref="Mmu.SyncTlbContext"/>).
+    /// </summary>
+    public ulong VttbrEl2
+    {
+        get => _vttbrEl2;
+        set { _vttbrEl2 = value; _mmu.SyncTlbContext(); }
+    }
 
     /// <summary>Instructions retired by this PE since it was created (a PE reset does not clear it: the system counter
     /// that it drives is not reset with a PE).</summary>
@@ -227,7 +269,7 @@ public sealed partial class CpuCore
         IsHalted = false;
         SysRegs.Reset();
         Pmu.Reset();
-        SyncTlbContext();
+        _mmu.SyncTlbContext();
         InvalidateFetch();
         OnElChanged();         // the TLB fast-path masks follow PSTATE.EL
     }

@@ -28,67 +28,41 @@ internal struct TranslationFault
 /// Address translation for the EL1&amp;0 regime: stage 1 (SCTLR_EL1.M, VMSAv8-64) followed by stage 2
 /// (HCR_EL2.VM or DC). With both stages off the output address is the input address (Arm ARM D8.2.11).
 /// </summary>
-public sealed partial class CpuCore
+public sealed partial class Mmu
 {
-    /// <summary>The table walkers (stage 1 reads its tables through stage 2), given the registers for each walk.</summary>
-    private readonly Stage2Walker _stage2;
-    private readonly Stage1Walker _stage1;
     private TranslationMode _mode;
     private TranslationFault _lastFault;
     /// <summary>Set when a stage-2 fault during AT S1E* exited to the host.</summary>
     private bool _atExitTaken;
-    private ulong _hcrEl2, _vtcrEl2, _vttbrEl2;
 
     /// <summary>HCR_EL2 bits that change translations: writing one of them drops every cached translation.</summary>
     private const ulong HcrTranslationBits = Hcr.VM | Hcr.DC | Hcr.FWB | Hcr.CD | Hcr.ID | Hcr.PTW;
 
-    /// <summary>
-    /// HCR_EL2 (owned by the host layer). FWB is honoured whether or not <see cref="CpuFeatures.Fwb"/> advertises
-    /// FEAT_FWB in ID_AA64MMFR2_EL1 (see specs/deviations.md): only the host writes this register.
-    /// </summary>
-    public ulong HcrEl2
+    /// <summary>A write to HCR_EL2 (<see cref="CpuCore.HcrEl2"/>): one that changes a translation bit flushes the TLB.</summary>
+    internal void OnHcrWritten(ulong old)
     {
-        get => _hcrEl2;
-        set
-        {
-            ulong old = _hcrEl2;
-            _hcrEl2 = value;
-            if (((old ^ value) & HcrTranslationBits) != 0) FlushTlb();
-            InvalidateFpEnable();
-        }
+        if (((old ^ _cpu.HcrEl2) & HcrTranslationBits) != 0) FlushTlb();
     }
 
-    /// <summary>VTCR_EL2: stage-2 translation control (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS, VS). A change flushes the TLB.</summary>
-    public ulong VtcrEl2
-    {
-        get => _vtcrEl2;
-        set { if (value != _vtcrEl2) { _vtcrEl2 = value; FlushTlb(); } }
-    }
+    /// <summary>A write to VTCR_EL2 (<see cref="CpuCore.VtcrEl2"/>) that changed it: stage-2 control is not a tag, so it flushes the TLB.</summary>
+    internal void OnVtcrWritten() => FlushTlb();
 
-    /// <summary>
-    /// VTTBR_EL2: stage-2 table base and VMID. Entries are tagged by VMID, so a VMID change parks the other VM's
-    /// entries instead of dropping them; a new table base under the same VMID keeps the entries until the host
-    /// invalidates them (TLBI VMALLS12E1/IPAS2E1), as hardware may.
-    /// </summary>
-    public ulong VttbrEl2
-    {
-        get => _vttbrEl2;
-        set { _vttbrEl2 = value; SyncTlbContext(); }
-    }
+    /// <summary>How the translation in progress reports its faults (<see cref="TranslationMode.Normal"/>: it takes them).</summary>
+    internal TranslationMode Mode => _mode;
 
-    public bool Stage1Enabled => (SysRegs.SctlrEl1 & 1) != 0 && (_hcrEl2 & Hcr.DC) == 0;
-    public bool Stage2Enabled => (_hcrEl2 & (Hcr.VM | Hcr.DC)) != 0;
+    public bool Stage1Enabled => (_regs.SctlrEl1 & 1) != 0 && (_cpu.HcrEl2 & Hcr.DC) == 0;
+    public bool Stage2Enabled => (_cpu.HcrEl2 & (Hcr.VM | Hcr.DC)) != 0;
 
     /// <summary>The current VMID (VTTBR_EL2.VMID, 8 or 16 bits per VTCR_EL2.VS).</summary>
-    public ushort CurrentVmid => (ushort)((_vttbrEl2 >> 48) & ((_vtcrEl2 & (1UL << 19)) != 0 ? 0xFFFFUL : 0xFFUL));
+    public ushort CurrentVmid => (ushort)((_cpu.VttbrEl2 >> 48) & ((_cpu.VtcrEl2 & (1UL << 19)) != 0 ? 0xFFFFUL : 0xFFUL));
 
     /// <summary>The current ASID: from TTBR1_EL1 when TCR_EL1.A1 is 1, else TTBR0_EL1; 8 bits unless TCR_EL1.AS.</summary>
     public ushort CurrentAsid
     {
         get
         {
-            ulong tcr = SysRegs.TcrEl1;
-            ulong ttbr = (tcr & (1UL << 22)) != 0 ? SysRegs.Ttbr1El1 : SysRegs.Ttbr0El1;
+            ulong tcr = _regs.TcrEl1;
+            ulong ttbr = (tcr & (1UL << 22)) != 0 ? _regs.Ttbr1El1 : _regs.Ttbr0El1;
             return (ushort)((ttbr >> 48) & ((tcr & (1UL << 36)) != 0 ? 0xFFFFUL : 0xFFUL));
         }
     }
@@ -109,11 +83,11 @@ public sealed partial class CpuCore
         {
             // Stage 1 disabled (AArch64.S1DisabledOutput): VA bits [top:PAMax] must be zero, top = 55 with TBI.
             int top = TopByteIgnored(va) ? 55 : 63;
-            int pa = Features.PaBits;
+            int pa = _features.PaBits;
             if (((va << (63 - top)) >> (63 - top + pa)) != 0)
                 return Stage1Fault(va, kind, FaultStatus.AddressSize(0), options);
             result.Pa = va & ((1UL << pa) - 1);
-            bool i = (SysRegs.SctlrEl1 & (1UL << 12)) != 0, dc = (_hcrEl2 & Hcr.DC) != 0;
+            bool i = (_regs.SctlrEl1 & (1UL << 12)) != 0, dc = (_cpu.HcrEl2 & Hcr.DC) != 0;
             s1Data = AttributeCombiner.Stage1Disabled(false, i, dc);
             s1Fetch = AttributeCombiner.Stage1Disabled(true, i, dc);
             result.Stage1Perm = TlbEntry.ReadEl0 | TlbEntry.WriteEl0 | TlbEntry.ExecEl0 | TlbEntry.ReadEl1 | TlbEntry.WriteEl1 | TlbEntry.ExecEl1;
@@ -149,15 +123,16 @@ public sealed partial class CpuCore
         result.Perm = (ushort)(result.Stage1Perm & s2.Perm);
         result.S2BlockShift = s2.BlockShift;
         result.S2Level = s2.Level;
-        bool fwb = (_hcrEl2 & Hcr.FWB) != 0, cd = (_hcrEl2 & Hcr.CD) != 0, id = (_hcrEl2 & Hcr.ID) != 0;
+        ulong hcr = _cpu.HcrEl2;
+        bool fwb = (hcr & Hcr.FWB) != 0, cd = (hcr & Hcr.CD) != 0, id = (hcr & Hcr.ID) != 0;
         result.DataAttributes = AttributeCombiner.Finish(AttributeCombiner.WithStage2(s1Data, s2.MemAttr, s2.Sh, fwb, false, cd, id));
         result.FetchAttributes = AttributeCombiner.Finish(AttributeCombiner.WithStage2(s1Fetch, s2.MemAttr, s2.Sh, fwb, true, cd, id));
         return true;
     }
 
     /// <summary>The registers the walkers read, as they are now.</summary>
-    private TranslationRegime Regime => new(SysRegs.SctlrEl1, SysRegs.TcrEl1, SysRegs.MairEl1, SysRegs.Ttbr0El1,
-        SysRegs.Ttbr1El1, CurrentAsid, _hcrEl2, _vtcrEl2, _vttbrEl2);
+    private TranslationRegime Regime => new(_regs.SctlrEl1, _regs.TcrEl1, _regs.MairEl1, _regs.Ttbr0El1,
+        _regs.Ttbr1El1, CurrentAsid, _cpu.HcrEl2, _cpu.VtcrEl2, _cpu.VttbrEl2);
 
     /// <summary>Takes (or records) a fault a walker returned: at stage 1 to EL1, at stage 2 as an exit to the host.</summary>
     private bool ReportFault(ulong va, AccessKind kind, AccessOptions options, in TranslationFault fault) =>
@@ -175,24 +150,16 @@ public sealed partial class CpuCore
     }
 
     /// <summary>TCR_EL1.TBI0/TBI1 for the half of the address space <paramref name="va"/> is in (bit 55).</summary>
-    internal bool TopByteIgnored(ulong va) => ((SysRegs.TcrEl1 >> (((va >> 55) & 1) != 0 ? 38 : 37)) & 1) != 0;
-
-    /// <summary>
-    /// Attributes of an access with stage 1 disabled (Arm ARM D8.2.11), before stage 2: see
-    /// <see cref="AttributeCombiner.Stage1Disabled"/> (MA-OFF-1..3).
-    /// </summary>
-    internal MemoryAttributes MmuOffAttributes(AccessKind kind) =>
-        AttributeCombiner.Finish(AttributeCombiner.Stage1Disabled(kind == AccessKind.Fetch,
-            (SysRegs.SctlrEl1 & (1UL << 12)) != 0, (_hcrEl2 & Hcr.DC) != 0));
+    internal bool TopByteIgnored(ulong va) => ((_regs.TcrEl1 >> (((va >> 55) & 1) != 0 ? 38 : 37)) & 1) != 0;
 
     /// <summary>Takes (or records) a stage-1 abort at EL1; false so callers can return it.</summary>
     internal bool Stage1Fault(ulong va, AccessKind kind, uint fsc, AccessOptions options, bool s1ptw = false)
     {
         _lastFault = new TranslationFault { Fsc = fsc };
         if (_mode != TranslationMode.Normal) return false;
-        NextPc = Pc;
-        if (kind == AccessKind.Fetch) TakeInstructionAbort(va, fsc);
-        else TakeDataAbort(va, fsc, kind == AccessKind.Write, s1ptw, (options & AccessOptions.CacheMaintenance) != 0);
+        _cpu.NextPc = _cpu.Pc;
+        if (kind == AccessKind.Fetch) _cpu.TakeInstructionAbort(va, fsc);
+        else _cpu.TakeDataAbort(va, fsc, kind == AccessKind.Write, s1ptw, (options & AccessOptions.CacheMaintenance) != 0);
         return false;
     }
 
@@ -219,35 +186,14 @@ public sealed partial class CpuCore
             // WnR: the access's direction; a walk only reads; CMOs and AT report 1.
             if (cm || (kind == AccessKind.Write && !s1ptw)) iss |= 1u << 6;
             if (cm) iss |= 1u << 8;
-            else if (!s1ptw) iss |= CurrentLoadStoreSyndrome();
+            else if (!s1ptw) iss |= _cpu.CurrentLoadStoreSyndrome();
         }
         if (s1ptw) iss |= 1u << 7;
         if (at) _atExitTaken = true;
-        NextPc = Pc;
-        ExitToEl2(ExitReason.Stage2Abort, ec, iss, far: va, ipa: ipa);
+        _cpu.NextPc = _cpu.Pc;
+        _cpu.ExitToEl2(ExitReason.Stage2Abort, ec, iss, far: va, ipa: ipa);
         return false;
     }
-
-    /// <summary>
-    /// ISV syndrome of the instruction being executed: inside <see cref="Run"/> its slot's encoding (kept even when
-    /// its own access invalidated the slot: only Op is cleared), or the in-flight copy when the run loop bypasses the
-    /// code cache; outside (a host-side access at PC, as tests make) the instruction at PC, from its pre-decoded slot
-    /// or fetched again through a side-effect-free translation (only on this rare path).
-    /// </summary>
-    private uint CurrentLoadStoreSyndrome()
-    {
-        if (_running && _decodeEveryInstruction) return LoadStoreSyndrome.Iss(_inFlight.Raw);
-        var page = _fetchPage;
-        if (page != null && ((Pc ^ _fetchVaPage) & ~0xFFFUL) == 0)
-        {
-            ref var d = ref page[(int)(Pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op != Decoding.A64Op.NotDecoded || _running) return LoadStoreSyndrome.Iss(d.Raw);
-        }
-        return TryPeekInstruction(Pc, out uint word) ? LoadStoreSyndrome.Iss(word) : 0;
-    }
-
-    /// <summary>The exit recorded by the last stage-2 fault or trap (also valid after a host-side access outside Run).</summary>
-    internal CpuExit PendingExit => _exit;
 }
 
 /// <summary>HCR_EL2 bits the emulated PE honours (Arm ARM D24.2.48).</summary>

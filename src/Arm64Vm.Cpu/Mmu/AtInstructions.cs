@@ -8,16 +8,16 @@ namespace Arm64Vm.Cpu;
 /// stage-2 fault on a stage-1 table walk during AT S1E* is taken to EL2 as a Data Abort (S1PTW = 1, CM = 1,
 /// WnR = 1); during AT S12E* it is reported in PAR_EL1 with S = 1. The TLB is neither used nor filled.
 /// </summary>
-public sealed partial class CpuCore
+public sealed partial class Mmu
 {
     /// <summary>AT S1E1R/S1E1W/S1E0R/S1E0W from the guest (stage 1 only; its walk is still translated by stage 2).</summary>
-    internal void ExecuteAtStage1(ulong va, bool write, int el) => SysRegs.ParEl1 = AddressTranslate(va, write, el, stage12: false);
+    internal void ExecuteAtStage1(ulong va, bool write, int el) => _regs.ParEl1 = AddressTranslate(va, write, el, stage12: false);
 
     /// <summary>AT S12E1R/W (el = 1) or S12E0R/W (el = 0) for the host: writes and returns PAR_EL1.</summary>
     public ulong AtS12(ulong va, bool write, int el)
     {
         ulong par = AddressTranslate(va, write, el, stage12: true);
-        SysRegs.ParEl1 = par;
+        _regs.ParEl1 = par;
         return par;
     }
 

@@ -5,13 +5,13 @@ using Arm64Vm.Memory;
 namespace Arm64Vm.Cpu;
 
 /// <summary>
-/// The per-PE software TLB (one per <see cref="CpuCore"/>, which owns it): <see cref="Sets"/> sets of
+/// The per-PE software TLB (one per PE, owned by its <see cref="Mmu"/>; the PE holds it too for its inline paths): <see cref="Sets"/> sets of
 /// <see cref="Ways"/> entries of combined stage-1 + stage-2 translations in 4 KiB pieces (TLB-1..TLB-6,
 /// specs/tlb.md). Way 0 of a set holds its most recently used entry, the only one the inline fast path
 /// (<see cref="TlbProbes"/>) probes; way 1 the least recently used one. Entries are tagged with the context they
 /// were made under (ASID, VMID, stage-1 mode, attribute context; see TlbContext.cs): a context switch parks the
-/// entries of other contexts instead of dropping them. The TLB knows nothing of the translation regime: the PE
-/// walks the tables and hands the result to <see cref="Fill"/>, with the direct-access bits the memory system grants.
+/// entries of other contexts instead of dropping them. The TLB knows nothing of the translation regime: the MMU
+/// walks the tables and the PE hands the result to <see cref="Fill"/>, with the direct-access bits the memory system grants.
 /// Every change that can remove or re-tag an entry forgets the line TLB (LTLB-2: its tags come from TLB entries).
 /// </summary>
 public sealed class Tlb

@@ -17,11 +17,8 @@ namespace Arm64Vm.Cpu;
 /// so a PE reset, which returns them to their reset values, and a new boot that programs them as the last one did,
 /// find the old translations still there, as a TLB that is not invalidated keeps them.
 /// </summary>
-public sealed partial class CpuCore
+public sealed partial class Mmu
 {
-    /// <summary>Context switches that re-tagged the TLB (a statistic).</summary>
-    public ulong TlbContextSwitches => _tlb.ContextSwitches;
-
     /// <summary>SCTLR_EL1 bits whose effect is folded into TLB entries: C (2), I (12), WXN (19). M selects the context.</summary>
     private const ulong SctlrTranslationBits = (1UL << 2) | (1UL << 12) | (1UL << 19);
 
@@ -32,19 +29,19 @@ public sealed partial class CpuCore
     /// </summary>
     public void SyncTlbContext()
     {
-        if (_tlb.SwitchContext(CurrentAsid, CurrentVmid, Stage1Enabled, SysRegs.SctlrEl1 & SctlrTranslationBits, SysRegs.MairEl1))
-            InvalidateFetch();    // the cached fetch page came from an entry of the old context
+        if (_tlb.SwitchContext(CurrentAsid, CurrentVmid, Stage1Enabled, _regs.SctlrEl1 & SctlrTranslationBits, _regs.MairEl1))
+            _cpu.InvalidateFetch();    // the cached fetch page came from an entry of the old context
     }
 
     /// <summary>An MSR to SCTLR_EL1 (see <see cref="SctlrTranslationBits"/>): the TLB follows the new context.</summary>
     internal void OnSctlrWritten(ulong old)
     {
-        if (((old ^ SysRegs.SctlrEl1) & SctlrTranslationBits) != 0) SyncTlbContext();
+        if (((old ^ _regs.SctlrEl1) & SctlrTranslationBits) != 0) SyncTlbContext();
     }
 
     /// <summary>An MSR to MAIR_EL1: entries hold attributes decoded from it, so it selects the attribute context.</summary>
     internal void OnMairWritten(ulong old)
     {
-        if (old != SysRegs.MairEl1) SyncTlbContext();
+        if (old != _regs.MairEl1) SyncTlbContext();
     }
 }

@@ -25,12 +25,12 @@ public enum TlbiScope : byte
 /// Shareable by HCR_EL2.FB. Completion is immediate (the interpreter has no outstanding walks), so after TLBI + DSB
 /// a removed translation is never used again; the fetch path's cached page is dropped as well.
 /// </summary>
-public sealed partial class CpuCore
+public sealed partial class Mmu
 {
     /// <summary>An EL1 TLBI instruction (the SYS rows of SystemRegisterTable.Tlb.cs).</summary>
     internal void ExecuteTlbi(TlbiScope scope, ulong xt, bool innerShareable)
     {
-        bool broadcast = innerShareable || (_hcrEl2 & Hcr.FB) != 0;
+        bool broadcast = innerShareable || (_cpu.HcrEl2 & Hcr.FB) != 0;
         Invalidate(scope, xt, broadcast, anyVmid: false);
     }
 
@@ -59,8 +59,15 @@ public sealed partial class CpuCore
             InvalidateLocal(scope, xt, vmid, anyVmid);
             return;
         }
-        var cpus = System.Cpus;
-        for (int i = 0; i < cpus.Count; i++) cpus[i].InvalidateLocal(scope, xt, vmid, anyVmid);
+        var cpus = _cpu.System.Cpus;
+        for (int i = 0; i < cpus.Count; i++) cpus[i].Mmu.InvalidateLocal(scope, xt, vmid, anyVmid);
+    }
+
+    /// <summary>Invalidates every TLB entry of this PE (of every ASID and VMID); the TLB keeps the current context (TLB-3).</summary>
+    public void FlushTlb()
+    {
+        _tlb.Flush(CurrentAsid, CurrentVmid, Stage1Enabled, _regs.SctlrEl1 & SctlrTranslationBits, _regs.MairEl1);
+        _cpu.InvalidateFetch();
     }
 
     /// <summary>Applies one invalidation to this PE's TLB (both ways, usable and parked entries).</summary>
@@ -72,8 +79,8 @@ public sealed partial class CpuCore
             return;
         }
         ulong addr = scope == TlbiScope.Ipa ? (xt & 0xF_FFFF_FFFFUL) << 12 : (xt & 0xFFF_FFFF_FFFFUL) << 12;
-        ushort asid = (ushort)((xt >> 48) & ((SysRegs.TcrEl1 & (1UL << 36)) != 0 ? 0xFFFFUL : 0xFFUL));
+        ushort asid = (ushort)((xt >> 48) & ((_regs.TcrEl1 & (1UL << 36)) != 0 ? 0xFFFFUL : 0xFFUL));
         _tlb.Invalidate(scope, addr, asid, vmid, anyVmid);     // TLB-4
-        InvalidateFetch();
+        _cpu.InvalidateFetch();
     }
 }

@@ -2,7 +2,7 @@ using Arm64Vm.Memory;
 
 namespace Arm64Vm.Cpu;
 
-public sealed partial class CpuCore
+public sealed partial class Mmu
 {
     /// <summary>
     /// Stage-1 translation of a VA to an IPA without side effects on guest state (the host reading guest memory for
@@ -16,10 +16,22 @@ public sealed partial class CpuCore
         return ok;
     }
 
-    /// <summary>A translation that only records faults: guest-visible state (NextPc, the last fault) is left as it was.</summary>
-    private bool Probe(ulong va, AccessKind kind, int el, bool stage1Only, out TranslationResult result)
+    /// <summary>
+    /// Stage 1 alone without side effects on guest state (see <see cref="TryTranslateStage1NoFault(ulong, AccessKind, int, out ulong)"/>),
+    /// with the stage-1 data attributes: what a debugger's view of a page stage 2 does not map yet starts from.
+    /// </summary>
+    public bool TryTranslateStage1NoFault(ulong va, AccessKind kind, int el, out ulong ipa, out MemoryAttributes stage1Attributes)
     {
-        ulong savedNext = NextPc;
+        bool ok = Probe(va, kind, el, stage1Only: true, out var r);
+        ipa = ok ? r.Ipa : 0;
+        stage1Attributes = ok ? r.DataAttributes : default;
+        return ok;
+    }
+
+    /// <summary>A translation that only records faults: guest-visible state (NextPc, the last fault) is left as it was.</summary>
+    internal bool Probe(ulong va, AccessKind kind, int el, bool stage1Only, out TranslationResult result)
+    {
+        ulong savedNext = _cpu.NextPc;
         var savedMode = _mode;
         var savedFault = _lastFault;
         result = default;
@@ -29,6 +41,6 @@ public sealed partial class CpuCore
             return TranslateAddress(va, kind, el, AccessOptions.None, out result, stage1Only);
         }
         catch (GuestException) { return false; }
-        finally { _mode = savedMode; _lastFault = savedFault; NextPc = savedNext; }
+        finally { _mode = savedMode; _lastFault = savedFault; _cpu.NextPc = savedNext; }
     }
 }

@@ -2,8 +2,8 @@ namespace Arm64Vm.Cpu;
 
 /// <summary>
 /// The registers a translation of the EL1&amp;0 regime reads (Arm ARM D8.2): SCTLR_EL1, TCR_EL1, MAIR_EL1, TTBR0/1_EL1
-/// and the current ASID for stage 1; HCR_EL2, VTCR_EL2 and VTTBR_EL2 for stage 2. The PE takes a copy for each walk,
-/// so the walkers (<see cref="Stage1Walker"/>, <see cref="Stage2Walker"/>) see nothing else of it.
+/// and the current ASID for stage 1; HCR_EL2, VTCR_EL2 and VTTBR_EL2 for stage 2. The MMU (<see cref="Mmu"/>) takes a copy for each
+/// walk, so the walkers (<see cref="Stage1Walker"/>, <see cref="Stage2Walker"/>) see nothing else of it.
 /// </summary>
 internal readonly record struct TranslationRegime(ulong SctlrEl1, ulong TcrEl1, ulong MairEl1, ulong Ttbr0El1,
     ulong Ttbr1El1, ushort Asid, ulong HcrEl2, ulong VtcrEl2, ulong VttbrEl2)

@@ -19,7 +19,7 @@ public sealed class SystemRegisterFile
     internal void CopyFrom(ulong[] source)
     {
         source.CopyTo(_values, 0);
-        _cpu.SyncTlbContext();
+        _cpu.Mmu.SyncTlbContext();
         _cpu.DebugRegistersChanged();
     }
 
@@ -31,7 +31,7 @@ public sealed class SystemRegisterFile
     }
 
     // ---- Typed views of the registers the CPU itself consults ----
-    public ulong SctlrEl1 { get => _values[SystemRegisterTable.SCTLR_EL1]; set { _values[SystemRegisterTable.SCTLR_EL1] = value; _cpu.SyncTlbContext(); } }
+    public ulong SctlrEl1 { get => _values[SystemRegisterTable.SCTLR_EL1]; set { _values[SystemRegisterTable.SCTLR_EL1] = value; _cpu.Mmu.SyncTlbContext(); } }
     public ulong VbarEl1 { get => _values[SystemRegisterTable.VBAR_EL1]; set => _values[SystemRegisterTable.VBAR_EL1] = value; }
     public ulong EsrEl1 { get => _values[SystemRegisterTable.ESR_EL1]; set => _values[SystemRegisterTable.ESR_EL1] = value; }
     public ulong FarEl1 { get => _values[SystemRegisterTable.FAR_EL1]; set => _values[SystemRegisterTable.FAR_EL1] = value; }
@@ -39,10 +39,10 @@ public sealed class SystemRegisterFile
     public ulong SpsrEl1 { get => _values[SystemRegisterTable.SPSR_EL1]; set => _values[SystemRegisterTable.SPSR_EL1] = value; }
     // SCTLR_EL1.M, TCR_EL1 and the TTBRs select the TLB's context (stage 1 on or off; the ASID, from the TTBR that
     // TCR_EL1.A1 picks, AS bits wide): every write, by MSR, by the host or raw, re-tags the TLB when the context
-    // changed (CpuCore.SyncTlbContext, TlbContext.cs).
-    public ulong TcrEl1 { get => _values[SystemRegisterTable.TCR_EL1]; set { _values[SystemRegisterTable.TCR_EL1] = value; _cpu.SyncTlbContext(); } }
-    public ulong Ttbr0El1 { get => _values[SystemRegisterTable.TTBR0_EL1]; set { _values[SystemRegisterTable.TTBR0_EL1] = value; _cpu.SyncTlbContext(); } }
-    public ulong Ttbr1El1 { get => _values[SystemRegisterTable.TTBR1_EL1]; set { _values[SystemRegisterTable.TTBR1_EL1] = value; _cpu.SyncTlbContext(); } }
+    // changed (Mmu.SyncTlbContext, TlbContext.cs).
+    public ulong TcrEl1 { get => _values[SystemRegisterTable.TCR_EL1]; set { _values[SystemRegisterTable.TCR_EL1] = value; _cpu.Mmu.SyncTlbContext(); } }
+    public ulong Ttbr0El1 { get => _values[SystemRegisterTable.TTBR0_EL1]; set { _values[SystemRegisterTable.TTBR0_EL1] = value; _cpu.Mmu.SyncTlbContext(); } }
+    public ulong Ttbr1El1 { get => _values[SystemRegisterTable.TTBR1_EL1]; set { _values[SystemRegisterTable.TTBR1_EL1] = value; _cpu.Mmu.SyncTlbContext(); } }
     public ulong MairEl1 { get => _values[SystemRegisterTable.MAIR_EL1]; set => _values[SystemRegisterTable.MAIR_EL1] = value; }
     public ulong CpacrEl1 { get => _values[SystemRegisterTable.CPACR_EL1]; set { _values[SystemRegisterTable.CPACR_EL1] = value; _cpu.InvalidateFpEnable(); } }
     public ulong ParEl1 { get => _values[SystemRegisterTable.PAR_EL1]; set => _values[SystemRegisterTable.PAR_EL1] = value; }
@@ -70,13 +70,13 @@ public sealed class SystemRegisterFile
 
     /// <summary>
     /// State the CPU caches from a register: CPACR_EL1 feeds the FP/SIMD enable check; SCTLR_EL1.M, TCR_EL1 and the
-    /// TTBRs select the TLB's context (CpuCore.SyncTlbContext).
+    /// TTBRs select the TLB's context (Mmu.SyncTlbContext).
     /// </summary>
     private void Changed(int slot)
     {
         if (slot == SystemRegisterTable.CPACR_EL1) _cpu.InvalidateFpEnable();
         else if (slot == SystemRegisterTable.TCR_EL1 || slot == SystemRegisterTable.TTBR0_EL1
-                 || slot == SystemRegisterTable.TTBR1_EL1 || slot == SystemRegisterTable.SCTLR_EL1) _cpu.SyncTlbContext();
+                 || slot == SystemRegisterTable.TTBR1_EL1 || slot == SystemRegisterTable.SCTLR_EL1) _cpu.Mmu.SyncTlbContext();
         else if (DebugSlots.IsControl(slot)) _cpu.DebugRegistersChanged();   // DBG-1: what the run loop checks
     }
 

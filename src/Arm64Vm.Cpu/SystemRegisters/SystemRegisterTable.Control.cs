@@ -14,7 +14,7 @@ public static partial class SystemRegisterTable
                 // EE (bit 25) and E0E (bit 24) select big-endian data: not implemented, so they are RES0 here.
                 ulong old = c.SysRegs.SctlrEl1;
                 c.SysRegs.SctlrEl1 = (v | SctlrRes1) & ~((1UL << 25) | (1UL << 24));
-                c.OnSctlrWritten(old);
+                c.Mmu.OnSctlrWritten(old);
             }));
         list.Add(R("ACTLR_EL1", 3, 0, 1, 0, 1));
         // CPACR_EL1: only FPEN [21:20] is implemented (no SVE/SME, no trace).
@@ -28,7 +28,7 @@ public static partial class SystemRegisterTable
         list.Add(R("ESR_EL1", 3, 0, 5, 2, 0, writeMask: 0xFFFF_FFFF));
         list.Add(R("FAR_EL1", 3, 0, 6, 0, 0));
         list.Add(R("PAR_EL1", 3, 0, 7, 4, 0));
-        list.Add(R("MAIR_EL1", 3, 0, 10, 2, 0, write: (c, v) => { ulong old = c.SysRegs.MairEl1; c.SysRegs.MairEl1 = v; c.OnMairWritten(old); }));
+        list.Add(R("MAIR_EL1", 3, 0, 10, 2, 0, write: (c, v) => { ulong old = c.SysRegs.MairEl1; c.SysRegs.MairEl1 = v; c.Mmu.OnMairWritten(old); }));
         list.Add(R("AMAIR_EL1", 3, 0, 10, 3, 0));
         list.Add(R("VBAR_EL1", 3, 0, 12, 0, 0, writeMask: ~0x7FFUL));
         list.Add(R("ISR_EL1", 3, 0, 12, 1, 0, writable: false, read: c => c.PendingInterruptStatus()));

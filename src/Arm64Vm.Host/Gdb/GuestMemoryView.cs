@@ -30,7 +30,7 @@ public sealed class GuestMemoryView
     {
         var cpu = vcpu.Cpu;
         var vm = _vmm.Vm;
-        if (!cpu.TryTranslateStage1NoFault(va, AccessKind.Read, cpu.El, out ulong ipa, out var s1Attributes))
+        if (!cpu.Mmu.TryTranslateStage1NoFault(va, AccessKind.Read, cpu.El, out ulong ipa, out var s1Attributes))
         {
             error = $"VA 0x{va:X} does not translate at stage 1 of vCPU {vcpu.Id} (EL{cpu.El})";
             return null;

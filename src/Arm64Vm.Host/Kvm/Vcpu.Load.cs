@@ -40,7 +40,7 @@ public sealed partial class Vcpu
         }
         if (Vm.LastRan(physicalCpu) != Id)
         {
-            Cpu.TlbiVmalle1(innerShareable: false);                          // __tlbi(vmalle1); ic iallu
+            Cpu.Mmu.TlbiVmalle1(innerShareable: false);                          // __tlbi(vmalle1); ic iallu
             Vm.Host.MemorySystem.InvalidateInstructionCaches(physicalCpu, broadcast: false);
             Vm.Counters.Tlbis++;
             Vm.Counters.IcacheInvalidations++;

@@ -220,8 +220,8 @@ public sealed partial class Vm
     internal void TlbiIpa(ulong ipa, int vcpu, bool innerShareable = true)
     {
         var cpu = IssuingCpu(vcpu);
-        cpu.TlbiIpas2e1(ipa, innerShareable);
-        cpu.TlbiVmalle1(innerShareable);
+        cpu.Mmu.TlbiIpas2e1(ipa, innerShareable);
+        cpu.Mmu.TlbiVmalle1(innerShareable);
         Counters.Tlbis++;
         Log(HostEventKind.Tlbi, vcpu, ipa, Stage2PageTable.PageSize, detail: innerShareable ? "ipa-is+vmalle1is" : "ipa+vmalle1");
     }
@@ -229,7 +229,7 @@ public sealed partial class Vm
     /// <summary>TLBI VMALLS12E1IS + DSB: every translation of this VMID on every PE.</summary>
     internal void TlbiVmid(int vcpu)
     {
-        IssuingCpu(vcpu).TlbiVmalls12e1(innerShareable: true);
+        IssuingCpu(vcpu).Mmu.TlbiVmalls12e1(innerShareable: true);
         Counters.Tlbis++;
         Log(HostEventKind.Tlbi, vcpu, 0, 0, detail: "vmid-is");
     }

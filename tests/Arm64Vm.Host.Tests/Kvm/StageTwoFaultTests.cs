@@ -142,7 +142,7 @@ public class StageTwoFaultTests
         rig.Run();
         var leaf = rig.Vm.Stage2.Lookup(Data)!.Value;
         rig.Vm.Stage2.SetPermissions(Data, leaf.Permissions, accessFlag: false);
-        rig.Vcpu.Cpu.TlbiVmalls12e1(innerShareable: true);
+        rig.Vcpu.Cpu.Mmu.TlbiVmalls12e1(innerShareable: true);
         long events = rig.Vm.Events.Total;
         rig.Vcpu.Init();                                                // (the unmap removes the leaf: put it back)
         rig.Vm.Stage2.MapPage(Data, Data, leaf.Permissions, leaf.MemAttr);
