@@ -21,7 +21,7 @@ public class DirectAccessPropertyTests
     private const int Pages = 3;
     private static readonly MemoryAttributes Wb = MemoryAttributes.NormalWriteBackInnerShareable;
 
-    public enum OpKind { CpuRead, CpuWrite, CpuCacheableFill, HostWrite, EvictEverywhere, Civac }
+    public enum OpKind { CpuRead, CpuWrite, CpuCacheableFill, HostWrite, EvictEverywhere, Civac, CpuPairRead, CpuPairWrite }
 
     public sealed record Op(OpKind Kind, int Page, int Offset, int Size, ulong Value)
     {
@@ -51,12 +51,24 @@ public class DirectAccessPropertyTests
             {
                 case OpKind.CpuRead: return Cpu.Read(op.Pa, op.Size);
                 case OpKind.CpuWrite: Cpu.Write(op.Pa, op.Size, op.Value); return null;
+                case OpKind.CpuPairRead:
+                {
+                    Cpu.ReadPair(PairAddress(op), PairSize(op), out ulong a, out ulong b);     // CPU-PAIR-1
+                    return a ^ b * 31;
+                }
+                case OpKind.CpuPairWrite: Cpu.WritePair(PairAddress(op), PairSize(op), op.Value, ~op.Value); return null;
                 case OpKind.CpuCacheableFill: Model.SpeculativeFill(Cpu.Index, op.Pa, Wb); return null;
                 case OpKind.HostWrite: Model.TryWrite(MemoryAgents.Host, op.Pa & ~7UL, 8, AccessKind.Write, Wb, op.Value); return null;
                 case OpKind.EvictEverywhere: Model.EvictEverywhere(op.Pa); return null;
                 default: Model.MaintainByAddress(Cpu.Index, CacheMaintenanceOp.DcCivac, op.Pa, Wb); return null;
             }
         }
+
+        private static int PairSize(Op op) => op.Size == 8 ? 8 : 4;
+
+        /// <summary>A pair at the op's address (aligned: Device memory), or one that crosses into the next page.</summary>
+        private static ulong PairAddress(Op op) =>
+            (op.Value & 3) == 0 ? DataBase + (ulong)op.Page * 4096 + 4096 - (ulong)PairSize(op) : op.Pa & ~(ulong)(PairSize(op) - 1);
 
         /// <summary>Same observable state (<see cref="CacheModelSnapshot.Of"/>, the data of every cache included).</summary>
         public bool SameAs(Machine other) =>
@@ -78,7 +90,8 @@ public class DirectAccessPropertyTests
     private static readonly Gen<Op> OpGen =
         from kind in Gen.Frequency(
             (6, Gen.Constant(OpKind.CpuRead)), (6, Gen.Constant(OpKind.CpuWrite)), (2, Gen.Constant(OpKind.CpuCacheableFill)),
-            (1, Gen.Constant(OpKind.HostWrite)), (2, Gen.Constant(OpKind.EvictEverywhere)), (1, Gen.Constant(OpKind.Civac)))
+            (1, Gen.Constant(OpKind.HostWrite)), (2, Gen.Constant(OpKind.EvictEverywhere)), (1, Gen.Constant(OpKind.Civac)),
+            (3, Gen.Constant(OpKind.CpuPairRead)), (3, Gen.Constant(OpKind.CpuPairWrite)))
         from page in Gen.Choose(0, Pages - 1)
         from sizeLog in Gen.Choose(0, 3)
         from slot in Gen.Choose(0, 31)            // a few lines per page, so accesses meet cached lines
@@ -108,6 +121,24 @@ public class DirectAccessPropertyTests
             }
             return direct.SameAs(reference);
         }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void CPU_PAIR_1_ADirectPair_CountsTwoDirectAccesses_AndAPairOverAPageEndIsTwoRequests()
+    {
+        var m = new Machine(direct: true, CacheConfig.CortexA57(1));
+        var counter = (IDirectAccessCounter)m.Cpu;
+        m.Cpu.WritePair(DataBase + 16, 8, 0x1111, 0x2222);               // the first element fills the TLB (a request)
+        m.Cpu.WritePair(DataBase + 32, 8, 0x3333, 0x4444);              // one probe, two direct writes
+        m.Cpu.ReadPair(DataBase + 16, 8, out ulong a, out ulong b);
+        m.Cpu.ReadPair(DataBase + 36, 4, out ulong c, out ulong d);
+        Assert.Equal((0x1111UL, 0x2222UL, 0UL, 0x4444UL), (a, b, c, d));
+        Assert.Equal((4L, 3L), (counter.DirectReads, counter.DirectWrites));
+        Assert.Equal((4L, 4L), (m.Model.Statistics.NonCacheableReads, m.Model.Statistics.NonCacheableWrites));
+
+        // Over the page end: each element on its own, the second a request that fills the next page's TLB entry.
+        m.Cpu.ReadPair(DataBase + 4096 - 8, 8, out a, out b);
+        Assert.Equal((5L, 6L), (counter.DirectReads, m.Model.Statistics.NonCacheableReads));
     }
 
     [Fact]

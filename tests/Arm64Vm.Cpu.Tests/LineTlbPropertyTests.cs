@@ -27,6 +27,7 @@ public class LineTlbPropertyTests
     {
         Cpu0Read, Cpu0Write, Cpu1Read, Cpu1Write, OtherRead, OtherWrite, HostWrite, Evict, Civac, Cvac, SetWayClean,
         SetWayCleanInvalidate, SpeculativeFill, FlushTlb, Cpu1MarkExclusive, Cpu1StoreExclusive, Cpu0VecRead, Cpu0VecWrite,
+        Cpu0PairRead, Cpu0PairWrite,
     }
 
     public sealed record Op(OpKind Kind, int Line, int Slot, int Size, ulong Value)
@@ -92,10 +93,23 @@ public class LineTlbPropertyTests
                 case OpKind.Cpu0VecWrite:
                     Cpus[0].VecWrite128(pa, Vector128.Create(op.Value, ~op.Value).AsByte(), op.Size);
                     return null;
+                case OpKind.Cpu0PairRead:
+                {
+                    // CPU-PAIR-1: LDP of W or X elements; sometimes 4 bytes off their alignment (no one-probe path),
+                    // sometimes over the end of the line (each element alone).
+                    int size = PairSize(op);
+                    Cpus[0].ReadPair(PairAddress(op), size, out ulong a, out ulong b);
+                    return a ^ b * 31;
+                }
+                case OpKind.Cpu0PairWrite: Cpus[0].WritePair(PairAddress(op), PairSize(op), op.Value, ~op.Value); return null;
                 case OpKind.Cpu1MarkExclusive: Cpus[1].MarkExclusive(pa & ~7UL, 8); return null;
                 default: return Cpus[1].StoreExclusive(pa & ~7UL, 8, op.Value, 0) ? 0UL : 1UL;
             }
         }
+
+        private static int PairSize(Op op) => op.Size == 8 ? 8 : 4;
+
+        private static ulong PairAddress(Op op) => (op.Pa & ~(ulong)(PairSize(op) - 1)) + ((op.Value & 7) == 0 ? 4UL : 0);
 
         /// <summary>Everything observable of the memory system (<see cref="CacheModelSnapshot.Of"/>).</summary>
         public string State() => CacheModelSnapshot.Of(Model, Ram, DataBase, Lines * 64);
@@ -110,7 +124,8 @@ public class LineTlbPropertyTests
             (1, Gen.Constant(OpKind.SetWayClean)), (1, Gen.Constant(OpKind.SetWayCleanInvalidate)),
             (1, Gen.Constant(OpKind.SpeculativeFill)), (1, Gen.Constant(OpKind.FlushTlb)),
             (1, Gen.Constant(OpKind.Cpu1MarkExclusive)), (1, Gen.Constant(OpKind.Cpu1StoreExclusive)),
-            (3, Gen.Constant(OpKind.Cpu0VecRead)), (3, Gen.Constant(OpKind.Cpu0VecWrite)))
+            (3, Gen.Constant(OpKind.Cpu0VecRead)), (3, Gen.Constant(OpKind.Cpu0VecWrite)),
+            (4, Gen.Constant(OpKind.Cpu0PairRead)), (4, Gen.Constant(OpKind.Cpu0PairWrite)))
         from line in Gen.Frequency((3, Gen.Choose(0, 3)), (1, Gen.Choose(0, Lines - 1)))   // mostly a few hot lines
         from slot in Gen.Choose(0, 7)
         from sizeLog in Gen.Choose(0, 3)
@@ -164,6 +179,26 @@ public class LineTlbPropertyTests
         m.Model.TryWrite(1, DataBase + 8, 8, AccessKind.Write, Wb, 0x5555);
         Assert.Equal(LineTlb.NoLine, lt.ReadVa);
         Assert.Equal(0x5555UL, m.Cpus[0].Read(DataBase + 8, 8));
+    }
+
+    [Fact]
+    public void CPU_PAIR_1_APairInsideTheLine_IsServedByOneLineTlbProbe_AndCountsTwoL1dHits()
+    {
+        var m = new Machine(lineTlb: true, CacheConfig.CortexA57(2));
+        var l1d = m.Model.DataCacheOf(0, 1)!;
+        m.Cpus[0].Write(DataBase + 8, 8, 1);                           // TLB fill, miss, line Unique and Dirty
+        m.Cpus[0].Write(DataBase + 8, 8, 2);                           // an L1D hit, offered writable
+        long hits = l1d.Stats.Hits, misses = l1d.Stats.Misses;
+        m.Cpus[0].WritePair(DataBase + 16, 8, 0x1111, 0x2222);
+        m.Cpus[0].ReadPair(DataBase + 16, 8, out ulong a, out ulong b);
+        m.Cpus[0].ReadPair(DataBase + 40, 4, out ulong c, out ulong d);
+        Assert.Equal((0x1111UL, 0x2222UL, 0UL, 0UL), (a, b, c, d));
+        Assert.Equal((hits + 6, misses), (l1d.Stats.Hits, l1d.Stats.Misses));
+        Assert.Equal(0UL, m.Model.PeekMemory(DataBase + 16, 8));       // written in the L1D only
+
+        // A pair over the end of the line is two accesses: the second misses (the next line) and is counted so.
+        m.Cpus[0].ReadPair(DataBase + 56, 8, out a, out b);
+        Assert.Equal((hits + 7, misses + 1), (l1d.Stats.Hits, l1d.Stats.Misses));
     }
 
     [Fact]

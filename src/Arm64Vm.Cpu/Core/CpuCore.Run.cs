@@ -312,6 +312,9 @@ public sealed unsafe partial class CpuCore
         _blockStartPc = pc + 4;
     }
 
+    /// <summary>This PE's recent decodes (CPU-DEC-1).</summary>
+    private readonly DecodeMemo _decodeMemo = new();
+
     /// <summary>
     /// Decodes the slot at <paramref name="pc"/> (of the current fetch page) from RAM or (cache model) through this PE's
     /// instruction side, and links the pairs it belongs to (<see cref="LinkPair"/>).
@@ -319,7 +322,7 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DecodeSlot(ref DecodedInst d, ulong pc)
     {
-        d = A64Decoder.Decode(FetchWord(pc));
+        d = _decodeMemo.Decode(FetchWord(pc));     // CPU-DEC-1
         // d is slot i of its page (both callers pass the slot of pc in the fetch page): its neighbours are the slots beside it.
         int i = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
         if (i != 0) LinkPair(ref Unsafe.Subtract(ref d, 1), in d);

@@ -18,8 +18,9 @@ public static partial class A64Exec
         int n = d.Rn;
         ulong b = BaseAddress(cpu, n);
         ulong address = mode == IndexMode.Post ? b : b + d.Imm;
-        ulong v1 = ExtendLoaded(LoadSized(cpu, address, size), size, ext);
-        ulong v2 = ExtendLoaded(LoadSized(cpu, address + (ulong)size, size), size, ext);
+        cpu.ReadPair(address, size, out ulong v1, out ulong v2);     // CPU-PAIR-1
+        v1 = ExtendLoaded(v1, size, ext);
+        v2 = ExtendLoaded(v2, size, ext);
         cpu.SetX(d.Rt, v1);
         cpu.SetX(d.Rt2, v2);   // Rt == Rt2: the second element wins (QEMU's choice of Constraint_UNKNOWN)
         if (mode != IndexMode.Offset) cpu.SetXOrSp(n, b + d.Imm);
@@ -32,9 +33,7 @@ public static partial class A64Exec
         ulong b = BaseAddress(cpu, n);
         ulong address = mode == IndexMode.Post ? b : b + d.Imm;
         ulong v1 = cpu.X(d.Rt), v2 = cpu.X(d.Rt2);
-        if ((address & 0xFFF) + (ulong)(2 * size) > 0x1000) cpu.ProbeStorePair(address, size);
-        StoreSized(cpu, address, size, v1);
-        StoreSized(cpu, address + (ulong)size, size, v2);
+        cpu.WritePair(address, size, v1, v2);     // CPU-PAIR-1
         if (mode != IndexMode.Offset) cpu.SetXOrSp(n, b + d.Imm);
     }
 
