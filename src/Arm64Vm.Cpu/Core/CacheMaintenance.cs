@@ -20,7 +20,7 @@ public static class CacheMaintenance
             // DC IVAC is checked for write permission (Arm ARM D8.13.6: an invalidate could otherwise expose stale data).
             ushort need = cpu.El == 0 ? TlbEntry.WriteEl0 : TlbEntry.WriteEl1;
             if ((e.Perm & need) == 0)
-                cpu.PermissionFault(ref e, va, AccessKind.Write, AccessOptions.CacheMaintenance, need);   // stage 1 or stage 2
+                cpu.Mmu.PermissionFault(ref e, va, AccessKind.Write, AccessOptions.CacheMaintenance, need);   // stage 1 or stage 2
             if (cpu.El == 1 && (cpu.HcrEl2 & (Hcr.VM | Hcr.DC)) != 0) op = CacheMaintenanceOp.DcCivac;
         }
         ulong pa = e.PaPage | (va & 0xFFF);

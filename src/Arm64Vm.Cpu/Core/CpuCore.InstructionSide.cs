@@ -31,7 +31,7 @@ public sealed unsafe partial class CpuCore
         BarrierExecuted += static (cpu, kind) => cpu.Memory.Barrier(cpu.Index, (MemoryBarrierKind)kind);
     }
 
-    /// <summary>Selects the pre-decoded page and the byte source for the page the PC entered (after TranslateFetch).</summary>
+    /// <summary>Selects the pre-decoded page and the byte source for the page the PC entered (after Mmu.TranslateFetch).</summary>
     private void SetFetchSource(Ram ram, ulong paPage, ulong pc)
     {
         _fetchPage = CodeCache.GetPage(ram, paPage);

@@ -46,7 +46,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     long IDirectAccessCounter.DirectReads => _directReads;
     long IDirectAccessCounter.DirectWrites => _directWrites;
 
-    private bool _noDirectAccess;
+    /// <summary>Test switch of <see cref="DisableDirectAccess"/>: no TLB entry gets direct-access bits (read by the Mmu's fill).</summary>
+    internal bool NoDirectAccess { get; private set; }
 
     /// <summary>
     /// The line TLB (LTLB-1..LTLB-4, specs/coherence-invariants.md): the L1D line this PE touched last, which the inline
@@ -60,7 +61,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     /// </summary>
     internal void DisableDirectAccess(bool off)
     {
-        _noDirectAccess = off;
+        NoDirectAccess = off;
         FlushTlb();
     }
 
@@ -435,26 +436,11 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
 
     /// <summary>
     /// Translates a data VA for the current EL (or EL0 when unprivileged), checking permissions; takes the fault
-    /// (throwing <see cref="GuestException"/>) if there is one. Returns the TLB entry, valid until the next fill.
+    /// (throwing <see cref="GuestException"/>) if there is one. Returns the TLB entry, valid until the next fill
+    /// (<see cref="Mmu.TranslateData"/>).
     /// </summary>
-    public ref TlbEntry TranslateData(ulong va, bool write, AccessOptions options = AccessOptions.None)
-    {
-        int el = (options & AccessOptions.Unprivileged) != 0 ? 0 : El;
-        var kind = write ? AccessKind.Write : AccessKind.Read;
-        ref TlbEntry e = ref LookupOrFill(va, kind, el, options);
-        ushort need = Mmu.RequiredPermission(kind, el, options);
-        if ((e.Perm & need) == 0) PermissionFault(ref e, va, kind, options, need);
-        return ref e;
-    }
-
-    /// <summary>A TLB hit without the needed permission: a stage-1 fault if stage 1 denies it, else a stage-2 fault.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void PermissionFault(ref TlbEntry e, ulong va, AccessKind kind, AccessOptions options, ushort need)
-    {
-        if ((e.Stage1Perm & need) == 0) _mmu.Stage1Fault(va, kind, FaultStatus.Permission(e.Level), options);
-        else _mmu.Stage2Fault(va, e.IpaPage | (va & 0xFFF), kind, FaultStatus.Permission(e.S2Level), options, s1ptw: false);
-        throw GuestException.Instance;
-    }
+    public ref TlbEntry TranslateData(ulong va, bool write, AccessOptions options = AccessOptions.None) =>
+        ref _mmu.TranslateData(va, write ? AccessKind.Write : AccessKind.Read, (options & AccessOptions.Unprivileged) != 0 ? 0 : El, options);
 
     /// <summary>Physical address of a data VA (with permission checks and faults), for exclusives, atomics and CMOs.</summary>
     public ulong TranslateDataPa(ulong va, bool write, AccessOptions options, out MemoryAttributes attributes)
@@ -464,69 +450,9 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         return e.PaPage | (va & 0xFFF);
     }
 
-    /// <summary>Fetch translation for the run loop: false after taking the abort.</summary>
-    private bool TranslateFetch(ulong va, out ulong pa)
-    {
-        pa = 0;
-        ref TlbEntry e = ref LookupOrFill(va, AccessKind.Fetch, El, AccessOptions.None);
-        ushort need = El == 0 ? TlbEntry.ExecEl0 : TlbEntry.ExecEl1;
-        if ((e.Perm & need) == 0)
-        {
-            if ((e.Stage1Perm & need) == 0) _mmu.Stage1Fault(va, AccessKind.Fetch, FaultStatus.Permission(e.Level), AccessOptions.None);
-            else _mmu.Stage2Fault(va, e.IpaPage | (va & 0xFFF), AccessKind.Fetch, FaultStatus.Permission(e.S2Level), AccessOptions.None, s1ptw: false);
-            return false;
-        }
-        pa = e.PaPage | (va & 0xFFF);
-        return true;
-    }
-
-    /// <summary>
-    /// The TLB entry for <paramref name="va"/> in the current context (TLB-2): a hit in either way, else a new
-    /// translation filled into way 0 with the direct-access bits the memory system grants (TLB-5).
-    /// </summary>
-    private ref TlbEntry LookupOrFill(ulong va, AccessKind kind, int el, AccessOptions options)
-    {
-        ref TlbEntry e = ref _tlb.Find(va);
-        if (!Unsafe.IsNullRef(ref e)) return ref e;
-        _mmu.SyncTlbContext();
-        if (!_mmu.TranslateAddress(va, kind, el, options, out TranslationResult r))
-            throw GuestException.Instance;
-        ulong vaPage = va & PageMask;
-        ushort fast = DirectAccessBits(vaPage, in r, out long hostOffset);
-        return ref _tlb.Fill(vaPage, in r, fast, hostOffset);
-    }
-
-    /// <summary>
-    /// The direct-access bits of a new TLB entry (TLB-5) and, when there are any, host address minus VA: read bits for
-    /// RAM the memory system lets this PE read directly, write bits as well when it allows direct writes and the page
-    /// neither holds code nor another PE's exclusive reservation (those stores must reach the code tracker or the monitor).
-    /// </summary>
-    private ushort DirectAccessBits(ulong vaPage, in TranslationResult r, out long hostOffset)
-    {
-        hostOffset = 0;
-        ulong paPage = r.Pa & PageMask;
-        var ram = Memory.Map.FindRam(paPage);
-        // Device RAM (e.g. every data access with the MMU off) may use the fast path too when the memory system allows
-        // direct access: the fast path only ever performs naturally aligned accesses (vector paths check the element
-        // alignment for Device), and an unaligned one takes the slow path and its alignment fault.
-        if (ram == null || _noDirectAccess || !Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Read))
-            return 0;
-        hostOffset = (long)ram.PointerTo(paPage) - (long)vaPage;
-        ushort fast = (ushort)(r.Perm & (TlbEntry.ReadEl0 | TlbEntry.ReadEl1));
-        if (!ram.IsCodePage(paPage) && Memory.AllowsDirectRamAccess(ram, paPage, r.DataAttributes, AccessKind.Write)
-            && !System.Monitor.IsPageReservedByOther(Index, paPage))
-            fast |= (ushort)(r.Perm & (TlbEntry.WriteEl0 | TlbEntry.WriteEl1));
-        return fast;
-    }
-
     /// <summary>Translation without side effects on guest state (traces, debuggers): false on any fault.</summary>
-    public bool TryTranslateNoFault(ulong va, AccessKind kind, int el, out ulong pa, out MemoryAttributes attributes)
-    {
-        bool ok = _mmu.Probe(va, kind, el, stage1Only: false, out var r);
-        pa = ok ? r.Pa : 0;
-        attributes = ok ? (kind == AccessKind.Fetch ? r.FetchAttributes : r.DataAttributes) : default;
-        return ok;
-    }
+    public bool TryTranslateNoFault(ulong va, AccessKind kind, int el, out ulong pa, out MemoryAttributes attributes) =>
+        _mmu.TryTranslateNoFault(va, kind, el, out pa, out attributes);
 
     /// <summary>Takes a data abort to EL1 for a fault at stage 1 (alignment, translation, permission...).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -394,7 +394,7 @@ public sealed unsafe partial class CpuCore
             TakeException(ExceptionClass.PcAlignment, 0, pc, farValid: true);
             throw GuestException.Instance;
         }
-        if (!TranslateFetch(pc, out ulong pa)) throw GuestException.Instance;
+        if (!_mmu.TranslateFetch(pc, El, out ulong pa)) throw GuestException.Instance;
         var ram = Memory.Map.FindRam(pa);
         if (ram == null || !ram.Contains(pa, 4))
         {

@@ -43,4 +43,13 @@ public sealed partial class Mmu
         catch (GuestException) { return false; }
         finally { _mode = savedMode; _lastFault = savedFault; _cpu.NextPc = savedNext; }
     }
+
+    /// <summary>Translation without side effects on guest state (traces, debuggers): false on any fault.</summary>
+    public bool TryTranslateNoFault(ulong va, AccessKind kind, int el, out ulong pa, out MemoryAttributes attributes)
+    {
+        bool ok = Probe(va, kind, el, stage1Only: false, out var r);
+        pa = ok ? r.Pa : 0;
+        attributes = ok ? (kind == AccessKind.Fetch ? r.FetchAttributes : r.DataAttributes) : default;
+        return ok;
+    }
 }
