@@ -21,7 +21,15 @@ internal unsafe struct L1Hint
     /// <summary>TwoWay and DIC = 0: write hits need not tell code observers (TryWrite's inline path).</summary>
     public readonly bool TwoWayWrites;
     public readonly int SetMask;
+    /// <summary>
+    /// The tags the read hit path compares: the L1D's when <see cref="TwoWay"/>, else <see cref="NoTags"/>, so that
+    /// path needs no test of its own for other geometries (it always misses; the miss path then checks TwoWay).
+    /// </summary>
     private readonly ulong* _tagsAt;
+    /// <summary>The tags the write hit path compares: the L1D's when <see cref="TwoWayWrites"/>, else <see cref="NoTags"/>.</summary>
+    private readonly ulong* _writeTagsAt;
+    /// <summary>The pinned array behind the stand-in tags (kept referenced so it lives as long as the hint).</summary>
+    private readonly ulong[]? _noTags;
     private readonly LineMeta* _linesAt;
     private readonly ulong* _clocksAt;
     private readonly byte* _dataAt;
@@ -40,7 +48,10 @@ internal unsafe struct L1Hint
         TwoWay = l1d.Ways == 2;
         TwoWayWrites = TwoWay && !dic;
         SetMask = l1d.SetMask;
-        _tagsAt = (ulong*)l1d.TagsAddress;
+        _noTags = TwoWayWrites ? null : NoTags(l1d.Sets);
+        ulong* none = _noTags == null ? null : (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_noTags));
+        _tagsAt = TwoWay ? (ulong*)l1d.TagsAddress : none;
+        _writeTagsAt = TwoWayWrites ? (ulong*)l1d.TagsAddress : none;
         _linesAt = (LineMeta*)l1d.LinesAddress;
         _clocksAt = (ulong*)l1d.ClocksAddress;
         _dataAt = (byte*)l1d.DataAddress;
@@ -49,13 +60,32 @@ internal unsafe struct L1Hint
     }
 
     /// <summary>
-    /// Whether a two-way L1D holds the line (of set <paramref name="set"/>), and its index (as <see cref="FindLine2"/>).
+    /// Two invalid tags per set of an L1D of <paramref name="sets"/> sets (pinned, never written): no line matches
+    /// them, as no line address is <see cref="Cache.InvalidTag"/>.
+    /// </summary>
+    private static ulong[] NoTags(int sets)
+    {
+        var tags = GC.AllocateArray<ulong>(sets * 2, pinned: true);
+        Array.Fill(tags, Cache.InvalidTag);
+        return tags;
+    }
+
+    /// <summary>
+    /// Whether a two-way L1D holds the line (of set <paramref name="set"/>), and its index (as <see cref="FindLine2"/>);
+    /// false for any line when the L1D is not two-way (the caller's miss path checks <see cref="TwoWay"/>).
     /// Shaped so that a caller's miss branch is the compare's own.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool TryFindLine2(ulong line, nuint set, out nuint index)
+    public readonly bool TryFindLine2(ulong line, nuint set, out nuint index) => Find2(_tagsAt, line, set, out index);
+
+    /// <summary><see cref="TryFindLine2"/> for the write hit path: false for any line unless <see cref="TwoWayWrites"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool TryFindLine2ForWrite(ulong line, nuint set, out nuint index) => Find2(_writeTagsAt, line, set, out index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Find2(ulong* tags, ulong line, nuint set, out nuint index)
     {
-        ulong* t = _tagsAt + set * 2;
+        ulong* t = tags + set * 2;
         index = set * 2;
         if (t[0] == line) return true;
         index++;
@@ -66,12 +96,17 @@ internal unsafe struct L1Hint
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ref LineMeta LineRef(nuint index) => ref _linesAt[index];
 
-    /// <summary><see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1).</summary>
+    /// <summary>
+    /// <see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1); whether the LRU order changed (the line was not
+    /// already the most recently used of its set), which ends the line TLB's entry (LTLB-1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void TouchHit(ref LineMeta m, nuint set)
+    public readonly bool TouchHit(ref LineMeta m, nuint set)
     {
         ulong* clock = _clocksAt + set;
-        if (m.Stamp != *clock) m.Stamp = ++*clock;
+        if (m.Stamp == *clock) return false;
+        m.Stamp = ++*clock;
+        return true;
     }
 
     /// <summary>Byte <paramref name="offset"/> of line index <paramref name="index"/>'s data.</summary>
