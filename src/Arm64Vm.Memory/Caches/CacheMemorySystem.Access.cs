@@ -15,7 +15,7 @@ public sealed partial class CacheMemorySystem
     internal static bool InnerWriteBack(MemoryAttributes a) => (a.Bits & 0x1F) == ((int)MemoryType.Normal | ((int)Cacheability.WriteBack << 3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
+    public unsafe bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {
         // Hit path: a CPU's cacheable data read that hits its L1D (one L1Hint per CPU agent, so the length is the CPU count).
         var hints = _cpuL1d;
@@ -29,13 +29,12 @@ public sealed partial class CacheMemorySystem
                 nuint set = (nuint)(line & (ulong)h.SetMask);
                 // Other geometries always miss here (L1Hint.TryFindLine2) and are served by ReadMissed.
                 if (!h.TryFindLine2(line, set, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value);
+                value = ReadAt(ref h.DataAt(i, off), size);
+                h.Stats.Hits++;
                 // LTLB-1: the offer (the hint's line TLB, or the sink while it is detached). The entry goes only when
                 // the LRU order changes: a hit on its set's most recently used line leaves every entry exact.
-                var lt = h.Mru;
-                if (h.TouchHit(ref h.LineRef(i), set)) lt.ClearTags();
-                h.Stats.Hits++;
-                lt.Offered = line;
-                value = ReadAt(ref h.DataAt(i, off), size);
+                if (h.TouchHit(h.Lines, i)) h.Mru.ClearTags();
+                h.Mru.Offered = line;
                 return true;
             }
         }
@@ -43,7 +42,7 @@ public sealed partial class CacheMemorySystem
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
+    public unsafe bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
     {
         // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely (hints as in TryRead).
         var hints = _cpuL1d;
@@ -58,15 +57,14 @@ public sealed partial class CacheMemorySystem
                 // Other geometries, and DIC = 1 (a write tells the code observers, NoteDataChanged), always miss here
                 // (L1Hint.TryFindLine2ForWrite) and are served by WriteMissed, so this path makes no call.
                 if (!h.TryFindLine2ForWrite(line, set, out nuint i)) return WriteMissed(agent, pa, size, attributes, value);
-                ref var m = ref h.LineRef(i);
-                if (m.Unique)
+                LineMeta* lines = h.Lines;
+                if (lines[i].Unique)
                 {
-                    var lt = h.Mru;
-                    if (h.TouchHit(ref m, set)) lt.ClearTags();
-                    h.Stats.Hits++;
-                    m.State = LineState.Dirty;
                     WriteAt(ref h.DataAt(i, off), size, value);
-                    lt.Offered = line;
+                    lines[i].State = LineState.Dirty;
+                    h.Stats.Hits++;
+                    if (h.TouchHit(lines, i)) h.Mru.ClearTags();      // LTLB-1, as in TryRead
+                    h.Mru.Offered = line;
                     return true;
                 }
             }

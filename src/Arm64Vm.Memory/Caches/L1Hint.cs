@@ -92,20 +92,26 @@ internal unsafe struct L1Hint
         return t[1] == line;
     }
 
-    /// <summary>The metadata of line index <paramref name="index"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ref LineMeta LineRef(nuint index) => ref _linesAt[index];
+    /// <summary>The L1D's line metadata (pinned), indexed like its tags.</summary>
+    public readonly LineMeta* Lines
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _linesAt;
+    }
 
     /// <summary>
     /// <see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1); whether the LRU order changed (the line was not
     /// already the most recently used of its set), which ends the line TLB's entry (LTLB-1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool TouchHit(ref LineMeta m, nuint set)
+    public readonly bool TouchHit(LineMeta* lines, nuint index)
     {
-        ulong* clock = _clocksAt + set;
-        if (m.Stamp == *clock) return false;
-        m.Stamp = ++*clock;
+        // In a two-way set the line touched last (stamp = the set's clock) is the one whose stamp is the larger: stamps
+        // are only ever set to a new value of their set's clock, so the clock is the largest stamp of its set, held by
+        // one line (a valid line has been stamped, so its stamp is above the 0 of a never-stamped way).
+        if (lines[index].Stamp > lines[index ^ 1].Stamp) return false;
+        ulong* clock = _clocksAt + index / 2;     // the set of a two-way index
+        lines[index].Stamp = ++*clock;
         return true;
     }
 
