@@ -26,9 +26,8 @@ public sealed partial class CacheMemorySystem
             {
                 ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
                 ulong line = pa >> CacheConfig.LineShift;
-                nuint set = (nuint)(line & (ulong)h.SetMask);
                 // Other geometries always miss here (L1Hint.TryFindLine2) and are served by ReadMissed.
-                if (!h.TryFindLine2(line, set, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value);
+                if (!h.TryFindLine2(line, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value);
                 value = ReadAt(ref h.DataAt(i, off), size);
                 h.Stats.Hits++;
                 // LTLB-1: the offer (the hint's line TLB, or the sink while it is detached). The entry goes only when
@@ -53,10 +52,9 @@ public sealed partial class CacheMemorySystem
             {
                 ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
                 ulong line = pa >> CacheConfig.LineShift;
-                nuint set = (nuint)(line & (ulong)h.SetMask);
                 // Other geometries, and DIC = 1 (a write tells the code observers, NoteDataChanged), always miss here
                 // (L1Hint.TryFindLine2ForWrite) and are served by WriteMissed, so this path makes no call.
-                if (!h.TryFindLine2ForWrite(line, set, out nuint i)) return WriteMissed(agent, pa, size, attributes, value);
+                if (!h.TryFindLine2ForWrite(line, out nuint i)) return WriteMissed(agent, pa, size, attributes, value);
                 LineMeta* lines = h.Lines;
                 if (lines[i].Unique)
                 {

@@ -20,7 +20,8 @@ internal unsafe struct L1Hint
     public readonly bool TwoWay;
     /// <summary>TwoWay and DIC = 0: write hits need not tell code observers (TryWrite's inline path).</summary>
     public readonly bool TwoWayWrites;
-    public readonly int SetMask;
+    /// <summary>The L1D's set mask times two: line * 2 masked by it is the index of way 0 of the line's set.</summary>
+    private readonly nuint _way0Mask;
     /// <summary>
     /// The tags the read hit path compares: the L1D's when <see cref="TwoWay"/>, else <see cref="NoTags"/>, so that
     /// path needs no test of its own for other geometries (it always misses; the miss path then checks TwoWay).
@@ -47,7 +48,7 @@ internal unsafe struct L1Hint
         _tags = l1d.Tags;
         TwoWay = l1d.Ways == 2;
         TwoWayWrites = TwoWay && !dic;
-        SetMask = l1d.SetMask;
+        _way0Mask = (nuint)l1d.SetMask * 2;
         _noTags = TwoWayWrites ? null : NoTags(l1d.Sets);
         ulong* none = _noTags == null ? null : (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_noTags));
         _tagsAt = TwoWay ? (ulong*)l1d.TagsAddress : none;
@@ -71,25 +72,24 @@ internal unsafe struct L1Hint
     }
 
     /// <summary>
-    /// Whether a two-way L1D holds the line (of set <paramref name="set"/>), and its index (as <see cref="FindLine2"/>);
-    /// false for any line when the L1D is not two-way (the caller's miss path checks <see cref="TwoWay"/>).
-    /// Shaped so that a caller's miss branch is the compare's own.
+    /// Whether a two-way L1D holds the line, and its index (as <see cref="FindLine2"/>); false for any line when the
+    /// L1D is not two-way (the caller's miss path checks <see cref="TwoWay"/>). Shaped so that a caller's miss branch
+    /// is the compare's own.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool TryFindLine2(ulong line, nuint set, out nuint index) => Find2(_tagsAt, line, set, out index);
+    public readonly bool TryFindLine2(ulong line, out nuint index) => Find2(_tagsAt, line, out index);
 
     /// <summary><see cref="TryFindLine2"/> for the write hit path: false for any line unless <see cref="TwoWayWrites"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool TryFindLine2ForWrite(ulong line, nuint set, out nuint index) => Find2(_writeTagsAt, line, set, out index);
+    public readonly bool TryFindLine2ForWrite(ulong line, out nuint index) => Find2(_writeTagsAt, line, out index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Find2(ulong* tags, ulong line, nuint set, out nuint index)
+    private readonly bool Find2(ulong* tags, ulong line, out nuint index)
     {
-        ulong* t = tags + set * 2;
-        index = set * 2;
-        if (t[0] == line) return true;
+        index = (nuint)(line * 2) & _way0Mask;
+        if (tags[index] == line) return true;
         index++;
-        return t[1] == line;
+        return tags[index] == line;
     }
 
     /// <summary>The L1D's line metadata (pinned), indexed like its tags.</summary>
@@ -109,7 +109,9 @@ internal unsafe struct L1Hint
         // In a two-way set the line touched last (stamp = the set's clock) is the one whose stamp is the larger: stamps
         // are only ever set to a new value of their set's clock, so the clock is the largest stamp of its set, held by
         // one line (a valid line has been stamped, so its stamp is above the 0 of a never-stamped way).
-        if (lines[index].Stamp > lines[index ^ 1].Stamp) return false;
+        byte* m = (byte*)lines + index * (nuint)sizeof(LineMeta);
+        // The other way's metadata: index ^ 1, as a byte offset (sizeof(LineMeta) is a power of two).
+        if (((LineMeta*)m)->Stamp > ((LineMeta*)((byte*)lines + (index * (nuint)sizeof(LineMeta) ^ (nuint)sizeof(LineMeta))))->Stamp) return false;
         ulong* clock = _clocksAt + index / 2;     // the set of a two-way index
         lines[index].Stamp = ++*clock;
         return true;
