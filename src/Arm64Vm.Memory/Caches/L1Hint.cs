@@ -109,9 +109,10 @@ internal unsafe struct L1Hint
         // In a two-way set the line touched last (stamp = the set's clock) is the one whose stamp is the larger: stamps
         // are only ever set to a new value of their set's clock, so the clock is the largest stamp of its set, held by
         // one line (a valid line has been stamped, so its stamp is above the 0 of a never-stamped way).
-        byte* m = (byte*)lines + index * (nuint)sizeof(LineMeta);
-        // The other way's metadata: index ^ 1, as a byte offset (sizeof(LineMeta) is a power of two).
-        if (((LineMeta*)m)->Stamp > ((LineMeta*)((byte*)lines + (index * (nuint)sizeof(LineMeta) ^ (nuint)sizeof(LineMeta))))->Stamp) return false;
+        nuint size = (nuint)sizeof(LineMeta), at = index * size;
+        // The other way's metadata, index ^ 1: for a power-of-two size (a JIT-time constant) the byte offset xor size.
+        nuint other = (size & (size - 1)) == 0 ? at ^ size : (index ^ 1) * size;
+        if (((LineMeta*)((byte*)lines + at))->Stamp > ((LineMeta*)((byte*)lines + other))->Stamp) return false;
         ulong* clock = _clocksAt + index / 2;     // the set of a two-way index
         lines[index].Stamp = ++*clock;
         return true;
