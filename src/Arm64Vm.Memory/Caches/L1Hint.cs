@@ -112,9 +112,10 @@ internal unsafe struct L1Hint
         nuint size = (nuint)sizeof(LineMeta), at = index * size;
         // The other way's metadata, index ^ 1: for a power-of-two size (a JIT-time constant) the byte offset xor size.
         nuint other = (size & (size - 1)) == 0 ? at ^ size : (index ^ 1) * size;
-        if (((LineMeta*)((byte*)lines + at))->Stamp > ((LineMeta*)((byte*)lines + other))->Stamp) return false;
+        LineMeta* m = (LineMeta*)((byte*)lines + at);
+        if (m->Stamp > ((LineMeta*)((byte*)lines + other))->Stamp) return false;
         ulong* clock = _clocksAt + index / 2;     // the set of a two-way index
-        lines[index].Stamp = ++*clock;
+        m->Stamp = ++*clock;
         return true;
     }
 
