@@ -27,7 +27,7 @@ public class LineTlbPropertyTests
     {
         Cpu0Read, Cpu0Write, Cpu1Read, Cpu1Write, OtherRead, OtherWrite, HostWrite, Evict, Civac, Cvac, SetWayClean,
         SetWayCleanInvalidate, SpeculativeFill, FlushTlb, Cpu1MarkExclusive, Cpu1StoreExclusive, Cpu0VecRead, Cpu0VecWrite,
-        Cpu0PairRead, Cpu0PairWrite,
+        Cpu0RequestRead, Cpu0RequestWrite, Cpu0PairRead, Cpu0PairWrite,
     }
 
     public sealed record Op(OpKind Kind, int Line, int Slot, int Size, ulong Value)
@@ -102,6 +102,11 @@ public class LineTlbPropertyTests
                     return a ^ b * 31;
                 }
                 case OpKind.Cpu0PairWrite: Cpus[0].WritePair(PairAddress(op), PairSize(op), op.Value, ~op.Value); return null;
+                // Requests of CPU 0's agent that take no offer (as its table walks make): its entry must stay exact.
+                case OpKind.Cpu0RequestRead:
+                    Model.TryRead(0, pa, op.Size, AccessKind.Read, Wb, out ulong r);
+                    return r;
+                case OpKind.Cpu0RequestWrite: Model.TryWrite(0, pa, op.Size, AccessKind.Write, Wb, op.Value); return null;
                 case OpKind.Cpu1MarkExclusive: Cpus[1].MarkExclusive(pa & ~7UL, 8); return null;
                 default: return Cpus[1].StoreExclusive(pa & ~7UL, 8, op.Value, 0) ? 0UL : 1UL;
             }
@@ -125,8 +130,10 @@ public class LineTlbPropertyTests
             (1, Gen.Constant(OpKind.SpeculativeFill)), (1, Gen.Constant(OpKind.FlushTlb)),
             (1, Gen.Constant(OpKind.Cpu1MarkExclusive)), (1, Gen.Constant(OpKind.Cpu1StoreExclusive)),
             (3, Gen.Constant(OpKind.Cpu0VecRead)), (3, Gen.Constant(OpKind.Cpu0VecWrite)),
+            (4, Gen.Constant(OpKind.Cpu0RequestRead)), (4, Gen.Constant(OpKind.Cpu0RequestWrite)),
             (4, Gen.Constant(OpKind.Cpu0PairRead)), (4, Gen.Constant(OpKind.Cpu0PairWrite)))
-        from line in Gen.Frequency((3, Gen.Choose(0, 3)), (1, Gen.Choose(0, Lines - 1)))   // mostly a few hot lines
+        // Mostly a few hot lines, two to a set of the smallest L1Ds (4 sets), so hits change the LRU order of a set.
+        from line in Gen.Frequency((3, Gen.Elements(0, 1, 4, 5)), (1, Gen.Choose(0, Lines - 1)))
         from slot in Gen.Choose(0, 7)
         from sizeLog in Gen.Choose(0, 3)
         from value in CacheModelSnapshot.Word
@@ -155,7 +162,7 @@ public class LineTlbPropertyTests
                 if (on.State() != off.State()) return false;
             }
             return true;
-        }).QuickCheckThrowOnFailure();
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithQuietOnSuccess(true));
     }
 
     [Fact]
@@ -179,6 +186,36 @@ public class LineTlbPropertyTests
         m.Model.TryWrite(1, DataBase + 8, 8, AccessKind.Write, Wb, 0x5555);
         Assert.Equal(LineTlb.NoLine, lt.ReadVa);
         Assert.Equal(0x5555UL, m.Cpus[0].Read(DataBase + 8, 8));
+    }
+
+    /// <summary>
+    /// LTLB-1: a hit that leaves the L1D's LRU order as it was (on its set's most recently used line) keeps the entry of
+    /// another line; a hit that changes the order of the entry's set forgets it.
+    /// </summary>
+    [Fact]
+    public void LTLB1_AHitKeepsTheEntryUnlessItChangesTheLruOrder()
+    {
+        var m = new Machine(lineTlb: true, CacheConfig.CortexA57(2));
+        var lt = m.Model.LineTlbOf(0)!;
+        var l1d = m.Model.DataCacheOf(0, 1)!;
+        ulong otherSet = DataBase + 64, sameSet = DataBase + (ulong)l1d.Sets * 64;
+        m.Cpus[0].Read(otherSet, 8);                          // misses: each line the most recently used of its set
+        m.Cpus[0].Read(sameSet, 8);
+        m.Cpus[0].Write(DataBase, 8, 1);
+        m.Cpus[0].Write(DataBase, 8, 2);                      // a hit that changes set 0's order: entry for DataBase
+        Assert.Equal(DataBase, lt.WriteVa);
+
+        Assert.True(m.Model.TryRead(0, otherSet, 8, AccessKind.Read, Wb, out _));      // hit, order unchanged
+        Assert.Equal(DataBase, lt.ReadVa);
+        Assert.Equal(DataBase, lt.WriteVa);
+        long hits = l1d.Stats.Hits;
+        m.Cpus[0].Write(DataBase, 8, 3);                      // through the line TLB
+        Assert.Equal(hits + 1, l1d.Stats.Hits);
+
+        Assert.True(m.Model.TryWrite(0, sameSet, 8, AccessKind.Write, Wb, 4));       // hit, set 0's order changes
+        Assert.Equal(LineTlb.NoLine, lt.ReadVa);
+        Assert.Equal(LineTlb.NoLine, lt.WriteVa);
+        Assert.Equal(3UL, m.Cpus[0].Read(DataBase, 8));
     }
 
     [Fact]

@@ -123,7 +123,8 @@ public class LruOrderTests
         }
 
         // The cache holds exactly the reference's lines of each set, and its victim for a new line of a full set is
-        // the reference's least recently used one.
+        // the reference's least recently used one. The set's most recently used line holds the largest stamp of all
+        // its ways, valid or not (the two-way hit path tells it by that alone, L1Hint.TouchHit).
         static bool Holds(Cache c, List<ulong>[] sets)
         {
             for (int s = 0; s < c.Sets; s++)
@@ -131,6 +132,10 @@ public class LruOrderTests
                 var held = Enumerable.Range(s * c.Ways, c.Ways).Select(c.TagOf).Where(t => t != Cache.InvalidTag).Order();
                 if (!sets[s].Order().SequenceEqual(held)) return false;
                 if (sets[s].Count == c.Ways && c.TagOf(c.ChooseVictim((ulong)s)) != sets[s][^1]) return false;
+                if (sets[s].Count == 0) continue;
+                int mru = Enumerable.Range(s * c.Ways, c.Ways).First(i => c.TagOf(i) == sets[s][0]);
+                for (int i = s * c.Ways; i < (s + 1) * c.Ways; i++)
+                    if (i != mru && c.Lines[i].Stamp >= c.Lines[mru].Stamp) return false;
             }
             return true;
         }

@@ -15,7 +15,7 @@ public sealed partial class CacheMemorySystem
     internal static bool InnerWriteBack(MemoryAttributes a) => (a.Bits & 0x1F) == ((int)MemoryType.Normal | ((int)Cacheability.WriteBack << 3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
+    public unsafe bool TryRead(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
     {
         // Hit path: a CPU's cacheable data read that hits its L1D (one L1Hint per CPU agent, so the length is the CPU count).
         var hints = _cpuL1d;
@@ -25,14 +25,15 @@ public sealed partial class CacheMemorySystem
             if (off + (nuint)size <= L)
             {
                 ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
-                if (!h.TwoWay) return ReadWide(agent, pa, size, kind, attributes, out value);
                 ulong line = pa >> CacheConfig.LineShift;
-                nuint set = (nuint)(line & (ulong)h.SetMask);
-                if (!h.TryFindLine2(line, set, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value, h.Cache);
-                h.TouchHit(ref h.LineRef(i), set);
-                h.Stats.Hits++;
-                OfferLine(h.Mru, line);
+                // Other geometries always miss here (L1Hint.TryFindLine2) and are served by ReadMissed.
+                if (!h.TryFindLine2(line, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value);
                 value = ReadAt(ref h.DataAt(i, off), size);
+                h.Stats.Hits++;
+                // LTLB-1: the offer (the hint's line TLB, or the sink while it is detached). The entry goes only when
+                // the LRU order changes: a hit on its set's most recently used line leaves every entry exact.
+                if (h.TouchHit(h.Lines, i)) h.Mru.ClearTags();
+                h.Mru.Offered = line;
                 return true;
             }
         }
@@ -40,7 +41,7 @@ public sealed partial class CacheMemorySystem
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
+    public unsafe bool TryWrite(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, ulong value)
     {
         // Hit path: a CPU's write-back write that hits a line its L1D holds uniquely (hints as in TryRead).
         var hints = _cpuL1d;
@@ -50,19 +51,18 @@ public sealed partial class CacheMemorySystem
             if (off + (nuint)size <= L)
             {
                 ref L1Hint h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hints), agent);
-                // DIC = 1: a write tells the code observers (NoteDataChanged), out of line so this path makes no call.
-                if (!h.TwoWayWrites) return WriteWide(agent, pa, size, attributes, value);
                 ulong line = pa >> CacheConfig.LineShift;
-                nuint set = (nuint)(line & (ulong)h.SetMask);
-                if (!h.TryFindLine2(line, set, out nuint i)) return WriteMissed(agent, pa, size, attributes, value, h.Cache);
-                ref var m = ref h.LineRef(i);
-                if (m.Unique)
+                // Other geometries, and DIC = 1 (a write tells the code observers, NoteDataChanged), always miss here
+                // (L1Hint.TryFindLine2ForWrite) and are served by WriteMissed, so this path makes no call.
+                if (!h.TryFindLine2ForWrite(line, out nuint i)) return WriteMissed(agent, pa, size, attributes, value);
+                LineMeta* lines = h.Lines;
+                if (lines[i].Unique)
                 {
-                    h.TouchHit(ref m, set);
-                    h.Stats.Hits++;
-                    m.State = LineState.Dirty;
                     WriteAt(ref h.DataAt(i, off), size, value);
-                    OfferLine(h.Mru, line);
+                    lines[i].State = LineState.Dirty;
+                    h.Stats.Hits++;
+                    if (h.TouchHit(lines, i)) h.Mru.ClearTags();      // LTLB-1, as in TryRead
+                    h.Mru.Offered = line;
                     return true;
                 }
             }
@@ -71,17 +71,28 @@ public sealed partial class CacheMemorySystem
     }
 
     /// <summary>
-    /// An L1D miss of <see cref="TryRead"/>'s two-way hit path (<paramref name="l1"/>: the L1D it missed in): out of line,
-    /// so the hit path inlined into callers stays small and keeps its registers.
+    /// An L1D miss of <see cref="TryRead"/>'s two-way hit path: out of line, so the hit path inlined into callers stays
+    /// small and keeps its registers. An L1D of other than two ways always comes here and takes <see cref="ReadWide"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReadMissed(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value, Cache l1) =>
-        HostShortcuts ? ReadMiss(agent, pa, size, kind, attributes, out value, l1) : ReadSlow(agent, pa, size, kind, attributes, out value);
+    private bool ReadMissed(int agent, ulong pa, int size, AccessKind kind, MemoryAttributes attributes, out ulong value)
+    {
+        ref L1Hint h = ref HintOf(agent);
+        if (!h.TwoWay) return ReadWide(agent, pa, size, kind, attributes, out value);
+        return HostShortcuts ? ReadMiss(agent, pa, size, kind, attributes, out value, h.Cache) : ReadSlow(agent, pa, size, kind, attributes, out value);
+    }
 
-    /// <summary>An L1D miss of <see cref="TryWrite"/>'s two-way hit path, out of line (as <see cref="ReadMissed"/>).</summary>
+    /// <summary>
+    /// An L1D miss of <see cref="TryWrite"/>'s two-way hit path, out of line (as <see cref="ReadMissed"/>); an L1D of
+    /// other than two ways, or with DIC = 1, always comes here and takes <see cref="WriteWide"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool WriteMissed(int agent, ulong pa, int size, MemoryAttributes attributes, ulong value, Cache l1) =>
-        HostShortcuts ? WriteMiss(agent, pa, size, attributes, value, l1) : WriteSlow(agent, pa, size, attributes, value);
+    private bool WriteMissed(int agent, ulong pa, int size, MemoryAttributes attributes, ulong value)
+    {
+        ref L1Hint h = ref HintOf(agent);
+        if (!h.TwoWayWrites) return WriteWide(agent, pa, size, attributes, value);
+        return HostShortcuts ? WriteMiss(agent, pa, size, attributes, value, h.Cache) : WriteSlow(agent, pa, size, attributes, value);
+    }
 
     /// <summary>
     /// <see cref="TryRead"/>'s hit path for an L1D of other than two ways (the caller checked agent, attributes and

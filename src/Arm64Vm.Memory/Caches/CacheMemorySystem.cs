@@ -117,26 +117,16 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     /// LTLB-1: after an access of a CPU that leaves <paramref name="line"/> (index <paramref name="i"/>) the most
     /// recently used line of its set in the CPU's L1D <paramref name="c"/>, offers it to the CPU's line TLB (whose entry
     /// for the previous line goes). The CPU works out the rest when it takes the offer (<see cref="LineTlb.Take"/>).
+    /// The hit paths offer through their hint instead (TryRead, TryWrite).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OfferLine(Cache c, int i, ulong line)
     {
         var lt = c.Mru;
         if (lt == null) return;
-        OfferLine(lt, line);
-        lt.Index = i;       // the line's index, so Take need not look it up (the hit path leaves it to Take)
-    }
-
-    /// <summary>
-    /// <see cref="OfferLine(Cache, int, ulong)"/> from the hit path, to line TLB <paramref name="lt"/>: the L1D's (its
-    /// Mru) or, while that is detached, <see cref="_offerSink"/>, which nobody takes offers from (so no null test). Two
-    /// stores: the index is left for <see cref="LineTlb.Take"/> to find.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OfferLine(LineTlb lt, ulong line)
-    {
         lt.ClearTags();
         lt.Offered = line;
+        lt.Index = i;       // the line's index, so Take need not look it up (the hit path leaves it to Take)
     }
 
     /// <summary>Receives the hit path's offers while a CPU's line TLB is detached (never read).</summary>

@@ -20,8 +20,17 @@ internal unsafe struct L1Hint
     public readonly bool TwoWay;
     /// <summary>TwoWay and DIC = 0: write hits need not tell code observers (TryWrite's inline path).</summary>
     public readonly bool TwoWayWrites;
-    public readonly int SetMask;
+    /// <summary>The L1D's set mask times two: line * 2 masked by it is the index of way 0 of the line's set.</summary>
+    private readonly nuint _way0Mask;
+    /// <summary>
+    /// The tags the read hit path compares: the L1D's when <see cref="TwoWay"/>, else <see cref="NoTags"/>, so that
+    /// path needs no test of its own for other geometries (it always misses; the miss path then checks TwoWay).
+    /// </summary>
     private readonly ulong* _tagsAt;
+    /// <summary>The tags the write hit path compares: the L1D's when <see cref="TwoWayWrites"/>, else <see cref="NoTags"/>.</summary>
+    private readonly ulong* _writeTagsAt;
+    /// <summary>The pinned array behind the stand-in tags (kept referenced so it lives as long as the hint).</summary>
+    private readonly ulong[]? _noTags;
     private readonly LineMeta* _linesAt;
     private readonly ulong* _clocksAt;
     private readonly byte* _dataAt;
@@ -39,8 +48,11 @@ internal unsafe struct L1Hint
         _tags = l1d.Tags;
         TwoWay = l1d.Ways == 2;
         TwoWayWrites = TwoWay && !dic;
-        SetMask = l1d.SetMask;
-        _tagsAt = (ulong*)l1d.TagsAddress;
+        _way0Mask = (nuint)l1d.SetMask * 2;
+        _noTags = TwoWayWrites ? null : NoTags(l1d.Sets);
+        ulong* none = _noTags == null ? null : (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_noTags));
+        _tagsAt = TwoWay ? (ulong*)l1d.TagsAddress : none;
+        _writeTagsAt = TwoWayWrites ? (ulong*)l1d.TagsAddress : none;
         _linesAt = (LineMeta*)l1d.LinesAddress;
         _clocksAt = (ulong*)l1d.ClocksAddress;
         _dataAt = (byte*)l1d.DataAddress;
@@ -49,29 +61,62 @@ internal unsafe struct L1Hint
     }
 
     /// <summary>
-    /// Whether a two-way L1D holds the line (of set <paramref name="set"/>), and its index (as <see cref="FindLine2"/>).
-    /// Shaped so that a caller's miss branch is the compare's own.
+    /// Two invalid tags per set of an L1D of <paramref name="sets"/> sets (pinned, never written): no line matches
+    /// them, as no line address is <see cref="Cache.InvalidTag"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool TryFindLine2(ulong line, nuint set, out nuint index)
+    private static ulong[] NoTags(int sets)
     {
-        ulong* t = _tagsAt + set * 2;
-        index = set * 2;
-        if (t[0] == line) return true;
-        index++;
-        return t[1] == line;
+        var tags = GC.AllocateArray<ulong>(sets * 2, pinned: true);
+        Array.Fill(tags, Cache.InvalidTag);
+        return tags;
     }
 
-    /// <summary>The metadata of line index <paramref name="index"/>.</summary>
+    /// <summary>
+    /// Whether a two-way L1D holds the line, and its index (as <see cref="FindLine2"/>); false for any line when the
+    /// L1D is not two-way (the caller's miss path checks <see cref="TwoWay"/>). Shaped so that a caller's miss branch
+    /// is the compare's own.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ref LineMeta LineRef(nuint index) => ref _linesAt[index];
+    public readonly bool TryFindLine2(ulong line, out nuint index) => Find2(_tagsAt, line, out index);
 
-    /// <summary><see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1).</summary>
+    /// <summary><see cref="TryFindLine2"/> for the write hit path: false for any line unless <see cref="TwoWayWrites"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void TouchHit(ref LineMeta m, nuint set)
+    public readonly bool TryFindLine2ForWrite(ulong line, out nuint index) => Find2(_writeTagsAt, line, out index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly bool Find2(ulong* tags, ulong line, out nuint index)
     {
-        ulong* clock = _clocksAt + set;
-        if (m.Stamp != *clock) m.Stamp = ++*clock;
+        index = (nuint)(line * 2) & _way0Mask;
+        if (tags[index] == line) return true;
+        index++;
+        return tags[index] == line;
+    }
+
+    /// <summary>The L1D's line metadata (pinned), indexed like its tags.</summary>
+    public readonly LineMeta* Lines
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _linesAt;
+    }
+
+    /// <summary>
+    /// <see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1); whether the LRU order changed (the line was not
+    /// already the most recently used of its set), which ends the line TLB's entry (LTLB-1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool TouchHit(LineMeta* lines, nuint index)
+    {
+        // In a two-way set the line touched last (stamp = the set's clock) is the one whose stamp is the larger: stamps
+        // are only ever set to a new value of their set's clock, so the clock is the largest stamp of its set, held by
+        // one line (a valid line has been stamped, so its stamp is above the 0 of a never-stamped way).
+        nuint size = (nuint)sizeof(LineMeta), at = index * size;
+        // The other way's metadata, index ^ 1: for a power-of-two size (a JIT-time constant) the byte offset xor size.
+        nuint other = (size & (size - 1)) == 0 ? at ^ size : (index ^ 1) * size;
+        LineMeta* m = (LineMeta*)((byte*)lines + at);
+        if (m->Stamp > ((LineMeta*)((byte*)lines + other))->Stamp) return false;
+        ulong* clock = _clocksAt + index / 2;     // the set of a two-way index
+        m->Stamp = ++*clock;
+        return true;
     }
 
     /// <summary>Byte <paramref name="offset"/> of line index <paramref name="index"/>'s data.</summary>
