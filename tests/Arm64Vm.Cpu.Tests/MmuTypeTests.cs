@@ -16,13 +16,20 @@ public class MmuTypeTests
 
     private static ulong VaArg(ulong va) => (va >> 12) & 0xFFF_FFFF_FFFFUL;
 
+    /// <summary>Stage 1 on (4 KiB granule, 48-bit VA) with Va mapped to Pa1 as kernel data.</summary>
+    private static MmuRig RigWithVaAtPa1(out PageTableBuilder t)
+    {
+        var rig = new MmuRig();
+        t = rig.NewStage1(12, 48);
+        t.MapPage(Va, Pa1, Desc.Kernel);
+        rig.EnableStage1(MmuRig.Tcr(12, 16), t.Root);
+        return rig;
+    }
+
     [Fact]
     public void TLB_1_TheMmuOwnsTheTlbThePeProbesAndItsFlushEmptiesIt()
     {
-        using var rig = new MmuRig();
-        var t = rig.NewStage1(12, 48);
-        t.MapPage(Va, Pa1, Desc.Kernel);
-        rig.EnableStage1(MmuRig.Tcr(12, 16), t.Root);
+        using var rig = RigWithVaAtPa1(out _);
         var cpu = rig.Cpu;
         Assert.Same(cpu.Tlb, cpu.Mmu.Tlb);
         rig.Ram.WriteRaw(Pa1, 8, 0x1111);
@@ -119,10 +126,7 @@ public class MmuTypeTests
     [Fact]
     public void AT_WalksTheTablesThroughTheMmuAndNeitherUsesNorFillsTheTlb()
     {
-        using var rig = new MmuRig();
-        var t = rig.NewStage1(12, 48);
-        t.MapPage(Va, Pa1, Desc.Kernel);
-        rig.EnableStage1(MmuRig.Tcr(12, 16), t.Root);
+        using var rig = RigWithVaAtPa1(out var t);
         var cpu = rig.Cpu;
         rig.Ram.WriteRaw(Pa1, 8, 1);
         rig.Ram.WriteRaw(Pa2, 8, 2);

@@ -64,15 +64,7 @@ public class CacheModelThroughput
     private CacheMemorySystem _model4 = null!;
 
     [Benchmark(OperationsPerInvoke = Accesses)]
-    public void L1MissLine4Cpu()
-    {
-        var a = _l2Addresses;
-        for (int i = 0; i < a.Length; i++)
-        {
-            _model4.TryRead(0, a[i], 8, AccessKind.Read, Wb, out ulong v);
-            _model4.TryWrite(0, a[i], 8, AccessKind.Write, Wb, v + 1);
-        }
-    }
+    public void L1MissLine4Cpu() => MissLines(_model4);
 
     private void CopyStream1(ulong n)
     {
@@ -131,13 +123,16 @@ public class CacheModelThroughput
     }
 
     [Benchmark(OperationsPerInvoke = Accesses)]
-    public void L1MissLine()
+    public void L1MissLine() => MissLines(_model);
+
+    /// <summary>CPU 0 reads each of <see cref="_l2Addresses"/> (an L1D miss that hits the L2) and writes it back.</summary>
+    private void MissLines(CacheMemorySystem model)
     {
         var a = _l2Addresses;
         for (int i = 0; i < a.Length; i++)
         {
-            _model.TryRead(0, a[i], 8, AccessKind.Read, Wb, out ulong v);
-            _model.TryWrite(0, a[i], 8, AccessKind.Write, Wb, v + 1);
+            model.TryRead(0, a[i], 8, AccessKind.Read, Wb, out ulong v);
+            model.TryWrite(0, a[i], 8, AccessKind.Write, Wb, v + 1);
         }
     }
 }
