@@ -1,19 +1,29 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Arm64Vm.Memory.Caches;
 
 namespace Arm64Vm.Memory;
 
 /// <summary>
-/// The line TLB of one CPU (specs/coherence-invariants.md, LTLB-1..LTLB-4): the line its L1D touched last, which a
-/// further L1D hit on would change nothing of the model but the hit count, so the CPU's inline load/store path may
-/// read or write its data in place. The memory system offers the line after an access of this CPU that ends with the
-/// line the most recently used of its L1D (<see cref="Offered"/>); the CPU takes the offer by tagging it with the
-/// virtual address of the line (<see cref="ReadVa"/>, <see cref="WriteVa"/>); the memory system takes it back
-/// (<see cref="Forget"/>) on any change of that line or of the L1D's LRU order. One object per CPU, shared by both.
+/// The line TLB of one CPU (specs/coherence-invariants.md, LTLB-1..LTLB-5): lines of its L1D that are each the most
+/// recently used of their set, so that a further L1D hit on one changes nothing of the model but the hit count, and
+/// the CPU's inline load/store path may read or write its data in place. LTLB-5: <see cref="MaxSlots"/> entries, one
+/// per slot, a line's slot being its line address modulo the number of slots (at most a page's lines, so a VA and its
+/// PA name the same slot; with at least as many L1D sets as slots, all lines of one set share one slot).
+/// The memory system offers a line after an access of this CPU that ends with the line the most recently used of its
+/// set (<see cref="Offered"/>); the CPU takes the offer into the line's slot by tagging it with the virtual address of
+/// the line (<see cref="Entry.ReadVa"/>, <see cref="Entry.WriteVa"/>); the memory system takes an entry back on any
+/// change of its line or of the LRU order of the line's set (<see cref="ForgetSet"/>, <see cref="ForgetIndex"/>), and
+/// every entry on the TLB's events (<see cref="Forget"/>). One object per CPU, shared by both.
 /// </summary>
 public sealed unsafe class LineTlb
 {
     /// <summary>The tag that matches no access.</summary>
     public const ulong NoLine = ulong.MaxValue;
+
+    /// <summary>Entries at most (LTLB-5): a power of two, at most the 64 lines of a 4 KiB page.</summary>
+    public const int MaxSlots = 8;
 
     /// <summary>
     /// A line TLB that never hits (a CPU on a memory system without one): the inline paths test it like a real one,
@@ -26,48 +36,80 @@ public sealed unsafe class LineTlb
         _l1d = l1d;
         _dic = dic;
         Stats = l1d?.Stats ?? new CacheLevelStatistics();
+        _setMask = (l1d?.Sets ?? 1) - 1;
+        _fewSets = _setMask < SlotMask;
+        Forget();
     }
 
     private readonly Cache? _l1d;
     private readonly bool _dic;
 
+    /// <summary>The slots minus one: a line's slot is its line address (PA or VA over 64) and this.</summary>
+    public const int SlotMask = MaxSlots - 1;
+
+    /// <summary>The L1D's sets minus one (a power of two minus one).</summary>
+    private readonly int _setMask;
+
     /// <summary>
-    /// LTLB-2: the VA of the line (VA with bits [5:0] clear) a naturally aligned read by the CPU may perform at
-    /// <see cref="Data"/>, or <see cref="NoLine"/>. Written by the CPU when it takes an offer; cleared by either side.
+    /// The L1D has fewer sets than there are slots (small test geometries): the lines of one set then lie in several
+    /// slots, which <see cref="ForgetSet"/> and <see cref="ForgetIndex"/> visit all.
     /// </summary>
-    public ulong ReadVa
+    private readonly bool _fewSets;
+
+    /// <summary>One entry: a line, its VA tags and where its data lives in the L1D.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Entry
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        get => Tags.Read;
-        set => Tags.Read = value;
+        /// <summary>
+        /// LTLB-2: the VA of the line (VA with bits [5:0] clear) a naturally aligned read by the CPU may perform at
+        /// <see cref="Data"/>, or <see cref="NoLine"/>. Written by the CPU when it takes an offer; cleared by either side.
+        /// </summary>
+        public ulong ReadVa;
+        /// <summary>As <see cref="ReadVa"/> for writes: only for a line the L1D holds Unique and Dirty (LTLB-3).</summary>
+        public ulong WriteVa;
+        /// <summary>Host address of the line's 64 bytes in the L1D's data array (pinned, so the address stays valid).</summary>
+        public byte* Data;
+        /// <summary>The line's index in the L1D, or -1.</summary>
+        public int Index;
     }
 
-    /// <summary>As <see cref="ReadVa"/> for writes: only for a line the L1D holds Unique and Dirty (LTLB-3).</summary>
-    public ulong WriteVa
+    [InlineArray(MaxSlots)]
+    internal struct Entries
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        get => Tags.Write;
-        set => Tags.Write = value;
+        private Entry _first;
     }
 
-    /// <summary><see cref="ReadVa"/> and <see cref="WriteVa"/> side by side, so both are cleared by one 16-byte store.</summary>
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    internal struct VaTags
+    private Entries _entries;
+
+    /// <summary>The entry of the slot of <paramref name="address"/> (a VA or a PA: bits [8:6] of both are the same).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Entry EntryOf(ulong address) =>
+        ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), (int)(address >> CacheConfig.LineShift) & SlotMask);
+
+    /// <summary>The entry of the slot of line address <paramref name="line"/> (PA >> 6).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Entry EntryOfLine(ulong line) => ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), (int)line & SlotMask);
+
+    /// <summary>The slot the CPU took its last offer into (tests and diagnostics: <see cref="ReadVa"/>, <see cref="WriteVa"/>).</summary>
+    private int _lastSlot;
+
+    /// <summary>The read tag of the entry the last offer was taken into (tests and diagnostics).</summary>
+    public ulong ReadVa => Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), _lastSlot).ReadVa;
+
+    /// <summary>The write tag of the entry the last offer was taken into (tests and diagnostics).</summary>
+    public ulong WriteVa => Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), _lastSlot).WriteVa;
+
+    /// <summary>Every entry's tags, slot by slot (tests: the shortcut properties compare them).</summary>
+    public string Describe()
     {
-        public ulong Read;
-        public ulong Write;
+        var parts = new string[SlotMask + 1];
+        for (int s = 0; s <= SlotMask; s++)
+        {
+            ref Entry e = ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), s);
+            parts[s] = $"{e.ReadVa:X}/{e.WriteVa:X}/{e.Index}";
+        }
+        return string.Join(" ", parts);
     }
-
-    internal VaTags Tags = new() { Read = NoLine, Write = NoLine };
-
-    /// <summary>Clears both tags (LTLB-1) with one store (both <see cref="NoLine"/>: all ones).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal void ClearTags() =>
-        System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
-            ref System.Runtime.CompilerServices.Unsafe.As<VaTags, byte>(ref Tags), System.Runtime.Intrinsics.Vector128<byte>.AllBitsSet);
-
-    /// <summary>Host address of the line's 64 bytes in the L1D's data array (pinned, so the address stays valid).</summary>
-    public byte* Data;
 
     /// <summary>
     /// The PA line (PA >> 6) the last access offered, or <see cref="NoLine"/>: the CPU clears it before an access and
@@ -75,40 +117,89 @@ public sealed unsafe class LineTlb
     /// </summary>
     public ulong Offered = NoLine;
 
-
     /// <summary>The L1D's hit counter: an access performed through the line TLB is an L1D hit and counts here (LTLB-4).</summary>
     public readonly CacheLevelStatistics Stats;
 
-    /// <summary>Line index in the L1D of the offered line, or -1 (the memory system's side of the entry).</summary>
-    internal int Index = -1;
+    /// <summary>The offered line's L1D index when the offer knows it (checked by tag before use), else -1.</summary>
+    internal int OfferIndex = -1;
 
     /// <summary>
-    /// Takes the pending offer (the CPU checked <see cref="Offered"/> names its access's line): points
-    /// <see cref="Data"/> at the line and returns whether it may also be written in place (LTLB-3: Unique and already
-    /// Dirty, inner write-back <paramref name="attributes"/>, and DIC = 0 so no code observer must hear of a write).
-    /// The caller then sets the tags.
+    /// Takes the pending offer (the CPU checked <see cref="Offered"/> names its access's line) into the line's slot:
+    /// points the entry's <see cref="Entry.Data"/> at the line and returns the entry; <paramref name="writable"/>: it
+    /// may also be written in place (LTLB-3: Unique and already Dirty, inner write-back <paramref name="attributes"/>,
+    /// and DIC = 0 so no code observer must hear of a write). The caller then sets the entry's tags.
     /// </summary>
-    public bool Take(MemoryAttributes attributes)
+    public ref Entry Take(MemoryAttributes attributes, out bool writable)
     {
         var c = _l1d!;
-        // The index the offer left, when it names the offered line (checked by tag: the hit path leaves an older one).
-        int i = Index;
-        if ((uint)i >= (uint)c.Tags.Length || c.Tags[i] != Offered) i = c.Find(Offered);
-        Index = i;
+        ulong line = Offered;
+        // The index the offer left, when it names the offered line (checked by tag: the hit path leaves none).
+        int i = OfferIndex;
+        if ((uint)i >= (uint)c.Tags.Length || c.Tags[i] != line) i = c.Find(line);
         Offered = NoLine;
-        Data = (byte*)c.DataAddress + Index * CacheConfig.LineSize;
-        ref var m = ref c.Lines[Index];
-        return m.Unique && m.State == LineState.Dirty && !_dic && CacheMemorySystem.InnerWriteBack(attributes);
+        OfferIndex = -1;
+        _lastSlot = (int)line & SlotMask;
+        ref Entry e = ref EntryOfLine(line);
+        e.Index = i;
+        e.Data = (byte*)c.DataAddress + i * CacheConfig.LineSize;
+        ref var m = ref c.Lines[i];
+        writable = m.Unique && m.State == LineState.Dirty && !_dic && CacheMemorySystem.InnerWriteBack(attributes);
+        return ref e;
+    }
+
+    /// <summary>Clears an entry (both tags, with one 16-byte store: both <see cref="NoLine"/> are all ones) and its index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Clear(ref Entry e)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.As<Entry, byte>(ref e), Vector128<byte>.AllBitsSet);
+        e.Index = -1;
     }
 
     /// <summary>
-    /// LTLB-1: drops the entry (both tags). A pending offer needs no clearing: it is made at the very end of an access
-    /// and the CPU clears it before its next one.
+    /// LTLB-1: the entry of <paramref name="line"/>'s slot goes (the LRU order of the line's set changed, or the line is
+    /// offered anew), or with fewer sets than slots the entries of every slot of its set. A slot also holds lines of
+    /// other sets; forgetting one of those is only a lost hit.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ForgetLine(ulong line)
+    {
+        if (_fewSets) { ForgetSetSlots((int)line & _setMask, -1); return; }
+        Clear(ref EntryOfLine(line));
+    }
+
+    /// <summary>LTLB-1: the LRU order of L1D set <paramref name="set"/> changed: the entry of its slot goes (of each of its slots).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ForgetSet(int set)
+    {
+        if (_fewSets) { ForgetSetSlots(set, -1); return; }
+        Clear(ref EntryOfLine((ulong)set));
+    }
+
+    /// <summary>LTLB-1: the state (Dirty, Unique) or presence of L1D line index <paramref name="index"/> of set <paramref name="set"/> changed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ForgetIndex(int index, int set)
+    {
+        if (_fewSets) { ForgetSetSlots(set, index); return; }
+        ref Entry e = ref EntryOfLine((ulong)set);
+        if (e.Index == index) Clear(ref e);
+    }
+
+    /// <summary>With fewer sets than slots: clears the entries of every slot of <paramref name="set"/> (of line index <paramref name="index"/> only, unless -1).</summary>
+    private void ForgetSetSlots(int set, int index)
+    {
+        for (int s = set; s < MaxSlots; s += _setMask + 1)
+        {
+            ref Entry e = ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), s);
+            if (index < 0 || e.Index == index) Clear(ref e);
+        }
+    }
+
+    /// <summary>
+    /// LTLB-1, LTLB-2: drops every entry. A pending offer needs no clearing: it is made at the very end of an access and
+    /// the CPU clears it before its next one.
+    /// </summary>
     public void Forget()
     {
-        ClearTags();
-        Index = -1;
+        for (int s = 0; s < MaxSlots; s++) Clear(ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), s));
     }
 }

@@ -132,8 +132,9 @@ public class LineTlbPropertyTests
             (3, Gen.Constant(OpKind.Cpu0VecRead)), (3, Gen.Constant(OpKind.Cpu0VecWrite)),
             (4, Gen.Constant(OpKind.Cpu0RequestRead)), (4, Gen.Constant(OpKind.Cpu0RequestWrite)),
             (4, Gen.Constant(OpKind.Cpu0PairRead)), (4, Gen.Constant(OpKind.Cpu0PairWrite)))
-        // Mostly a few hot lines, two to a set of the smallest L1Ds (4 sets), so hits change the LRU order of a set.
-        from line in Gen.Frequency((3, Gen.Elements(0, 1, 4, 5)), (1, Gen.Choose(0, Lines - 1)))
+        // Mostly a few hot lines, two to a set of the smallest L1Ds (4 sets), so hits change the LRU order of a set; and
+        // lines that share a slot of the line TLB but not a set (0, 8), or a set (0, 16), of the 16-set L1D (LTLB-5).
+        from line in Gen.Frequency((3, Gen.Elements(0, 1, 4, 5)), (1, Gen.Elements(0, 8, 16)), (1, Gen.Choose(0, Lines - 1)))
         from slot in Gen.Choose(0, 7)
         from sizeLog in Gen.Choose(0, 3)
         from value in CacheModelSnapshot.Word
@@ -146,6 +147,8 @@ public class LineTlbPropertyTests
         CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(256, 1), L2 = new CacheGeometry(1024, 2), L2Inclusion = InclusionPolicy.NonInclusive },
         CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(512, 4, ReplacementPolicy.PseudoRandom), L2 = new CacheGeometry(1024, 4), Seed = 7 },
         CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(512, 2), L2 = new CacheGeometry(2048, 4), Dic = true },
+        // LTLB-5 with one slot per set (16 sets, 8 slots): lines 0 and 8 share a slot, lines 0 and 16 a set.
+        CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(2048, 2), L2 = new CacheGeometry(8192, 4) },
     };
 
     [Fact]
@@ -186,6 +189,42 @@ public class LineTlbPropertyTests
         m.Model.TryWrite(1, DataBase + 8, 8, AccessKind.Write, Wb, 0x5555);
         Assert.Equal(LineTlb.NoLine, lt.ReadVa);
         Assert.Equal(0x5555UL, m.Cpus[0].Read(DataBase + 8, 8));
+    }
+
+    /// <summary>
+    /// LTLB-5: lines of different L1D sets keep entries of their own, so accesses that alternate between them stay in
+    /// the line TLB; a fill into the set of an entry's line (here a speculative one, which offers nothing) forgets that
+    /// entry, since the line is no longer its set's most recently used, and the next access to it is a request that
+    /// makes it so again, exactly as with the line TLB off.
+    /// </summary>
+    [Fact]
+    public void LTLB5_EntriesOfOtherSetsStay_AndAFillIntoAnEntrysSetForgetsIt()
+    {
+        var config = CacheConfig.CortexA57(2);
+        var on = new Machine(lineTlb: true, config);
+        var off = new Machine(lineTlb: false, config);
+        var lt = on.Model.LineTlbOf(0)!;
+        var l1d = on.Model.DataCacheOf(0, 1)!;
+        ulong a = DataBase, c = DataBase + 64, sameSetAsA = DataBase + (ulong)l1d.Sets * 64;
+        Assert.True(l1d.Sets >= LineTlb.MaxSlots);                      // one slot per set here
+        foreach (var m in new[] { on, off })
+        {
+            m.Cpus[0].Read(a, 8);                                       // the TLB fill's access takes no offer
+            m.Cpus[0].Read(c, 8);
+            m.Cpus[0].Read(a, 8);
+        }
+        Assert.Equal(a, lt.EntryOf(a).ReadVa);                          // both lines have entries
+        Assert.Equal(c, lt.EntryOf(c).ReadVa);
+        long hits = l1d.Stats.Hits;
+        for (int k = 0; k < 4; k++) { on.Cpus[0].Read(a, 8); on.Cpus[0].Read(c, 8); off.Cpus[0].Read(a, 8); off.Cpus[0].Read(c, 8); }
+        Assert.Equal(hits + 8, l1d.Stats.Hits);
+        Assert.Equal(on.State(), off.State());
+
+        foreach (var m in new[] { on, off }) m.Model.SpeculativeFill(0, sameSetAsA, Wb);
+        Assert.Equal(LineTlb.NoLine, lt.EntryOf(a).ReadVa);             // a's set has a new most recently used line
+        Assert.Equal(c, lt.EntryOf(c).ReadVa);                          // c's set did not change
+        foreach (var m in new[] { on, off }) { m.Cpus[0].Read(a, 8); m.Cpus[0].Read(c, 8); }
+        Assert.Equal(on.State(), off.State());                         // a is its set's most recently used again in both
     }
 
     /// <summary>

@@ -107,7 +107,7 @@ public class HostShortcutPropertyTests
         for (int cpu = 0; cpu < m.Caches.CpuCount; cpu++)
         {
             var lt = m.LineTlbOf(cpu)!;
-            parts.Add($"{lt.Offered} {lt.ReadVa} {lt.WriteVa}");
+            parts.Add($"{lt.Offered} {lt.Describe()}");
         }
         return string.Join("\n", parts);
     }

@@ -50,8 +50,9 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     internal bool NoDirectAccess { get; private set; }
 
     /// <summary>
-    /// The line TLB (LTLB-1..LTLB-4, specs/coherence-invariants.md): the L1D line this PE touched last, which the inline
-    /// paths read and write in place while the memory system leaves it offered. One that never hits on flat memory.
+    /// The line TLB (LTLB-1..LTLB-5, specs/coherence-invariants.md): up to 8 L1D lines this PE touched, each its set's most
+    /// recently used, which the inline paths read and write in place while the memory system leaves them. One that never
+    /// hits on flat memory.
     /// </summary>
     private LineTlb _lineTlb = LineTlb.None();
 
@@ -135,17 +136,18 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
 
     /// <summary>
-    /// The line TLB's hit test (LTLB-2, LTLB-3): <paramref name="tag"/> (its read or write tag) is the line of
-    /// <paramref name="va"/> and va is aligned to <paramref name="alignMask"/> + 1, so the access stays in the line and
-    /// cannot fault. Then it is an L1D hit that changes nothing but the data and the hit count (counted here, LTLB-4),
+    /// The line TLB's hit test (LTLB-2, LTLB-3, LTLB-5): the read or (<paramref name="write"/>) write tag of the entry of
+    /// <paramref name="va"/>'s slot is va's line and va is aligned to <paramref name="alignMask"/> + 1, so the access
+    /// stays in the line and cannot fault. Then it is an L1D hit that changes nothing but the data and the hit count (counted here, LTLB-4),
     /// and <paramref name="host"/> is where va's bytes live in the L1D.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryLinePointer(ulong tag, ulong va, ulong alignMask, out byte* host, int accesses = 1)
+    private bool TryLinePointer(bool write, ulong va, ulong alignMask, out byte* host, int accesses = 1)
     {
         var lt = _lineTlb;
-        host = lt.Data + (va & (CacheConfig.LineSize - 1));
-        if (tag != (va & ~(ulong)(CacheConfig.LineSize - 1)) || (va & alignMask) != 0) return false;
+        ref LineTlb.Entry e = ref lt.EntryOf(va);      // LTLB-5: the entry of va's slot
+        host = e.Data + (va & (CacheConfig.LineSize - 1));
+        if ((write ? e.WriteVa : e.ReadVa) != (va & ~(ulong)(CacheConfig.LineSize - 1)) || (va & alignMask) != 0) return false;
         lt.Stats.Hits += accesses;
         return true;
     }
@@ -164,7 +166,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         if ((va & 0xFFF) + (ulong)(2 * size) <= 0x1000 && _tlbFast.TryHostPointer(va, _fastRead, alignMask, out p))
             _directReads += 2;
         else if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) > CacheConfig.LineSize
-            || !TryLinePointer(_lineTlb.ReadVa, va, alignMask, out p, accesses: 2))
+            || !TryLinePointer(false, va, alignMask, out p, accesses: 2))
         {
             ReadPairElementwise(va, size, out first, out second);
             return;
@@ -195,7 +197,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         if ((va & 0xFFF) + (ulong)(2 * size) <= 0x1000 && _tlbFast.TryHostPointer(va, _fastWrite, alignMask, out p))
             _directWrites += 2;
         else if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) > CacheConfig.LineSize
-            || !TryLinePointer(_lineTlb.WriteVa, va, alignMask, out p, accesses: 2))
+            || !TryLinePointer(true, va, alignMask, out p, accesses: 2))
         {
             WritePairElementwise(va, size, first, second);
             return;
@@ -238,10 +240,10 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     /// </summary>
     private void TakeLine(LineTlb lt, ulong va, ulong pa, ushort perm, MemoryAttributes attributes)
     {
-        bool writable = lt.Take(attributes);
+        ref LineTlb.Entry e = ref lt.Take(attributes, out bool writable);
         ulong line = va & ~(ulong)(CacheConfig.LineSize - 1);
-        lt.ReadVa = (perm & _fastRead) != 0 ? line : LineTlb.NoLine;
-        lt.WriteVa = writable && (perm & _fastWrite) != 0
+        e.ReadVa = (perm & _fastRead) != 0 ? line : LineTlb.NoLine;
+        e.WriteVa = writable && (perm & _fastWrite) != 0
             && !(System.Monitor.HasAny && System.Monitor.IsPageReservedByOther(Index, pa & PageMask)) ? line : LineTlb.NoLine;
     }
 
@@ -249,7 +251,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public byte ReadU8(ulong va)
     {
         if (_tlbFast.TryHostPointer(va, _fastRead, 0, out byte* p)) { _directReads++; return *p; }
-        if (TryLinePointer(_lineTlb.ReadVa, va, 0, out p)) return *p;
+        if (TryLinePointer(false, va, 0, out p)) return *p;
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
 
@@ -257,7 +259,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public ushort ReadU16(ulong va)
     {
         if (_tlbFast.TryHostPointer(va, _fastRead, 1, out byte* p)) { _directReads++; return *(ushort*)p; }
-        if (TryLinePointer(_lineTlb.ReadVa, va, 1, out p)) return *(ushort*)p;
+        if (TryLinePointer(false, va, 1, out p)) return *(ushort*)p;
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
 
@@ -265,7 +267,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public uint ReadU32(ulong va)
     {
         if (_tlbFast.TryHostPointer(va, _fastRead, 3, out byte* p)) { _directReads++; return *(uint*)p; }
-        if (TryLinePointer(_lineTlb.ReadVa, va, 3, out p)) return *(uint*)p;
+        if (TryLinePointer(false, va, 3, out p)) return *(uint*)p;
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
 
@@ -273,7 +275,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public ulong ReadU64(ulong va)
     {
         if (_tlbFast.TryHostPointer(va, _fastRead, 7, out byte* p)) { _directReads++; return *(ulong*)p; }
-        if (TryLinePointer(_lineTlb.ReadVa, va, 7, out p)) return *(ulong*)p;
+        if (TryLinePointer(false, va, 7, out p)) return *(ulong*)p;
         return ReadSlow(va, 8, AccessOptions.None);
     }
 
@@ -281,7 +283,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU8(ulong va, byte value)
     {
         if (_tlbFast.TryHostPointer(va, _fastWrite, 0, out byte* p)) { _directWrites++; *p = value; return; }
-        if (TryLinePointer(_lineTlb.WriteVa, va, 0, out p)) { *p = value; return; }
+        if (TryLinePointer(true, va, 0, out p)) { *p = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
 
@@ -289,7 +291,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU16(ulong va, ushort value)
     {
         if (_tlbFast.TryHostPointer(va, _fastWrite, 1, out byte* p)) { _directWrites++; *(ushort*)p = value; return; }
-        if (TryLinePointer(_lineTlb.WriteVa, va, 1, out p)) { *(ushort*)p = value; return; }
+        if (TryLinePointer(true, va, 1, out p)) { *(ushort*)p = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
 
@@ -297,7 +299,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU32(ulong va, uint value)
     {
         if (_tlbFast.TryHostPointer(va, _fastWrite, 3, out byte* p)) { _directWrites++; *(uint*)p = value; return; }
-        if (TryLinePointer(_lineTlb.WriteVa, va, 3, out p)) { *(uint*)p = value; return; }
+        if (TryLinePointer(true, va, 3, out p)) { *(uint*)p = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
 
@@ -305,7 +307,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     public void WriteU64(ulong va, ulong value)
     {
         if (_tlbFast.TryHostPointer(va, _fastWrite, 7, out byte* p)) { _directWrites++; *(ulong*)p = value; return; }
-        if (TryLinePointer(_lineTlb.WriteVa, va, 7, out p)) { *(ulong*)p = value; return; }
+        if (TryLinePointer(true, va, 7, out p)) { *(ulong*)p = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
 

@@ -30,7 +30,7 @@ public sealed unsafe partial class CpuCore
     {
         if (_tlbFast.TryHostPointer(va, _vecFastRead, 8, elem, out byte* p)) return Unsafe.ReadUnaligned<ulong>(p);
         // An aligned piece is one 8-byte request (VecReadSlow): the line TLB may serve it (LTLB-2).
-        if (TryLinePointer(_lineTlb.ReadVa, va, 7, out p)) return *(ulong*)p;
+        if (TryLinePointer(false, va, 7, out p)) return *(ulong*)p;
         return VecReadSlow(va, elem);
     }
 
@@ -43,7 +43,7 @@ public sealed unsafe partial class CpuCore
             Unsafe.WriteUnaligned(p, value);
             return;
         }
-        if (TryLinePointer(_lineTlb.WriteVa, va, 7, out p))
+        if (TryLinePointer(true, va, 7, out p))
         {
             *(ulong*)p = value;      // one 8-byte request (VecWriteSlow), LTLB-3
             return;

@@ -194,8 +194,8 @@ public sealed partial class Cache
     /// <summary>
     /// Makes the line at <paramref name="index"/> the most recently used of its set (LRU-1). The set's line touched
     /// last (its stamp is the set's clock) already is, so it keeps its stamp and the LRU order stays the same: repeated
-    /// hits on one line write nothing. A stamp that changes ends the line TLB's entry (LTLB-1; it may name a line of
-    /// another set, whose order did not change: forgetting it then is only a lost hit).
+    /// hits on one line write nothing. A stamp that changes ends the line TLB's entry of the set's slot (LTLB-1, LTLB-5;
+    /// it may name a line of another set, whose order did not change: forgetting it then is only a lost hit).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Touch(int index)
@@ -205,7 +205,7 @@ public sealed partial class Cache
         if (m.Stamp != clock)
         {
             m.Stamp = ++clock;
-            Mru?.Forget();
+            Mru?.ForgetSet(SetOfIndex(index));
         }
     }
 
@@ -237,8 +237,7 @@ public sealed partial class Cache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void LineChanged(int index)
     {
-        var mru = Mru;
-        if (mru != null && mru.Index == index) mru.Forget();
+        Mru?.ForgetIndex(index, SetOfIndex(index));
     }
 
     public LineState StateOf(ulong line)

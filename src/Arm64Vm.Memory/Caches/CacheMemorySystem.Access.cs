@@ -32,7 +32,7 @@ public sealed partial class CacheMemorySystem
                 h.Stats.Hits++;
                 // LTLB-1: the offer (the hint's line TLB, or the sink while it is detached). The entry goes only when
                 // the LRU order changes: a hit on its set's most recently used line leaves every entry exact.
-                if (h.TouchHit(h.Lines, i)) h.Mru.ClearTags();
+                if (h.TouchHit(h.Lines, i)) h.Mru.ForgetLine(line);
                 h.Mru.Offered = line;
                 return true;
             }
@@ -61,7 +61,7 @@ public sealed partial class CacheMemorySystem
                     WriteAt(ref h.DataAt(i, off), size, value);
                     lines[i].State = LineState.Dirty;
                     h.Stats.Hits++;
-                    if (h.TouchHit(lines, i)) h.Mru.ClearTags();      // LTLB-1, as in TryRead
+                    if (h.TouchHit(lines, i)) h.Mru.ForgetLine(line);      // LTLB-1, as in TryRead
                     h.Mru.Offered = line;
                     return true;
                 }

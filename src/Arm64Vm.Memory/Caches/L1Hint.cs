@@ -101,7 +101,7 @@ internal unsafe struct L1Hint
 
     /// <summary>
     /// <see cref="Cache.TouchHit"/> through the pinned addresses (LRU-1); whether the LRU order changed (the line was not
-    /// already the most recently used of its set), which ends the line TLB's entry (LTLB-1).
+    /// already the most recently used of its set), which ends the line TLB's entry of the set's slot (LTLB-1, LTLB-5).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool TouchHit(LineMeta* lines, nuint index)
