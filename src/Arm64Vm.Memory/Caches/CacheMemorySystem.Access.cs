@@ -30,8 +30,9 @@ public sealed partial class CacheMemorySystem
                 if (!h.TryFindLine2(line, out nuint i)) return ReadMissed(agent, pa, size, kind, attributes, out value);
                 value = ReadAt(ref h.DataAt(i, off), size);
                 h.Stats.Hits++;
-                // LTLB-1: the offer (the hint's line TLB, or the sink while it is detached). The entry goes only when
-                // the LRU order changes: a hit on its set's most recently used line leaves every entry exact.
+                // LTLB-1: the offer (the hint's line TLB, or the sink while it is detached). The entry of the set's slot
+                // goes only when the LRU order changes: a hit on its set's most recently used line leaves every entry
+                // exact (LTLB-5).
                 if (h.TouchHit(h.Lines, i)) h.Mru.ForgetLine(line);
                 h.Mru.Offered = line;
                 return true;

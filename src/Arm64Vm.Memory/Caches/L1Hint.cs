@@ -72,7 +72,8 @@ internal unsafe struct L1Hint
     }
 
     /// <summary>
-    /// Whether a two-way L1D holds the line, and its index (as <see cref="FindLine2"/>); false for any line when the
+    /// Whether a two-way L1D holds the line, and its index (two compares, no use of the hint: a two-way set is scanned
+    /// as fast as the hint is checked, and the hint is mostly wrong here); false for any line when the
     /// L1D is not two-way (the caller's miss path checks <see cref="TwoWay"/>). Shaped so that a caller's miss branch
     /// is the compare's own.
     /// </summary>
@@ -128,20 +129,6 @@ internal unsafe struct L1Hint
     public void Remember(Cache cache, int index)
     {
         if (cache == Cache) _last = index;
-    }
-
-    /// <summary>
-    /// Index of the line (of set <paramref name="set"/>) in a two-way L1D, or -1. The hint is not used: a two-way set
-    /// is scanned as fast as the hint is checked, and the hint is mostly wrong (the CPU's line TLB serves the accesses
-    /// to the line touched last, so the ones that come here are for another line). Measured: selecting the way without
-    /// a jump (setcc) was slower than these two compares.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int FindLine2(ulong line, int set)
-    {
-        ref ulong t = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), set * 2);
-        if (t == line) return set * 2;
-        return Unsafe.Add(ref t, 1) == line ? set * 2 + 1 : -1;
     }
 
     /// <summary>Index of the line in an L1D of any number of ways, or -1: the hint first, then the set.</summary>
