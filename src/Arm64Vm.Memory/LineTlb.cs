@@ -81,23 +81,27 @@ public sealed unsafe class LineTlb
 
     private Entries _entries;
 
+    /// <summary>Entry <paramref name="slot"/> (0 to <see cref="SlotMask"/>; unchecked).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Entry Slot(int slot) => ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), slot);
+
     /// <summary>The entry of the slot of <paramref name="address"/> (a VA or a PA: bits [8:6] of both are the same).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Entry EntryOf(ulong address) =>
-        ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), (int)(address >> CacheConfig.LineShift) & SlotMask);
+        ref Slot((int)(address >> CacheConfig.LineShift) & SlotMask);
 
     /// <summary>The entry of the slot of line address <paramref name="line"/> (PA >> 6).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Entry EntryOfLine(ulong line) => ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), (int)line & SlotMask);
+    private ref Entry EntryOfLine(ulong line) => ref Slot((int)line & SlotMask);
 
     /// <summary>The slot the CPU took its last offer into (tests and diagnostics: <see cref="ReadVa"/>, <see cref="WriteVa"/>).</summary>
     private int _lastSlot;
 
     /// <summary>The read tag of the entry the last offer was taken into (tests and diagnostics).</summary>
-    public ulong ReadVa => Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), _lastSlot).ReadVa;
+    public ulong ReadVa => Slot(_lastSlot).ReadVa;
 
     /// <summary>The write tag of the entry the last offer was taken into (tests and diagnostics).</summary>
-    public ulong WriteVa => Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), _lastSlot).WriteVa;
+    public ulong WriteVa => Slot(_lastSlot).WriteVa;
 
     /// <summary>Every entry's tags, slot by slot (tests: the shortcut properties compare them).</summary>
     public string Describe()
@@ -105,7 +109,7 @@ public sealed unsafe class LineTlb
         var parts = new string[SlotMask + 1];
         for (int s = 0; s <= SlotMask; s++)
         {
-            ref Entry e = ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), s);
+            ref Entry e = ref Slot(s);
             parts[s] = $"{e.ReadVa:X}/{e.WriteVa:X}/{e.Index}";
         }
         return string.Join(" ", parts);
@@ -139,7 +143,7 @@ public sealed unsafe class LineTlb
         Offered = NoLine;
         OfferIndex = -1;
         _lastSlot = (int)line & SlotMask;
-        ref Entry e = ref EntryOfLine(line);
+        ref Entry e = ref Slot(_lastSlot);
         e.Index = i;
         e.Data = (byte*)c.DataAddress + i * CacheConfig.LineSize;
         ref var m = ref c.Lines[i];
@@ -189,7 +193,7 @@ public sealed unsafe class LineTlb
     {
         for (int s = set; s < MaxSlots; s += _setMask + 1)
         {
-            ref Entry e = ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), s);
+            ref Entry e = ref Slot(s);
             if (index < 0 || e.Index == index) Clear(ref e);
         }
     }
@@ -200,6 +204,6 @@ public sealed unsafe class LineTlb
     /// </summary>
     public void Forget()
     {
-        for (int s = 0; s < MaxSlots; s++) Clear(ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), s));
+        for (int s = 0; s < MaxSlots; s++) Clear(ref Slot(s));
     }
 }

@@ -153,6 +153,27 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     }
 
     /// <summary>
+    /// CPU-PAIR-1's one probe for both elements of a pair (<paramref name="size"/> = 4 or 8 bytes each) at
+    /// <paramref name="va"/>, aligned to size: the TLB fast path when the pair stays in va's page (two direct accesses
+    /// counted), else the line TLB when it stays in va's line (two L1D hits counted, LTLB-4); false, with nothing done or
+    /// counted, otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryPairPointer(bool write, ulong va, int size, out byte* host)
+    {
+        ulong alignMask = (ulong)(size - 1);
+        if ((va & 0xFFF) + (ulong)(2 * size) <= 0x1000 && _tlbFast.TryHostPointer(va, write ? _fastWrite : _fastRead, alignMask, out host))
+        {
+            if (write) _directWrites += 2;
+            else _directReads += 2;
+            return true;
+        }
+        host = null;
+        return (va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize
+            && TryLinePointer(write, va, alignMask, out host, accesses: 2);
+    }
+
+    /// <summary>
     /// A load pair's two elements (<paramref name="size"/> = 4 or 8 bytes each, at va and va + size, zero-extended), as
     /// two accesses in order. CPU-PAIR-1: through one probe when it can serve both — the TLB fast path when the pair
     /// stays in va's page, else the line TLB when it stays in va's line, va aligned to size: each element is then exactly
@@ -161,12 +182,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReadPair(ulong va, int size, out ulong first, out ulong second)
     {
-        ulong alignMask = (ulong)(size - 1);
-        byte* p;
-        if ((va & 0xFFF) + (ulong)(2 * size) <= 0x1000 && _tlbFast.TryHostPointer(va, _fastRead, alignMask, out p))
-            _directReads += 2;
-        else if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) > CacheConfig.LineSize
-            || !TryLinePointer(false, va, alignMask, out p, accesses: 2))
+        if (!TryPairPointer(write: false, va, size, out byte* p))
         {
             ReadPairElementwise(va, size, out first, out second);
             return;
@@ -192,12 +208,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WritePair(ulong va, int size, ulong first, ulong second)
     {
-        ulong alignMask = (ulong)(size - 1);
-        byte* p;
-        if ((va & 0xFFF) + (ulong)(2 * size) <= 0x1000 && _tlbFast.TryHostPointer(va, _fastWrite, alignMask, out p))
-            _directWrites += 2;
-        else if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) > CacheConfig.LineSize
-            || !TryLinePointer(true, va, alignMask, out p, accesses: 2))
+        if (!TryPairPointer(write: true, va, size, out byte* p))
         {
             WritePairElementwise(va, size, first, second);
             return;
