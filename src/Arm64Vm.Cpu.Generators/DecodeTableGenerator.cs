@@ -376,11 +376,12 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     }
 
     /// <summary>
-    /// The unsigned value of field <paramref name="f"/> of the slot <c>d</c>: its operand byte, else from <c>d.Raw</c>. The
-    /// byte holds only the field's bits; the mask tells the JIT its range, so a register index needs no bounds check.
+    /// The unsigned value of field <paramref name="f"/> of the slot <c>d</c>: its operand byte, else from <c>d.Raw</c>.
+    /// CPU-SPEC-2: the byte is read as it is, unmasked: only the decoder writes it (<c>A64Hooks.Operands</c>), with the
+    /// field's bits alone, so a register number is below 32 (what <c>CpuCore.XRef</c> needs) without an AND per operand.
     /// </summary>
     private static string SlotFieldValue(DecodeRowSpec r, DecodeFieldSpec f) =>
-        OperandSlots(r).TryGetValue(f.Name, out int k) ? "(d.F" + k + " & 0x" + ((1U << f.Width) - 1).ToString("X") + "u)" : FieldValue(f, "d.Raw");
+        OperandSlots(r).TryGetValue(f.Name, out int k) ? "(uint)d.F" + k : FieldValue(f, "d.Raw");
 
     /// <summary>The unsigned value of field <paramref name="f"/> of the word in <paramref name="word"/>.</summary>
     private static string FieldValue(DecodeFieldSpec f, string word)

@@ -177,14 +177,15 @@ public sealed partial class CpuCore
 
     /// <summary>
     /// Register r's slot in <see cref="Xr"/>, without the bounds check or the byref copies the InlineArray indexer costs
-    /// in handlers (the load or store addresses the PE directly). r must be 0..31: the generated wrappers mask register
-    /// numbers to 5 bits, every other caller passes a constant or a loop index below 32.
+    /// in handlers (the load or store addresses the PE directly). r must be 0..31: the generated wrappers read register
+    /// numbers from operand bytes that hold 5 bits (CPU-SPEC-2), handlers mask Raw's, every other caller passes a constant
+    /// or a loop index below 32.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ref ulong XRef(int r)
     {
         Debug.Assert((uint)r < 32, "register number out of range");
-        return ref Unsafe.Add(ref Unsafe.As<GeneralRegisterFile, ulong>(ref Xr), (nint)(uint)r);   // zero-extension: free after the mask
+        return ref Unsafe.Add(ref Unsafe.As<GeneralRegisterFile, ulong>(ref Xr), (nint)(uint)r);   // zero-extension: free after a byte load or a mask
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
