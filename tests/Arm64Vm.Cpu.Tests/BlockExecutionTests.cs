@@ -391,6 +391,34 @@ public class BlockExecutionTests
         Assert.Equal(start + 24, m.Cpu.Pc);
     }
 
+    /// <summary>
+    /// CPU-RUN-5: a run of Pure slots whose budget covers the rest of its page stops at the page's end without a bound
+    /// test — at the sentinel after the page's last slot, which is never decoded or dispatched — and goes on in the next
+    /// page; with any budget, the count, PC and registers are those of one instruction at a time.
+    /// </summary>
+    [Theory]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    [InlineData(4UL)]
+    [InlineData(9UL)]
+    public void CPU_RUN_5_APureRunStopsAtThePageEndAtItsSentinelAndGoesOnInTheNextPage(ulong budget)
+    {
+        using var m = new Machine();
+        ulong start = CodeBase + 0x1000 - 3 * 4;
+        m.Load(start, Enumerable.Repeat(AddX0One, 9).Append(BrkStop).ToArray());
+        m.Cpu.Pc = start;
+        var exit = m.Cpu.Run(budget);
+        Assert.Equal(ExitReason.InstructionLimit, exit.Reason);
+        Assert.Equal(budget, m.Cpu.X(0));
+        Assert.Equal(budget, m.Cpu.Retired);
+        Assert.Equal(start + budget * 4, m.Cpu.Pc);
+        var page = m.Cpu.CodeCache.GetPage(m.Ram, CodeBase & ~0xFFFUL);
+        Assert.Equal(CodeCache.SlotsPerPage + 1, page.Length);
+        Assert.Equal(budget >= 3 ? BlockEnds.Pure : BlockEnds.NotDecoded, page[CodeCache.SlotsPerPage - 1].Kind);
+        Assert.Equal((BlockEnds.NotDecoded, Decoding.A64Op.NotDecoded, (nint)0),
+            (page[CodeCache.SlotsPerPage].Kind, page[CodeCache.SlotsPerPage].Op, page[CodeCache.SlotsPerPage].Handler));
+    }
+
     [Fact]
     public void StopRequestedMidBlockEndsTheRunAfterTheInstructionInFlight()
     {

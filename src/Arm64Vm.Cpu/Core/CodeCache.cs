@@ -20,6 +20,13 @@ namespace Arm64Vm.Cpu;
 public sealed class CodeCache
 {
     public const int SlotsPerPage = Ram.PageSize / 4;
+
+    /// <summary>
+    /// CPU-RUN-5: a page's slots, plus one sentinel after the last: never decoded (Kind <see cref="BlockEnds.NotDecoded"/>,
+    /// never <see cref="BlockEnds.Pure"/>), so a run of Pure slots stops at the page's end without a bound test. The
+    /// run loop never dispatches it: it ends its block at the page's end first.
+    /// </summary>
+    internal const int SlotsPerArray = SlotsPerPage + 1;
     private readonly Dictionary<ulong, DecodedInst[]> _pages = new();
 
     public CodeCache(PhysicalMemoryMap map)
@@ -34,12 +41,13 @@ public sealed class CodeCache
 
     public void Attach(Ram ram) => ram.CodeWritten += InvalidateRange;
 
-    /// <summary>The pre-decoded page for a RAM physical page, created (all slots undecoded) on first use.</summary>
+    /// <summary>The pre-decoded page for a RAM physical page, created (all slots undecoded) on first use; its
+    /// <see cref="SlotsPerPage"/> slots are followed by the sentinel (CPU-RUN-5).</summary>
     public DecodedInst[] GetPage(Ram ram, ulong paPage)
     {
         if (!_pages.TryGetValue(paPage, out var page))
         {
-            page = new DecodedInst[SlotsPerPage];
+            page = new DecodedInst[SlotsPerArray];
             _pages.Add(paPage, page);
             ram.MarkCodePage(paPage);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Arm64Vm.Cpu.Decoding;
@@ -206,7 +207,26 @@ public sealed unsafe partial class CpuCore
                 {
                     // CPU-RUN-4: a run of ops that touch only registers and NZCV: no PC or NextPc for them, no event
                     // after them. At the block's end the code after this loop reads NextPc.
-                    while (true)
+                    if ((end & 0xFFF) == 0)
+                    {
+                        // CPU-RUN-5: the budget covers the rest of the page (end is the page's end: the only end on a
+                        // page boundary), so the run needs no bound test: it stops at the first slot that is not Pure,
+                        // at the latest the page's sentinel.
+                        do
+                        {
+                            A64Dispatch.ExecuteSlot(this, ref d);
+                            pc += 4;
+                            d = ref Unsafe.Add(ref d, 1);
+                        }
+                        while (d.Kind == BlockEnds.Pure);
+                        if (pc == end)
+                        {
+                            NextPc = pc;
+                            goto BlockDone;
+                        }
+                        kind = d.Kind;
+                    }
+                    else while (true)
                     {
                         A64Dispatch.ExecuteSlot(this, ref d);
                         pc += 4;
@@ -235,7 +255,7 @@ public sealed unsafe partial class CpuCore
                     A64Dispatch.ExecuteSlot(this, ref d);
                     pc += 4;
                     d = ref b;
-                    target = CondBranchTaken(b.Raw & 15) ? pc + b.Imm : pc + 4;
+                    target = FusedBranchTaken(b.Raw & 15) ? pc + b.Imm : pc + 4;
                     NextPc = target;
                 }
                 else if (kind == BlockEnds.Chain)
@@ -343,10 +363,21 @@ public sealed unsafe partial class CpuCore
         first.Kind = BlockEnds.IsCondBranch(next.Op) ? BlockEnds.Fused : BlockEnds.KindOf(first.Op);
     }
 
-    /// <summary>CPU-FUSE-1: whether a B.cond with condition <paramref name="cond"/> branches (as A64Exec.BranchCond: EQ and NE from Z alone).</summary>
+    /// <summary>
+    /// CPU-FUSE-1: whether the B.cond of a fused pair, with condition <paramref name="cond"/>, branches (as
+    /// A64Exec.BranchCond: EQ and NE from Z alone). The pair's first op recorded its flags lazily (every op that
+    /// <see cref="BlockEnds.FusesFirst"/> is an ADDS, SUBS, ANDS or BICS: CPU-FLAGS-1), so they are read from the record
+    /// without the test of which form the flags are in: Z is r = 0, and for EQ (0) and NE (1) the branch is taken when
+    /// Z differs from cond's bit 0.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool CondBranchTaken(uint cond) =>
-        (cond >> 1) == 0 ? ZeroFlag == (cond == 0) : Execution.A64Exec.ConditionHolds(Nzcv, cond);
+    private bool FusedBranchTaken(uint cond)
+    {
+        Debug.Assert(_flagsLazy, "the first op of a fused pair records its flags (CPU-FLAGS-1)");
+        return (cond >> 1) == 0
+            ? (Unsafe.BitCast<bool, byte>(_flagsR == 0) ^ cond) != 0
+            : Execution.A64Exec.ConditionHolds(LazyFlags.Compute(_flagsX, _flagsY, _flagsC, _flagsR), cond);
+    }
 
     /// <summary>The instruction word at <paramref name="pc"/> in the current fetch page.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
