@@ -232,6 +232,40 @@ public class LoadStoreSingleTests
         LdstTest.RunClean(h, 0xF8A26820);      // prfm pldl1keep, [x1, x2]
     }
 
+    /// <summary>
+    /// CPU-SPEC-2 for the register-offset rows: their variants (Rn = SP, Rt = ZR, option LSL) give what the row op gives —
+    /// SP as the base, ZR discarding a load's value and storing zero — under each option.
+    /// </summary>
+    [Fact]
+    public void RegisterOffsetVariantsTakeSpAsTheBaseAndZrAsTheTarget()
+    {
+        using var h = new CpuHarness();
+        var c = h.Cpu;
+        for (ulong i = 0; i < 64; i++) h.Ram.WriteRaw(D + 8 * i, 8, 0x2000 + i);
+        c.Sp = D + 0x100;
+        c.SetX(1, D);
+        c.SetX(2, 3);
+        LdstTest.RunClean(h, 0xF8627BE0);      // ldr x0, [sp, x2, lsl #3]
+        Assert.Equal(0x2000UL + 0x118 / 8, c.X(0));
+        h.Ram.WriteRaw(D + 0x10C, 4, 0xCAFE_F00D);
+        c.SetX(2, 0xFFFF_FFFF_0000_0003UL);   // W2 = 3: UXTW ignores the upper half
+        LdstTest.RunClean(h, 0xB8625BE0);      // ldr w0, [sp, w2, uxtw #2]
+        Assert.Equal(0xCAFE_F00DUL, c.X(0));
+        c.SetX(2, 3);
+        c.SetX(0, 0x5555);
+        LdstTest.RunClean(h, 0xF862783F);      // ldr xzr, [x1, x2, lsl #3]: the value goes nowhere
+        Assert.Equal(0UL, c.X(31));
+        Assert.Equal(0x5555UL, c.X(0));
+        Assert.Equal(D + 0x100, c.Sp);
+        LdstTest.RunClean(h, 0xF8227BFF);      // str xzr, [sp, x2, lsl #3]: stores zero
+        Assert.Equal(0UL, h.Ram.ReadRaw(D + 0x118, 8));
+        c.SetX(2, 0xFFFF_FFFEUL);              // W2 = -2
+        LdstTest.RunClean(h, 0xF822DBFF);      // str xzr, [sp, w2, sxtw #3]
+        Assert.Equal(0UL, h.Ram.ReadRaw(D + 0xF0, 8));
+        Assert.Equal(0x2000UL + 0xF8 / 8, h.Ram.ReadRaw(D + 0xF8, 8));
+        Assert.Equal(D + 0x100, c.Sp);
+    }
+
     [Theory]
     [InlineData(0xF8620820u)] // ldr x0, [x1, w2, option=000]
     [InlineData(0xF8622820u)] // option=001

@@ -80,13 +80,17 @@ public static partial class A64Exec
         throw GuestException.Instance;
     }
 
-    /// <summary>ExtendReg(m, option, shift) for the register-offset forms (option&lt;1&gt; = 1 only).</summary>
+    /// <summary>
+    /// The register-offset forms' address: base (SP when <paramref name="rnIs31"/>) plus ExtendReg(m, option, shift)
+    /// (option&lt;1&gt; = 1 only; the shift, 0 or log2 of the size, pre-computed in Imm). Typed operands (CPU-SPEC-2), and
+    /// the rows' <c>option:3</c> variant (LSL, the common form) passes option as a literal, so the switch folds away.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong RegisterOffsetAddress(CpuCore cpu, ref DecodedInst d)
+    private static ulong RegisterOffsetAddress(CpuCore cpu, ref DecodedInst d, int rn, int rm, uint option, bool rnIs31)
     {
-        ulong b = BaseAddress(cpu, d.Rn);
-        ulong m = cpu.X(d.Rm);
-        ulong offset = ((d.Raw >> 13) & 7) switch
+        ulong b = rnIs31 ? BaseAddress(cpu, 31) : cpu.XRef(rn);
+        ulong m = cpu.X(rm);
+        ulong offset = option switch
         {
             2 => (uint)m,                        // UXTW
             6 => (ulong)(long)(int)(uint)m,      // SXTW

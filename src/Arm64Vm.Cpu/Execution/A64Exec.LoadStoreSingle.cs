@@ -45,12 +45,18 @@ public static partial class A64Exec
         cpu.Write(address, size, cpu.X(d.Rt), AccessOptions.Unprivileged);
     }
 
+    /// <summary>LDR, LDRB, LDRH, LDRSB, LDRSH, LDRSW (register) (Arm ARM C6.2): Rt = 31 discards the value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void LoadRegisterOffset(CpuCore cpu, ref DecodedInst d, int size, LoadExtend ext)
+    internal static void LoadRegisterOffset(CpuCore cpu, ref DecodedInst d, int rn, int rm, uint option, int rt, bool rnIs31, bool rtIs31, int size, LoadExtend ext)
     {
-        ulong address = RegisterOffsetAddress(cpu, ref d);
-        cpu.SetX(d.Rt, ExtendLoaded(LoadSized(cpu, address, size), size, ext));
+        ulong address = RegisterOffsetAddress(cpu, ref d, rn, rm, option, rnIs31);
+        SetReg(cpu, rt, rtIs31, ExtendLoaded(LoadSized(cpu, address, size), size, ext));
     }
+
+    /// <summary>STRB, STRH, STR (register) (Arm ARM C6.2): Rt = 31 stores zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreRegisterOffset(CpuCore cpu, ref DecodedInst d, int rn, int rm, uint option, int rt, bool rnIs31, int size) =>
+        StoreSized(cpu, RegisterOffsetAddress(cpu, ref d, rn, rm, option, rnIs31), size, cpu.X(rt));
 
     // ---- literal ----
     /// <summary>LDR (literal), 32-bit (Arm ARM C6.2).</summary>
@@ -74,97 +80,4 @@ public static partial class A64Exec
 
     /// <summary>PRFM (register) (Arm ARM C6.2): no-op.</summary>
     public static void PRFM_reg(CpuCore cpu, ref DecodedInst d) { }
-
-    // ---- immediate, unsigned offset ----
-
-
-
-
-
-
-
-
-
-
-
-
-
-    // ---- immediate, pre-index ----
-
-
-
-
-
-
-
-
-
-
-
-
-
-    // ---- immediate, post-index ----
-
-
-
-
-
-
-
-
-
-
-
-
-
-    // ---- unscaled immediate ----
-
-
-
-
-
-
-
-
-
-
-
-
-
-    // ---- unprivileged ----
-
-
-
-
-
-
-
-
-
-
-
-
-
-    // ---- register offset ----
-    /// <summary>STRB (register) (Arm ARM C6.2).</summary>
-    public static void STRB_reg(CpuCore cpu, ref DecodedInst d) => StoreSized(cpu, RegisterOffsetAddress(cpu, ref d), 1, cpu.X(d.Rt));
-
-
-
-
-    /// <summary>STRH (register) (Arm ARM C6.2).</summary>
-    public static void STRH_reg(CpuCore cpu, ref DecodedInst d) => StoreSized(cpu, RegisterOffsetAddress(cpu, ref d), 2, cpu.X(d.Rt));
-
-
-
-
-    /// <summary>STR (register) (Arm ARM C6.2).</summary>
-    public static void STR_w_reg(CpuCore cpu, ref DecodedInst d) => StoreSized(cpu, RegisterOffsetAddress(cpu, ref d), 4, cpu.X(d.Rt));
-
-
-
-    /// <summary>STR (register) (Arm ARM C6.2).</summary>
-    public static void STR_x_reg(CpuCore cpu, ref DecodedInst d) => StoreSized(cpu, RegisterOffsetAddress(cpu, ref d), 8, cpu.X(d.Rt));
-
-
 }
