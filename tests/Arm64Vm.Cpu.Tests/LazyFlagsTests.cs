@@ -9,7 +9,7 @@ namespace Arm64Vm.Cpu.Tests;
 /// CPU-FLAGS-1: the integer flag-setting instructions record their operation and NZCV is computed when read. For
 /// every producer (ADDS, SUBS, CMN, CMP in the immediate, shifted and extended register forms; ANDS, BICS, TST in the
 /// immediate and shifted forms; W and X) over full-range random operands, each reader that comes first after it —
-/// B.cond (all sixteen conditions: EQ/NE have their own decode-time variants), CSINC, ADC, MRS NZCV, exception entry
+/// B.cond and CSINC (all sixteen conditions: EQ/NE have their own decode-time variants in both), ADC, MRS NZCV, exception entry
 /// (SPSR_EL1), <see cref="CpuCore.SaveContext"/> — sees exactly the NZCV that AddWithCarry() (Arm ARM J1) or the
 /// logical result gives, computed here independently of the emulator.
 /// </summary>
