@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Arm64Vm.Memory;
+using FsCheck;
+using FsCheck.Fluent;
 using Xunit;
 
 namespace Arm64Vm.Cpu.Tests;
@@ -266,5 +268,74 @@ public unsafe class TlbTests
         Assert.True(tlb.FastPath.TryHostPointer(0x7FF8, TlbEntry.ReadEl1, 7, out _));
         Assert.False(tlb.FastPath.TryHostPointer(0x7FF9, TlbEntry.ReadEl1, 7, out _));
         Assert.True(tlb.FastPath.TryHostPointer(0x7FF9, TlbEntry.ReadEl1, 0, out _));
+    }
+
+    /// <summary>
+    /// TLB-7: a TLBI by VA that only probes the set of its page, when no block entry may cover the address, selects
+    /// exactly what the full scan of TLB-4 selects: after random fills (4 KiB pages and 16 KiB to 1 GiB mappings, low and
+    /// high VAs with tagged top bytes, global or of one of three ASIDs, two VMIDs), context switches and TLBIs by VA — of
+    /// filled pages, of other pages of their blocks, of unrelated pages — and full flushes, the TLB holds the entries of
+    /// a twin TLB that took the same steps with every TLBI as a scan of all entries.
+    /// </summary>
+    [Fact]
+    public void TLB_7_InvalidateByVaProbingOneSetSelectsWhatTheFullScanSelects()
+    {
+        var steps = Gen.ListOf(Gen.Choose(int.MinValue, int.MaxValue).Zip(Gen.Choose(int.MinValue, int.MaxValue), (a, b) => ((ulong)(uint)a << 32) | (uint)b));
+        Prop.ForAll(Arb.From(steps), words =>
+        {
+            var tlb = NewTlb();
+            var twin = NewTlb();
+            var filled = new List<ulong>();
+            ushort vmid = 0, asid = 1;
+            foreach (ulong w in words)
+            {
+                int[] shifts = { 12, 12, 12, 14, 16, 21, 21, 25, 30 };
+                int shift = shifts[(int)(w % (ulong)shifts.Length)];
+                ulong region = ((w >> 8) & 1) != 0 ? 0x00FF_8000_0000_0000UL : 0;
+                ulong tag = ((w >> 9) & 1) != 0 ? 0x5A00_0000_0000_0000UL : 0;      // a top byte (TBI): never compared
+                ulong va = (region | ((w >> 10) & 0x3FF_FFFF) << 12) & ~0xFFFUL;
+                switch ((w >> 4) % 8)
+                {
+                    case 0 or 1 or 2:
+                        var r = Page(0x8000_0000 | (va & 0x3FFF_F000), asid: (ushort)(1 + (w >> 40) % 3), vmid: vmid,
+                            global: ((w >> 42) & 1) != 0, blockShift: (byte)shift);
+                        tlb.Fill(tag | va, r, 0, 0);
+                        twin.Fill(tag | va, r, 0, 0);
+                        filled.Add(va);
+                        break;
+                    case 3 or 4:
+                    {
+                        // A filled page, another page of its block (of the largest mapping), or any page.
+                        ulong addr = filled.Count == 0 || ((w >> 43) & 3) == 0 ? va
+                            : (filled[(int)((w >> 45) % (ulong)filled.Count)] & ~((1UL << 30) - 1)) | (va & ((1UL << 30) - 1) & ~0xFFFUL);
+                        var scope = ((w >> 47) & 1) != 0 ? TlbiScope.Va : TlbiScope.VaAllAsids;
+                        ushort a = (ushort)(1 + (w >> 48) % 3);
+                        tlb.Invalidate(scope, addr, a, vmid, anyVmid: false);
+                        ushort v = vmid;
+                        twin.InvalidateWhere(e => e.Vmid == v && (scope == TlbiScope.VaAllAsids || e.Global || e.Asid == a)
+                            && (((e.Page & 0x00FF_FFFF_FFFF_FFFFUL) ^ addr) >> e.BlockShift) == 0);
+                        break;
+                    }
+                    case 5:
+                        asid = (ushort)(1 + (w >> 50) % 3);
+                        vmid = (ushort)((w >> 52) & 1);
+                        tlb.SwitchContext(asid, vmid, stage1: true, sctlrBits: 0, mair: 0);
+                        twin.SwitchContext(asid, vmid, stage1: true, sctlrBits: 0, mair: 0);
+                        break;
+                    case 6:
+                        if (((w >> 53) & 7) == 0)
+                        {
+                            tlb.InvalidateAll();
+                            twin.InvalidateAll();
+                            filled.Clear();
+                        }
+                        break;
+                    default:
+                        Assert.Equal(Hits(twin, tag | va), Hits(tlb, tag | va));
+                        break;
+                }
+                Assert.Equal(twin.Entries.Select(e => e.VaPage), tlb.Entries.Select(e => e.VaPage));
+            }
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithQuietOnSuccess(true));
     }
 }

@@ -101,6 +101,7 @@ public sealed class Tlb
         ref TlbEntry e = ref _way0[set];
         if (e.IsValid) _way1[set] = e;
         Fills++;
+        if (r.BlockShift > 12) NoteBlock(vaPage, r.BlockShift);      // TLB-7
         LineTlb.Forget();      // the entry replaced may be the one the line TLB's tags came from
         e.VaPage = vaPage;
         e.PaPage = r.Pa & PageMask;
@@ -193,6 +194,7 @@ public sealed class Tlb
     public void InvalidateAll()
     {
         LineTlb.Forget();
+        _holdsBlocks = false;      // TLB-7: empty, so no block is held
         for (int i = 0; i < _way0.Length; i++)
         {
             _way0[i].VaPage = TlbEntry.InvalidTag;
@@ -218,30 +220,77 @@ public sealed class Tlb
     /// </summary>
     public void Invalidate(TlbiScope scope, ulong addr, ushort asid, ushort vmid, bool anyVmid)
     {
-        InvalidateWay(_way0, scope, addr, asid, vmid, anyVmid);
-        InvalidateWay(_way1, scope, addr, asid, vmid, anyVmid);
+        if ((scope == TlbiScope.Va || scope == TlbiScope.VaAllAsids) && !MayHoldBlockOf(addr))
+        {
+            // TLB-7: no entry of a block mapping covers addr, so only entries of addr's own page can be selected, and
+            // an entry lives in the set of its page.
+            int set = Index(addr);
+            InvalidateIfSelected(ref _way0[set], scope, addr, asid, vmid, anyVmid);
+            InvalidateIfSelected(ref _way1[set], scope, addr, asid, vmid, anyVmid);
+        }
+        else
+        {
+            for (int i = 0; i < Sets; i++)
+            {
+                InvalidateIfSelected(ref _way0[i], scope, addr, asid, vmid, anyVmid);
+                InvalidateIfSelected(ref _way1[i], scope, addr, asid, vmid, anyVmid);
+            }
+        }
         LineTlb.Forget();
     }
 
-    private static void InvalidateWay(TlbEntry[] tlb, TlbiScope scope, ulong addr, ushort asid, ushort vmid, bool anyVmid)
+    /// <summary>TLBI by VA compares VA[55:12]: the top byte is never compared.</summary>
+    private const ulong Va56 = 0x00FF_FFFF_FFFF_FFFFUL;
+
+    /// <summary>Invalidates <paramref name="e"/> when the TLBI selects it (TLB-4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InvalidateIfSelected(ref TlbEntry e, TlbiScope scope, ulong addr, ushort asid, ushort vmid, bool anyVmid)
     {
-        const ulong Va56 = 0x00FF_FFFF_FFFF_FFFFUL;   // TLBI by VA: VA[55:12] (the top byte is never compared)
-        for (int i = 0; i < tlb.Length; i++)
+        if (!e.IsValid || (!anyVmid && e.Vmid != vmid)) return;
+        ulong page = e.Page & Va56;
+        bool hit = scope switch
         {
-            ref TlbEntry e = ref tlb[i];
-            if (!e.IsValid || (!anyVmid && e.Vmid != vmid)) continue;
-            ulong page = e.Page & Va56;
-            bool hit = scope switch
-            {
-                TlbiScope.All => true,
-                TlbiScope.Asid => !e.Global && e.Asid == asid,
-                TlbiScope.Va => (e.Global || e.Asid == asid) && ((page ^ addr) >> e.BlockShift) == 0,
-                TlbiScope.VaAllAsids => ((page ^ addr) >> e.BlockShift) == 0,
-                _ => e.S2BlockShift < 63 && ((e.IpaPage ^ addr) >> e.S2BlockShift) == 0,
-            };
-            if (hit) e.VaPage = TlbEntry.InvalidTag;
-        }
+            TlbiScope.All => true,
+            TlbiScope.Asid => !e.Global && e.Asid == asid,
+            TlbiScope.Va => (e.Global || e.Asid == asid) && ((page ^ addr) >> e.BlockShift) == 0,
+            TlbiScope.VaAllAsids => ((page ^ addr) >> e.BlockShift) == 0,
+            _ => e.S2BlockShift < 63 && ((e.IpaPage ^ addr) >> e.S2BlockShift) == 0,
+        };
+        if (hit) e.VaPage = TlbEntry.InvalidTag;
     }
+
+    // ---------------- TLB-7: where block mappings may be ----------------
+
+    /// <summary>
+    /// TLB-7: an aligned range of VA[55:0] (<see cref="_blockBase"/> with the bits of <see cref="_blockMask"/> free)
+    /// holding every block the TLB has held an entry of (stage-1 mapping size over 4 KiB) since it was last emptied,
+    /// grown to the smallest aligned power of two that covers the old range and a new block (as QEMU's large-page
+    /// tracking in its softmmu TLB). Only a grown range, never a shrunk one until the TLB is emptied: it may be larger
+    /// than the blocks present, never smaller.
+    /// </summary>
+    private ulong _blockBase, _blockMask;
+    private bool _holdsBlocks;
+
+    /// <summary>TLB-7: notes an entry of a block of 2^<paramref name="blockShift"/> bytes at <paramref name="vaPage"/>.</summary>
+    private void NoteBlock(ulong vaPage, int blockShift)
+    {
+        ulong mask = (1UL << blockShift) - 1;
+        ulong va = vaPage & Va56;
+        if (!_holdsBlocks)
+        {
+            _blockBase = va & ~mask;
+            _blockMask = mask;
+            _holdsBlocks = true;
+            return;
+        }
+        mask |= _blockMask;
+        while (((_blockBase ^ va) & ~mask) != 0) mask = (mask << 1) | 1;
+        _blockMask = mask;
+        _blockBase &= ~mask;
+    }
+
+    /// <summary>TLB-7: whether an entry of a block mapping may cover <paramref name="addr"/> (VA[55:12] of a TLBI).</summary>
+    private bool MayHoldBlockOf(ulong addr) => _holdsBlocks && ((addr ^ _blockBase) & ~_blockMask) == 0;
 
     /// <summary>
     /// Clears the direct-write bits of every entry (usable or parked) of physical page <paramref name="paPage"/>
