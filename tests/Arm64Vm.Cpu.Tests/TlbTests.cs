@@ -271,7 +271,8 @@ public unsafe class TlbTests
     }
 
     /// <summary>
-    /// TLB-7: a TLBI by VA that only probes the set of its page, when no block entry may cover the address, selects
+    /// TLB-7: a TLBI by VA that only probes the set of its page, when the block filter shows no block entry may cover
+    /// the address, selects
     /// exactly what the full scan of TLB-4 selects: after random fills (4 KiB pages and 16 KiB to 1 GiB mappings, low and
     /// high VAs with tagged top bytes, global or of one of three ASIDs, two VMIDs), context switches and TLBIs by VA — of
     /// filled pages, of other pages of their blocks, of unrelated pages — and full flushes, the TLB holds the entries of

@@ -194,7 +194,7 @@ public sealed class Tlb
     public void InvalidateAll()
     {
         LineTlb.Forget();
-        _holdsBlocks = false;      // TLB-7: empty, so no block is held
+        ForgetBlocks();
         for (int i = 0; i < _way0.Length; i++)
         {
             _way0[i].VaPage = TlbEntry.InvalidTag;
@@ -262,35 +262,46 @@ public sealed class Tlb
     // ---------------- TLB-7: where block mappings may be ----------------
 
     /// <summary>
-    /// TLB-7: an aligned range of VA[55:0] (<see cref="_blockBase"/> with the bits of <see cref="_blockMask"/> free)
-    /// holding every block the TLB has held an entry of (stage-1 mapping size over 4 KiB) since it was last emptied,
-    /// grown to the smallest aligned power of two that covers the old range and a new block (as QEMU's large-page
-    /// tracking in its softmmu TLB). Only a grown range, never a shrunk one until the TLB is emptied: it may be larger
-    /// than the blocks present, never smaller.
+    /// TLB-7: a filter of the blocks (stage-1 mappings over 4 KiB) the TLB has held an entry of since it was last
+    /// emptied: one bit per hash of (mapping size, VA[55:size]), and one bit per mapping size in
+    /// <see cref="_blockSizes"/>. Bits are only set until the TLB is emptied, so a block that was held always has its
+    /// bit (a clear bit proves no entry of a block of that size covers the address); a set bit may be another block's.
     /// </summary>
-    private ulong _blockBase, _blockMask;
-    private bool _holdsBlocks;
+    private readonly ulong[] _blockFilter = new ulong[BlockFilterBits / 64];
+    private const int BlockFilterBits = 4096;
+    /// <summary>TLB-7: bit s set when a block of 2^s bytes was noted in <see cref="_blockFilter"/>.</summary>
+    private ulong _blockSizes;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BlockFilterBit(ulong va, int shift) =>
+        (int)((((va & Va56) >> shift) * 0x9E37_79B9_7F4A_7C15UL + (ulong)shift * 0xBF58_476D_1CE4_E5B9UL) >> 52);
 
     /// <summary>TLB-7: notes an entry of a block of 2^<paramref name="blockShift"/> bytes at <paramref name="vaPage"/>.</summary>
     private void NoteBlock(ulong vaPage, int blockShift)
     {
-        ulong mask = (1UL << blockShift) - 1;
-        ulong va = vaPage & Va56;
-        if (!_holdsBlocks)
-        {
-            _blockBase = va & ~mask;
-            _blockMask = mask;
-            _holdsBlocks = true;
-            return;
-        }
-        mask |= _blockMask;
-        while (((_blockBase ^ va) & ~mask) != 0) mask = (mask << 1) | 1;
-        _blockMask = mask;
-        _blockBase &= ~mask;
+        int bit = BlockFilterBit(vaPage, blockShift);
+        _blockFilter[bit >> 6] |= 1UL << bit;
+        _blockSizes |= 1UL << blockShift;
     }
 
     /// <summary>TLB-7: whether an entry of a block mapping may cover <paramref name="addr"/> (VA[55:12] of a TLBI).</summary>
-    private bool MayHoldBlockOf(ulong addr) => _holdsBlocks && ((addr ^ _blockBase) & ~_blockMask) == 0;
+    private bool MayHoldBlockOf(ulong addr)
+    {
+        for (ulong sizes = _blockSizes; sizes != 0; sizes &= sizes - 1)
+        {
+            int bit = BlockFilterBit(addr, System.Numerics.BitOperations.TrailingZeroCount(sizes));
+            if ((_blockFilter[bit >> 6] & (1UL << bit)) != 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>TLB-7: the TLB is empty, so it holds no block.</summary>
+    private void ForgetBlocks()
+    {
+        if (_blockSizes == 0) return;
+        Array.Clear(_blockFilter);
+        _blockSizes = 0;
+    }
 
     /// <summary>
     /// Clears the direct-write bits of every entry (usable or parked) of physical page <paramref name="paPage"/>
