@@ -120,6 +120,13 @@ public sealed partial class CpuCore
         get => _flagsLazy ? _flagsR == 0 : (_nzcv & 0x4000_0000u) != 0;
     }
 
+    /// <summary>PSTATE.C, without computing the other flags (CS/CC readers, CPU-FLAGS-1): the carry out of the recorded addition.</summary>
+    internal bool CarryFlag
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _flagsLazy ? _flagsR < _flagsX || (_flagsR == _flagsX && _flagsC != 0) : (_nzcv & 0x2000_0000u) != 0;
+    }
+
     /// <summary>D, A, I, F in bits [9:6], as in the DAIF register.</summary>
     public uint Daif;
     /// <summary>Current exception level: 0 or 1.</summary>

@@ -26,16 +26,18 @@ public static partial class A64Exec
 
     /// <summary>
     /// CSEL, CSINC, CSINV, CSNEG, C6.2 (CINC, CSET, CINV, CSETM, CNEG aliases): Rd = cond ? Rn : f(Rm), the
-    /// condition's truth table over NZCV predecoded. The rows' variants for EQ and NE (<c>spec=cond:0</c>,
-    /// <c>spec=cond:1</c>: CSET's and CINC's usual conditions) test Z alone, as B.EQ and B.NE do (CPU-FLAGS-1: with the
-    /// flags recorded lazily, Z is the recorded result being zero, without computing NZCV).
+    /// condition's truth table over NZCV predecoded. The rows' variants for EQ, NE, CS and CC (<c>spec=cond:0</c> to
+    /// <c>spec=cond:3</c>: CSET's and CINC's usual conditions, and the unsigned compares) test Z or C alone, as B.EQ and
+    /// B.NE do (CPU-FLAGS-1: with the flags recorded lazily, Z or C from the record, without computing NZCV).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void CondSelect(CpuCore cpu, ref DecodedInst d, int rd, int rn, int rm, bool rdIs31, bool condIs0, bool condIs1, bool sf, SelectOp op)
+    internal static void CondSelect(CpuCore cpu, ref DecodedInst d, int rd, int rn, int rm, bool rdIs31, bool condIs0, bool condIs1,
+        bool condIs2, bool condIs3, bool sf, SelectOp op)
     {
         ulong m = cpu.X(rm);
         ulong ifFalse = op switch { SelectOp.Inc => m + 1, SelectOp.Inv => ~m, SelectOp.Neg => 0 - m, _ => m };
-        ulong holds = 0UL - (condIs0 ? Unsafe.BitCast<bool, byte>(cpu.ZeroFlag) : condIs1 ? Unsafe.BitCast<bool, byte>(!cpu.ZeroFlag) : CondBit(d.Imm, cpu.Nzcv));
+        ulong holds = 0UL - (condIs0 ? Unsafe.BitCast<bool, byte>(cpu.ZeroFlag) : condIs1 ? Unsafe.BitCast<bool, byte>(!cpu.ZeroFlag)
+            : condIs2 ? Unsafe.BitCast<bool, byte>(cpu.CarryFlag) : condIs3 ? Unsafe.BitCast<bool, byte>(!cpu.CarryFlag) : CondBit(d.Imm, cpu.Nzcv));
         ulong r = (cpu.X(rn) & holds) | (ifFalse & ~holds);
         SetReg(cpu, rd, rdIs31, sf ? r : (uint)r);
     }
