@@ -85,7 +85,8 @@ public sealed partial class VgicCpu : IGicCpuInterface
         for (int intid = 32; intid < Gic.IrqCount; intid++)
         {
             var spi = Gic.Spi(intid);
-            if (Gic.Targets(spi, this)) Consider(spi, ctlr, ref best);
+            // Enabled and pending first: most SPIs are neither, and the routing test costs more (run before every slice).
+            if (spi.Enabled && spi.Pending && Gic.Targets(spi, this)) Consider(spi, ctlr, ref best);
         }
         return best;
     }
