@@ -58,13 +58,21 @@ public sealed class CodeCache
     public void InvalidateRange(ulong pa, int size)
     {
         ulong end = pa + (ulong)size;
-        for (ulong a = pa & ~3UL; a < end; a += 4)
+        ulong a = pa & ~3UL;
+        while (a < end)
         {
-            if (_pages.TryGetValue(a & ~(ulong)(Ram.PageSize - 1), out var page))
+            // One lookup per page the range touches (a line's 16 slots share one), not one per slot.
+            ulong pageBase = a & ~(ulong)(Ram.PageSize - 1);
+            ulong stop = Math.Min(end, pageBase + Ram.PageSize);
+            if (_pages.TryGetValue(pageBase, out var page))
             {
-                Reset(ref page[(a >> 2) & (SlotsPerPage - 1)]);
-                InvalidatedSlots++;
+                for (; a < stop; a += 4)
+                {
+                    Reset(ref page[(a >> 2) & (SlotsPerPage - 1)]);
+                    InvalidatedSlots++;
+                }
             }
+            a = Math.Max(a, (stop + 3) & ~3UL);
         }
     }
 
