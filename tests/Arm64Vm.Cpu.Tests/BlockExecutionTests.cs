@@ -455,8 +455,9 @@ public class BlockExecutionTests
     }
 
     /// <summary>
-    /// CPU-RUN-3: a slot carries its op's handler and block-end kind from decode; a write over it resets Kind, Op and
-    /// Handler (so the run loop decodes it anew: the new instruction runs) and keeps the operands it was fetched with.
+    /// CPU-RUN-3: a slot carries its op's handler and block-end kind from decode; a write over it resets its Kind (so the
+    /// run loop decodes it anew: the new instruction runs) and keeps the rest as it was fetched (CPU-DEC-2). Rewriting the
+    /// same word resets it too, and the next fetch takes the slot's own decode again.
     /// </summary>
     [Fact]
     public void ASlotCarriesItsHandlerAndAWriteOverItDecodesItAnew()
@@ -472,17 +473,23 @@ public class BlockExecutionTests
         Assert.Equal(Decoding.A64Dispatch.HandlerOf(slot.Op), slot.Handler);
         Assert.NotEqual(0, slot.Handler);
         Assert.Equal(BlockEnds.Pure, slot.Kind);                      // CPU-RUN-4: ADD (immediate) touches only registers
-        var operands = (slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2);
+        var decoded = (slot.Op, slot.Handler, slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2);
+
+        m.Load(CodeBase, AddX0One);                                   // the same word: reset, then taken again as it is
+        Assert.Equal(BlockEnds.NotDecoded, slot.Kind);
+        m.Cpu.Pc = CodeBase;
+        m.Cpu.Run(2);
+        Assert.Equal(2UL, m.Cpu.X(0));
+        Assert.Equal(BlockEnds.Pure, slot.Kind);
+        Assert.Equal(decoded, (slot.Op, slot.Handler, slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2));
 
         m.Load(CodeBase, addX0Two);
-        Assert.Equal(Decoding.A64Op.NotDecoded, slot.Op);
         Assert.Equal(BlockEnds.NotDecoded, slot.Kind);
-        Assert.Equal(0, slot.Handler);
-        Assert.Equal(operands, (slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2));
+        Assert.Equal(decoded, (slot.Op, slot.Handler, slot.Raw, slot.Imm, slot.F0, slot.F1, slot.F2));
 
         m.Cpu.Pc = CodeBase;
         m.Cpu.Run(2);
-        Assert.Equal(3UL, m.Cpu.X(0));
+        Assert.Equal(4UL, m.Cpu.X(0));
         Assert.Equal(addX0Two, slot.Raw);
         Assert.Equal(Decoding.A64Dispatch.HandlerOf(slot.Op), slot.Handler);
         Assert.Equal(BlockEnds.Pure, slot.Kind);

@@ -194,7 +194,7 @@ public class CodeSlotPropertyTests
 
         cpu.Run(6);
         // Whether the store's own slot was reset (nothing executes it again within the budget but a random branch).
-        bool invalidated = cpu.CodeCache.GetPage(ram, CodePage)[(int)(pc - CodePage) / 4].Op == A64Op.NotDecoded;
+        bool invalidated = cpu.CodeCache.GetPage(ram, CodePage)[(int)(pc - CodePage) / 4].Kind == BlockEnds.NotDecoded;
 
         var s = new System.Text.StringBuilder();
         for (int r = 0; r < 31; r++) s.Append($"x{r}={cpu.Xr[r]:X} ");

@@ -206,6 +206,38 @@ public class FusedPairTests
     }
 
     /// <summary>
+    /// CPU-DEC-2 with CPU-FUSE-1: a reset slot keeps its op, so decoding the B.cond after it must not relink it. The
+    /// SUBS of a fused pair is rewritten into an ADD (its slot reset) and the B.cond rewritten with its own word (reset
+    /// too); a branch into the B.cond decodes that slot first, then the loop comes back to the first slot, which must
+    /// be fetched anew and run as the ADD, not as the SUBS its slot still names.
+    /// </summary>
+    [Fact]
+    public void CPU_DEC_2_DecodingTheBCondAfterAResetFirstSlotLeavesItUndecoded()
+    {
+        uint[] code =
+        {
+            SubsX0One,       // 0 loop: subs x0, x0, #1      (rewritten into add x1, x1, #1)
+            BCond(1, -1),    // 1       b.ne loop
+            BrkStop,         // 2
+        };
+        using var m = new Machine(null);
+        m.Load(CodeBase, code);
+        m.Cpu.SetX(0, 3);
+        m.Cpu.Run(6);                                        // three turns: x0 = 0, stops at the BRK
+        Assert.Equal(BlockEnds.Fused, m.Slot(CodeBase).Kind);
+        m.Load(CodeBase, AddX1One, BCond(1, -1));             // both slots reset; the first one still names SUBS
+        Assert.Equal((BlockEnds.NotDecoded, BlockEnds.NotDecoded), (m.Slot(CodeBase).Kind, m.Slot(CodeBase + 4).Kind));
+        m.Cpu.SetX(0, 0);
+        m.Cpu.SetX(1, 0);
+        m.Cpu.Nzcv = 0;                                       // Z clear: b.ne is taken
+        m.Cpu.Pc = CodeBase + 4;
+        m.Cpu.Run(3);                                         // b.ne loop; add x1 (Z stays clear); b.ne loop
+        Assert.Equal((0UL, 1UL), (m.Cpu.X(0), m.Cpu.X(1)));
+        Assert.Equal(CodeBase, m.Cpu.Pc);
+        Assert.Equal(BlockEnds.Pure, m.Slot(CodeBase).Kind);
+    }
+
+    /// <summary>
     /// Self-modifying code: a store in the loop rewrites the B.cond of a fused pair, alternately into a non-branch (the
     /// first op must then run alone and unfused) and back, with flat memory and the cache model (DIC 0 and 1). The
     /// machine ends in the state it reaches one instruction at a time and without a code cache.

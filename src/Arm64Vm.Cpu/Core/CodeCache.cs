@@ -8,13 +8,14 @@ namespace Arm64Vm.Cpu;
 /// on first execution and stay decoded; a write to a code page resets only the slots it overlaps, so data that
 /// shares a page with code costs little. Steady-state execution never re-decodes.
 /// <para>
-/// Resetting a slot clears only what the run loop dispatches on — <see cref="DecodedInst.Op"/> (to
-/// <see cref="A64Op.NotDecoded"/>), <see cref="DecodedInst.Kind"/> (to <see cref="BlockEnds.NotDecoded"/>) and
-/// <see cref="DecodedInst.Handler"/> (CPU-RUN-3) — never the operands: the run loop executes through the slot, and the
-/// instruction whose own access resets it (a store over itself or into its own line with DIC=1, an eviction of its
-/// line from the L1I) was dispatched on Kind and Handler before that access and must complete with the operands it was
-/// fetched with. The next fetch of the slot decodes it anew. Execution handlers never read Op, Kind or Handler (the
-/// run loop and the dispatch are the only readers), which keeps this sound.
+/// Resetting a slot clears only its <see cref="DecodedInst.Kind"/> (to <see cref="BlockEnds.NotDecoded"/>), the one field
+/// that says whether a slot is decoded (CPU-RUN-3): the run loop dispatches on it, and every other reader of a slot (the
+/// per-instruction paths, the pairing of fused slots, the syndrome builder) tests it first. The rest stays: the run loop
+/// executes through the slot, and the instruction whose own access resets it (a store over itself or into its own line
+/// with DIC=1, an eviction of its line from the L1I) was dispatched before that access and must complete with the
+/// operands it was fetched with. The next fetch of the slot decodes it anew — or, when the fetch returns the word the
+/// slot still holds, takes the slot's own op, handler and operands again, which are exactly what decoding that word
+/// gives (CPU-DEC-2). Execution handlers never read Op, Kind or Handler.
 /// </para>
 /// </summary>
 public sealed class CodeCache
@@ -76,7 +77,7 @@ public sealed class CodeCache
         }
     }
 
-    /// <summary>Resets every slot of every page (all return to undecoded; operands kept, as in <see cref="InvalidateRange"/>).</summary>
+    /// <summary>Resets every slot of every page (all return to undecoded; the rest kept, as in <see cref="InvalidateRange"/>).</summary>
     public void Clear()
     {
         foreach (var page in _pages.Values)
@@ -84,13 +85,8 @@ public sealed class CodeCache
     }
 
     /// <summary>
-    /// Returns a slot to undecoded: the fields the run loop dispatches on, not the operands (see the class summary). The
-    /// slot before it keeps its kind: a fused one (CPU-FUSE-1) finds this slot reset and runs alone.
+    /// Returns a slot to undecoded: its kind, nothing else (see the class summary). The slot before it keeps its kind: a
+    /// fused one (CPU-FUSE-1) finds this slot reset and runs alone.
     /// </summary>
-    private static void Reset(ref DecodedInst slot)
-    {
-        slot.Kind = BlockEnds.NotDecoded;
-        slot.Op = A64Op.NotDecoded;
-        slot.Handler = 0;
-    }
+    private static void Reset(ref DecodedInst slot) => slot.Kind = BlockEnds.NotDecoded;
 }

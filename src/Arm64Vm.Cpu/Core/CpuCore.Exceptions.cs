@@ -111,7 +111,7 @@ public sealed partial class CpuCore
         if (page != null && ((Pc ^ _fetchVaPage) & ~0xFFFUL) == 0)
         {
             ref var d = ref page[(int)(Pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op != Decoding.A64Op.NotDecoded || _running) return LoadStoreSyndrome.Iss(d.Raw);
+            if (d.Kind != BlockEnds.NotDecoded || _running) return LoadStoreSyndrome.Iss(d.Raw);
         }
         return TryPeekInstruction(Pc, out uint word) ? LoadStoreSyndrome.Iss(word) : 0;
     }

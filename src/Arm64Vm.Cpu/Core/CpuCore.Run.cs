@@ -306,9 +306,9 @@ public sealed unsafe partial class CpuCore
             Straight:
                 // The instruction executes through its slot. Its own access may invalidate that slot (a store into its
                 // own line with DIC=1, a write reaching RAM of a code page, an eviction or IC IALLU that removes its
-                // line from the L1I): invalidation only resets Kind, Op and Handler (CodeCache.InvalidateRange), which
-                // were dispatched on before the access, so the operands stay those it was fetched with (Arm ARM
-                // (DDI 0487K.a) section B2.2.5).
+                // line from the L1I): invalidation only resets Kind (CodeCache.InvalidateRange), which was dispatched
+                // on before the access, so the operands stay those it was fetched with (Arm ARM (DDI 0487K.a) section
+                // B2.2.5).
                 while (true)
                 {
                     NextPc = pc + 4;
@@ -342,7 +342,11 @@ public sealed unsafe partial class CpuCore
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DecodeSlot(ref DecodedInst d, ulong pc)
     {
-        d = _decodeMemo.Decode(FetchWord(pc));     // CPU-DEC-1
+        uint word = FetchWord(pc);
+        // CPU-DEC-2: a slot decoded before (it has a handler) and reset keeps all that decoding its word gave; when the
+        // fetch returns that word again (its line left the L1I and came back unchanged), only its kind comes back.
+        if (d.Handler != 0 && d.Raw == word) d.Kind = BlockEnds.KindOf(d.Op);
+        else d = _decodeMemo.Decode(word);     // CPU-DEC-1
         // d is slot i of its page (both callers pass the slot of pc in the fetch page): its neighbours are the slots beside it.
         int i = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
         if (i != 0) LinkPair(ref Unsafe.Subtract(ref d, 1), in d);
@@ -359,8 +363,9 @@ public sealed unsafe partial class CpuCore
     /// </summary>
     private static void LinkPair(ref DecodedInst first, in DecodedInst next)
     {
-        if (!BlockEnds.FusesFirst(first.Op)) return;   // a reset slot has Op NotDecoded
-        first.Kind = BlockEnds.IsCondBranch(next.Op) ? BlockEnds.Fused : BlockEnds.KindOf(first.Op);
+        // A reset slot keeps its op (CPU-DEC-2): only its kind says it is not decoded.
+        if (first.Kind == BlockEnds.NotDecoded || !BlockEnds.FusesFirst(first.Op)) return;
+        first.Kind = next.Kind != BlockEnds.NotDecoded && BlockEnds.IsCondBranch(next.Op) ? BlockEnds.Fused : BlockEnds.KindOf(first.Op);
     }
 
     /// <summary>

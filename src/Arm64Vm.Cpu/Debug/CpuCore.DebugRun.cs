@@ -46,7 +46,7 @@ public sealed partial class CpuCore
         else
         {
             d = ref _fetchPage![(int)(pc >> 2) & (CodeCache.SlotsPerPage - 1)];
-            if (d.Op == A64Op.NotDecoded) DecodeSlot(ref d, pc);
+            if (d.Kind == BlockEnds.NotDecoded) DecodeSlot(ref d, pc);
         }
         RetireThroughPc();
         NextPc = pc + 4;

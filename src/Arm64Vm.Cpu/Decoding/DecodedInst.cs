@@ -11,7 +11,7 @@ namespace Arm64Vm.Cpu.Decoding;
 [StructLayout(LayoutKind.Sequential, Size = 32)]
 public struct DecodedInst
 {
-    /// <summary>The dispatch table's entry for <see cref="Op"/> (<c>A64Dispatch.HandlerOf</c>); 0 in an undecoded slot.</summary>
+    /// <summary>The dispatch table's entry for <see cref="Op"/> (<c>A64Dispatch.HandlerOf</c>); 0 in a slot never decoded (a reset keeps it: CPU-DEC-2).</summary>
     public nint Handler;
     public ulong Imm;
     public uint Raw;
