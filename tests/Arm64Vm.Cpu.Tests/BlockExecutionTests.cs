@@ -497,7 +497,7 @@ public class BlockExecutionTests
 
     /// <summary>
     /// CPU-RUN-4: the rows marked <c>pure</c> are the data-processing rows but ADR/ADRP (which read the PC) and CRC32
-    /// (UNDEFINED without FEAT_CRC32), their slots have the kind Pure, and executing any word of them, on any registers
+    /// (UNDEFINED without FEAT_CRC32), and the hints without effect (CPU-RUN-6), their slots have the kind Pure, and executing any word of them, on any registers
     /// and flags, takes no exception, leaves PC and NextPc alone and gives a result that does not depend on them.
     /// </summary>
     [Fact]
@@ -508,7 +508,7 @@ public class BlockExecutionTests
         foreach (var row in Decoding.A64Table.Rows.Where(r => r.Op != Decoding.A64Op.Unallocated))
         {
             bool expected = (row.Class.StartsWith("dp_imm.", StringComparison.Ordinal) && row.Class != "dp_imm.pcrel") ||
-                (row.Class.StartsWith("dp_reg.", StringComparison.Ordinal) && row.Class != "dp_reg.crc");
+                (row.Class.StartsWith("dp_reg.", StringComparison.Ordinal) && row.Class != "dp_reg.crc") || row.Op == Decoding.A64Op.HINT_nop;
             Assert.True(expected == row.Pure, row.ToString());
             Assert.Equal(row.Pure, Decoding.A64Table.IsPure(row.Op));
             if (!row.Pure) continue;
@@ -549,7 +549,8 @@ public class BlockExecutionTests
         foreach (var row in Decoding.A64Table.Rows)
         {
             bool ends = BlockEnds.EndsBlock(row.Op);
-            Assert.True(ends == (row.Op == Decoding.A64Op.Unallocated || row.Class.StartsWith("br.", StringComparison.Ordinal)), row.ToString());
+            // CPU-RUN-6: of that class, only the hints without effect go on (pure).
+            Assert.True(ends == (row.Op == Decoding.A64Op.Unallocated || (row.Class.StartsWith("br.", StringComparison.Ordinal) && row.Op != Decoding.A64Op.HINT_nop)), row.ToString());
         }
         Assert.Equal(BlockEnds.NotDecoded, BlockEnds.KindOf(Decoding.A64Op.NotDecoded));
         Assert.Equal(BlockEnds.NotDecoded, default(Decoding.DecodedInst).Kind);   // a fresh page's slots are undecoded

@@ -62,12 +62,20 @@ public class DispatchTableTests
         Assert.True(A64Table.EndsBlock(A64Op.Unallocated));
         foreach (var row in A64Table.Rows.Where(r => r.Op != A64Op.Unallocated))
         {
-            bool branchClass = row.Class.StartsWith("br.", StringComparison.Ordinal);
+            bool branchClass = row.Class.StartsWith("br.", StringComparison.Ordinal) && row.Op != A64Op.HINT_nop;   // CPU-RUN-6
             Assert.True(branchClass == A64Table.EndsBlock(row.Op), $"{row}: class {row.Class}, EndsBlock {A64Table.EndsBlock(row.Op)}");
             Assert.Equal(row.EndsBlock, A64Table.EndsBlock(row.Op));
         }
         Assert.True(A64Table.EndsBlock(A64Op.B_cond));
         Assert.True(A64Table.EndsBlock(A64Op.MRS));
+        // CPU-RUN-6: every hint word decodes to HINT_nop (pure, no block end) but WFE, WFI, SEV and SEVL (HINT).
+        for (uint imm7 = 0; imm7 < 128; imm7++)
+        {
+            uint word = 0xD503201Fu | imm7 << 5;
+            bool acts = imm7 is >= 2 and <= 5;
+            Assert.Equal(acts ? A64Op.HINT : A64Op.HINT_nop, A64Decoder.DecodeOp(word));
+            Assert.Equal(acts ? BlockEnds.Ends : BlockEnds.Pure, A64Decoder.Decode(word).Kind);
+        }
         Assert.False(A64Table.EndsBlock(A64Op.ADD_imm_x));
         Assert.False(A64Table.EndsBlock(A64Op.LDR_x_uimm));
     }

@@ -233,6 +233,8 @@ public static class DecodeTableParser
                 errors.Add(new DecodeTableError(fileName, lineNo, "pattern of row '" + row.Name + "' is " + (32 - bit) + " bits, not 32"));
                 continue;
             }
+            if (row.Pure && (row.EndsBlock || row.Chains))
+                errors.Add(new DecodeTableError(fileName, lineNo, "row '" + row.Name + "' is pure, so it cannot end a block (ends, chain)"));
             rows.Add(row);
         }
         if (currentGroup >= 0) errors.Add(new DecodeTableError(fileName, groupOpenLine, "group opened here is never closed"));
@@ -242,7 +244,7 @@ public static class DecodeTableParser
                 if (!(row.Class == attribute.Key || row.Class.StartsWith(attribute.Key + ".", StringComparison.Ordinal))) continue;
                 if (attribute.Value == "fp") row.Fp = true;
                 else if (attribute.Value == "pure") row.Pure = true;
-                else row.EndsBlock = true;
+                else if (!row.Pure) row.EndsBlock = true;     // CPU-RUN-6: a row marked pure itself never ends a block
             }
         return rows;
     }

@@ -64,6 +64,16 @@ public static partial class A64Exec
     /// HINT space (C6.2.113): NOP, YIELD, WFE, WFI, SEV, SEVL; every other hint executes as a NOP, as the
     /// architecture requires for unimplemented hints (PAC, BTI, ESB...).
     /// </summary>
+    /// <summary>
+    /// CPU-RUN-6, validator of HINT_nop: every hint but WFE, WFI, SEV and SEVL (CRm = 0, op2 = 2..5) has no effect on this
+    /// PE (Arm ARM C6.2.116 HINT: an unallocated or unimplemented hint executes as a NOP; FEAT_BTI and FEAT_PAuth are not
+    /// implemented, see ID_AA64PFR1_EL1 and ID_AA64ISAR1_EL1).
+    /// </summary>
+    public static bool HintHasNoEffect(uint crm, uint op2) => crm != 0 || op2 < 2 || op2 > 5;
+
+    /// <summary>A hint with no effect (CPU-RUN-6): nothing to do.</summary>
+    public static void HintNop(CpuCore cpu, ref DecodedInst d) { }
+
     public static void HINT(CpuCore cpu, ref DecodedInst d)
     {
         switch ((d.Raw >> 5) & 0x7F)
