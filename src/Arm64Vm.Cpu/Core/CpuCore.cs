@@ -124,7 +124,7 @@ public sealed partial class CpuCore
     internal bool CarryFlag
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _flagsLazy ? _flagsR < _flagsX || (_flagsR == _flagsX && _flagsC != 0) : (_nzcv & 0x2000_0000u) != 0;
+        get => _flagsLazy ? LazyFlags.Carry(_flagsX, _flagsC, _flagsR) != 0 : (_nzcv & 0x2000_0000u) != 0;
     }
 
     /// <summary>D, A, I, F in bits [9:6], as in the DAIF register.</summary>

@@ -21,9 +21,13 @@ internal static class LazyFlags
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Flag(bool b) => Unsafe.BitCast<bool, byte>(b);
 
+    /// <summary>C of the recorded addition r = x + y + c, as 0 or 1: r &lt; x, or r = x with c ≠ 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Carry(ulong x, ulong c, ulong r) => Flag(r < x) | (Flag(r == x) & Flag(c != 0));
+
     /// <summary>NZCV in bits [31:28] of the recorded addition r = x + y + c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Compute(ulong x, ulong y, ulong c, ulong r) =>
-        (uint)(r >> 63) << 31 | Flag(r == 0) << 30 | (Flag(r < x) | (Flag(r == x) & Flag(c != 0))) << 29 |
+        (uint)(r >> 63) << 31 | Flag(r == 0) << 30 | Carry(x, c, r) << 29 |
         (uint)((~(x ^ y) & (x ^ r)) >> 63) << 28;
 }
