@@ -188,7 +188,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("    }");
         sb.AppendLine("}");
         sb.AppendLine();
-        sb.AppendLine("/// <summary>Generated per-row wrappers: FP access check, named fields and row constants for the shared handlers.</summary>");
+        sb.AppendLine("/// <summary>Generated per-row wrappers: FP access check, named fields and row constants for the shared handlers; never re-tiered (CPU-RUN-7).</summary>");
         sb.AppendLine("internal static class A64Rows");
         sb.AppendLine("{");
         sb.Append(wrappers);
@@ -211,8 +211,19 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("        return t;");
         sb.AppendLine("    }");
         sb.AppendLine();
-        sb.AppendLine("    /// <summary>CPU-RUN-3: the handler entry point of an op, which the decoder stores in the slot (<c>DecodedInst.Handler</c>).</summary>");
-        sb.AppendLine("    public static nint HandlerOf(A64Op op) => Table[(int)op];");
+        sb.AppendLine("    private static readonly nint[] Direct = new nint[A64Table.OpCount];");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>");
+        sb.AppendLine("    /// CPU-RUN-3: the handler entry point of an op, which the decoder stores in the slot (<c>DecodedInst.Handler</c>):");
+        sb.AppendLine("    /// CPU-RUN-7, the wrapper's code itself once <see cref=\"HandlerEntry\"/> has found it, else the table's entry point.");
+        sb.AppendLine("    /// Either calls the same code, so threads that race here store equivalent values.");
+        sb.AppendLine("    /// </summary>");
+        sb.AppendLine("    public static nint HandlerOf(A64Op op)");
+        sb.AppendLine("    {");
+        sb.AppendLine("        nint entry = Direct[(int)op];");
+        sb.AppendLine("        if (entry == 0) Direct[(int)op] = entry = HandlerEntry.Direct(typeof(A64Rows), op.ToString(), Table[(int)op]);");
+        sb.AppendLine("        return entry;");
+        sb.AppendLine("    }");
         sb.AppendLine();
         sb.AppendLine("    /// <summary>Executes slot <paramref name=\"d\"/> through the handler it carries (<c>DecodedInst.Handler</c>, set with its op).</summary>");
         sb.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
@@ -234,8 +245,8 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     }
 
     /// <summary>
-    /// The function the dispatch table calls for row <paramref name="r"/>: the handler itself when it takes just
-    /// <c>(CpuCore, ref DecodedInst)</c> and the row needs no FP check, else a generated wrapper.
+    /// The function the dispatch table calls for row <paramref name="r"/>: its generated wrapper, which performs the FP
+    /// check and binds the fields and constants (CPU-RUN-7: a wrapper for every row, even one that only forwards).
     /// </summary>
     private static string Bind(DecodeRowSpec r, int variant, string opName, Compilation compilation, INamedTypeSymbol exec, StringBuilder wrappers, List<DecodeTableError> errors)
     {
@@ -262,11 +273,9 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
                 errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': " + e));
             return target;
         }
-        var method = ok[0].Method;
-        bool simple = method.Parameters.Length == 2 && IsDecodedInstRef(method.Parameters[1]) && !method.IsGenericMethod;
-        if (simple && !r.Fp && r.Constants.Count == 0 && methods.Count == 1) return target;
-
+        // CPU-RUN-7: every row has a wrapper, compiled once and never re-tiered, so the slot can call its code directly.
         wrappers.AppendLine("    /// <summary>" + opName + " (" + r.File + ":" + r.Line + ").</summary>");
+        wrappers.AppendLine("    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         wrappers.AppendLine("    public static void " + opName + "(global::Arm64Vm.Cpu.CpuCore cpu, ref DecodedInst d)");
         wrappers.AppendLine("    {");
         if (r.Fp) wrappers.AppendLine("        if (cpu.FpAccessTrapped()) return;");
