@@ -237,6 +237,140 @@ public class FusedPairTests
         Assert.Equal(BlockEnds.Pure, m.Slot(CodeBase).Kind);
     }
 
+    // CPU-RUN-8: a backward fused branch closing a body of pure slots runs the loop in place.
+
+    /// <summary>A loop of <paramref name="body"/> pure ops and SUBS + B.NE back to its start, then ADD x2 and a BRK; x0 = <paramref name="turns"/>.</summary>
+    private static Machine PureLoop(uint[] body, ulong turns, bool decodeEvery = false)
+    {
+        var m = new Machine(null);
+        m.Load(CodeBase, body.Append(SubsX0One).Append(BCond(1, -(body.Length + 1))).Append(AddX2One).Append(BrkStop).ToArray());
+        m.Cpu.SetX(0, turns);
+        if (decodeEvery) m.Cpu.DecodeEveryInstruction(true);
+        return m;
+    }
+
+    /// <summary>
+    /// CPU-RUN-8: pure loops of one, two and four instructions per turn end, under every budget from 1 to 9 and under
+    /// random splits, in the state of the machine without a code cache: the budget ends inside a turn, at its end,
+    /// at the fall-through and after it.
+    /// </summary>
+    [Fact]
+    public void CPU_RUN_8_PureLoopsMatchTheMachineWithoutCodeCacheUnderAnyBudget()
+    {
+        uint[][] bodies = { Array.Empty<uint>(), new[] { AddX1One }, new[] { AddX1One, EorW3W3W5, AddX1One } };
+        foreach (var body in bodies)
+        {
+            ulong total = 6 * (ulong)(body.Length + 2) + 3;   // six turns, ADD x2, the BRK and the BRK at its vector
+            string reference;
+            using (var every = PureLoop(body, 6, decodeEvery: true))
+            {
+                every.Cpu.Run(total);
+                reference = every.State(CodeBase, CodeBase + 4 * (ulong)(body.Length + 4));
+            }
+            Assert.Contains("x0=0 ", reference);
+            Assert.Contains(" x2=1 ", reference);
+            for (ulong size = 1; size <= 9; size++)
+            {
+                using var m = PureLoop(body, 6);
+                for (ulong done = 0; done < total; done += Math.Min(size, total - done))
+                {
+                    Assert.Equal(ExitReason.InstructionLimit, m.Cpu.Run(Math.Min(size, total - done)).Reason);
+                    Assert.Equal(done + Math.Min(size, total - done), m.Cpu.Executed);
+                }
+                Assert.True(reference == m.State(CodeBase, CodeBase + 4 * (ulong)(body.Length + 4)), $"body {body.Length}, budget {size}");
+            }
+            using (var whole = PureLoop(body, 6))
+            {
+                whole.Cpu.Run(total);
+                Assert.Equal(BlockEnds.Fused, whole.Slot(CodeBase + 4 * (ulong)body.Length).Kind);
+                Assert.Equal(reference, whole.State(CodeBase, CodeBase + 4 * (ulong)(body.Length + 4)));
+            }
+        }
+    }
+
+    [ThreadStatic] private static Machine? _tampered;
+    [ThreadStatic] private static ulong _tamperVa;
+    [ThreadStatic] private static int _tamperCalls, _tamperAt;
+
+    /// <summary>The handler of a test slot: the slot's own op, then, at its <see cref="_tamperAt"/>th call, a reset of the slot at <see cref="_tamperVa"/>.</summary>
+    private static void ExecuteThenReset(CpuCore cpu, ref DecodedInst d)
+    {
+        A64Dispatch.Execute(cpu, ref d);
+        if (++_tamperCalls == _tamperAt) _tampered!.Slot(_tamperVa).Kind = BlockEnds.NotDecoded;
+    }
+
+    /// <summary>
+    /// CPU-RUN-8: a slot of the loop reset while the loop runs in place — as an invalidation of the code cache would,
+    /// here from the handler of the loop's first slot — makes the loop go on through the run loop at that slot, with
+    /// the turn's slots before it executed and counted once: the body's first, a middle one, the SUBS of the fused pair
+    /// and its B.NE. The machine ends in the state it reaches without a code cache.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public unsafe void CPU_RUN_8_ASlotResetWhileTheLoopRunsInPlaceGoesOnAtThatSlot(int slot)
+    {
+        uint[] body = { AddX1One, EorW3W3W5, AddX1One };
+        const ulong total = 5 * 20 + 7;
+        string reference;
+        using (var every = PureLoop(body, 30, decodeEvery: true))
+        {
+            every.Cpu.Run(total);
+            reference = every.State(CodeBase, CodeBase + 28);
+        }
+        using var m = PureLoop(body, 30);
+        m.Cpu.Run(5);                                                   // one turn: every slot decoded, the pair fused
+        Assert.Equal(BlockEnds.Fused, m.Slot(CodeBase + 12).Kind);
+        m.Slot(CodeBase).Handler = (nint)(delegate*<CpuCore, ref DecodedInst, void>)&ExecuteThenReset;
+        (_tampered, _tamperVa, _tamperCalls, _tamperAt) = (m, CodeBase + 4 * (ulong)slot, 0, 7);
+        try
+        {
+            m.Cpu.Run(total - 5);
+        }
+        finally
+        {
+            _tampered = null;
+        }
+        Assert.True(_tamperCalls >= 7, $"the loop's first slot ran {_tamperCalls} times");
+        Assert.Equal(reference, m.State(CodeBase, CodeBase + 28));
+        Assert.Equal(BlockEnds.Fused, m.Slot(CodeBase + 12).Kind);
+    }
+
+    /// <summary>
+    /// CPU-RUN-8: a stop requested from another thread (as the gdb server's interrupt does) ends a long pure loop at
+    /// a turn's boundary or inside it with an exact count; running on to the budget ends in the state of a run never
+    /// stopped.
+    /// </summary>
+    [Fact]
+    public void CPU_RUN_8_AStopFromAnotherThreadEndsALoopInPlaceExactly()
+    {
+        uint[] body = { AddX1One, AddX1One };
+        const ulong turns = 50_000_000, total = 4 * turns + 3;
+        using var m = PureLoop(body, turns);
+        // Once the loop has run a million instructions (so after Run began, which clears a stop requested before it).
+        var stopper = new System.Threading.Thread(() =>
+        {
+            while (m.Cpu.Executed < 1_000_000) System.Threading.Thread.SpinWait(64);
+            m.Cpu.RequestStop();
+        });
+        stopper.Start();
+        var exit = m.Cpu.Run(total);
+        stopper.Join();
+        Assert.True(exit.Reason == ExitReason.StopRequested, $"{exit.Reason} after {m.Cpu.Executed} of {total}");
+        ulong stoppedAt = m.Cpu.Executed;
+        Assert.InRange(stoppedAt, 1UL, total - 1);
+        // Each turn adds 2 to x1 and takes 1 from x0: the count so far is what the registers say ran.
+        ulong turnsDone = turns - m.Cpu.X(0), adds = m.Cpu.X(1);
+        ulong fromRegisters = 4 * turnsDone + (adds - 2 * turnsDone) + (m.Cpu.Pc == CodeBase + 12 ? 1UL : 0);
+        Assert.Equal(fromRegisters, stoppedAt);
+        m.Cpu.Run(total - stoppedAt);
+        Assert.Equal(total, m.Cpu.Executed);
+        // The BRK after the ADD x2 and the BRK at its vector (VBAR_EL1 + 0x200) each took their exception.
+        Assert.Equal((0UL, 2 * turns, 1UL, RamBase + 0x200), (m.Cpu.X(0), m.Cpu.X(1), m.Cpu.X(2), m.Cpu.Pc));
+    }
+
     /// <summary>
     /// Self-modifying code: a store in the loop rewrites the B.cond of a fused pair, alternately into a non-branch (the
     /// first op must then run alone and unfused) and back, with flat memory and the cache model (DIC 0 and 1). The

@@ -295,6 +295,25 @@ public sealed unsafe partial class CpuCore
                         // the distance. While the budget covers a page, end is the page end already (it only
                         // shrinks with the budget).
                         _blockStartPc = target;
+                        // CPU-RUN-8: a backward B.cond of a fused pair (the slot before it is Fused; target < pc keeps
+                        // that slot in this page) closing a body of pure slots: the loop runs in place. The test reads
+                        // the slots, not `kind`, so that nothing but this, d, pc and end is live across the handler calls.
+                        if (target < pc && Unsafe.Subtract(ref d, 1).Kind == BlockEnds.Fused &&
+                            PureSlots(ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4)), (int)((pc - 4 - target) >> 2)))
+                        {
+                            ulong next = RunPureLoop(ref d, pc, target);
+                            if ((next & 1) != 0)
+                            {
+                                NextPc = next - 1;
+                                goto Executed;
+                            }
+                            // The block at target goes on at next, with Retired settled through the turns before it.
+                            d = ref Unsafe.AddByteOffset(ref d, (nint)(next - pc) * (Unsafe.SizeOf<DecodedInst>() / 4));
+                            pc = next;
+                            ulong start = _blockStartPc;
+                            end = start + 4 * Math.Min(_retiredLimit - Retired, (ulong)(CodeCache.SlotsPerPage - ((int)(start >> 2) & (CodeCache.SlotsPerPage - 1))));
+                            continue;
+                        }
                         d = ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4));
                         pc = target;
                         if (left < CodeCache.SlotsPerPage)
@@ -382,6 +401,54 @@ public sealed unsafe partial class CpuCore
         return (cond >> 1) == 0
             ? (Unsafe.BitCast<bool, byte>(_flagsR == 0) ^ cond) != 0
             : Execution.A64Exec.ConditionHolds(LazyFlags.Compute(_flagsX, _flagsY, _flagsC, _flagsR), cond);
+    }
+
+    /// <summary>True when the <paramref name="count"/> slots from <paramref name="first"/> are all <see cref="BlockEnds.Pure"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PureSlots(ref DecodedInst first, int count)
+    {
+        for (int i = 0; i < count; i++)
+            if (Unsafe.Add(ref first, i).Kind != BlockEnds.Pure) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// CPU-RUN-8: runs in place the loop closed by the B.cond in slot <paramref name="branch"/> at <paramref name="pc"/>,
+    /// which has just branched back to <paramref name="target"/> (its block, started at target, was counted through
+    /// it): the body is the pure slots from target and the fused pair they end with. A turn runs only while the budget
+    /// covers all of it and no event is pending, and is counted after it: nothing in it can fault, read the PC, NextPc
+    /// or the count, or raise an event (CPU-RUN-4, CPU-FUSE-1), so no PC, NextPc or count is stored per instruction.
+    /// Returns, with <see cref="Retired"/> settled through the turns run, the address the block at target goes on
+    /// at — the first slot of the body that is no longer what it was (reset, or decoded anew), the turn's slots
+    /// before it executed and not yet counted; target itself when the budget is short of a turn — or that address
+    /// plus 1 when the block is done and the run loop goes on there: after the B.cond when it fell through, at target
+    /// when the budget is spent or an event is pending.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong RunPureLoop(ref DecodedInst branch, ulong pc, ulong target)
+    {
+        nint f = (nint)((pc - 4 - target) >> 2);
+        ref DecodedInst head = ref Unsafe.Subtract(ref branch, f + 1);
+        // Live across the handler calls: this, head, d, f and word alone, so that all stay in registers; target is
+        // _blockStartPc (the caller's block start) when it is needed again.
+        uint word = branch.Raw;
+        while (_retiredLimit - Retired >= (ulong)f + 2 && !_eventPending)
+        {
+            ref DecodedInst d = ref head;
+            while (d.Kind == BlockEnds.Pure)
+            {
+                A64Dispatch.ExecuteSlot(this, ref d);
+                d = ref Unsafe.Add(ref d, 1);
+            }
+            ref DecodedInst fused = ref Unsafe.Add(ref head, f);
+            ref DecodedInst b = ref Unsafe.Add(ref fused, 1);
+            if (!Unsafe.AreSame(ref d, ref fused) || fused.Kind != BlockEnds.Fused || b.Kind != BlockEnds.Chain || b.Raw != word)
+                return _blockStartPc + 4 * (ulong)(Unsafe.ByteOffset(ref head, ref d) / Unsafe.SizeOf<DecodedInst>());
+            A64Dispatch.ExecuteSlot(this, ref fused);
+            Retired += (ulong)f + 2;
+            if (!FusedBranchTaken(word & 15)) return _blockStartPc + 4 * ((ulong)f + 2) + 1;
+        }
+        return _retiredLimit == Retired || _eventPending ? _blockStartPc + 1 : _blockStartPc;
     }
 
     /// <summary>The instruction word at <paramref name="pc"/> in the current fetch page.</summary>
