@@ -198,7 +198,7 @@ public sealed unsafe partial class CpuCore
             // One test covers "PC left the cached page" and "PC is not word aligned".
             if (((pc ^ _fetchVaPage) & ~0xFFCUL) != 0) EnterFetchPage(pc);
             int first = (int)(pc >> 2) & (CodeCache.SlotsPerPage - 1);
-            ulong end = pc + 4 * Math.Min(_retiredLimit - Retired, (ulong)(CodeCache.SlotsPerPage - first));
+            ulong end = BlockEnd(pc, _retiredLimit - Retired);
             ref DecodedInst d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_fetchPage!), first);
             while (true)
             {
@@ -310,14 +310,13 @@ public sealed unsafe partial class CpuCore
                             // The block at target goes on at next, with Retired settled through the turns before it.
                             d = ref Unsafe.AddByteOffset(ref d, (nint)(next - pc) * (Unsafe.SizeOf<DecodedInst>() / 4));
                             pc = next;
-                            ulong start = _blockStartPc;
-                            end = start + 4 * Math.Min(_retiredLimit - Retired, (ulong)(CodeCache.SlotsPerPage - ((int)(start >> 2) & (CodeCache.SlotsPerPage - 1))));
+                            end = BlockEnd(_blockStartPc, _retiredLimit - Retired);
                             continue;
                         }
                         d = ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4));
                         pc = target;
                         if (left < CodeCache.SlotsPerPage)
-                            end = pc + 4 * Math.Min(left, (ulong)(CodeCache.SlotsPerPage - ((int)(pc >> 2) & (CodeCache.SlotsPerPage - 1))));
+                            end = BlockEnd(pc, left);
                         continue;
                     }
                 }
@@ -402,6 +401,14 @@ public sealed unsafe partial class CpuCore
             ? (Unsafe.BitCast<bool, byte>(_flagsR == 0) ^ cond) != 0
             : Execution.A64Exec.ConditionHolds(LazyFlags.Compute(_flagsX, _flagsY, _flagsC, _flagsR), cond);
     }
+
+    /// <summary>
+    /// The end of a block that starts at <paramref name="start"/> with <paramref name="left"/> instructions of budget: where
+    /// the budget ends or the page does, whichever is first (the page's end is the only end on a page boundary: CPU-RUN-5).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BlockEnd(ulong start, ulong left) =>
+        start + 4 * Math.Min(left, (ulong)(CodeCache.SlotsPerPage - ((int)(start >> 2) & (CodeCache.SlotsPerPage - 1))));
 
     /// <summary>True when the <paramref name="count"/> slots from <paramref name="first"/> are all <see cref="BlockEnds.Pure"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
