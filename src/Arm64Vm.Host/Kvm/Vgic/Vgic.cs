@@ -43,13 +43,19 @@ public sealed partial class Vgic
     public const uint GiccIidr = 0x04B2_043B;
 
     private readonly VgicIrq[] _spis = new VgicIrq[MaxSpiCount];
+
+    /// <summary>
+    /// GIC-15: the SPIs that are enabled and pending, bit intid - 32, kept by the SPIs themselves (<see cref="VgicIrq"/>),
+    /// so the scan for the highest-priority pending interrupt, run before every slice, visits only these.
+    /// </summary>
+    internal readonly ulong[] EnabledPendingSpis = new ulong[(MaxSpiCount + 63) / 64];
     private readonly List<VgicCpu> _cpus = new();
 
     public Vgic(int version)
     {
         if (version is not (2 or 3)) throw new ArgumentException($"GIC version {version} must be 2 or 3");
         Version = version;
-        for (int i = 0; i < MaxSpiCount; i++) _spis[i] = new VgicIrq(32 + i);
+        for (int i = 0; i < MaxSpiCount; i++) _spis[i] = new VgicIrq(32 + i, EnabledPendingSpis);
         Reset();
     }
 

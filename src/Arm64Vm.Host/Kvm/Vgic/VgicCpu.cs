@@ -82,11 +82,17 @@ public sealed partial class VgicCpu : IGicCpuInterface
         VgicIrq? best = null;
         uint ctlr = Gic.DistributorControl;
         foreach (var irq in Private) Consider(irq, ctlr, ref best);
-        for (int intid = 32; intid < Gic.IrqCount; intid++)
+        // GIC-15: only the SPIs that are enabled and pending, in increasing INTID order as before (ties: the lowest).
+        var candidates = Gic.EnabledPendingSpis;
+        for (int w = 0; w < candidates.Length; w++)
         {
-            var spi = Gic.Spi(intid);
-            // Enabled and pending first: most SPIs are neither, and the routing test costs more (run before every slice).
-            if (spi.Enabled && spi.Pending && Gic.Targets(spi, this)) Consider(spi, ctlr, ref best);
+            for (ulong m = candidates[w]; m != 0; m &= m - 1)
+            {
+                int intid = 32 + w * 64 + System.Numerics.BitOperations.TrailingZeroCount(m);
+                if (intid >= Gic.IrqCount) return best;
+                var spi = Gic.Spi(intid);
+                if (Gic.Targets(spi, this)) Consider(spi, ctlr, ref best);
+            }
         }
         return best;
     }
