@@ -1,6 +1,5 @@
 using Arm64Vm.Cpu;
 using Arm64Vm.Host.Kvm;
-using Arm64Vm.Host.Tests.Kvm;
 using Xunit;
 using Gic = Arm64Vm.Host.Kvm.Vgic;
 
@@ -20,27 +19,6 @@ public class VgicPendingScanTests
     private static readonly int[] V3Spis = { 32, 33, 63, 64, 65, 95, 96, 127, 128, 159, 160, 200, 254, 255 };
     private static readonly int[] V2Spis = V3Spis.Concat(new[] { 256, 286, 287 }).ToArray();
 
-    private sealed class Machine : IDisposable
-    {
-        private readonly KvmRig _rig;
-        public Machine(int gic) =>
-            _rig = new KvmRig(new uint[] { 0xD503207F }, new VmmOptions { Cpus = 2, GicVersion = gic, CacheModel = CacheModelKind.Off });
-        public Gic Gic => _rig.Vm.Vgic;
-        public Vcpu Vcpu(int n) => _rig.Vmm.Vcpus[n];
-
-        public ulong Read(ulong ipa, int len = 4, int vcpu = 0)
-        {
-            var a = new MmioAccess { Ipa = ipa, Length = len, IsWrite = false };
-            Assert.True(Gic.HandleMmio(Vcpu(vcpu), a));
-            return a.Data;
-        }
-
-        public void Write(ulong ipa, ulong value, int len = 4, int vcpu = 0) =>
-            Assert.True(Gic.HandleMmio(Vcpu(vcpu), new MmioAccess { Ipa = ipa, Length = len, IsWrite = true, Data = value }));
-
-        public void Dispose() => _rig.Dispose();
-    }
-
     [Theory]
     [InlineData(3, 1)]
     [InlineData(3, 2)]
@@ -48,16 +26,14 @@ public class VgicPendingScanTests
     [InlineData(2, 4)]
     public void GIC_15_TheHighestPendingInterruptIsTheFullScansAfterAnySequenceOfChanges(int version, int seed)
     {
-        using var m = new Machine(version);
+        using var m = new VgicMachine(cpus: 2, gic: version);
         var spis = version == 3 ? V3Spis : V2Spis;
         var rng = new Random(seed);
         if (version == 3)
             for (int n = 0; n < 2; n++)
             {
-                m.Write(Gic.RedistributorBase + (ulong)n * Gic.RedistributorStride + 0x14, 0);   // GICR_WAKER: awake
-                m.Gic.Cpus[n].WriteIcc(IccRegister.Pmr, 0xF8);
-                m.Gic.Cpus[n].WriteIcc(IccRegister.Igrpen1, 1);
-                m.Gic.Cpus[n].WriteIcc(IccRegister.Igrpen0, 1);
+                m.EnableCpu(n);                               // so that IAR acknowledges what PMR 0xf0 lets through
+                m.Cpu(n).WriteIcc(IccRegister.Igrpen0, 1);
             }
         VgicSnapshot? saved = null;
         int pendingSeen = 0;
@@ -92,7 +68,7 @@ public class VgicPendingScanTests
                     switch (rng.Next(4))
                     {
                         case 0 when version == 3:
-                            m.Gic.Cpus[rng.Next(2)].ReadIcc(rng.Next(2) == 0 ? IccRegister.Iar1 : IccRegister.Iar0); op = "IAR"; break;
+                            m.Cpu(rng.Next(2)).ReadIcc(rng.Next(2) == 0 ? IccRegister.Iar1 : IccRegister.Iar0); op = "IAR"; break;
                         case 1: saved = m.Gic.Save(); op = "save"; break;
                         case 2 when saved != null: m.Gic.Restore(saved); op = "restore"; break;
                         case 3 when rng.Next(8) == 0: m.Gic.Reset(); op = "reset"; break;
@@ -106,8 +82,8 @@ public class VgicPendingScanTests
                 if (best != null) pendingSeen++;
                 if (version == 3)
                 {
-                    Assert.True(Hppir(best, group1, wantGroup1: true) == m.Gic.Cpus[cpu].ReadIcc(IccRegister.Hppir1), $"step {step} ({op}), CPU {cpu}: HPPIR1");
-                    Assert.True(Hppir(best, group1, wantGroup1: false) == m.Gic.Cpus[cpu].ReadIcc(IccRegister.Hppir0), $"step {step} ({op}), CPU {cpu}: HPPIR0");
+                    Assert.True(Hppir(best, group1, wantGroup1: true) == m.Cpu(cpu).ReadIcc(IccRegister.Hppir1), $"step {step} ({op}), CPU {cpu}: HPPIR1");
+                    Assert.True(Hppir(best, group1, wantGroup1: false) == m.Cpu(cpu).ReadIcc(IccRegister.Hppir0), $"step {step} ({op}), CPU {cpu}: HPPIR0");
                 }
                 else
                 {
@@ -124,7 +100,7 @@ public class VgicPendingScanTests
         best is { } b && group1 == wantGroup1 ? (ulong)b : Gic.SpuriousIntid;
 
     /// <summary>GIC-5 over every SPI, from the distributor's registers as a guest reads them.</summary>
-    private static int? FullScan(Machine m, int version, int[] spis, int cpu, out bool group1)
+    private static int? FullScan(VgicMachine m, int version, int[] spis, int cpu, out bool group1)
     {
         uint ctlr = (uint)m.Read(D) & 3;
         int? best = null;

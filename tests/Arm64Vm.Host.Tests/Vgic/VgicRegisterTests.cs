@@ -1,6 +1,5 @@
 using Arm64Vm.Cpu;
 using Arm64Vm.Host.Kvm;
-using Arm64Vm.Host.Tests.Kvm;
 using Xunit;
 using Gic = Arm64Vm.Host.Kvm.Vgic;
 
@@ -12,40 +11,10 @@ public class VgicRegisterTests
     private const ulong D = Gic.DistributorBase, R = Gic.RedistributorBase, C = Gic.CpuInterfaceBase;
     private const ulong Sgi = 0x1_0000;
 
-    private sealed class Machine : IDisposable
-    {
-        private readonly KvmRig _rig;
-        public Machine(int cpus = 2, int gic = 3) =>
-            _rig = new KvmRig(new uint[] { 0xD503207F }, new VmmOptions { Cpus = cpus, GicVersion = gic, CacheModel = CacheModelKind.Off });
-        public Gic Gic => _rig.Vm.Vgic;
-        public Vcpu Vcpu(int n) => _rig.Vmm.Vcpus[n];
-        public VgicCpu Cpu(int n) => Gic.Cpus[n];
-
-        public ulong Read(ulong ipa, int len = 4, int vcpu = 0)
-        {
-            var a = new MmioAccess { Ipa = ipa, Length = len, IsWrite = false };
-            Assert.True(Gic.HandleMmio(Vcpu(vcpu), a));
-            return a.Data;
-        }
-
-        public void Write(ulong ipa, ulong value, int len = 4, int vcpu = 0) =>
-            Assert.True(Gic.HandleMmio(Vcpu(vcpu), new MmioAccess { Ipa = ipa, Length = len, IsWrite = true, Data = value }));
-
-        /// <summary>Wakes a vCPU's redistributor and enables its CPU interface for Group 1 with PMR 0xf0.</summary>
-        public void EnableCpu(int n)
-        {
-            Write(R + (ulong)n * Gic.RedistributorStride + 0x14, 0);
-            Cpu(n).WriteIcc(IccRegister.Pmr, 0xF0);
-            Cpu(n).WriteIcc(IccRegister.Igrpen1, 1);
-        }
-
-        public void Dispose() => _rig.Dispose();
-    }
-
     [Fact]
     public void Gic11_IdentificationRegistersOfAGicV3()
     {
-        using var m = new Machine(cpus: 2);
+        using var m = new VgicMachine(cpus: 2);
         Assert.Equal(7u | (9u << 19) | (1u << 24) | (1u << 25), (uint)m.Read(D + 0x4));
         Assert.Equal(0x4B00343BUL, m.Read(D + 0x8));
         Assert.Equal(0x3BUL, m.Read(D + 0xFFE8));
@@ -60,7 +29,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic11_IdentificationRegistersOfAGicV2()
     {
-        using var m = new Machine(cpus: 3, gic: 2);
+        using var m = new VgicMachine(cpus: 3, gic: 2);
         Assert.Equal(8UL | (2UL << 5), m.Read(D + 0x4));
         Assert.Equal(0x4B00243BUL, m.Read(D + 0x8));
         Assert.Equal(0x2BUL, m.Read(D + 0xFE8));
@@ -70,7 +39,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic10_AccessesOfTheWrongWidthOrAlignmentAreRazWi()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         m.Write(D + 0x104, 0xFF, len: 1);                                       // byte write to ISENABLER1: ignored
         Assert.Equal(0UL, m.Read(D + 0x104));
         Assert.Equal(0UL, m.Read(D + 0x4, len: 2));                             // half-word read of TYPER
@@ -83,7 +52,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic3_IpriorityrBytesKeepFivePriorityBitsAndPmrBprSaturate()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         m.Write(R + Sgi + 0x400 + 5, 0xFF, len: 1);
         m.Write(R + Sgi + 0x400 + 6, 0x47, len: 1);
         Assert.Equal(0x0040_F800UL, m.Read(R + Sgi + 0x404));                 // bytes 5, 6 of the word at 0x404
@@ -101,7 +70,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic3_Gic5_PreemptionRunningPriorityAndPriorityDrop()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         m.EnableCpu(0);
         var cpu = m.Cpu(0);
         m.Write(R + Sgi + 0x80, 0xFFFF_FFFF);                                   // Group 1
@@ -132,7 +101,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic4_LevelSpiStaysPendingWhileAssertedAndBecomesActiveAndPending()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         m.EnableCpu(0);
         const int spi = 50;
         m.Write(D + 0x84, 1u << (spi - 32));
@@ -160,7 +129,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic8_IrouterRoutesToTheVcpuWithThatAffinityAndIrmIsRazWi()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         m.EnableCpu(0);
         m.EnableCpu(1);
         const int spi = 40;
@@ -182,7 +151,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic7_Sgi1rTargetsByListOrAllButSelfAndOnlyInTheTargetsGroup()
     {
-        using var m = new Machine(cpus: 3);
+        using var m = new VgicMachine(cpus: 3);
         for (int i = 0; i < 3; i++) m.Write(R + (ulong)i * Gic.RedistributorStride + Sgi + 0x80, i == 2 ? 0u : 0xFFFF_FFFFu);
         m.Cpu(0).WriteIcc(IccRegister.Sgi1r, (3UL << 24) | 0b110);             // CPUs 1, 2: CPU 2 has SGI 3 in Group 0
         Assert.Equal(new ulong[] { 0, 8, 0 }, Enumerable.Range(0, 3).Select(i => m.Read(R + (ulong)i * Gic.RedistributorStride + Sgi + 0x200)));
@@ -196,7 +165,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic9_WakerHandshakeAndSingleSecurityState()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         Assert.Equal(6UL, m.Read(R + 0x14));
         m.Write(R + 0x14, 0);
         Assert.Equal(0UL, m.Read(R + 0x14));
@@ -211,7 +180,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic12_SystemResetRestoresResetValuesAndVcpuInitResetsItsCpuInterface()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         m.Write(D + 0x104, 0xF);
         m.Write(R + Sgi + 0x80, 0xFFFF_FFFF);
         m.EnableCpu(0);
@@ -230,7 +199,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic13_V2ItargetsrMasksAbsentCpusAndBanksTheFirst32()
     {
-        using var m = new Machine(cpus: 2, gic: 2);
+        using var m = new VgicMachine(cpus: 2, gic: 2);
         m.Write(D + 0x800 + 40, 0xFF, len: 1);
         Assert.Equal(3UL, m.Read(D + 0x800 + 40, len: 1));
         Assert.Equal(0x0101_0101UL, m.Read(D + 0x800, vcpu: 0));
@@ -245,7 +214,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic14_V2SgirCarriesTheSourceCpuToGiccIar()
     {
-        using var m = new Machine(cpus: 2, gic: 2);
+        using var m = new VgicMachine(cpus: 2, gic: 2);
         m.Write(D, 1);
         for (int i = 0; i < 2; i++)
         {
@@ -269,7 +238,7 @@ public class VgicRegisterTests
     [Fact]
     public void Gic12_SaveAndRestoreBringBackTheDistributorRedistributorsAndCpuInterfaces()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         m.EnableCpu(1);
         m.Write(R + Gic.RedistributorStride + Sgi + 0x80, 0xFFFF_FFFF);
         m.Write(R + Gic.RedistributorStride + Sgi + 0x100, 0x4);
@@ -285,14 +254,14 @@ public class VgicRegisterTests
         Assert.Equal(0xF0UL, m.Cpu(1).ReadIcc(IccRegister.Pmr));
         Assert.Equal(1UL, m.Read(D + 0x6000 + 8 * 45, len: 8));
         Assert.Equal(2UL, m.Cpu(1).ReadIcc(IccRegister.Iar1));
-        using var v2 = new Machine(gic: 2);
+        using var v2 = new VgicMachine(gic: 2);
         Assert.Throws<ArgumentException>(() => v2.Gic.Restore(snapshot));
     }
 
     [Fact]
     public void Gic4_ADevicesInterruptLineDrivesItsSpi()
     {
-        using var m = new Machine();
+        using var m = new VgicMachine();
         var line = m.Gic.SpiLine(8);                                            // SPI 8 = INTID 40
         line.SetLevel(true);
         Assert.Equal(1UL << 8, m.Read(D + 0x204));
