@@ -250,9 +250,9 @@ public class FusedPairTests
     }
 
     /// <summary>
-    /// CPU-RUN-8: pure loops of one, two and four instructions per turn end, under every budget from 1 to 9 and under
-    /// random splits, in the state of the machine without a code cache: the budget ends inside a turn, at its end,
-    /// at the fall-through and after it.
+    /// CPU-RUN-8: pure loops of two, three and five instructions per turn (none, one and three pure ops before the fused
+    /// pair) end, under every budget from 1 to 9 and in one run, in the state of the machine without a code cache: the
+    /// budget ends inside a turn, at its end, at the fall-through and after it.
     /// </summary>
     [Fact]
     public void CPU_RUN_8_PureLoopsMatchTheMachineWithoutCodeCacheUnderAnyBudget()
