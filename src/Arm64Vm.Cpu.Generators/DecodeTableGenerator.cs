@@ -98,19 +98,46 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("{");
         sb.AppendLine("    public const int OpCount = " + id + ";");
         sb.AppendLine("    /// <summary>Every row in table order (files sorted by name).</summary>");
-        sb.AppendLine("    public static readonly DecodeRow[] Rows = new DecodeRow[]");
-        sb.AppendLine("    {");
-        foreach (var r in rows)
+        sb.AppendLine("    public static readonly DecodeRow[] Rows = BuildRows();");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>");
+        sb.AppendLine("    /// CPU-DEC-3: the rows as data, one line each: op, name, class, file, line, mask, value, group, fields (name:lsb:width,");
+        sb.AppendLine("    /// or -) and flags (v validator, f FP, e ends a block, c chains, u fuses, p pure, or -). One string literal, so the");
+        sb.AppendLine("    /// first decode does not wait for the JIT to compile a constructor call and four string literals per row.");
+        sb.AppendLine("    /// </summary>");
+        sb.AppendLine("    private const string RowData =");
+        var nameToOp = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k = 0; k < named.Count; k++) nameToOp[named[k].Name] = k + 2;
+        for (int k = 0; k < rows.Count; k++)
         {
-            string op = r.Name == "UNALLOCATED" ? "A64Op.Unallocated" : "A64Op." + r.Name;
-            sb.Append("        new DecodeRow(").Append(op).Append(", \"").Append(r.Name).Append("\", \"").Append(r.Class)
-              .Append("\", \"").Append(r.File).Append("\", ").Append(r.Line).Append(", 0x").Append(r.Mask.ToString("X8"))
-              .Append("u, 0x").Append(r.Value.ToString("X8")).Append("u, ").Append(r.Group).Append(", \"")
-              .Append(string.Join(",", r.Fields.Select(f => f.Name + ":" + f.Lsb + ":" + f.Width))).Append("\", ")
-              .Append(r.Validator != null ? "true" : "false").Append(", ").Append(r.Fp ? "true" : "false").Append(", ")
-              .Append(r.EndsBlock ? "true" : "false").Append(r.Chains ? ", chains: true" : "").Append(r.Fuses ? ", fuses: true" : "").Append(r.Pure ? ", pure: true" : "").AppendLine("),");
+            var r = rows[k];
+            string fields = r.Fields.Count == 0 ? "-" : string.Join(",", r.Fields.Select(f => f.Name + ":" + f.Lsb + ":" + f.Width));
+            string flags = (r.Validator != null ? "v" : "") + (r.Fp ? "f" : "") + (r.EndsBlock ? "e" : "") + (r.Chains ? "c" : "")
+                + (r.Fuses ? "u" : "") + (r.Pure ? "p" : "");
+            string line = string.Join(" ", (r.Name == "UNALLOCATED" ? 1 : nameToOp[r.Name]).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                r.Name, r.Class, r.File, r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Mask.ToString("X8"), r.Value.ToString("X8"),
+                r.Group.ToString(System.Globalization.CultureInfo.InvariantCulture), fields, flags.Length == 0 ? "-" : flags);
+            if (line.Contains("\"") || line.Contains("\\") || r.Name.Contains(" ") || r.Class.Contains(" ") || r.File.Contains(" "))
+                errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': a space, quote or backslash in its name, class or file"));
+            sb.Append("        \"").Append(line).Append(k + 1 < rows.Count ? "\\n\" +" : "\";").AppendLine();
         }
-        sb.AppendLine("    };");
+        sb.AppendLine();
+        sb.AppendLine("    private static DecodeRow[] BuildRows()");
+        sb.AppendLine("    {");
+        sb.AppendLine("        var inv = System.Globalization.CultureInfo.InvariantCulture;");
+        sb.AppendLine("        var hex = System.Globalization.NumberStyles.HexNumber;");
+        sb.AppendLine("        var lines = RowData.Split('\\n');");
+        sb.AppendLine("        var rows = new DecodeRow[lines.Length];");
+        sb.AppendLine("        for (int i = 0; i < lines.Length; i++)");
+        sb.AppendLine("        {");
+        sb.AppendLine("            var p = lines[i].Split(' ');");
+        sb.AppendLine("            string f = p[9];");
+        sb.AppendLine("            rows[i] = new DecodeRow((A64Op)ushort.Parse(p[0], inv), p[1], p[2], p[3], int.Parse(p[4], inv), uint.Parse(p[5], hex, inv),");
+        sb.AppendLine("                uint.Parse(p[6], hex, inv), int.Parse(p[7], inv), p[8] == \"-\" ? \"\" : p[8], f.Contains('v'), f.Contains('f'), f.Contains('e'),");
+        sb.AppendLine("                f.Contains('c'), f.Contains('u'), f.Contains('p'));");
+        sb.AppendLine("        }");
+        sb.AppendLine("        return rows;");
+        sb.AppendLine("    }");
         sb.AppendLine();
         AppendOpFlags(sb, "EndsBlockFlags", "1 when it ends a straight-line block (specs/a64/README.md, \"Block ends\")", "1, 1",
             named, variants, r => r.EndsBlock);
@@ -153,39 +180,60 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine("    /// <summary>CPU-SPEC-2: stores the row's small fields in the slot's operand bytes (<c>F0</c> … <c>F7</c>), where its wrapper reads them.</summary>");
         sb.AppendLine("    public static void Operands(A64Op op, uint raw, ref DecodedInst d)");
         sb.AppendLine("    {");
-        sb.AppendLine("        switch (op)");
-        sb.AppendLine("        {");
-        foreach (var r in named)
-        {
-            var slots = OperandSlots(r);
-            if (slots.Count == 0) continue;
-            sb.Append("            case A64Op.").Append(r.Name).Append(":");
-            foreach (var kv in slots)
-                sb.Append(" d.F").Append(kv.Value).Append(" = (byte)").Append(FieldValue(r.Fields.First(f => f.Name == kv.Key), "raw")).Append(";");
-            sb.AppendLine(" return;");
-        }
-        sb.AppendLine("            default: return;");
-        sb.AppendLine("        }");
+        sb.AppendLine("        if ((uint)op >= (uint)A64Table.OpCount) return;");
+        sb.AppendLine("        // CPU-DEC-3: per op, its operand fields (lsb | width << 5) in byte order from OperandStart[op].");
+        sb.AppendLine("        var fields = OperandFields;");
+        sb.AppendLine("        for (int k = 0, s = OperandStart[(int)op], e = OperandStart[(int)op + 1]; s < e; k++, s++)");
+        sb.AppendLine("            System.Runtime.CompilerServices.Unsafe.Add(ref d.F0, k) = (byte)((raw >> (fields[s] & 31)) & ((1u << (fields[s] >> 5)) - 1));");
         sb.AppendLine("    }");
         sb.AppendLine();
+        var operandStart = new List<int> { 0, 0, 0 };   // NotDecoded and Unallocated have none
+        var operandFields = new List<int>();
+        foreach (var r in named)
+        {
+            foreach (var kv in OperandSlots(r).OrderBy(kv => kv.Value))
+            {
+                var f = r.Fields.First(x => x.Name == kv.Key);
+                operandFields.Add(f.Lsb | f.Width << 5);
+            }
+            operandStart.Add(operandFields.Count);
+        }
+        foreach (var v in variants) operandStart.Add(operandFields.Count);   // the decoder fills them under the row op
+        AppendUShorts(sb, "OperandStart", "per op (and one past the last), the index of its first entry in OperandFields", operandStart);
+        AppendUShorts(sb, "OperandFields", "operand fields, lsb | width << 5, each op's in byte order", operandFields);
         sb.AppendLine("    /// <summary>The op a word of row <paramref name=\"op\"/> executes as: its first matching spec's variant, else the row op.</summary>");
         sb.AppendLine("    public static A64Op Specialise(A64Op op, uint raw)");
         sb.AppendLine("    {");
-        sb.AppendLine("        switch (op)");
-        sb.AppendLine("        {");
-        foreach (var r in named.Where(r => r.Specs.Count > 0))
+        sb.AppendLine("        if ((uint)op >= (uint)A64Table.OpCount) return op;");
+        sb.AppendLine("        // CPU-DEC-3: per op, its specs from SpecStart[op]: field lsb | width << 5 | value << 10, and the variant op.");
+        sb.AppendLine("        var fields = SpecFields;");
+        sb.AppendLine("        for (int s = SpecStart[(int)op], e = SpecStart[(int)op + 1]; s < e; s++)");
+        sb.AppendLine("            if (((raw >> (int)(fields[s] & 31)) & ((1u << (int)((fields[s] >> 5) & 31)) - 1)) == fields[s] >> 10) return (A64Op)SpecOps[s];");
+        sb.AppendLine("        return op;");
+        sb.AppendLine("    }");
+        sb.AppendLine();
+        var specStart = new List<int> { 0, 0, 0 };
+        var specFields = new List<uint>();
+        var specOps = new List<int>();
+        int variantOp = named.Count + 2;
+        foreach (var r in named)
         {
-            sb.AppendLine("            case A64Op." + r.Name + ":");
             for (int k = 0; k < r.Specs.Count; k++)
             {
                 var f = r.Fields.First(x => x.Name == r.Specs[k].Key);
-                sb.AppendLine("                if (" + FieldValue(f, "raw") + " == " + r.Specs[k].Value + "u) return A64Op." + r.Name + "__" + r.Specs[k].Key + "_" + r.Specs[k].Value + ";");
+                if (f.Width >= 32 || r.Specs[k].Value > 0x3FFFFF)
+                    errors.Add(new DecodeTableError(r.File, r.Line, "row '" + r.Name + "': spec " + r.Specs[k].Key + ":" + r.Specs[k].Value + " does not fit the specialisation table"));
+                specFields.Add((uint)f.Lsb | (uint)f.Width << 5 | r.Specs[k].Value << 10);
+                specOps.Add(variantOp++);
             }
-            sb.AppendLine("                return op;");
+            specStart.Add(specFields.Count);
         }
-        sb.AppendLine("            default: return op;");
-        sb.AppendLine("        }");
-        sb.AppendLine("    }");
+        foreach (var v in variants) specStart.Add(specFields.Count);
+        AppendUShorts(sb, "SpecStart", "per op (and one past the last), the index of its first spec in SpecFields and SpecOps", specStart);
+        sb.AppendLine("    /// <summary>Specs of the rows, field lsb | width << 5 | value << 10, each row's in its order.</summary>");
+        sb.AppendLine("    private static System.ReadOnlySpan<uint> SpecFields => new uint[] { " + string.Join(", ", specFields.Select(x => "0x" + x.ToString("X") + "u")) + " };");
+        sb.AppendLine();
+        AppendUShorts(sb, "SpecOps", "the variant op of each spec in SpecFields", specOps);
         sb.AppendLine("}");
         sb.AppendLine();
         sb.AppendLine("/// <summary>Generated per-row wrappers: FP access check, named fields and row constants for the shared handlers; never re-tiered (CPU-RUN-7).</summary>");
@@ -470,6 +518,13 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
     /// A per-op byte table: the two leading ops (NotDecoded, Unallocated) take <paramref name="leading"/>, then one byte
     /// per row op and per specialisation (which inherits its row's value).
     /// </summary>
+    private static void AppendUShorts(StringBuilder sb, string name, string summary, List<int> values)
+    {
+        sb.AppendLine("    /// <summary>CPU-DEC-3: " + summary + ".</summary>");
+        sb.AppendLine("    private static System.ReadOnlySpan<ushort> " + name + " => new ushort[] { " + string.Join(", ", values) + " };");
+        sb.AppendLine();
+    }
+
     private static void AppendOpFlags(StringBuilder sb, string name, string summary, string leading, List<DecodeRowSpec> named,
         List<(DecodeRowSpec Row, int Spec, string Name)> variants, Func<DecodeRowSpec, bool> flag)
     {
