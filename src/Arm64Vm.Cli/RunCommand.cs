@@ -260,7 +260,8 @@ public static class RunCommand
         else if (outcome.Reason is not (StopReason.SystemOff or StopReason.SemihostingExit))
             Console.Error.WriteLine($"arm64vm: {outcome.Message}");
         if (o.Stats)
-            Console.Error.WriteLine($"instructions: {outcome.Instructions:N0}  seconds: {outcome.Elapsed.TotalSeconds:F3}  MIPS: {outcome.Mips:F1}");
+            Console.Error.WriteLine($"instructions: {outcome.Instructions:N0}  seconds: {outcome.Elapsed.TotalSeconds:F3} "
+                + $"(of which .NET JIT {outcome.JitTime.TotalSeconds:F3})  MIPS: {outcome.Mips:F1}");
         if (o.StatsJson != null) WriteStatsJson(o.StatsJson, outcome, vmm);
         return outcome.ExitCode;
     }
@@ -306,6 +307,7 @@ public static class RunCommand
         {
             ["instructions"] = outcome.Instructions,
             ["seconds"] = Math.Round(outcome.Elapsed.TotalSeconds, 6),
+            ["jitSeconds"] = Math.Round(outcome.JitTime.TotalSeconds, 6),
             ["mips"] = Math.Round(outcome.Mips, 3),
             ["stopReason"] = outcome.Reason.ToString(),
             ["exitCode"] = outcome.ExitCode,

@@ -31,5 +31,12 @@ public sealed record RunOutcome(StopReason Reason, int ExitCode, string Message,
     /// <summary>For <see cref="StopReason.DebugStop"/>.</summary>
     public DebugStop? Debug { get; init; }
 
+    /// <summary>
+    /// Of <see cref="Elapsed"/>, the time the running thread spent in the .NET JIT compiling the emulator's own code
+    /// (methods first called during the run: with tiered compilation off, each is compiled once, optimised, on first
+    /// call). A cost of the emulator's start, not of the guest's instructions; reported so benchmarks can say so.
+    /// </summary>
+    public TimeSpan JitTime { get; init; }
+
     public double Mips => Elapsed.TotalSeconds > 0 ? Instructions / Elapsed.TotalSeconds / 1e6 : 0;
 }

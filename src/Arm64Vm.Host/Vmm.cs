@@ -210,6 +210,7 @@ public sealed partial class Vmm : IDisposable
     public RunOutcome Run(ulong maxInstructions)
     {
         var sw = Stopwatch.StartNew();
+        _jitAtRunStart = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
         ulong start = TotalRetired();
         _interrupt = false;
         foreach (var v in Vcpus) v.Kick();     // IRQ-3: re-entering KVM_RUN completes a WFI
@@ -386,8 +387,14 @@ public sealed partial class Vmm : IDisposable
         return n;
     }
 
+    /// <summary>The running thread's JIT compile time when <see cref="Run"/> started (<see cref="RunOutcome.JitTime"/>).</summary>
+    private TimeSpan _jitAtRunStart;
+
     private RunOutcome Outcome(StopReason reason, int code, string message, ulong start, Stopwatch sw) =>
-        new(reason, code, message, TotalRetired() - start, sw.Elapsed, Resets);
+        new(reason, code, message, TotalRetired() - start, sw.Elapsed, Resets)
+        {
+            JitTime = System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - _jitAtRunStart,
+        };
 
     public void Dispose()
     {

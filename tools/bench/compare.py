@@ -3,7 +3,9 @@
 
 Called by tools/bench/run.sh (the entry point), which builds the Release CLI and makes sure QEMU is installed.
 Every guest of kind "bench" in tests/guests/manifest.txt runs N times in each configuration; the best (shortest)
-run counts. Arm64Vm's figures come from its --stats-json (instructions, seconds of guest execution, MIPS); QEMU's
+run counts. Arm64Vm's figures come from its --stats-json (instructions, seconds of guest execution, MIPS, and
+jitSeconds: the part of those seconds the .NET JIT spent compiling the emulator's methods first called in the run,
+shown in its own columns with the state/off ratio less it, because it is the same ~0.1 s in every run); QEMU's
 seconds are the wall time around the qemu-system-aarch64 process with nothing subtracted, so the start-up times of
 both (a trivial guest, hello.elf, measured the same way) are printed under the table for the reader to judge.
 Each run's UART output and exit status must equal the QEMU-recorded expected output (tests/guests/expected).
@@ -118,6 +120,15 @@ def before_after(rows, base):
               f"| {off_b['seconds'] / state_b['seconds']:.2f}x → {off['seconds'] / state['seconds']:.2f}x |")
 
 
+def jit(stats):
+    """Seconds of the run the .NET JIT spent compiling (0 for a build that does not report it)."""
+    return stats.get("jitSeconds", 0.0)
+
+
+def less_jit(stats):
+    return max(stats["seconds"] - jit(stats), 1e-9)
+
+
 def millions(n):
     return f"{n / 1e9:.2f} G" if n >= 1e9 else f"{n / 1e6:.1f} M"
 
@@ -161,13 +172,14 @@ def main():
           "QEMU seconds = wall time of the whole process.")
     print()
     print("| guest | instructions | off s | off MIPS | state s | state MIPS | QEMU s | off / QEMU | state / QEMU "
-          "| state / off |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| state / off | JIT s off, state | state / off less JIT |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, off, state, qemu, _, _ in rows:
         print(f"| {name} | {millions(off['instructions'])} | {off['seconds']:.3f} | {off['mips']:.1f} "
               f"| {state['seconds']:.3f} | {state['mips']:.1f} | {qemu:.3f} "
               f"| {qemu / off['seconds']:.2f}x | {qemu / state['seconds']:.2f}x "
-              f"| {off['seconds'] / state['seconds']:.2f}x |")
+              f"| {off['seconds'] / state['seconds']:.2f}x | {jit(off):.3f}, {jit(state):.3f} "
+              f"| {less_jit(off) / less_jit(state):.2f}x |")
     if args.baseline_cli:
         before_after(rows, args.baseline_name)
     print()
@@ -176,7 +188,8 @@ def main():
     print(f"Host: {os.cpu_count()} CPUs, 1-minute load average {load_before:.1f} before the runs and "
           f"{os.getloadavg()[0]:.1f} after (other work on the machine slows both emulators).")
     print("\"x\" columns are speeds: QEMU's seconds / Arm64Vm's (1.00x = as fast as QEMU TCG); "
-          "state / off = off's seconds / state's.")
+          "state / off = off's seconds / state's. JIT s: of Arm64Vm's seconds, the .NET JIT compiling the "
+          "emulator's methods first called in the run.")
     print("Issue targets: int-loop and alu-loop >= 0.25x QEMU; copy-loop state/off >= 0.9x; "
           "copy-loop-mmu state/off >= 0.5x.")
     if problems:

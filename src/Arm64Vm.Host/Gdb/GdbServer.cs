@@ -71,6 +71,7 @@ public sealed class GdbServer : IDisposable
     public RunOutcome Serve(bool waitForGdb)
     {
         var sw = Stopwatch.StartNew();
+        var jitAtStart = System.Runtime.JitInfo.GetCompilationTime(currentThread: true);
         ulong start = TotalRetired();
         bool running = !waitForGdb;
         var last = new DebugStop(DebugStopKind.Interrupted, 0);
@@ -158,7 +159,10 @@ public sealed class GdbServer : IDisposable
                     case SessionAction.Kill:
                         Close(ref connection, ref session);
                         if (last.Outcome is { } ended) return ended;
-                        return new RunOutcome(StopReason.Interrupted, 0, "killed by gdb", TotalRetired() - start, sw.Elapsed, _vmm.Resets);
+                        return new RunOutcome(StopReason.Interrupted, 0, "killed by gdb", TotalRetired() - start, sw.Elapsed, _vmm.Resets)
+                        {
+                            JitTime = System.Runtime.JitInfo.GetCompilationTime(currentThread: true) - jitAtStart,
+                        };
                 }
             }
         }
