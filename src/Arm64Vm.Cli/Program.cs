@@ -4,6 +4,7 @@ using Arm64Vm.Host.Images;
 
 // Exit codes: 0 success (or the guest's own status), 1 guest/internal error, 2 bad input, 3 instruction limit,
 // 4 every CPU idle forever, 130 interrupted.
+JitProfile.Start(args);
 var root = new RootCommand("Arm64Vm: an AArch64 full-system emulator with a faithful cache-coherence model")
 {
     RunCommand.Create(),
