@@ -513,10 +513,8 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         return name + "(" + string.Join(", ", args) + ")";
     }
 
-    /// <summary>A hook the decoder calls per row: a switch from the row to the A64Exec function the row names.</summary>
     /// <summary>
-    /// A per-op byte table: the two leading ops (NotDecoded, Unallocated) take <paramref name="leading"/>, then one byte
-    /// per row op and per specialisation (which inherits its row's value).
+    /// CPU-DEC-3: a constant ushort array (a value that does not fit is a compile error of the generated code).
     /// </summary>
     private static void AppendUShorts(StringBuilder sb, string name, string summary, List<int> values)
     {
@@ -525,6 +523,10 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine();
     }
 
+    /// <summary>
+    /// A per-op byte table: the two leading ops (NotDecoded, Unallocated) take <paramref name="leading"/>, then one byte
+    /// per row op and per specialisation (which inherits its row's value).
+    /// </summary>
     private static void AppendOpFlags(StringBuilder sb, string name, string summary, string leading, List<DecodeRowSpec> named,
         List<(DecodeRowSpec Row, int Spec, string Name)> variants, Func<DecodeRowSpec, bool> flag)
     {
@@ -536,6 +538,7 @@ public sealed class DecodeTableGenerator : IIncrementalGenerator
         sb.AppendLine();
     }
 
+    /// <summary>A hook the decoder calls per row: a switch from the row to the A64Exec function the row names.</summary>
     private static void EmitHook(StringBuilder sb, string signature, IEnumerable<DecodeRowSpec> rows, Func<DecodeRowSpec, string?> function, string fallback)
     {
         sb.AppendLine("    public static " + signature + "(A64Op op, uint raw)");

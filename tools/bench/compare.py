@@ -5,7 +5,8 @@ Called by tools/bench/run.sh (the entry point), which builds the Release CLI and
 Every guest of kind "bench" in tests/guests/manifest.txt runs N times in each configuration; the best (shortest)
 run counts. Arm64Vm's figures come from its --stats-json (instructions, seconds of guest execution, MIPS, and
 jitSeconds: the part of those seconds the .NET JIT spent compiling the emulator's methods first called in the run,
-shown in its own columns with the state/off ratio less it, because it is the same ~0.1 s in every run); QEMU's
+shown in its own columns with the state/off ratio less it, because it is a start-up cost of tens of milliseconds
+in every run, whatever the guest; time the guest's thread waits for the multi-core JIT's other thread is not in it); QEMU's
 seconds are the wall time around the qemu-system-aarch64 process with nothing subtracted, so the start-up times of
 both (a trivial guest, hello.elf, measured the same way) are printed under the table for the reader to judge.
 Each run's UART output and exit status must equal the QEMU-recorded expected output (tests/guests/expected).
