@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Text.Json;
-using Arm64Vm.Cli;
 using Xunit;
 
 namespace Arm64Vm.Scenarios.Tests;
@@ -9,24 +7,7 @@ namespace Arm64Vm.Scenarios.Tests;
 [Collection("console")]
 public class RunHugePagesTests
 {
-    private static JsonElement RunRelocate(params string[] extra)
-    {
-        string stats = Path.Combine(Path.GetTempPath(), $"arm64vm-stats-{Guid.NewGuid():N}.json");
-        var oldOut = Console.Out;
-        Console.SetOut(new StringWriter());
-        try
-        {
-            var root = new RootCommand { RunCommand.Create() };
-            var args = new[] { "run", Path.Combine(RepoPaths.Scenarios, "guests", "bin", "relocate.bin"), "--stats-json", stats }.Concat(extra).ToArray();
-            Assert.Equal(0, root.Parse(args).Invoke());
-            return JsonDocument.Parse(File.ReadAllText(stats)).RootElement.GetProperty("host").Clone();
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            File.Delete(stats);
-        }
-    }
+    private static JsonElement RunRelocate(params string[] extra) => RelocateStatsRun.Run(extra).GetProperty("host");
 
     [Fact]
     public void H11_HugePagesOptionMapsBlocksAndCleansWholeBlocks()
