@@ -22,8 +22,11 @@ public sealed unsafe class LineTlb
     /// <summary>The tag that matches no access.</summary>
     public const ulong NoLine = ulong.MaxValue;
 
-    /// <summary>Entries at most (LTLB-5): a power of two, at most the 64 lines of a 4 KiB page.</summary>
-    public const int MaxSlots = 8;
+    /// <summary>
+    /// Entries at most (LTLB-5): a power of two, at most the 64 lines of a 4 KiB page, and at that most so that a page's
+    /// lines each have a slot of their own.
+    /// </summary>
+    public const int MaxSlots = 64;
 
     /// <summary>
     /// A line TLB that never hits (a CPU on a memory system without one): the inline paths test it like a real one,
@@ -85,7 +88,7 @@ public sealed unsafe class LineTlb
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref Entry Slot(int slot) => ref Unsafe.Add(ref Unsafe.As<Entries, Entry>(ref _entries), slot);
 
-    /// <summary>The entry of the slot of <paramref name="address"/> (a VA or a PA: bits [8:6] of both are the same).</summary>
+    /// <summary>The entry of the slot of <paramref name="address"/> (a VA or a PA: bits [11:6] of both are the same: the page offset).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Entry EntryOf(ulong address) =>
         ref Slot((int)(address >> CacheConfig.LineShift) & SlotMask);

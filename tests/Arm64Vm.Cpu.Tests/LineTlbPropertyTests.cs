@@ -21,6 +21,9 @@ public class LineTlbPropertyTests
     private const ulong RamBase = 0x4000_0000;
     private const ulong DataBase = 0x4010_0000;
     private const int Lines = 24;
+
+    /// <summary>Lines of memory the snapshot compares: past the highest line the ops touch (137).</summary>
+    private const int SnapshotLines = 138;
     private static readonly MemoryAttributes Wb = MemoryAttributes.NormalWriteBackInnerShareable;
 
     public enum OpKind
@@ -117,7 +120,7 @@ public class LineTlbPropertyTests
         private static ulong PairAddress(Op op) => (op.Pa & ~(ulong)(PairSize(op) - 1)) + ((op.Value & 7) == 0 ? 4UL : 0);
 
         /// <summary>Everything observable of the memory system (<see cref="CacheModelSnapshot.Of"/>).</summary>
-        public string State() => CacheModelSnapshot.Of(Model, Ram, DataBase, Lines * 64);
+        public string State() => CacheModelSnapshot.Of(Model, Ram, DataBase, SnapshotLines * 64);
     }
 
     private static readonly Gen<Op> OpGen =
@@ -133,8 +136,9 @@ public class LineTlbPropertyTests
             (4, Gen.Constant(OpKind.Cpu0RequestRead)), (4, Gen.Constant(OpKind.Cpu0RequestWrite)),
             (4, Gen.Constant(OpKind.Cpu0PairRead)), (4, Gen.Constant(OpKind.Cpu0PairWrite)))
         // Mostly a few hot lines, two to a set of the smallest L1Ds (4 sets), so hits change the LRU order of a set; and
-        // lines that share a slot of the line TLB but not a set (0, 8), or a set (0, 16), of the 16-set L1D (LTLB-5).
-        from line in Gen.Frequency((3, Gen.Elements(0, 1, 4, 5)), (1, Gen.Elements(0, 8, 16)), (1, Gen.Choose(0, Lines - 1)))
+        // lines that share a set but not a slot of the line TLB (0, 16) in the 16-set L1D, or a slot but not a set (0,
+        // 64; 9, 73), or both (0, 128; 9, 137), in the 128-set L1D (LTLB-5). Slot 9 is one that 8 slots would not have.
+        from line in Gen.Frequency((3, Gen.Elements(0, 1, 4, 5)), (1, Gen.Elements(0, 16, 64, 128, 9, 73, 137)), (1, Gen.Choose(0, Lines - 1)))
         from slot in Gen.Choose(0, 7)
         from sizeLog in Gen.Choose(0, 3)
         from value in CacheModelSnapshot.Word
@@ -147,8 +151,11 @@ public class LineTlbPropertyTests
         CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(256, 1), L2 = new CacheGeometry(1024, 2), L2Inclusion = InclusionPolicy.NonInclusive },
         CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(512, 4, ReplacementPolicy.PseudoRandom), L2 = new CacheGeometry(1024, 4), Seed = 7 },
         CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(512, 2), L2 = new CacheGeometry(2048, 4), Dic = true },
-        // LTLB-5 with one slot per set (16 sets, 8 slots): lines 0 and 8 share a slot, lines 0 and 16 a set.
+        // LTLB-5 with fewer sets than slots (16 sets, 64 slots): a set's lines lie in four slots (lines 0 and 16 share a
+        // set, not a slot).
         CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(2048, 2), L2 = new CacheGeometry(8192, 4) },
+        // LTLB-5 with one slot per set (128 sets, 64 slots): lines 0 and 64 share a slot, not a set; 0 and 128 a set.
+        CacheConfig.CortexA57(2) with { L1I = new CacheGeometry(384, 3), L1D = new CacheGeometry(16384, 2), L2 = new CacheGeometry(32768, 4) },
     };
 
     [Fact]
@@ -193,9 +200,10 @@ public class LineTlbPropertyTests
 
     /// <summary>
     /// LTLB-5: lines of different L1D sets keep entries of their own, so accesses that alternate between them stay in
-    /// the line TLB; a fill into the set of an entry's line (here a speculative one, which offers nothing) forgets that
-    /// entry, since the line is no longer its set's most recently used, and the next access to it is a request that
-    /// makes it so again, exactly as with the line TLB off.
+    /// the line TLB, up to a page's 64 lines (a and d, 56 lines apart, shared a slot when there were 8); a fill into the
+    /// set of an entry's line (here a speculative one, whose offer nobody takes) forgets that entry, since the line is no
+    /// longer its set's most recently used, and the next access to it is a request that makes it so again, exactly as
+    /// with the line TLB off.
     /// </summary>
     [Fact]
     public void LTLB5_EntriesOfOtherSetsStay_AndAFillIntoAnEntrysSetForgetsIt()
@@ -205,26 +213,38 @@ public class LineTlbPropertyTests
         var off = new Machine(lineTlb: false, config);
         var lt = on.Model.LineTlbOf(0)!;
         var l1d = on.Model.DataCacheOf(0, 1)!;
-        ulong a = DataBase, c = DataBase + 64, sameSetAsA = DataBase + (ulong)l1d.Sets * 64;
+        // c is the next line; d is 56 lines on, in a's page (with 8 slots it shared a's slot).
+        ulong a = DataBase, c = DataBase + 64, d = DataBase + 56 * 64, sameSetAsA = DataBase + (ulong)l1d.Sets * 64;
         Assert.True(l1d.Sets >= LineTlb.MaxSlots);                      // one slot per set here
+        Assert.Equal(4096, LineTlb.MaxSlots * 64);                      // a page's lines each in a slot of their own
+        ulong sameSetAsD = d + (ulong)l1d.Sets * 64;
         foreach (var m in new[] { on, off })
         {
+            // A line of the page of the fills below, in another set: that page already holds a cached line, so the fills
+            // make no TLB event (the page's first cached line would drop every entry, TLB-5, LTLB-2).
+            m.Cpus[0].Read(sameSetAsA + 2 * 64, 8);
             m.Cpus[0].Read(a, 8);                                       // the TLB fill's access takes no offer
             m.Cpus[0].Read(c, 8);
+            m.Cpus[0].Read(d, 8);
             m.Cpus[0].Read(a, 8);
         }
-        Assert.Equal(a, lt.EntryOf(a).ReadVa);                          // both lines have entries
+        Assert.Equal(a, lt.EntryOf(a).ReadVa);                          // all three lines have entries
         Assert.Equal(c, lt.EntryOf(c).ReadVa);
+        Assert.Equal(d, lt.EntryOf(d).ReadVa);
         long hits = l1d.Stats.Hits;
-        for (int k = 0; k < 4; k++) { on.Cpus[0].Read(a, 8); on.Cpus[0].Read(c, 8); off.Cpus[0].Read(a, 8); off.Cpus[0].Read(c, 8); }
-        Assert.Equal(hits + 8, l1d.Stats.Hits);
+        foreach (var m in new[] { on, off })
+            for (int k = 0; k < 4; k++) { m.Cpus[0].Read(a, 8); m.Cpus[0].Read(c, 8); m.Cpus[0].Read(d, 8); }
+        Assert.Equal(hits + 12, l1d.Stats.Hits);
+        Assert.Equal(a, lt.EntryOf(a).ReadVa);                          // reads of c and d left a's entry
+        Assert.Equal(c, lt.EntryOf(c).ReadVa);
         Assert.Equal(on.State(), off.State());
 
-        foreach (var m in new[] { on, off }) m.Model.SpeculativeFill(0, sameSetAsA, Wb);
-        Assert.Equal(LineTlb.NoLine, lt.EntryOf(a).ReadVa);             // a's set has a new most recently used line
+        foreach (var m in new[] { on, off }) { m.Model.SpeculativeFill(0, sameSetAsA, Wb); m.Model.SpeculativeFill(0, sameSetAsD, Wb); }
+        Assert.Equal(LineTlb.NoLine, lt.EntryOf(a).ReadVa);             // a's and d's sets have new most recently used lines
+        Assert.Equal(LineTlb.NoLine, lt.EntryOf(d).ReadVa);
         Assert.Equal(c, lt.EntryOf(c).ReadVa);                          // c's set did not change
-        foreach (var m in new[] { on, off }) { m.Cpus[0].Read(a, 8); m.Cpus[0].Read(c, 8); }
-        Assert.Equal(on.State(), off.State());                         // a is its set's most recently used again in both
+        foreach (var m in new[] { on, off }) { m.Cpus[0].Read(a, 8); m.Cpus[0].Read(c, 8); m.Cpus[0].Read(d, 8); }
+        Assert.Equal(on.State(), off.State());                         // a and d are their sets' most recently used again in both
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     internal bool NoDirectAccess { get; private set; }
 
     /// <summary>
-    /// The line TLB (LTLB-1..LTLB-5, specs/coherence-invariants.md): up to 8 L1D lines this PE touched, each its set's most
+    /// The line TLB (LTLB-1..LTLB-5, specs/coherence-invariants.md): up to 64 L1D lines this PE touched, each its set's most
     /// recently used, which the inline paths read and write in place while the memory system leaves them. One that never
     /// hits on flat memory.
     /// </summary>
