@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -24,7 +25,7 @@ public sealed unsafe class LineTlb
 
     /// <summary>
     /// Entries at most (LTLB-5): a power of two, at most the 64 lines of a 4 KiB page, and at that most so that a page's
-    /// lines each have a slot of their own.
+    /// lines each have a slot of their own (<see cref="Forget"/> keeps the slots taken in one 64-bit mask).
     /// </summary>
     public const int MaxSlots = 64;
 
@@ -41,7 +42,7 @@ public sealed unsafe class LineTlb
         Stats = l1d?.Stats ?? new CacheLevelStatistics();
         _setMask = (l1d?.Sets ?? 1) - 1;
         _fewSets = _setMask < SlotMask;
-        Forget();
+        for (int s = 0; s < MaxSlots; s++) Clear(ref Slot(s));
     }
 
     private readonly Cache? _l1d;
@@ -146,6 +147,7 @@ public sealed unsafe class LineTlb
         Offered = NoLine;
         OfferIndex = -1;
         _lastSlot = (int)line & SlotMask;
+        _taken |= 1UL << _lastSlot;
         ref Entry e = ref Slot(_lastSlot);
         e.Index = i;
         e.Data = (byte*)c.DataAddress + i * CacheConfig.LineSize;
@@ -207,6 +209,17 @@ public sealed unsafe class LineTlb
     /// </summary>
     public void Forget()
     {
-        for (int s = 0; s < MaxSlots; s++) Clear(ref Slot(s));
+        // Only the slots taken into since the last time: the others hold no tag (a TLB that misses often, as a guest
+        // whose buffers share a TLB set, forgets after every fill and takes a line or two in between).
+        ulong taken = _taken;
+        _taken = 0;
+        for (; taken != 0; taken &= taken - 1) Clear(ref Slot(BitOperations.TrailingZeroCount(taken)));
     }
+
+    /// <summary>
+    /// The slots <see cref="Take"/> has filled since the last <see cref="Forget"/>, a bit each (<see cref="MaxSlots"/>
+    /// is at most 64): only an entry taken can hold a tag, as only the CPU's taking sets tags. Forgetting one entry
+    /// leaves its bit, so a bit may name a slot already clear.
+    /// </summary>
+    private ulong _taken;
 }
