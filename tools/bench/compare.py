@@ -14,6 +14,8 @@ Exit status 1 if any output differs.
 
 With --baseline-cli PATH (run.sh --baseline REV builds it), a second Arm64Vm build runs too, alternating run by run
 with this one so that a change of the machine's load hits both alike, and a before/after table follows the main one.
+Each build's runs keep their own JIT profile (the CLI's multi-core JIT, in a cache directory under this run's temporary
+directory), so neither replaces the other's, and the user's own profile is left alone.
 """
 import argparse
 import json
@@ -49,9 +51,12 @@ def elf(name):
 def run_arm64vm(name, mode, tmp, cli=CLI):
     """One run under Arm64Vm: (stats dict, wall seconds, output bytes, exit status)."""
     stats = os.path.join(tmp, f"{name}.{mode}.json")
+    # Each build keeps its own JIT profile (the CLI's multi-core JIT, under $XDG_CACHE_HOME): builds run alternately
+    # would otherwise overwrite each other's, and the runtime ignores a profile another build wrote.
+    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache-this" if cli == CLI else "cache-baseline"))
     start = time.perf_counter()
     p = subprocess.run([cli, "run", elf(name), "--cache-model", mode, "--stats-json", stats],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - start
     with open(stats) as f:
         return json.load(f), wall, p.stdout, p.returncode
