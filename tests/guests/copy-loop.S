@@ -3,10 +3,14 @@
 // and powers off. With the MMU off every data access is Device-nGnRnE (Arm ARM D8.2); copy-loop-mmu.S runs the
 // same loop with the MMU and caches on. Instructions retired ~= PASSES * 16384 * 12.
     .include "common.inc"
+    .ifndef PASSES                          // a guest that includes this one may set PASSES and BUFSIZE first
     .equ PASSES, 256
-    .equ BUF_A, 0x40800000                  // above the image and the stack (STACK_TOP)
-    .equ BUF_B, 0x40900000                  // BUF_A + 1 MiB
+    .endif
+    .ifndef BUFSIZE
     .equ BUFSIZE, 0x100000
+    .endif
+    .equ BUF_A, 0x40800000                  // above the image and the stack (STACK_TOP)
+    .equ BUF_B, BUF_A + BUFSIZE             // 0x40900000 for 1 MiB
 
     .section .text.boot, "ax"
     .global _start
