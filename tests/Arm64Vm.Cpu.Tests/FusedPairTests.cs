@@ -77,6 +77,7 @@ public class FusedPairTests
     private const uint SubsX0One = 0xF1000400;    // subs x0, x0, #1
     private const uint AddX1One = 0x91000421;     // add  x1, x1, #1
     private const uint AddX2One = 0x91000442;     // add  x2, x2, #1
+    private const uint AddX1X1 = 0x8B010021;      // add  x1, x1, x1
     private const uint CmpX1Five = 0xF100143F;    // cmp  x1, #5
     private const uint StrW3X4 = 0xB9000083;      // str  w3, [x4]
     private const uint EorW3W3W5 = 0x4A050063;    // eor  w3, w3, w5
@@ -250,14 +251,17 @@ public class FusedPairTests
     }
 
     /// <summary>
-    /// CPU-RUN-8: pure loops of two, three and five instructions per turn (none, one and three pure ops before the fused
-    /// pair) end, under every budget from 1 to 9 and in one run, in the state of the machine without a code cache: the
-    /// budget ends inside a turn, at its end, at the fall-through and after it.
+    /// CPU-RUN-8: pure loops of 2 to 6 and of 9 instructions per turn (none to four and seven pure ops before the fused
+    /// pair: the bodies that <c>RunPureLoop</c> runs with a constant count of pure slots, and two that it runs with a
+    /// loop) end, under every budget from 1 to two more than a turn (at least 9) and in one run, in the state of the
+    /// machine without a code cache: the budget ends inside a turn, at its end, at the fall-through and after it. The
+    /// longer bodies interleave ADD #1 and a doubling of x1, so a slot run out of order, twice or not at all changes x1.
     /// </summary>
     [Fact]
     public void CPU_RUN_8_PureLoopsMatchTheMachineWithoutCodeCacheUnderAnyBudget()
     {
-        uint[][] bodies = { Array.Empty<uint>(), new[] { AddX1One }, new[] { AddX1One, EorW3W3W5, AddX1One } };
+        uint[] Mixed(int n) => Enumerable.Range(0, n).Select(i => (i % 3) switch { 0 => AddX1One, 1 => AddX1X1, _ => EorW3W3W5 }).ToArray();
+        uint[][] bodies = { Array.Empty<uint>(), new[] { AddX1One }, Mixed(2), new[] { AddX1One, EorW3W3W5, AddX1One }, Mixed(4), Mixed(7) };
         foreach (var body in bodies)
         {
             ulong total = 6 * (ulong)(body.Length + 2) + 3;   // six turns, ADD x2, the BRK and the BRK at its vector
@@ -269,7 +273,7 @@ public class FusedPairTests
             }
             Assert.Contains("x0=0 ", reference);
             Assert.Contains(" x2=1 ", reference);
-            for (ulong size = 1; size <= 9; size++)
+            for (ulong size = 1; size <= Math.Max(9, (ulong)body.Length + 4); size++)
             {
                 using var m = PureLoop(body, 6);
                 for (ulong done = 0; done < total; done += Math.Min(size, total - done))
@@ -301,19 +305,25 @@ public class FusedPairTests
 
     /// <summary>
     /// CPU-RUN-8: a slot of the loop reset while the loop runs in place — as an invalidation of the code cache would,
-    /// here from the handler of the loop's first slot — makes the loop go on through the run loop at that slot, with
-    /// the turn's slots before it executed and counted once: the body's first, a middle one, the SUBS of the fused pair
-    /// and its B.NE. The machine ends in the state it reaches without a code cache.
+    /// here from the handler of the loop's first slot, which no pure op can do — ends the loop in place before the next
+    /// turn: the run loop goes on from the body's start and decodes the slot again. The slot is the body's first, a
+    /// middle one, the SUBS of the fused pair or its B.NE. The machine ends in the state it reaches without a code cache,
+    /// with the slot decoded again, whether the budget ends inside a turn or at a turn's end (where a slot the loop
+    /// left reset would still be reset).
     /// </summary>
     [Theory]
-    [InlineData(0)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    public unsafe void CPU_RUN_8_ASlotResetWhileTheLoopRunsInPlaceGoesOnAtThatSlot(int slot)
+    [InlineData(0, 7)]
+    [InlineData(2, 7)]
+    [InlineData(3, 7)]
+    [InlineData(4, 7)]
+    [InlineData(0, 5)]
+    [InlineData(2, 5)]
+    [InlineData(3, 5)]
+    [InlineData(4, 5)]
+    public unsafe void CPU_RUN_8_ASlotResetWhileTheLoopRunsInPlaceEndsItBeforeTheNextTurn(int slot, int last)
     {
         uint[] body = { AddX1One, EorW3W3W5, AddX1One };
-        const ulong total = 5 * 20 + 7;
+        ulong total = 5 * 20 + (ulong)last;
         string reference;
         using (var every = PureLoop(body, 30, decodeEvery: true))
         {
@@ -335,6 +345,7 @@ public class FusedPairTests
         }
         Assert.True(_tamperCalls >= 7, $"the loop's first slot ran {_tamperCalls} times");
         Assert.Equal(reference, m.State(CodeBase, CodeBase + 28));
+        Assert.NotEqual(BlockEnds.NotDecoded, m.Slot(_tamperVa).Kind);
         Assert.Equal(BlockEnds.Fused, m.Slot(CodeBase + 12).Kind);
     }
 
