@@ -298,8 +298,8 @@ public sealed unsafe partial class CpuCore
                         // CPU-RUN-8: a backward B.cond of a fused pair (the slot before it is Fused; target < pc keeps
                         // that slot in this page) closing a body of pure slots: the loop runs in place. The test reads
                         // the slots, not `kind`, so that nothing but this, d, pc and end is live across the handler calls.
-                        if (target < pc && BodyIntact(ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4)),
-                                (nint)((pc - 4 - target) >> 2)))
+                        if (target < pc && Unsafe.Subtract(ref d, 1).Kind == BlockEnds.Fused &&
+                            PureSlots(ref Unsafe.AddByteOffset(ref d, (nint)(target - pc) * (Unsafe.SizeOf<DecodedInst>() / 4)), (int)((pc - 4 - target) >> 2)))
                         {
                             ulong next = RunPureLoop(ref d, pc, target);
                             if ((next & 1) != 0)
@@ -410,6 +410,15 @@ public sealed unsafe partial class CpuCore
     private static ulong BlockEnd(ulong start, ulong left) =>
         start + 4 * Math.Min(left, (ulong)(CodeCache.SlotsPerPage - ((int)(start >> 2) & (CodeCache.SlotsPerPage - 1))));
 
+    /// <summary>True when the <paramref name="count"/> slots from <paramref name="first"/> are all <see cref="BlockEnds.Pure"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PureSlots(ref DecodedInst first, int count)
+    {
+        for (int i = 0; i < count; i++)
+            if (Unsafe.Add(ref first, i).Kind != BlockEnds.Pure) return false;
+        return true;
+    }
+
     /// <summary>
     /// CPU-RUN-8: runs in place the loop closed by the B.cond in slot <paramref name="branch"/> at <paramref name="pc"/>,
     /// which has just branched back to <paramref name="target"/> (its block, started at target, was counted through
@@ -464,12 +473,11 @@ public sealed unsafe partial class CpuCore
     }
 
     /// <summary>
-    /// CPU-RUN-8: whether the slots from <paramref name="head"/> are a body <see cref="RunPureLoop"/> runs:
-    /// <paramref name="f"/> pure slots, then a fused pair's first op and its B.cond, decoded (the run loop tests it
-    /// before the loop, the loop before each turn). A slot changes only when a write, a fetch or an eviction resets it
-    /// (the run loop then decodes it anew), and a turn does none of these, so a body intact before a turn stays intact
-    /// through it and its slots run without a test each. With a constant f of 3 or less, the tests are loads and ORs
-    /// without a branch.
+    /// CPU-RUN-8: whether the loop's body from <paramref name="head"/> has the kinds it had when the loop began: its
+    /// <paramref name="f"/> slots pure, the pair's first fused and its B.cond decoded. A slot changes only when a write,
+    /// a fetch or an eviction resets it (the run loop then decodes it anew), and a turn does none of these, so a body
+    /// intact before a turn stays intact through it and its slots run without a test each. With a constant f of 3 or
+    /// less, the tests are loads and ORs without a branch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool BodyIntact(ref DecodedInst head, nint f)
