@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Arm64Vm.Memory.Caches;
 
 /// <summary>
@@ -13,8 +15,31 @@ public sealed partial class CacheMemorySystem
         int off = (int)pa & (L - 1);
         if (!attrs.IsCacheable || a.L1I == null) return ReadPoC(a, ram, pa, size, attrs, out value);
         ulong line = pa >> CacheConfig.LineShift;
-        Span<byte> buf = stackalloc byte[L];
         var l1i = a.L1I;
+        if (!_dic && Uses(l1i, attrs))
+        {
+            int i = l1i.Find(line);
+            if (i >= 0)
+            {
+                l1i.Touch(i);
+                l1i.Stats.Hits++;
+                value = ReadData(l1i, i * L + off, size);
+                return true;
+            }
+        }
+        return FetchFromPoU(agent, a, ram, line, off, size, attrs, out value);
+    }
+
+    /// <summary>
+    /// <see cref="FetchRead"/> from the point of unification: with DIC=1 or attributes the L1I does not keep, the
+    /// current PoU value and nothing kept; otherwise an L1I miss, filled from PoU. Out of line, so an L1I hit needs no
+    /// line buffer on the stack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FetchFromPoU(int agent, AgentView a, Ram ram, ulong line, int off, int size, MemoryAttributes attrs, out ulong value)
+    {
+        Span<byte> buf = stackalloc byte[L];
+        var l1i = a.L1I!;
         if (_dic || !Uses(l1i, attrs))
         {
             // Coherent instruction side: the current PoU value, nothing kept in the L1I.
@@ -22,17 +47,9 @@ public sealed partial class CacheMemorySystem
             value = ReadSpan(buf, off, size);
             return true;
         }
-        int i = l1i.Find(line);
-        if (i >= 0)
-        {
-            l1i.Touch(i);
-            l1i.Stats.Hits++;
-            value = ReadData(l1i, i * L + off, size);
-            return true;
-        }
         l1i.Stats.Misses++;
         ReadAtPoU(a, ram, line, attrs, buf);
-        i = Allocate(l1i, line, agent);
+        int i = Allocate(l1i, line, agent);
         buf.CopyTo(l1i.LineData(i));
         value = ReadData(l1i, i * L + off, size);
         return true;
