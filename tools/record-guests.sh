@@ -12,7 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/tests/guests"
 # Guests that need a newer architecture than Cortex-A57 (ARMv8.0) are recorded with -cpu max.
 declare -A cpu=([isa-selfcheck]=max [mmu-16k]=max)
-declare -A kind=([alu-loop]=bench [int-loop]=bench [copy-loop]=bench [copy-loop-l1]=bench [copy-loop-mmu]=bench [ldst-loop]=bench [ldst-loop-mmu]=bench [mmu-ldst-alias]=bench)
+declare -A kind=([alu-loop]=bench [int-loop]=bench [copy-loop]=bench [copy-loop-l1]=bench [copy-loop-mmu]=bench [ldst-loop]=bench [ldst-loop-mmu]=bench [mmu-ldst-alias]=bench [mpi-loop]=bench)
 # Guests of kind "model" need the cache model (QEMU has none): not recorded, their manifest lines are kept as they are.
 declare -A model=()
 while read -r n c st k; do if [[ "${k:-}" == model ]]; then model[$n]="$n $c $st $k"; fi; done < manifest.txt
