@@ -16,7 +16,9 @@ public sealed partial class CacheMemorySystem
         if (!attrs.IsCacheable || a.L1I == null) return ReadPoC(a, ram, pa, size, attrs, out value);
         ulong line = pa >> CacheConfig.LineShift;
         var l1i = a.L1I;
-        if (!_dic && Uses(l1i, attrs))
+        // DIC=0 and attributes the L1I keeps: the fetch looks in the L1I and a miss fills it; else it reads PoU alone.
+        bool kept = !_dic && Uses(l1i, attrs);
+        if (kept)
         {
             int i = l1i.Find(line);
             if (i >= 0)
@@ -27,20 +29,20 @@ public sealed partial class CacheMemorySystem
                 return true;
             }
         }
-        return FetchFromPoU(agent, a, ram, line, off, size, attrs, out value);
+        return FetchFromPoU(agent, a, ram, line, off, size, attrs, fill: kept, out value);
     }
 
     /// <summary>
-    /// <see cref="FetchRead"/> from the point of unification: with DIC=1 or attributes the L1I does not keep, the
-    /// current PoU value and nothing kept; otherwise an L1I miss, filled from PoU. Out of line, so an L1I hit needs no
-    /// line buffer on the stack.
+    /// <see cref="FetchRead"/> from the point of unification: an L1I miss, filled from PoU (<paramref name="fill"/>),
+    /// or, with DIC=1 or attributes the L1I does not keep, the current PoU value and nothing kept. Out of line, so an
+    /// L1I hit needs no line buffer on the stack.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool FetchFromPoU(int agent, AgentView a, Ram ram, ulong line, int off, int size, MemoryAttributes attrs, out ulong value)
+    private bool FetchFromPoU(int agent, AgentView a, Ram ram, ulong line, int off, int size, MemoryAttributes attrs, bool fill, out ulong value)
     {
         Span<byte> buf = stackalloc byte[L];
         var l1i = a.L1I!;
-        if (_dic || !Uses(l1i, attrs))
+        if (!fill)
         {
             // Coherent instruction side: the current PoU value, nothing kept in the L1I.
             ReadAtPoU(a, ram, line, attrs, buf);
