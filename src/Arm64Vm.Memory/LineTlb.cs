@@ -12,9 +12,10 @@ namespace Arm64Vm.Memory;
 /// the CPU's inline load/store path may read or write its data in place. LTLB-5: <see cref="MaxSlots"/> entries, one
 /// per slot, a line's slot being its line address modulo the number of slots (at most a page's lines, so a VA and its
 /// PA name the same slot; with at least as many L1D sets as slots, all lines of one set share one slot).
-/// The memory system offers a line after an access of this CPU that ends with the line the most recently used of its
-/// set (<see cref="Offered"/>); the CPU takes the offer into the line's slot by tagging it with the virtual address of
-/// the line (<see cref="Entry.ReadVa"/>, <see cref="Entry.WriteVa"/>); the memory system takes an entry back on any
+/// Before a request the CPU names its line and the virtual address tags it may have (<see cref="Expect"/>); the memory
+/// system offers a line after an access of this CPU that ends with the line the most recently used of its set, and the
+/// offer of the expected line is taken into its slot there and then, with those tags (<see cref="Entry.ReadVa"/>,
+/// <see cref="Entry.WriteVa"/>, <see cref="Offer"/>); the memory system takes an entry back on any
 /// change of its line or of the LRU order of the line's set (<see cref="ForgetSet"/>, <see cref="ForgetIndex"/>), and
 /// every entry on the TLB's events (<see cref="Forget"/>). One object per CPU, shared by both.
 /// </summary>
@@ -120,40 +121,56 @@ public sealed unsafe class LineTlb
     }
 
     /// <summary>
-    /// The PA line (PA >> 6) the last access offered, or <see cref="NoLine"/>: the CPU clears it before an access and
-    /// takes the offer after it only when it names the line that access touched.
+    /// LTLB-1: the PA line (PA >> 6) of the CPU's request in progress, whose offer it takes, or <see cref="NoLine"/>. The
+    /// CPU sets it with the request's tags (<see cref="Expect"/>) and clears it when the request returns; an offer of
+    /// another line, or made while no request of the CPU expects one (a table walk), takes nothing.
     /// </summary>
-    public ulong Offered = NoLine;
+    public ulong PendingLine = NoLine;
+
+    /// <summary>The read tag (LTLB-2) and write tag (LTLB-3, before the line's own state is known) for the pending request's line.</summary>
+    private ulong _pendingReadVa = NoLine, _pendingWriteVa = NoLine;
 
     /// <summary>The L1D's hit counter: an access performed through the line TLB is an L1D hit and counts here (LTLB-4).</summary>
     public readonly CacheLevelStatistics Stats;
 
-    /// <summary>The offered line's L1D index when the offer knows it (checked by tag before use), else -1.</summary>
-    internal int OfferIndex = -1;
+    /// <summary>
+    /// Before a request of the CPU to PA line <paramref name="line"/>: its offer, if the memory system makes one, is taken
+    /// with read tag <paramref name="readVa"/> (LTLB-2: the access's VA line if the TLB grants reads at this EL, else
+    /// <see cref="NoLine"/>) and write tag <paramref name="writeVa"/>, kept (LTLB-3) only with inner write-back
+    /// <paramref name="attributes"/> and DIC = 0 (no code observer must hear of a write), and at the offer only if the
+    /// L1D then holds the line Unique and Dirty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Expect(ulong line, ulong readVa, ulong writeVa, MemoryAttributes attributes)
+    {
+        PendingLine = line;
+        _pendingReadVa = readVa;
+        _pendingWriteVa = !_dic && CacheMemorySystem.InnerWriteBack(attributes) ? writeVa : NoLine;
+    }
 
     /// <summary>
-    /// Takes the pending offer (the CPU checked <see cref="Offered"/> names its access's line) into the line's slot:
-    /// points the entry's <see cref="Entry.Data"/> at the line and returns the entry; <paramref name="writable"/>: it
-    /// may also be written in place (LTLB-3: Unique and already Dirty, inner write-back <paramref name="attributes"/>,
-    /// and DIC = 0 so no code observer must hear of a write). The caller then sets the entry's tags.
+    /// LTLB-1: the memory system's offer of <paramref name="line"/>, L1D index <paramref name="index"/> (metadata
+    /// <paramref name="meta"/>), at the end of an access of this CPU that leaves the line its set's most recently used:
+    /// taken into the line's slot when it is the pending request's line, with that request's tags.
     /// </summary>
-    public ref Entry Take(MemoryAttributes attributes, out bool writable)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Offer(ulong line, nuint index, in LineMeta meta)
     {
-        var c = _l1d!;
-        ulong line = Offered;
-        // The index the offer left, when it names the offered line (checked by tag: the hit path leaves none).
-        int i = OfferIndex;
-        if ((uint)i >= (uint)c.Tags.Length || c.Tags[i] != line) i = c.Find(line);
-        Offered = NoLine;
-        OfferIndex = -1;
+        if (line != PendingLine) return;
+        PendingLine = NoLine;
+        Take(line, index, meta.Unique && meta.State == LineState.Dirty);
+    }
+
+    /// <summary>Fills the entry of <paramref name="line"/>'s slot: its data in the L1D and the pending request's tags.</summary>
+    private void Take(ulong line, nuint index, bool uniqueDirty)
+    {
         _lastSlot = (int)line & SlotMask;
         _taken |= 1UL << _lastSlot;
         ref Entry e = ref Slot(_lastSlot);
-        e.Index = i;
-        e.Data = (byte*)c.DataAddress + i * CacheConfig.LineSize;
-        ref var m = ref c.Lines[i];
-        writable = m.Unique && m.State == LineState.Dirty && !_dic && CacheMemorySystem.InnerWriteBack(attributes);
-        return ref e;
+        e.Index = (int)index;
+        e.Data = (byte*)_l1d!.DataAddress + index * CacheConfig.LineSize;
+        e.ReadVa = _pendingReadVa;
+        e.WriteVa = uniqueDirty ? _pendingWriteVa : NoLine;
     }
 
     /// <summary>Clears an entry (both tags, with one 16-byte store: both <see cref="NoLine"/> are all ones) and its index.</summary>
@@ -204,11 +221,11 @@ public sealed unsafe class LineTlb
     }
 
     /// <summary>
-    /// LTLB-1, LTLB-2: drops every entry. A pending offer needs no clearing: it is made at the very end of an access and
-    /// the CPU clears it before its next one.
+    /// LTLB-1, LTLB-2: drops every entry, and a pending request's tags (they were worked out from the old translation).
     /// </summary>
     public void Forget()
     {
+        PendingLine = NoLine;
         // Only the slots taken into since the last time: the others hold no tag (a TLB that misses often, as a guest
         // whose buffers share a TLB set, forgets after every fill and takes a line or two in between).
         ulong taken = _taken;

@@ -10,7 +10,8 @@ namespace Arm64Vm.Memory.Tests;
 /// The model's host-side shortcuts (<see cref="CacheMemorySystem.HostShortcuts"/>: the hit path's L1D lookup not
 /// repeated on a miss, per-set way prediction on the miss path) change nothing observable: the same program on the
 /// same configuration with them on and off gives the same value for every access and leaves the same tags, states,
-/// LRU stamps, back-pointers, data, memory, statistics, per-page cached-line counts and line-TLB offers.
+/// LRU stamps, back-pointers, data, memory, statistics, per-page cached-line counts and line-TLB entries (the
+/// fixture's CPU accesses take the lines offered to them).
 /// 1,000 cases over every kind of op, agent and attribute alias and the full configuration space.
 /// </summary>
 public class HostShortcutPropertyTests
@@ -106,8 +107,7 @@ public class HostShortcutPropertyTests
         parts.Add(f.Ram.CachedLines(ModelFixture.RamBase).ToString(System.Globalization.CultureInfo.InvariantCulture));
         for (int cpu = 0; cpu < m.Caches.CpuCount; cpu++)
         {
-            var lt = m.LineTlbOf(cpu)!;
-            parts.Add($"{lt.Offered} {lt.Describe()}");
+            parts.Add(m.LineTlbOf(cpu)!.Describe());
         }
         return string.Join("\n", parts);
     }

@@ -113,13 +113,31 @@ public sealed class ModelFixture : IDisposable
 
     public ulong Read(int agent, int word, Attr a, AccessKind kind = AccessKind.Read)
     {
-        if (!Model.TryRead(agent, Pa(word), 8, kind, Attrs(a), out ulong v)) throw new InvalidOperationException("read abort");
+        var lt = kind == AccessKind.Fetch ? null : Expect(agent, word, a);
+        bool ok = Model.TryRead(agent, Pa(word), 8, kind, Attrs(a), out ulong v);
+        if (lt != null) lt.PendingLine = LineTlb.NoLine;
+        if (!ok) throw new InvalidOperationException("read abort");
         return v;
     }
 
     public void Write(int agent, int word, Attr a, ulong value)
     {
-        if (!Model.TryWrite(agent, Pa(word), 8, AccessKind.Write, Attrs(a), value)) throw new InvalidOperationException("write abort");
+        var lt = Expect(agent, word, a);
+        bool ok = Model.TryWrite(agent, Pa(word), 8, AccessKind.Write, Attrs(a), value);
+        if (lt != null) lt.PendingLine = LineTlb.NoLine;
+        if (!ok) throw new InvalidOperationException("write abort");
+    }
+
+    /// <summary>
+    /// A CPU's data access expects its line's offer as the CPU's load and store paths do (LTLB-1), tagged with the PA's
+    /// line for reads and writes (an identity map that grants both), so the line TLB takes what the model offers.
+    /// </summary>
+    private LineTlb? Expect(int agent, int word, Attr a)
+    {
+        var lt = Model.LineTlbOf(agent);
+        ulong line = Pa(word) & ~(ulong)(CacheConfig.LineSize - 1);
+        lt?.Expect(line >> CacheConfig.LineShift, line, line, Attrs(a));
+        return lt;
     }
 
     public void Cmo(int agent, CacheMaintenanceOp op, int word, Attr a) => Model.MaintainByAddress(agent, op, Pa(word), Attrs(a));

@@ -195,7 +195,9 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReadPairElementwise(ulong va, int size, out ulong first, out ulong second)
     {
-        first = size == 8 ? ReadU64(va) : ReadU32(va);
+        // A pair inside one line (so inside one page) missed both fast paths, so its first element alone misses them too.
+        if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize) first = ReadSlow(va, size, AccessOptions.None);
+        else first = size == 8 ? ReadU64(va) : ReadU32(va);
         second = size == 8 ? ReadU64(va + 8) : ReadU32(va + 4);
     }
 
@@ -230,7 +232,14 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     private void WritePairElementwise(ulong va, int size, ulong first, ulong second)
     {
         if ((va & 0xFFF) + (ulong)(2 * size) > 0x1000) ProbeStorePair(va, size);
-        if (size == 8)
+        if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize)
+        {
+            // As in ReadPairElementwise: the first element alone misses both fast paths.
+            WriteSlow(va, size, first, AccessOptions.None);
+            if (size == 8) WriteU64(va + 8, second);
+            else WriteU32(va + 4, (uint)second);
+        }
+        else if (size == 8)
         {
             WriteU64(va, first);
             WriteU64(va + 8, second);
@@ -243,19 +252,22 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     }
 
     /// <summary>
-    /// After an access through TLB entry permissions <paramref name="perm"/> to <paramref name="pa"/>: when the memory
-    /// system offered that access's line (LTLB-1), tags it with va's line for reads (read permission at this EL) and, if
-    /// offered writable, for writes (write permission, and no other PE's exclusive reservation in the page: those
-    /// stores must reach the global monitor). <see cref="_fastRead"/>/<see cref="_fastWrite"/> are 0 while the
-    /// data-access hook must see every access, so then nothing is taken.
+    /// Before a request through TLB entry <paramref name="h"/> for <paramref name="va"/> at <paramref name="pa"/>
+    /// (LTLB-1): the line TLB is to take the memory system's offer of pa's line, if it makes one, tagged with va's line
+    /// for reads (read permission at this EL, LTLB-2) and for writes (LTLB-3: write permission, and no other PE's
+    /// exclusive reservation in the page, whose stores must reach the global monitor; the line TLB adds the line's
+    /// state and attributes). <see cref="_fastRead"/>/<see cref="_fastWrite"/> are 0 while the data-access hook must
+    /// see every access, so then no tag is given. The caller clears <see cref="LineTlb.PendingLine"/> after the request.
     /// </summary>
-    private void TakeLine(LineTlb lt, ulong va, ulong pa, ushort perm, MemoryAttributes attributes)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ExpectLine(LineTlb lt, ref TlbEntry h, ulong va, ulong pa)
     {
-        ref LineTlb.Entry e = ref lt.Take(attributes, out bool writable);
         ulong line = va & ~(ulong)(CacheConfig.LineSize - 1);
-        e.ReadVa = (perm & _fastRead) != 0 ? line : LineTlb.NoLine;
-        e.WriteVa = writable && (perm & _fastWrite) != 0
-            && !(System.Monitor.HasAny && System.Monitor.IsPageReservedByOther(Index, pa & PageMask)) ? line : LineTlb.NoLine;
+        ushort perm = h.Perm;
+        lt.Expect(pa >> CacheConfig.LineShift, (perm & _fastRead) != 0 ? line : LineTlb.NoLine,
+            (perm & _fastWrite) != 0 && !(System.Monitor.HasAny && System.Monitor.IsPageReservedByOther(Index, pa & PageMask))
+                ? line : LineTlb.NoLine,
+            h.DataAttributes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -360,25 +372,37 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     private ulong ReadSlow(ulong va, int size, AccessOptions options)
     {
         if (_dataHook) DataAccessHook(va, size, read: true, write: false, options);   // DBG-6, PMU-MEM
+        else if (options == AccessOptions.None && TryRequestRead(va, size, out ulong value)) return value;
         return ReadSlowPath(va, size, options);
+    }
+
+    /// <summary>
+    /// The memory-system path of a read with no options (cache model, MMIO; TLB-6): a TLB hit with the permission
+    /// TranslateData would require (RequiredPermission(Read, El, None) is the _fastRead bit) on a naturally aligned
+    /// access, which can neither cross a page nor fault on alignment, goes straight to the memory system, expecting
+    /// its line's offer (LTLB-1). False, with nothing done, otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryRequestRead(ulong va, int size, out ulong value)
+    {
+        ref TlbEntry h = ref _tlbFast.Way0Of(va);
+        if (!h.Grants(va, _fastRead, (ulong)(size - 1)))
+        {
+            value = 0;
+            return false;
+        }
+        ulong pa = h.PaPage | (va & 0xFFF);
+        var lt = _lineTlb;
+        ExpectLine(lt, ref h, va, pa);
+        bool ok = Memory.TryRead(Index, pa, size, AccessKind.Read, h.DataAttributes, out value);
+        lt.PendingLine = LineTlb.NoLine;
+        if (!ok) RaiseExternalAbort(va, pa, write: false, AccessOptions.None);
+        return true;
     }
 
     private ulong ReadSlowPath(ulong va, int size, AccessOptions options)
     {
-        // Memory-system path (cache model, MMIO): a TLB hit with the permission TranslateData would require
-        // (RequiredPermission(Read, El, None) is the _fastRead bit) on a naturally aligned access, which can neither
-        // cross a page nor fault on alignment, goes straight to the memory system (TLB-6).
-        ref TlbEntry h = ref _tlbFast.Way0Of(va);
-        if (options == AccessOptions.None && h.Grants(va, _fastRead, (ulong)(size - 1)))
-        {
-            ulong hpa = h.PaPage | (va & 0xFFF);
-            ulong hv;
-            var lt = _lineTlb;
-            lt.Offered = LineTlb.NoLine;
-            if (!Memory.TryRead(Index, hpa, size, AccessKind.Read, h.DataAttributes, out hv)) RaiseExternalAbort(va, hpa, write: false, options);
-            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm, h.DataAttributes);
-            return hv;
-        }
+        if (options == AccessOptions.None && TryRequestRead(va, size, out ulong hv)) return hv;
         if (!IsAlignmentOk(va, size, options))
         {
             RaiseDataAbort(va, FaultStatus.Alignment, write: false, options);
@@ -404,23 +428,32 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     private void WriteSlow(ulong va, int size, ulong value, AccessOptions options)
     {
         if (_dataHook) DataAccessHook(va, size, read: false, write: true, options);   // DBG-6, PMU-MEM
+        else if (options == AccessOptions.None && TryRequestWrite(va, size, value)) return;
         WriteSlowPath(va, size, value, options);
+    }
+
+    /// <summary>
+    /// As <see cref="TryRequestRead"/> for a write, with the write permission (RequiredPermission(Write, El, None) =
+    /// _fastWrite); the store then reaches the global monitor.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryRequestWrite(ulong va, int size, ulong value)
+    {
+        ref TlbEntry h = ref _tlbFast.Way0Of(va);
+        if (!h.Grants(va, _fastWrite, (ulong)(size - 1))) return false;
+        ulong pa = h.PaPage | (va & 0xFFF);
+        var lt = _lineTlb;
+        ExpectLine(lt, ref h, va, pa);
+        bool ok = Memory.TryWrite(Index, pa, size, AccessKind.Write, h.DataAttributes, value);
+        lt.PendingLine = LineTlb.NoLine;
+        if (!ok) RaiseExternalAbort(va, pa, write: true, AccessOptions.None);
+        if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, pa);
+        return true;
     }
 
     private void WriteSlowPath(ulong va, int size, ulong value, AccessOptions options)
     {
-        // Memory-system path: as in ReadSlow, with the write permission (RequiredPermission(Write, El, None) = _fastWrite).
-        ref TlbEntry h = ref _tlbFast.Way0Of(va);
-        if (options == AccessOptions.None && h.Grants(va, _fastWrite, (ulong)(size - 1)))
-        {
-            ulong hpa = h.PaPage | (va & 0xFFF);
-            var lt = _lineTlb;
-            lt.Offered = LineTlb.NoLine;
-            if (!Memory.TryWrite(Index, hpa, size, AccessKind.Write, h.DataAttributes, value)) RaiseExternalAbort(va, hpa, write: true, options);
-            if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, hpa);
-            if (lt.Offered == hpa >> CacheConfig.LineShift) TakeLine(lt, va, hpa, h.Perm, h.DataAttributes);
-            return;
-        }
+        if (options == AccessOptions.None && TryRequestWrite(va, size, value)) return;
         if (!IsAlignmentOk(va, size, options))
             RaiseDataAbort(va, FaultStatus.Alignment, write: true, options);
         if (((va & 0xFFF) + (ulong)size) > 0x1000)

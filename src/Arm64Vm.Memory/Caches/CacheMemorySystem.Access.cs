@@ -33,8 +33,9 @@ public sealed partial class CacheMemorySystem
                 // LTLB-1: the offer (the hint's line TLB, or the sink while it is detached). The entry of the set's slot
                 // goes only when the LRU order changes: a hit on its set's most recently used line leaves every entry
                 // exact (LTLB-5).
-                if (h.TouchHit(h.Lines, i)) h.Mru.ForgetLine(line);
-                h.Mru.Offered = line;
+                LineMeta* lines = h.Lines;
+                if (h.TouchHit(lines, i)) h.Mru.ForgetLine(line);
+                h.Mru.Offer(line, i, in lines[i]);
                 return true;
             }
         }
@@ -63,7 +64,7 @@ public sealed partial class CacheMemorySystem
                     lines[i].State = LineState.Dirty;
                     h.Stats.Hits++;
                     if (h.TouchHit(lines, i)) h.Mru.ForgetLine(line);      // LTLB-1, as in TryRead
-                    h.Mru.Offered = line;
+                    h.Mru.Offer(line, i, in lines[i]);
                     return true;
                 }
             }

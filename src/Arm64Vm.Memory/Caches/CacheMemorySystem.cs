@@ -116,8 +116,8 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
     /// <summary>
     /// LTLB-1: after an access of a CPU that leaves <paramref name="line"/> (index <paramref name="i"/>) the most
     /// recently used line of its set in the CPU's L1D <paramref name="c"/>, offers it to the CPU's line TLB (whose entry
-    /// of the line's slot goes: it may be another line of the set, LTLB-5). The CPU works out the rest when it takes the offer (<see cref="LineTlb.Take"/>).
-    /// The hit paths offer through their hint instead (TryRead, TryWrite).
+    /// of the line's slot goes: it may be another line of the set, LTLB-5), which takes it if its CPU's request expects
+    /// it (<see cref="LineTlb.Offer"/>). The hit paths offer through their hint instead (TryRead, TryWrite).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OfferLine(Cache c, int i, ulong line)
@@ -125,8 +125,7 @@ public sealed partial class CacheMemorySystem : IMemorySystem, ICacheInspection
         var lt = c.Mru;
         if (lt == null) return;
         lt.ForgetLine(line);    // LTLB-1: its slot's entry may be a line of the same set, no longer the most recently used
-        lt.Offered = line;
-        lt.OfferIndex = i;      // the line's index, so Take need not look it up (the hit path leaves it to Take)
+        lt.Offer(line, (nuint)i, in c.LineRef(i));
     }
 
     /// <summary>Receives the hit path's offers while a CPU's line TLB is detached (never read).</summary>
