@@ -318,4 +318,29 @@ public class LineTlbPropertyTests
         Assert.Equal(LineTlb.NoLine, lt.WriteVa);          // not while another PE holds a reservation in the page
         Assert.True(m.Cpus[1].StoreExclusive(DataBase + 0x40, 8, 7, 0));
     }
+    /// <summary>
+    /// LTLB-2: a line is tagged for reads only if the TLB grants reads. Stage 2 can make a page write-only (S2AP = 0b10):
+    /// stores to it take its line for writes, and a load of it must still take the stage-2 permission fault, as it does
+    /// with the line TLB off.
+    /// </summary>
+    [Fact]
+    public void LTLB2_AWriteOnlyPagesLineIsTakenForWritesOnly_SoALoadOfItStillFaults()
+    {
+        var m = new Machine(lineTlb: true, CacheConfig.CortexA57(2));
+        var cpu = m.Cpus[0];
+        var ram = m.Map.RamRegions[0];
+        // FlatStage2's block 1 (IPA [1 GiB, 2 GiB), the data) made write-only: S2AP[1] set, S2AP[0] clear.
+        ram.WriteRaw(ram.EndPa - FlatStage2.TableSize + 8, 8, (1UL << 30) | (1UL << 10) | (3UL << 8) | (2UL << 6) | (0xFUL << 2) | 1);
+        cpu.FlushTlb();
+        var lt = m.Model.LineTlbOf(0)!;
+        cpu.Write(DataBase, 8, 1);                          // a miss: the line Unique and Dirty
+        cpu.Write(DataBase + 8, 8, 2);                      // a request that hits: offered writable
+        Assert.Equal(DataBase, lt.WriteVa);
+        Assert.Equal(LineTlb.NoLine, lt.ReadVa);
+        cpu.Write(DataBase + 16, 8, 3);                     // through the line TLB
+        Assert.Throws<GuestException>(() => cpu.Read(DataBase + 8, 8));
+        Assert.Equal(ExitReason.Stage2Abort, cpu.PendingExit.Reason);
+        Assert.Equal(FaultStatus.Permission(1), cpu.PendingExit.Iss & 0x3F);
+        Assert.Equal(0u, cpu.PendingExit.Iss & (1u << 6));   // WnR = 0: the read faulted
+    }
 }
