@@ -221,7 +221,9 @@ public sealed unsafe class LineTlb
     }
 
     /// <summary>
-    /// LTLB-1, LTLB-2: drops every entry, and a pending request's tags (they were worked out from the old translation).
+    /// LTLB-1, LTLB-2: drops every entry, and the pending request's expectation, so that no tag worked out before the
+    /// event is taken after it (the event may come within the request: a fill that gives a page its first cached line
+    /// drops the page's direct-access bits, <c>Tlb.DropFastAccess</c>; that request's line is then not taken).
     /// </summary>
     public void Forget()
     {
