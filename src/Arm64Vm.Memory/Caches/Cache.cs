@@ -325,6 +325,15 @@ public sealed partial class Cache
     {
         if (!_lru) return ChooseVictim(line);
         int b = ((int)line & SetMask) * Ways;
+        if (Ways == 2)
+        {
+            // The modelled L1Ds: FreeWay and LruWay unrolled (the first free way, else the older stamp, way 0 on a tie).
+            ref ulong t = ref TagRef(b);
+            if (t == InvalidTag) return b;
+            if (Unsafe.Add(ref t, 1) == InvalidTag) return b + 1;
+            ref LineMeta m = ref LineRef(b);
+            return Unsafe.Add(ref m, 1).Stamp < m.Stamp ? b + 1 : b;
+        }
         int free = FreeWay(b);
         return free >= 0 ? free : LruWay(b);
     }

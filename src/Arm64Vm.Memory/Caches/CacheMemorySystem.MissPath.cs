@@ -129,8 +129,7 @@ public sealed partial class CacheMemorySystem
                 int p = vm.ParentIndex;
                 if (p >= 0 && l2.TagRef(p) == victim)
                 {
-                    vm.State = LineState.Clean;
-                    l1.LineChanged(i);
+                    vm.State = LineState.Clean;     // LTLB-1: DropValid below tells the line TLB
                     l1.Stats.WriteBacks++;
                     CopyLine(l1, i, l2, p);
                     l2.LineRef(p).State = LineState.Dirty;
