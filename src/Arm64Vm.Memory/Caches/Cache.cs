@@ -351,6 +351,30 @@ public sealed partial class Cache
         Pages?.Remove(line);
     }
 
+    /// <summary>
+    /// <see cref="DropValid"/> of <paramref name="victim"/> at <paramref name="index"/> and then <see cref="Fill"/> of
+    /// <paramref name="line"/> there, in one: the same tag, state, valid count, page counts (in the same order) and
+    /// stamp. The line TLB is told once: the set's entries go (LTLB-1, LTLB-5), which covers both the victim's change
+    /// and the new order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Replace(int index, ulong victim, ulong line)
+    {
+        TagRef(index) = line;
+        ref var m = ref LineRef(index);
+        m.State = LineState.Clean;
+        m.Unique = false;
+        m.ParentIndex = -1;
+        if (Pages != null)
+        {
+            Pages.Remove(victim);
+            Pages.Add(line);
+        }
+        int set = SetOfIndex(index);
+        TouchHit(ref m, set);
+        Mru?.ForgetSet(set);
+    }
+
     /// <summary>Marks a line invalid (no write-back: the caller handled dirty data).</summary>
     public void Drop(int index)
     {

@@ -129,7 +129,7 @@ public sealed partial class CacheMemorySystem
                 int p = vm.ParentIndex;
                 if (p >= 0 && l2.TagRef(p) == victim)
                 {
-                    vm.State = LineState.Clean;     // LTLB-1: DropValid below tells the line TLB
+                    vm.State = LineState.Clean;     // LTLB-1: Replace below tells the line TLB
                     l1.Stats.WriteBacks++;
                     CopyLine(l1, i, l2, p);
                     l2.LineRef(p).State = LineState.Dirty;
@@ -138,9 +138,9 @@ public sealed partial class CacheMemorySystem
                 }
                 else WriteBack(l1, i);
             }
-            l1.DropValid(i, victim);
+            l1.Replace(i, victim, line);
         }
-        l1.Fill(i, line);
+        else l1.Fill(i, line);
         CopyLine(l2, j, l1, i);
         l1.LineRef(i).ParentIndex = j;
         return i;
