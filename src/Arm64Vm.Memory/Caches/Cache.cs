@@ -338,24 +338,11 @@ public sealed partial class Cache
         return free >= 0 ? free : LruWay(b);
     }
 
-    /// <summary><see cref="Drop"/> of a valid line (<paramref name="line"/> is its tag), inline.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void DropValid(int index, ulong line)
-    {
-        LineChanged(index);
-        TagRef(index) = InvalidTag;
-        ref var m = ref LineRef(index);
-        m.State = LineState.Invalid;
-        m.Unique = false;
-        ValidCount--;
-        Pages?.Remove(line);
-    }
-
     /// <summary>
-    /// <see cref="DropValid"/> of <paramref name="victim"/> at <paramref name="index"/> and then <see cref="Fill"/> of
-    /// <paramref name="line"/> there, in one: the same tag, state, valid count, page counts (in the same order) and
-    /// stamp. The line TLB is told once: the set's entries go (LTLB-1, LTLB-5), which covers both the victim's change
-    /// and the new order.
+    /// <see cref="Drop"/> of the valid line <paramref name="victim"/> at <paramref name="index"/> and then
+    /// <see cref="Fill"/> of <paramref name="line"/> there, in one, inline: the same tag, state, valid count, page counts
+    /// (in the same order) and stamp. The line TLB is told once: the set's entries go (LTLB-1, LTLB-5), which covers
+    /// both the victim's change and the new order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Replace(int index, ulong victim, ulong line)
