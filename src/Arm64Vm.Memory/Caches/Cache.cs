@@ -309,14 +309,22 @@ public sealed partial class Cache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Fill(int index, ulong line)
     {
+        Retag(index, line);
+        ValidCount++;
+        Pages?.Add(line);
+        Touch(index);
+    }
+
+    /// <summary>Tags line index <paramref name="index"/> with <paramref name="line"/>: Clean, not unique, no back-pointer yet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref LineMeta Retag(int index, ulong line)
+    {
         TagRef(index) = line;
         ref var m = ref LineRef(index);
         m.State = LineState.Clean;
         m.Unique = false;
         m.ParentIndex = -1;
-        ValidCount++;
-        Pages?.Add(line);
-        Touch(index);
+        return ref m;
     }
 
     /// <summary><see cref="ChooseVictim"/>, inline for LRU replacement.</summary>
@@ -347,11 +355,7 @@ public sealed partial class Cache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Replace(int index, ulong victim, ulong line)
     {
-        TagRef(index) = line;
-        ref var m = ref LineRef(index);
-        m.State = LineState.Clean;
-        m.Unique = false;
-        m.ParentIndex = -1;
+        ref var m = ref Retag(index, line);
         if (Pages != null)
         {
             Pages.Remove(victim);
