@@ -16,9 +16,24 @@ public static class FlatStage2
         var ram = cpu.Memory.Map.RamRegions[0];
         ulong table = ram.EndPa - TableSize;
         for (ulong i = 0; i < 1024; i++)
-            ram.WriteRaw(table + i * 8, 8, (i << 30) | (1UL << 10) | (3UL << 8) | (3UL << 6) | (0xFUL << 2) | 1);
+            ram.WriteRaw(table + i * 8, 8, Block(i));
         cpu.VtcrEl2 = 24 | (1UL << 6) | (1UL << 8) | (1UL << 10) | (3UL << 12) | (2UL << 16);
         cpu.VttbrEl2 = table;
         cpu.FlushTlb();
     }
+
+    /// <summary>
+    /// Gives the 1 GiB block <paramref name="block"/> (IPA [block GiB, block + 1 GiB)) the stage-2 access
+    /// <paramref name="s2ap"/> (bit 0 read, bit 1 write) and flushes the CPU's TLB.
+    /// </summary>
+    public static void SetAccess(CpuCore cpu, ulong block, int s2ap)
+    {
+        var ram = cpu.Memory.Map.RamRegions[0];
+        ram.WriteRaw(ram.EndPa - TableSize + block * 8, 8, Block(block, s2ap));
+        cpu.FlushTlb();
+    }
+
+    /// <summary>The level-1 block descriptor of 1 GiB block <paramref name="i"/>: Normal WB, inner shareable, AF, S2AP <paramref name="s2ap"/>.</summary>
+    private static ulong Block(ulong i, int s2ap = 3) =>
+        (i << 30) | Desc.AF | Desc.Sh(3) | Desc.S2Ap(s2ap) | Desc.MemAttr(0xF) | Desc.Block;
 }

@@ -318,6 +318,7 @@ public class LineTlbPropertyTests
         Assert.Equal(LineTlb.NoLine, lt.WriteVa);          // not while another PE holds a reservation in the page
         Assert.True(m.Cpus[1].StoreExclusive(DataBase + 0x40, 8, 7, 0));
     }
+
     /// <summary>
     /// LTLB-2: a line is tagged for reads only if the TLB grants reads. Stage 2 can make a page write-only (S2AP = 0b10):
     /// stores to it take its line for writes, and a load of it must still take the stage-2 permission fault, as it does
@@ -328,10 +329,7 @@ public class LineTlbPropertyTests
     {
         var m = new Machine(lineTlb: true, CacheConfig.CortexA57(2));
         var cpu = m.Cpus[0];
-        var ram = m.Map.RamRegions[0];
-        // FlatStage2's block 1 (IPA [1 GiB, 2 GiB), the data) made write-only: S2AP[1] set, S2AP[0] clear.
-        ram.WriteRaw(ram.EndPa - FlatStage2.TableSize + 8, 8, (1UL << 30) | (1UL << 10) | (3UL << 8) | (2UL << 6) | (0xFUL << 2) | 1);
-        cpu.FlushTlb();
+        FlatStage2.SetAccess(cpu, block: 1, s2ap: 2);      // the data's GiB write-only: S2AP[1] set, S2AP[0] clear
         var lt = m.Model.LineTlbOf(0)!;
         cpu.Write(DataBase, 8, 1);                          // a miss: the line Unique and Dirty
         cpu.Write(DataBase + 8, 8, 2);                      // a request that hits: offered writable
