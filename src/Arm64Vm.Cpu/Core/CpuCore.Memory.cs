@@ -195,8 +195,10 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReadPairElementwise(ulong va, int size, out ulong first, out ulong second)
     {
-        // A pair inside one line (so inside one page) missed both fast paths, so its first element alone misses them too.
-        if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize) first = ReadSlow(va, size, AccessOptions.None);
+        // A pair inside one line (so inside one page) missed both fast paths, so its first element alone misses them too:
+        // its request is made here, as ReadSlow would make it (one call fewer on a pair's line miss).
+        if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize)
+            first = !_dataHook && TryRequestRead(va, size, out ulong v) ? v : ReadSlow(va, size, AccessOptions.None);
         else first = size == 8 ? ReadU64(va) : ReadU32(va);
         second = size == 8 ? ReadU64(va + 8) : ReadU32(va + 4);
     }
@@ -234,8 +236,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         if ((va & 0xFFF) + (ulong)(2 * size) > 0x1000) ProbeStorePair(va, size);
         if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize)
         {
-            // As in ReadPairElementwise: the first element alone misses both fast paths.
-            WriteSlow(va, size, first, AccessOptions.None);
+            // As in ReadPairElementwise: the first element alone misses both fast paths, and its request is made here.
+            if (_dataHook || !TryRequestWrite(va, size, first)) WriteSlow(va, size, first, AccessOptions.None);
             if (size == 8) WriteU64(va + 8, second);
             else WriteU32(va + 4, (uint)second);
         }
