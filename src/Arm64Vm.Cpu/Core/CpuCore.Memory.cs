@@ -267,7 +267,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         ulong line = va & ~(ulong)(CacheConfig.LineSize - 1);
         ushort perm = h.Perm;
         lt.Expect(pa >> CacheConfig.LineShift, (perm & _fastRead) != 0 ? line : LineTlb.NoLine,
-            (perm & _fastWrite) != 0 && !(System.Monitor.HasAny && System.Monitor.IsPageReservedByOther(Index, pa & PageMask))
+            (perm & _fastWrite) != 0 && !(_monitor.HasAny && _monitor.IsPageReservedByOther(Index, pa & PageMask))
                 ? line : LineTlb.NoLine,
             h.DataAttributes);
     }
@@ -449,7 +449,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         bool ok = Memory.TryWrite(Index, pa, size, AccessKind.Write, h.DataAttributes, value);
         lt.PendingLine = LineTlb.NoLine;
         if (!ok) RaiseExternalAbort(va, pa, write: true, AccessOptions.None);
-        if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, pa);
+        if (_monitor.HasAny) _monitor.NoteStore(Index, pa);
         return true;
     }
 
@@ -472,7 +472,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         ulong pa = e.PaPage | (va & 0xFFF);
         if (!Memory.TryWrite(Index, pa, size, AccessKind.Write, e.DataAttributes, value))
             RaiseExternalAbort(va, pa, write: true, options);
-        if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, pa);
+        if (_monitor.HasAny) _monitor.NoteStore(Index, pa);
     }
 
     private bool IsAlignmentOk(ulong va, int size, AccessOptions options)

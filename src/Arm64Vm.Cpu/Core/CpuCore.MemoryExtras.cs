@@ -43,7 +43,7 @@ public sealed partial class CpuCore
         ExclusiveMarks++;                      // DBG-7: ESR.EX of a Software Step exception
         ExclusiveAddress = pa;
         ExclusiveSize = size;
-        System.Monitor.Mark(Index, pa);
+        _monitor.Mark(Index, pa);
         var cpus = System.Cpus;
         if (cpus.Count > 1)
         {
@@ -72,7 +72,7 @@ public sealed partial class CpuCore
             return false;
         }
         ulong pa = TranslateDataPa(va, write: true, AccessOptions.None, out _);
-        bool pass = ExclusiveAddress == pa && ExclusiveSize == size && System.Monitor.IsExclusive(Index, pa);
+        bool pass = ExclusiveAddress == pa && ExclusiveSize == size && _monitor.IsExclusive(Index, pa);
         ClearExclusive();
         if (!pass) return false;
         // The slow write path performs the store and clears other agents' reservations on the granule.
@@ -120,6 +120,6 @@ public sealed partial class CpuCore
     {
         if (!Memory.TryWrite(Index, pa, size, AccessKind.Write, attributes, value))
             RaiseExternalAbort(va, pa, write: true, AccessOptions.None);
-        if (System.Monitor.HasAny) System.Monitor.NoteStore(Index, pa);
+        if (_monitor.HasAny) _monitor.NoteStore(Index, pa);
     }
 }

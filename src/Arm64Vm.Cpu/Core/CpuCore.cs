@@ -18,6 +18,7 @@ public sealed partial class CpuCore
         System = system;
         Index = index;
         Memory = system.Memory;
+        _monitor = system.Monitor;
         SysRegs = new SystemRegisterFile(this);
         Pmu = new Pmu(this);
         _mmu = new Mmu(this);
@@ -34,6 +35,8 @@ public sealed partial class CpuCore
     public IMemorySystem Memory { get; }
     public SystemRegisterFile SysRegs { get; }
     public CpuFeatures Features => System.Features;
+    /// <summary>The machine's global exclusive monitor (<see cref="CpuSystem.Monitor"/>), held here for the store paths.</summary>
+    private readonly GlobalExclusiveMonitor _monitor;
 
     /// <summary>This PE's MMU: its TLB, the table walkers, translation, AT, TLB maintenance and the TLB's context.</summary>
     private readonly Mmu _mmu;

@@ -9,12 +9,25 @@ public sealed class GlobalExclusiveMonitor
 {
     public const int GranuleShift = 6;
     private readonly Dictionary<int, ulong> _reservations = new();
+    /// <summary>
+    /// Whether any reservation is held (<see cref="HasAny"/>): kept by every change of the reservations, so the PEs'
+    /// store paths test one field instead of reaching the dictionary's counts.
+    /// </summary>
+    private bool _any;
 
-    public void Mark(int agent, ulong pa) => _reservations[agent] = pa >> GranuleShift;
+    public void Mark(int agent, ulong pa)
+    {
+        _reservations[agent] = pa >> GranuleShift;
+        _any = true;
+    }
 
     public bool IsExclusive(int agent, ulong pa) => _reservations.TryGetValue(agent, out var g) && g == pa >> GranuleShift;
 
-    public void Clear(int agent) => _reservations.Remove(agent);
+    public void Clear(int agent)
+    {
+        _reservations.Remove(agent);
+        _any = _reservations.Count != 0;
+    }
 
     /// <summary>Any agent's store clears the other agents' reservations on the same granule.</summary>
     public void NoteStore(int agent, ulong pa)
@@ -24,6 +37,7 @@ public sealed class GlobalExclusiveMonitor
         // Removing during enumeration is allowed for Dictionary (.NET Core 3.0+) and allocates nothing.
         foreach (var (a, granule) in _reservations)
             if (a != agent && granule == g) _reservations.Remove(a);
+        _any = _reservations.Count != 0;
     }
 
     /// <summary>True when an agent other than <paramref name="agent"/> holds a reservation in the 4 KiB page.</summary>
@@ -36,5 +50,5 @@ public sealed class GlobalExclusiveMonitor
         return false;
     }
 
-    public bool HasAny => _reservations.Count != 0;
+    public bool HasAny => _any;
 }
