@@ -24,16 +24,17 @@ public static class FlatStage2
 
     /// <summary>
     /// Gives the 1 GiB block <paramref name="block"/> (IPA [block GiB, block + 1 GiB)) the stage-2 access
-    /// <paramref name="s2ap"/> (bit 0 read, bit 1 write) and flushes the CPU's TLB.
+    /// <paramref name="s2ap"/> (bit 0 read, bit 1 write) and memory attributes <paramref name="memAttr"/> (MemAttr[3:0];
+    /// 0xF Normal WB, 0xA Normal WT) and flushes the CPU's TLB.
     /// </summary>
-    public static void SetAccess(CpuCore cpu, ulong block, int s2ap)
+    public static void SetAccess(CpuCore cpu, ulong block, int s2ap, int memAttr = 0xF)
     {
         var ram = cpu.Memory.Map.RamRegions[0];
-        ram.WriteRaw(ram.EndPa - TableSize + block * 8, 8, Block(block, s2ap));
+        ram.WriteRaw(ram.EndPa - TableSize + block * 8, 8, Block(block, s2ap, memAttr));
         cpu.FlushTlb();
     }
 
-    /// <summary>The level-1 block descriptor of 1 GiB block <paramref name="i"/>: Normal WB, inner shareable, AF, S2AP <paramref name="s2ap"/>.</summary>
-    private static ulong Block(ulong i, int s2ap = 3) =>
-        (i << 30) | Desc.AF | Desc.Sh(3) | Desc.S2Ap(s2ap) | Desc.MemAttr(0xF) | Desc.Block;
+    /// <summary>The level-1 block descriptor of 1 GiB block <paramref name="i"/>: inner shareable, AF, S2AP <paramref name="s2ap"/>, MemAttr <paramref name="memAttr"/>.</summary>
+    private static ulong Block(ulong i, int s2ap = 3, int memAttr = 0xF) =>
+        (i << 30) | Desc.AF | Desc.Sh(3) | Desc.S2Ap(s2ap) | Desc.MemAttr(memAttr) | Desc.Block;
 }

@@ -299,6 +299,39 @@ public class LineTlbPropertyTests
         Assert.Equal((hits + 7, misses + 1), (l1d.Stats.Hits, l1d.Stats.Misses));
     }
 
+    /// <summary>
+    /// LTLB-3 in a store pair's elementwise path (CPU-PAIR-1): write-through memory (stage 2 MemAttr 0b1010 combined
+    /// with HCR_EL2.DC's write-back) gives its lines read tags only, so after the first element's request has left the
+    /// line in the L1D with a read tag, the second element must still be a request that writes through, not a write
+    /// into the L1D alone. The same stores with the line TLB off leave the same caches and memory.
+    /// </summary>
+    [Fact]
+    public void LTLB3_APairsSecondElementToWriteThroughMemory_WritesThrough()
+    {
+        var config = CacheConfig.CortexA57(2);
+        var on = new Machine(lineTlb: true, config);
+        var off = new Machine(lineTlb: false, config);
+        var lt = on.Model.LineTlbOf(0)!;
+        foreach (var m in new[] { on, off })
+        {
+            FlatStage2.SetAccess(m.Cpus[0], block: 1, s2ap: 3, memAttr: 0xA);
+            m.Cpus[0].Read(DataBase + 0x40, 8);                // the page's first cached line (a TLB event), another set
+            m.Cpus[0].Read(DataBase, 8);                       // a miss: the line in the L1D
+            m.Cpus[0].Read(DataBase + 8, 8);                   // a request that hits: offered
+        }
+        Assert.Equal(DataBase, lt.ReadVa);
+        Assert.Equal(LineTlb.NoLine, lt.WriteVa);              // write-through: no write tag
+        foreach (var m in new[] { on, off })
+        {
+            // Unaligned to 16 and inside the line: the one-probe path fails, the elements go one by one.
+            m.Cpus[0].WritePair(DataBase + 0x18, 8, 0x1111, 0x2222);
+            m.Cpus[0].WritePair(DataBase + 0x2C, 4, 0x3333, 0x4444);
+        }
+        Assert.Equal(0x2222UL, on.Model.PeekMemory(DataBase + 0x20, 8));
+        Assert.Equal(0x4444UL, on.Model.PeekMemory(DataBase + 0x30, 4));
+        Assert.Equal(off.State(), on.State());
+    }
+
     [Fact]
     public void LTLB3_AnotherPesReservation_KeepsStoresToItsPageOffTheLineTlb()
     {
