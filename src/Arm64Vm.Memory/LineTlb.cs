@@ -7,7 +7,7 @@ using Arm64Vm.Memory.Caches;
 namespace Arm64Vm.Memory;
 
 /// <summary>
-/// The line TLB of one CPU (specs/coherence-invariants.md, LTLB-1..LTLB-5): lines of its L1D that are each the most
+/// The line TLB of one CPU (specs/coherence-invariants.md, LTLB-1..LTLB-6): lines of its L1D that are each the most
 /// recently used of their set, so that a further L1D hit on one changes nothing of the model but the hit count, and
 /// the CPU's inline load/store path may read or write its data in place. LTLB-5: <see cref="MaxSlots"/> entries, one
 /// per slot, a line's slot being its line address modulo the number of slots (at most a page's lines, so a VA and its
@@ -241,4 +241,15 @@ public sealed unsafe class LineTlb
     /// leaves its bit, so a bit may name a slot already clear.
     /// </summary>
     private ulong _taken;
+
+    /// <summary>
+    /// Whether an entry may hold a tag: false while no slot has been taken since the last <see cref="Forget"/> (every
+    /// entry is then clear, so no probe can hit), as on flat memory or while this PE's data accesses are uncacheable.
+    /// The CPU's inline paths try the line TLB before the TLB's direct path only while it is true (LTLB-6).
+    /// </summary>
+    public bool MayHit
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _taken != 0;
+    }
 }

@@ -36,6 +36,31 @@ public class LineTlbOfferTests
     private static void Write(ModelFixture f, ulong pa, MemoryAttributes attrs) =>
         Assert.True(f.Model.TryWrite(0, pa, 8, AccessKind.Write, attrs, 0x1234));
 
+    /// <summary>
+    /// LTLB-6: the CPU's inline paths try the line TLB first only while it may hit. It may not before any offer is
+    /// taken (an offer nobody expects takes nothing) and after a forget, when every entry is clear; it may once an
+    /// expected offer has been taken, even after that entry alone is forgotten (a slot taken since the last forget).
+    /// </summary>
+    [Fact]
+    public void LTLB6_TheLineTlbMayHitOnlyAfterATakenOffer_UntilItIsForgotten()
+    {
+        using var f = new ModelFixture(Config());
+        var lt = f.Model.LineTlbOf(0)!;
+        Assert.False(lt.MayHit);
+        Read(f, A, Wb);                                      // offered, not expected: not taken
+        Assert.False(lt.MayHit);
+        lt.Expect(B >> CacheConfig.LineShift, VaB, VaB, Wb);
+        Read(f, B, Wb);
+        Assert.True(lt.MayHit);
+        Assert.Equal(VaB, lt.EntryOf(B).ReadVa);
+        f.Model.EvictEverywhere(B);                          // the entry goes (LTLB-1), its slot stays marked taken
+        Assert.Equal(LineTlb.NoLine, lt.EntryOf(B).ReadVa);
+        Assert.True(lt.MayHit);
+        lt.Forget();
+        Assert.False(lt.MayHit);
+        Assert.False(LineTlb.None().MayHit);                 // flat memory's line TLB never takes anything
+    }
+
     [Fact]
     public void LTLB1_OnlyTheOfferOfTheExpectedLineIsTaken_WithItsRequestsTags()
     {

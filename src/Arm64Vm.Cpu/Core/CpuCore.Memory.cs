@@ -50,7 +50,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     internal bool NoDirectAccess { get; private set; }
 
     /// <summary>
-    /// The line TLB (LTLB-1..LTLB-5, specs/coherence-invariants.md): up to 64 L1D lines this PE touched, each its set's most
+    /// The line TLB (LTLB-1..LTLB-6, specs/coherence-invariants.md): up to 64 L1D lines this PE touched, each its set's most
     /// recently used, which the inline paths read and write in place while the memory system leaves them. One that never
     /// hits on flat memory.
     /// </summary>
@@ -134,6 +134,8 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     }
 
     // ---------------- Fast paths: TLB hit on a RAM page, naturally aligned ----------------
+    // LTLB-6: each inline access tries the line TLB first while it may hit, then the TLB's direct path (never both can
+    // serve one access), then the slow path.
 
     /// <summary>
     /// The line TLB's hit test (LTLB-2, LTLB-3, LTLB-5): the read or (<paramref name="write"/>) write tag of the entry of
@@ -154,14 +156,16 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
 
     /// <summary>
     /// CPU-PAIR-1's one probe for both elements of a pair (<paramref name="size"/> = 4 or 8 bytes each) at
-    /// <paramref name="va"/>, aligned to size: the TLB fast path when the pair stays in va's page (two direct accesses
-    /// counted), else the line TLB when it stays in va's line (two L1D hits counted, LTLB-4); false, with nothing done or
-    /// counted, otherwise.
+    /// <paramref name="va"/>, aligned to size: the line TLB when the pair stays in va's line (two L1D hits counted,
+    /// LTLB-4), else the TLB fast path when it stays in va's page (two direct accesses counted), in LTLB-6's order;
+    /// false, with nothing done or counted, otherwise.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryPairPointer(bool write, ulong va, int size, out byte* host)
     {
         ulong alignMask = (ulong)(size - 1);
+        if (_lineTlb.MayHit && (va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize
+            && TryLinePointer(write, va, alignMask, out host, accesses: 2)) return true;
         if ((va & 0xFFF) + (ulong)(2 * size) <= 0x1000 && _tlbFast.TryHostPointer(va, write ? _fastWrite : _fastRead, alignMask, out host))
         {
             if (write) _directWrites += 2;
@@ -169,8 +173,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
             return true;
         }
         host = null;
-        return (va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize
-            && TryLinePointer(write, va, alignMask, out host, accesses: 2);
+        return false;
     }
 
     /// <summary>
@@ -290,64 +293,64 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadU8(ulong va)
     {
-        if (_tlbFast.TryHostPointer(va, _fastRead, 0, out byte* p)) { _directReads++; return *p; }
-        if (TryLinePointer(false, va, 0, out p)) return *p;
+        if (_lineTlb.MayHit && TryLinePointer(false, va, 0, out byte* p)) return *p;
+        if (_tlbFast.TryHostPointer(va, _fastRead, 0, out p)) { _directReads++; return *p; }
         return (byte)ReadSlow(va, 1, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ushort ReadU16(ulong va)
     {
-        if (_tlbFast.TryHostPointer(va, _fastRead, 1, out byte* p)) { _directReads++; return *(ushort*)p; }
-        if (TryLinePointer(false, va, 1, out p)) return *(ushort*)p;
+        if (_lineTlb.MayHit && TryLinePointer(false, va, 1, out byte* p)) return *(ushort*)p;
+        if (_tlbFast.TryHostPointer(va, _fastRead, 1, out p)) { _directReads++; return *(ushort*)p; }
         return (ushort)ReadSlow(va, 2, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadU32(ulong va)
     {
-        if (_tlbFast.TryHostPointer(va, _fastRead, 3, out byte* p)) { _directReads++; return *(uint*)p; }
-        if (TryLinePointer(false, va, 3, out p)) return *(uint*)p;
+        if (_lineTlb.MayHit && TryLinePointer(false, va, 3, out byte* p)) return *(uint*)p;
+        if (_tlbFast.TryHostPointer(va, _fastRead, 3, out p)) { _directReads++; return *(uint*)p; }
         return (uint)ReadSlow(va, 4, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadU64(ulong va)
     {
-        if (_tlbFast.TryHostPointer(va, _fastRead, 7, out byte* p)) { _directReads++; return *(ulong*)p; }
-        if (TryLinePointer(false, va, 7, out p)) return *(ulong*)p;
+        if (_lineTlb.MayHit && TryLinePointer(false, va, 7, out byte* p)) return *(ulong*)p;
+        if (_tlbFast.TryHostPointer(va, _fastRead, 7, out p)) { _directReads++; return *(ulong*)p; }
         return ReadSlow(va, 8, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU8(ulong va, byte value)
     {
-        if (_tlbFast.TryHostPointer(va, _fastWrite, 0, out byte* p)) { _directWrites++; *p = value; return; }
-        if (TryLinePointer(true, va, 0, out p)) { *p = value; return; }
+        if (_lineTlb.MayHit && TryLinePointer(true, va, 0, out byte* p)) { *p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 0, out p)) { _directWrites++; *p = value; return; }
         WriteSlow(va, 1, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU16(ulong va, ushort value)
     {
-        if (_tlbFast.TryHostPointer(va, _fastWrite, 1, out byte* p)) { _directWrites++; *(ushort*)p = value; return; }
-        if (TryLinePointer(true, va, 1, out p)) { *(ushort*)p = value; return; }
+        if (_lineTlb.MayHit && TryLinePointer(true, va, 1, out byte* p)) { *(ushort*)p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 1, out p)) { _directWrites++; *(ushort*)p = value; return; }
         WriteSlow(va, 2, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU32(ulong va, uint value)
     {
-        if (_tlbFast.TryHostPointer(va, _fastWrite, 3, out byte* p)) { _directWrites++; *(uint*)p = value; return; }
-        if (TryLinePointer(true, va, 3, out p)) { *(uint*)p = value; return; }
+        if (_lineTlb.MayHit && TryLinePointer(true, va, 3, out byte* p)) { *(uint*)p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 3, out p)) { _directWrites++; *(uint*)p = value; return; }
         WriteSlow(va, 4, value, AccessOptions.None);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteU64(ulong va, ulong value)
     {
-        if (_tlbFast.TryHostPointer(va, _fastWrite, 7, out byte* p)) { _directWrites++; *(ulong*)p = value; return; }
-        if (TryLinePointer(true, va, 7, out p)) { *(ulong*)p = value; return; }
+        if (_lineTlb.MayHit && TryLinePointer(true, va, 7, out byte* p)) { *(ulong*)p = value; return; }
+        if (_tlbFast.TryHostPointer(va, _fastWrite, 7, out p)) { _directWrites++; *(ulong*)p = value; return; }
         WriteSlow(va, 8, value, AccessOptions.None);
     }
 
