@@ -250,13 +250,14 @@ public sealed partial class Vmm : IDisposable
     {
         ulong deadline = ulong.MaxValue;
         foreach (var v in Vcpus)
-        {
-            if (v.PoweredOff) continue;
-            // TMR-6: with the host clock a deadline can pass between a vCPU's last slice and this check; its output
-            // reaches the vgic when the vCPU is entered next round, so the run goes on.
-            if (v.TimerOutputUnsent) return true;
-            deadline = Math.Min(deadline, v.NextTimerDeadline);
-        }
+            if (!v.PoweredOff) deadline = Math.Min(deadline, v.NextTimerDeadline);
+        // TMR-6: with the host clock a deadline can pass between a vCPU's last slice and this check; its output reaches
+        // the vgic when the vCPU is entered next round, so the run goes on. Tested after the deadlines were read: a
+        // timer that fires between the two reads is then seen by one of them (NextTimerDeadline leaves out a timer
+        // whose condition already holds, so testing first left a window in which a run that was about to be woken
+        // ended as idle; a loaded CI host hit it once in TimerRunTests.Tmr6_…).
+        foreach (var v in Vcpus)
+            if (!v.PoweredOff && v.TimerOutputUnsent) return true;
         if (deadline == ulong.MaxValue) return false;
         var counter = Machine.CpuSystem;
         if (!counter.FollowsHostClock)
