@@ -203,14 +203,9 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize)
         {
             first = !_dataHook && TryRequestRead(va, size, out ulong v) ? v : ReadSlow(va, size, AccessOptions.None);
-            // The line TLB first for the second element: if it holds the line now, the line is cached, so its page has no
-            // direct access (the TLB's inline path fails for it) and the element is an L1D hit either way (LTLB-4).
-            ulong va2 = va + (ulong)size;
-            if (TryLinePointer(false, va2, (ulong)(size - 1), out byte* p)) second = size == 8 ? *(ulong*)p : *(uint*)p;
-            else second = size == 8 ? ReadU64(va2) : ReadU32(va2);
-            return;
         }
-        first = size == 8 ? ReadU64(va) : ReadU32(va);
+        else first = size == 8 ? ReadU64(va) : ReadU32(va);
+        // When the first element's request left the line in the line TLB, this tries it first (LTLB-6).
         second = size == 8 ? ReadU64(va + 8) : ReadU32(va + 4);
     }
 
@@ -249,15 +244,9 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         {
             // As in ReadPairElementwise: the first element alone misses both fast paths, and its request is made here.
             if (_dataHook || !TryRequestWrite(va, size, first)) WriteSlow(va, size, first, AccessOptions.None);
-            // The line TLB first for the second element, as in ReadPairElementwise (with the write tag, LTLB-3).
-            ulong va2 = va + (ulong)size;
-            if (TryLinePointer(true, va2, (ulong)(size - 1), out byte* p))
-            {
-                if (size == 8) *(ulong*)p = second;
-                else *(uint*)p = (uint)second;
-            }
-            else if (size == 8) WriteU64(va2, second);
-            else WriteU32(va2, (uint)second);
+            // As in ReadPairElementwise: the line TLB first (LTLB-6), with the write tag (LTLB-3).
+            if (size == 8) WriteU64(va + 8, second);
+            else WriteU32(va + 4, (uint)second);
         }
         else if (size == 8)
         {
