@@ -323,7 +323,7 @@ public class LineTlbPropertyTests
         Assert.Equal(LineTlb.NoLine, lt.WriteVa);              // write-through: no write tag
         foreach (var m in new[] { on, off })
         {
-            // Unaligned to 16 and inside the line: the one-probe path fails, the elements go one by one.
+            // Inside the line, with no write tag and no direct access: the one probe fails, the elements go one by one.
             m.Cpus[0].WritePair(DataBase + 0x18, 8, 0x1111, 0x2222);
             m.Cpus[0].WritePair(DataBase + 0x2C, 4, 0x3333, 0x4444);
         }

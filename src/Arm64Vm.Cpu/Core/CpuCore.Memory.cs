@@ -201,9 +201,7 @@ public sealed unsafe partial class CpuCore : IDirectAccessCounter
         // A pair inside one line (so inside one page) missed both fast paths, so its first element alone misses them too:
         // its request is made here, as ReadSlow would make it (one call fewer on a pair's line miss).
         if ((va & (CacheConfig.LineSize - 1)) + (ulong)(2 * size) <= CacheConfig.LineSize)
-        {
             first = !_dataHook && TryRequestRead(va, size, out ulong v) ? v : ReadSlow(va, size, AccessOptions.None);
-        }
         else first = size == 8 ? ReadU64(va) : ReadU32(va);
         // When the first element's request left the line in the line TLB, this tries it first (LTLB-6).
         second = size == 8 ? ReadU64(va + 8) : ReadU32(va + 4);
