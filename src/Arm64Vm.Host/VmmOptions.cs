@@ -48,6 +48,11 @@ public sealed class VmmOptions
     public int GicVersion { get; init; } = 3;
     /// <summary>What the guest's clocks follow (--clock).</summary>
     public ClockSource Clock { get; init; } = ClockSource.Virtual;
+    /// <summary>
+    /// With <see cref="ClockSource.Host"/>: the wall clock to follow, null for the host's (TMR-6). Tests give one whose
+    /// time they step, so that a run's reads of the counter and its idle waits are reproducible.
+    /// </summary>
+    public Arm64Vm.Cpu.IHostClock? HostClock { get; init; }
     /// <summary>virtio-blk disks (--drive FILE[,readonly]), one virtio-mmio transport each, in command-line order.</summary>
     public IReadOnlyList<DriveSpec> Drives { get; init; } = [];
     /// <summary>A virtio-rng device on a virtio-mmio transport (--rng).</summary>

@@ -28,7 +28,7 @@ internal static class GuestRunner
         {
             MemorySize = o.MemorySize, Cpus = o.Cpus, CacheModel = o.CacheModel, Caches = o.Caches, Fwb = o.Fwb, Dic = o.Dic,
             Idc = o.Idc, Policy = o.Policy, Seed = o.Seed, Console = b => output.WriteByte(b),
-            GicVersion = o.GicVersion, Bootargs = o.Bootargs, Initrd = o.Initrd, Dtb = o.Dtb, Clock = o.Clock,
+            GicVersion = o.GicVersion, Bootargs = o.Bootargs, Initrd = o.Initrd, Dtb = o.Dtb, Clock = o.Clock, HostClock = o.HostClock,
         }, new[] { image });
         vmm.Boot();
         var outcome = vmm.Run(maxInstructions);

@@ -31,8 +31,8 @@ public sealed class CpuSystem
 
     /// <summary>Ticks the counter has skipped while every PE waited (TMR-4), on top of the retired instructions.</summary>
     private ulong _skippedTicks;
-    /// <summary>With the host clock: the wall-clock origin and the count at that moment (TMR-6).</summary>
-    private System.Diagnostics.Stopwatch? _hostClock;
+    /// <summary>With the host clock: the wall clock the counter follows from the count at its start (TMR-6).</summary>
+    private IHostClock? _hostClock;
 
     /// <summary>
     /// The system counter (CNTPCT/CNTVCT): one tick per <see cref="InstructionsPerTick"/> instructions retired by all
@@ -47,15 +47,21 @@ public sealed class CpuSystem
         return n / InstructionsPerTick + _skippedTicks;
     }
 
-    /// <summary>TMR-6 (--clock host): the counter follows the host's wall clock from now on, at <see cref="CounterFrequency"/>.</summary>
-    public void UseHostClock()
+    /// <summary>
+    /// TMR-6 (--clock host): the counter follows a wall clock from now on, at <see cref="CounterFrequency"/>: the host's
+    /// (<see cref="StopwatchHostClock"/>), or <paramref name="clock"/>, started now.
+    /// </summary>
+    public void UseHostClock(IHostClock? clock = null)
     {
         if (_hostClock != null) return;
         _skippedTicks = SystemCounter();
-        _hostClock = System.Diagnostics.Stopwatch.StartNew();
+        _hostClock = clock ?? new StopwatchHostClock();
     }
 
     public bool FollowsHostClock => _hostClock != null;
+
+    /// <summary>The wall clock the counter follows (TMR-6), or null while it counts instructions.</summary>
+    public IHostClock? HostClock => _hostClock;
 
     /// <summary>
     /// TMR-4: every PE waits and the earliest timer fires at <paramref name="count"/>: virtual time jumps there (never

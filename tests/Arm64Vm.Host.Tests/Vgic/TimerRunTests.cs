@@ -55,4 +55,59 @@ public class TimerRunTests
         ulong after = system.SystemCounter();
         Assert.True(after - before + 1 >= (ulong)micros * 125 / 2, $"{after - before} ticks in {micros} us");
     }
+
+    /// <summary>
+    /// A wall clock that stands still but for its waits (each moves it by the wait) and one jump: read number
+    /// <paramref name="jumpAtRead"/> (from 1) finds it <paramref name="jump"/> later. The same run reads and waits the
+    /// same way every time, so the jump falls between the same two reads of the counter every time.
+    /// </summary>
+    private sealed class JumpClock(int jumpAtRead, TimeSpan jump) : Arm64Vm.Cpu.IHostClock
+    {
+        private TimeSpan _now;
+        public int Reads { get; private set; }
+        /// <summary>Reads before the first wait (the machine was idle for the first time then).</summary>
+        public int ReadsBeforeFirstSleep { get; private set; } = -1;
+
+        public TimeSpan Elapsed
+        {
+            get
+            {
+                if (++Reads == jumpAtRead) _now += jump;
+                return _now;
+            }
+        }
+
+        public void Sleep(TimeSpan span)
+        {
+            if (ReadsBeforeFirstSleep < 0) ReadsBeforeFirstSleep = Reads;
+            _now += span;
+        }
+    }
+
+    private static RunOutcome RunTimerGuest(Arm64Vm.Cpu.IHostClock clock)
+    {
+        var options = new VmmOptions { CacheModel = CacheModelKind.Off, Clock = ClockSource.Host, HostClock = clock };
+        return GuestRunner.Run(GuestRunner.PathOf("tests/guests/bin/timer-irq.elf"), 1_000_000_000, options).Outcome;
+    }
+
+    [Fact]
+    public void Tmr6_WhereverTimePassesTheTimersDeadline_TheTimerWakesTheGuest()
+    {
+        // Time moves between any two reads of the host clock. The guest arms a timer 100 ms ahead and waits for it in
+        // WFI; here time jumps 150 ms at one read, and each run puts the jump at the next read, through every read up
+        // to the machine's first idle wait. Wherever the jump falls — in the guest's slice, or inside the VMM's idle
+        // check, between its reads of the deadlines and of the unsent outputs — the timer is seen and wakes the guest,
+        // and the run ends with the guest's power-off, never as idle (TMR-6's order: deadlines first, then the unsent
+        // outputs; tested the other way round, a jump between the two ends the run idle).
+        var still = new JumpClock(0, TimeSpan.Zero);
+        Assert.Equal(StopReason.SystemOff, RunTimerGuest(still).Reason);
+        Assert.True(still.ReadsBeforeFirstSleep > 0, "the idle machine never waited on the clock");
+        var ended = new List<string>();
+        for (int read = 1; read <= still.ReadsBeforeFirstSleep + 1; read++)
+        {
+            var outcome = RunTimerGuest(new JumpClock(read, TimeSpan.FromMilliseconds(150)));
+            if (outcome.Reason != StopReason.SystemOff) ended.Add($"{outcome.Reason} with the jump at read {read}");
+        }
+        Assert.True(ended.Count == 0, "runs that did not end with the guest's power-off: " + string.Join("; ", ended));
+    }
 }
