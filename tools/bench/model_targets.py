@@ -8,7 +8,8 @@ import sys
 TARGETS = {"L1HitRead": 2.0, "L1HitWrite": 2.0, "L1HitReadWrite": 2.0, "L1MissLine": 30.0}
 # Informational figures (no target): printed when present.
 INFO = {"CopyStream": "copy stream: line read + line write, 1 MiB -> 1 MiB (about half L2 misses, dirty L1 and L2 evictions)",
-        "L1MissLine4Cpu": "L1 miss as L1MissLine, by CPU 0 of a 4-CPU cluster whose other L1Ds are full"}
+        "L1MissLine4Cpu": "L1 miss as L1MissLine, by CPU 0 of a 4-CPU cluster whose other L1Ds are full",
+        "L1IFetchHit": "L1I hit, a decode fetch (3-way L1I, the way that hits varies)"}
 WHAT = {"L1HitRead": "L1 hit, read", "L1HitWrite": "L1 hit, write", "L1HitReadWrite": "L1 hit, read+write",
         "L1MissLine": "L1 miss, L2 hit, dirty eviction (+ write hit)"}
 SCALE = {"ns": 1.0, "us": 1e3, "μs": 1e3, "ms": 1e6}

@@ -24,6 +24,9 @@ namespace Arm64Vm.Bench;
 /// its line (SHORT-1's snoop test looks each of them up). Presence bits in the L2 as a snoop filter were measured on
 /// this case and were slower: three two-way lookups cost less than the filter's L2 lookup and the bit updates on
 /// every fill and eviction (see the revert of SNOOP-1..4 in the git log).</item>
+/// <item>L1I fetch hits (informational, <see cref="L1IFetchHit"/>): the fetches a CPU makes through the model when it
+/// decodes a slot (CpuCore.FetchThroughMemory): words of 192 lines that fill 64 sets of the three-way L1I, in an order
+/// drawn at random (fixed seed), so which way hits varies from fetch to fetch as in a kernel's code.</item>
 /// </list>
 /// </summary>
 [MemoryDiagnoser]
@@ -37,6 +40,7 @@ public class CacheModelThroughput
     private CacheMemorySystem _model = null!;
     private readonly ulong[] _l1Addresses = new ulong[Accesses];
     private readonly ulong[] _l2Addresses = new ulong[Accesses];
+    private readonly ulong[] _fetchAddresses = new ulong[Accesses];
 
     [GlobalSetup]
     public void Setup()
@@ -53,6 +57,13 @@ public class CacheModelThroughput
         foreach (var pa in _l1Addresses) _model.TryWrite(0, pa, 8, AccessKind.Write, Wb, pa);
         foreach (var pa in _l2Addresses) _model.TryWrite(0, pa, 8, AccessKind.Write, Wb, pa);
         foreach (var pa in _l1Addresses) _model.TryRead(0, pa, 8, AccessKind.Read, Wb, out _);
+        // Fetches: 3 lines in each of 64 L1I sets (256 sets of 64 bytes: lines 0x4000 apart share a set), a random word each.
+        var random = new Random(12345);
+        for (int i = 0; i < Accesses; i++)
+            _fetchAddresses[i] = FetchBase + (ulong)random.Next(3) * 0x4000 + (ulong)random.Next(64) * 64 + (ulong)random.Next(16) * 4;
+        // A model of its own, so the other benchmarks' cache state is what it was before this one was added.
+        _modelFetch = new CacheMemorySystem(_map, CacheConfig.CortexA57(1));
+        foreach (var pa in _fetchAddresses) _modelFetch.TryRead(0, pa, 4, AccessKind.Fetch, Wb, out _);
         _model4 = new CacheMemorySystem(_map, CacheConfig.CortexA57(4));
         // CPUs 1-3: 32 KiB each of their own (a full L1D), written so their L1D lines are Dirty and Unique.
         for (int cpu = 1; cpu < 4; cpu++)
@@ -124,6 +135,21 @@ public class CacheModelThroughput
 
     [Benchmark(OperationsPerInvoke = Accesses)]
     public void L1MissLine() => MissLines(_model);
+
+    private const ulong FetchBase = RamBase + 0x80_0000;
+    private CacheMemorySystem _modelFetch = null!;
+
+    [Benchmark(OperationsPerInvoke = Accesses)]
+    public ulong L1IFetchHit()
+    {
+        ulong sum = 0;
+        foreach (var pa in _fetchAddresses)
+        {
+            _modelFetch.TryRead(0, pa, 4, AccessKind.Fetch, Wb, out ulong v);
+            sum += v;
+        }
+        return sum;
+    }
 
     /// <summary>CPU 0 reads each of <see cref="_l2Addresses"/> (an L1D miss that hits the L2) and writes it back.</summary>
     private void MissLines(CacheMemorySystem model)
