@@ -85,12 +85,15 @@ public class CacheModelThroughput
     }
 
     [Benchmark(OperationsPerInvoke = Accesses)]
-    public ulong L1HitRead()
+    public ulong L1HitRead() => ReadAll(_model, _l1Addresses, 8, AccessKind.Read);
+
+    /// <summary>Reads <paramref name="size"/> bytes at each of <paramref name="addresses"/> as CPU 0, and sums them.</summary>
+    private static ulong ReadAll(CacheMemorySystem model, ulong[] addresses, int size, AccessKind kind)
     {
         ulong sum = 0;
-        foreach (var pa in _l1Addresses)
+        foreach (var pa in addresses)
         {
-            _model.TryRead(0, pa, 8, AccessKind.Read, Wb, out ulong v);
+            model.TryRead(0, pa, size, kind, Wb, out ulong v);
             sum += v;
         }
         return sum;
@@ -140,16 +143,7 @@ public class CacheModelThroughput
     private CacheMemorySystem _modelFetch = null!;
 
     [Benchmark(OperationsPerInvoke = Accesses)]
-    public ulong L1IFetchHit()
-    {
-        ulong sum = 0;
-        foreach (var pa in _fetchAddresses)
-        {
-            _modelFetch.TryRead(0, pa, 4, AccessKind.Fetch, Wb, out ulong v);
-            sum += v;
-        }
-        return sum;
-    }
+    public ulong L1IFetchHit() => ReadAll(_modelFetch, _fetchAddresses, 4, AccessKind.Fetch);
 
     /// <summary>CPU 0 reads each of <see cref="_l2Addresses"/> (an L1D miss that hits the L2) and writes it back.</summary>
     private void MissLines(CacheMemorySystem model)
