@@ -64,7 +64,7 @@ public class TimerRunTests
     private sealed class JumpClock(int jumpAtRead, TimeSpan jump) : Arm64Vm.Cpu.IHostClock
     {
         private TimeSpan _now;
-        public int Reads { get; private set; }
+        private int _reads;
         /// <summary>Reads before the first wait (the machine was idle for the first time then).</summary>
         public int ReadsBeforeFirstSleep { get; private set; } = -1;
 
@@ -72,14 +72,14 @@ public class TimerRunTests
         {
             get
             {
-                if (++Reads == jumpAtRead) _now += jump;
+                if (++_reads == jumpAtRead) _now += jump;
                 return _now;
             }
         }
 
         public void Sleep(TimeSpan span)
         {
-            if (ReadsBeforeFirstSleep < 0) ReadsBeforeFirstSleep = Reads;
+            if (ReadsBeforeFirstSleep < 0) ReadsBeforeFirstSleep = _reads;
             _now += span;
         }
     }
