@@ -13,7 +13,7 @@ if (args.Length > 0 && args[0] == "--quick")
         ("L1HitRead", () => b.L1HitRead()), ("L1HitWrite", b.L1HitWrite),
         ("L1HitReadWrite", () => b.L1HitReadWrite()), ("L1MissLine", b.L1MissLine),
         ("L1MissLine4Cpu", b.L1MissLine4Cpu),
-        ("CopyStream", b.CopyStream), ("L1IFetchHit", () => b.L1IFetchHit()),
+        ("CopyStream", b.CopyStream), ("CopyStreamL2", b.CopyStreamL2), ("L1IFetchHit", () => b.L1IFetchHit()),
     })
     {
         if (args.Length > 1 && args[1] != name) continue;
