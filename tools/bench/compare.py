@@ -145,6 +145,7 @@ def main():
     ap.add_argument("--only", nargs="*", help="bench guests to run (default: all)")
     ap.add_argument("--baseline-cli", help="a second Arm64Vm CLI (an older build) to run alternately with this one")
     ap.add_argument("--baseline-name", default="baseline", help="what to call the baseline in the table")
+    ap.add_argument("--json", help="also write each guest's best runs here (off and state --stats-json, QEMU seconds)")
     args = ap.parse_args()
     if args.runs < 1:
         print("compare.py: --runs must be at least 1", file=sys.stderr)
@@ -188,6 +189,9 @@ def main():
               f"| {less_jit(off) / less_jit(state):.2f}x |")
     if args.baseline_cli:
         before_after(rows, args.baseline_name)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({name: {"off": off, "state": state, "qemu": qemu} for name, off, state, qemu, _, _ in rows}, f)
     print()
     print(f"Start-up (hello.elf, wall time of the process): QEMU {startup_qemu:.3f} s, "
           f"Arm64Vm {startup_vm:.3f} s (included in QEMU's column, not in Arm64Vm's).")

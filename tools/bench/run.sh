@@ -2,7 +2,8 @@
 # The benchmark entry point: every guest of kind "bench" in tests/guests/manifest.txt (int-loop, alu-loop,
 # copy-loop, copy-loop-mmu, ldst-loop, ...) under Arm64Vm Release with --cache-model off and state and under QEMU
 # TCG, side by side in one table (tools/bench/compare.py: best of N, outputs checked against the QEMU-recorded
-# ones), then the cache model alone (tools/bench/model.sh, BenchmarkDotNet) next to the speed targets.
+# ones), then the cache model alone (tools/bench/model.sh, BenchmarkDotNet) next to the speed targets, and the best
+# copy-loop-mmu state / off the model's own miss work allows (tools/bench/model_targets.py --guests).
 # Not part of the test run.
 #   tools/bench/run.sh [--runs N] [--quick] [--no-model] [--baseline REV] [GUEST...]
 #     --runs N    best of N runs per guest and configuration (default 3)
@@ -64,13 +65,15 @@ if [[ -n "$baseline" ]]; then
     base_args=(--baseline-cli "$base_cli" --baseline-name "$(git rev-parse --short "$baseline")")
 fi
 status=0
-python3 tools/bench/compare.py --runs "$runs" ${base_args[@]+"${base_args[@]}"} ${only[@]+--only "${only[@]}"} || status=$?
+guests_json="$(mktemp)" log=""; trap 'rm -f "$guests_json" ${log:+"$log"}' EXIT
+python3 tools/bench/compare.py --runs "$runs" --json "$guests_json" ${base_args[@]+"${base_args[@]}"} \
+    ${only[@]+--only "${only[@]}"} || status=$?
 
 if [[ $model -eq 1 ]]; then
     echo >&2; echo "bench: ModelBench (tools/bench/model.sh$([[ $quick -eq 1 ]] && echo ' --quick'))" >&2
-    log="$(mktemp)"; trap 'rm -f "$log"' EXIT
+    log="$(mktemp)"
     if [[ $quick -eq 1 ]]; then tools/bench/model.sh --quick > "$log"; else tools/bench/model.sh > "$log"; fi
     echo
-    python3 tools/bench/model_targets.py < "$log" || { cat "$log" >&2; status=1; }
+    python3 tools/bench/model_targets.py --guests "$guests_json" < "$log" || { cat "$log" >&2; status=1; }
 fi
 exit $status
