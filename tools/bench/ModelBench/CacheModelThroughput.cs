@@ -114,11 +114,13 @@ public class CacheModelThroughput
     private ulong _copyLineL2;
 
     [Benchmark(OperationsPerInvoke = Accesses)]
-    public void CopyStreamL2()
+    public void CopyStreamL2() => _copyLineL2 = CopyFrom(_modelCopy, _copyLineL2);
+
+    /// <summary><see cref="Accesses"/> line pairs of the copy from pair <paramref name="n"/> on; returns the next pair's number.</summary>
+    private static ulong CopyFrom(CacheMemorySystem model, ulong n)
     {
-        ulong n = _copyLineL2;
-        for (int i = 0; i < Accesses; i++) CopyLinePair(_modelCopy, n++);
-        _copyLineL2 = n;
+        for (int i = 0; i < Accesses; i++) CopyLinePair(model, n++);
+        return n;
     }
 
     [Benchmark(OperationsPerInvoke = Accesses)]
@@ -160,12 +162,7 @@ public class CacheModelThroughput
     private ulong _copyLine;
 
     [Benchmark(OperationsPerInvoke = Accesses)]
-    public void CopyStream()
-    {
-        ulong n = _copyLine;
-        for (int i = 0; i < Accesses; i++) CopyLinePair(_model, n++);
-        _copyLine = n;
-    }
+    public void CopyStream() => _copyLine = CopyFrom(_model, _copyLine);
 
     [Benchmark(OperationsPerInvoke = Accesses)]
     public void L1MissLine() => MissLines(_model);
