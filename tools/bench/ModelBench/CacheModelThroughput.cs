@@ -76,7 +76,7 @@ public class CacheModelThroughput
                 _model4.TryWrite(cpu, RamBase + 0x40_0000 + (ulong)cpu * 0x10_0000 + off, 8, AccessKind.Write, Wb, off);
         foreach (var pa in _l2Addresses) _model4.TryWrite(0, pa, 8, AccessKind.Write, Wb, pa);
         _modelCopy = new CacheMemorySystem(_map, CacheConfig.CortexA57(1));
-        for (ulong n = 0; n < 2 * CopyLines; n++) CopyLinePair(_modelCopy, n);
+        for (ulong n = 0; n < CopyLines; n++) CopyLinePair(_modelCopy, n);     // fills the L2 with both buffers
         CheckCopyStreamL2();
     }
 
